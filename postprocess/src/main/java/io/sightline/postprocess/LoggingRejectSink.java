@@ -1,0 +1,38 @@
+package io.sightline.postprocess;
+
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * Writes one line per reject signal: time, line, part id, reason, score, and how long before its
+ * ejector deadline the signal was issued. For demos and commissioning; plants use a PLC sink.
+ */
+public final class LoggingRejectSink implements RejectSink {
+    private final PrintStream out;
+    private final boolean closeOut;
+    private long signals;
+
+    public LoggingRejectSink(PrintStream out, boolean closeOut) {
+        this.out = out;
+        this.closeOut = closeOut;
+    }
+
+    @Override
+    public synchronized void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
+        long slackMicros = (deadlineNanos - System.nanoTime()) / 1_000;
+        signals++;
+        out.printf("%s reject line=%d part=%d reason=%s score=%s deadlineInUs=%d%n",
+                Instant.now(), line, partId, reason.reason(),
+                Float.isNaN(defectScore) ? "none" : String.format("%.4f", defectScore), slackMicros);
+    }
+
+    public synchronized long signals() {
+        return signals;
+    }
+
+    @Override
+    public synchronized void close() {
+        out.flush();
+        if (closeOut) out.close();
+    }
+}

@@ -1,0 +1,49 @@
+package io.sightline.postprocess;
+
+/**
+ * The one recorded outcome every frame ends in. A part is either inspected and passed, inspected
+ * and rejected for a defect, or rejected fail-safe because it could not be inspected in time.
+ */
+public enum Outcome {
+    PASS("pass"),
+    /** The model's defect score reached the threshold. */
+    REJECT_DEFECT("defect"),
+    /** The ring was full when the frame arrived: the part was never inspected. */
+    FAILSAFE_RING_FULL("ring-full"),
+    /** No decision before the part reached the ejector. */
+    FAILSAFE_LATE("late"),
+    /** The camera delivered no readable image for the part. */
+    FAILSAFE_UNREADABLE("unreadable"),
+    /** Preprocessing or inference failed on the frame. */
+    FAILSAFE_ERROR("error");
+
+    private static final Outcome[] VALUES = values();
+
+    private final String reason;
+
+    Outcome(String reason) {
+        this.reason = reason;
+    }
+
+    /** Short, stable name for logs, JSON and metrics labels. */
+    public String reason() {
+        return reason;
+    }
+
+    public boolean isReject() {
+        return this != PASS;
+    }
+
+    public boolean isFailSafe() {
+        return ordinal() >= FAILSAFE_RING_FULL.ordinal();
+    }
+
+    /** Cached {@code values()}: no array copy on the hot path. */
+    public static Outcome ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+
+    public static int count() {
+        return VALUES.length;
+    }
+}

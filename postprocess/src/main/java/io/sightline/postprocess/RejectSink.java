@@ -1,0 +1,23 @@
+package io.sightline.postprocess;
+
+/**
+ * Where reject signals go: the ejector, a PLC, a broker, a log.
+ *
+ * <p>Called for every rejected part (defect or fail-safe) from the thread that recorded the
+ * outcome, possibly several threads at once, so implementations are thread-safe. A sink must never
+ * block the caller for long: one that is down buffers within a bound and counts what it drops.
+ * Arguments are primitives so the caller allocates nothing.
+ */
+public interface RejectSink extends AutoCloseable {
+    /**
+     * @param line production line index
+     * @param partId the part's id on its line
+     * @param reason why it is rejected
+     * @param defectScore the model's score, or NaN when the part was never scored
+     * @param deadlineNanos {@link System#nanoTime()} at which the part reaches the ejector
+     */
+    void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos);
+
+    @Override
+    default void close() {}
+}
