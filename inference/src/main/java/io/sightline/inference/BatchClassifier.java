@@ -1,0 +1,233 @@
+package io.sightline.inference;
+
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
+
+import java.util.Objects;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.SightlineTensorAccess;
+import org.tensorflow.Tensor;
+import org.tensorflow.internal.c_api.TF_Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Batched CNN inference for the station's hot path: single-threaded, everything preallocated.
+ *
+ * <pre>
+ *   stage(row, src) x n          copies each image (floatsPerImage floats, HWC, normalised)
+ *         |                      into row `row` of the staging tensor (the maxBatch bucket)
+ *         v
+ *   run(n)                       picks the smallest bucket >= n (1, 2, 4, ... , maxBatch);
+ *         |                      a smaller bucket gets rows [0,n) copied from the staging tensor
+ *         v
+ *   one Session run              feeds the bucket's tensor, fetches probs [bucket,K]
+ *         |
+ *         v
+ *   prob(row, k), defectScore(row)   read from a preallocated float[maxBatch*K]
+ * </pre>
+ *
+ * <p>Buckets: one input tensor per power of two below {@code maxBatch}, plus {@code maxBatch}
+ * itself, so a batch of n runs on fewer than 2n rows and TensorFlow sees a handful of shapes.
+ * Memory: about twice maxBatch images of input tensors (64 KiB per 128x128x1 image).
+ * Rows n..bucket-1 are padding: they hold zeros or stale images and their scores are ignored.
+ * Full batches (n == maxBatch) are fed straight from the staging tensor without a copy.
+ *
+ * <p>Allocation: {@link #stage} and the copies in {@link #run} allocate nothing (native
+ * {@code memcpy} through reusable pointers). Each {@link #run} allocates only what TensorFlow
+ * Java's {@code Session.Runner.run()} inevitably does: its handle arrays, a pointer scope, the
+ * {@link Result} and the output tensor's Java wrapper, plus one {@link Pointer} returned by
+ * {@code TF_TensorData} for the output's address; about 2.4 KB per run, measured. The
+ * {@code Runner} of each bucket is built once and reused.
+ *
+ * <p>Not thread-safe. Close it before the {@link ModelPackage} it came from.
+ */
+public final class BatchClassifier implements AutoCloseable {
+    private final int maxBatch;
+    private final int floatsPerImage;
+    private final int numClasses;
+    private final int okIndex;
+    private final long bytesPerImage;
+    private final int[] bucketSizes;
+    private final TFloat32[] bucketTensors;
+    private final long[] bucketAddresses;
+    private final Session.Runner[] bucketRunners;
+    /** Images are staged into the largest bucket's tensor. */
+    private final long stagingAddress;
+    private final MovablePointer copyDestination = new MovablePointer();
+    private final MovablePointer copySource = new MovablePointer();
+    private final float[] probs;
+    private int lastRows;
+    private int lastBucket;
+    private boolean closed;
+
+    BatchClassifier(Session session, String inputTensorName, String outputTensorName, ModelInfo info, int maxBatch) {
+        this.maxBatch = maxBatch;
+        this.floatsPerImage = info.floatsPerImage();
+        this.numClasses = info.numClasses();
+        this.okIndex = info.okIndex();
+        this.bytesPerImage = (long) floatsPerImage * Float.BYTES;
+        this.bucketSizes = bucketSizes(maxBatch);
+        this.bucketTensors = new TFloat32[bucketSizes.length];
+        this.bucketAddresses = new long[bucketSizes.length];
+        this.bucketRunners = new Session.Runner[bucketSizes.length];
+        this.probs = new float[maxBatch * numClasses];
+        try {
+            for (int b = 0; b < bucketSizes.length; b++) {
+                TFloat32 tensor = TFloat32.tensorOf(Shape.of(bucketSizes[b], info.inputHeight(), info.inputWidth(), info.inputChannels()));
+                bucketTensors[b] = tensor;
+                bucketAddresses[b] = TF_TensorData(SightlineTensorAccess.nativeHandle(tensor)).address();
+                Pointer.memset(copyDestination.moveTo(bucketAddresses[b]), 0, bucketSizes[b] * bytesPerImage);
+                bucketRunners[b] = session.runner().feed(inputTensorName, tensor).fetch(outputTensorName);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.stagingAddress = bucketAddresses[bucketSizes.length - 1];
+    }
+
+    /** The bucket sizes for {@code maxBatch}: powers of two below it, then {@code maxBatch}. */
+    static int[] bucketSizes(int maxBatch) {
+        int count = 1;
+        for (int size = 1; size < maxBatch; size <<= 1) count++;
+        int[] sizes = new int[count];
+        int b = 0;
+        for (int size = 1; size < maxBatch; size <<= 1) sizes[b++] = size;
+        sizes[b] = maxBatch;
+        return sizes;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Floats per image (width * height * channels), the size of one staged row. */
+    public int floatsPerImage() {
+        return floatsPerImage;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Index of class {@code ok} in the model's classes. */
+    public int okIndex() {
+        return okIndex;
+    }
+
+    /**
+     * Copies {@link #floatsPerImage()} floats from native memory at {@code src.address()} (its
+     * position is ignored) into row {@code row}. Allocates nothing.
+     */
+    public void stage(int row, Pointer src) {
+        checkOpen();
+        Objects.checkIndex(row, maxBatch);
+        if (src == null || src.isNull()) {
+            throw new IllegalArgumentException("source pointer for row " + row + " is null");
+        }
+        Pointer.memcpy(copyDestination.moveTo(stagingAddress + row * bytesPerImage),
+                copySource.moveTo(src.address()), bytesPerImage);
+    }
+
+    /** Copies {@code src} (exactly {@link #floatsPerImage()} floats) into row {@code row}. */
+    public void stage(int row, float[] src) {
+        checkOpen();
+        Objects.checkIndex(row, maxBatch);
+        if (src.length != floatsPerImage) {
+            throw new IllegalArgumentException("image for row " + row + " has " + src.length + " floats, expected "
+                    + floatsPerImage);
+        }
+        copyDestination.moveTo(stagingAddress + row * bytesPerImage).put(src, 0, floatsPerImage);
+    }
+
+    /**
+     * Classifies rows [0,n) in one session run and keeps their class probabilities for
+     * {@link #prob} and {@link #defectScore}. See the class comment for what it allocates.
+     *
+     * @throws IllegalArgumentException if {@code n} is not in 1..maxBatch
+     * @throws InferenceException if TensorFlow fails; the previous results are then invalid
+     */
+    public void run(int n) {
+        checkOpen();
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + maxBatch + ", got " + n);
+        }
+        int bucket = bucketIndex(n);
+        if (bucketAddresses[bucket] != stagingAddress) {
+            Pointer.memcpy(copyDestination.moveTo(bucketAddresses[bucket]), copySource.moveTo(stagingAddress), n * bytesPerImage);
+        }
+        lastRows = 0;
+        try (Result result = bucketRunners[bucket].run()) {
+            readProbs(result.get(0), bucketSizes[bucket]);
+        } catch (RuntimeException e) {
+            throw new InferenceException("inference on a batch of " + n + " images (bucket of " + bucketSizes[bucket]
+                    + ") failed: " + e.getMessage(), e);
+        }
+        lastRows = n;
+        lastBucket = bucketSizes[bucket];
+    }
+
+    /** Probability of class {@code k} for row {@code row} of the last {@link #run}. */
+    public float prob(int row, int k) {
+        Objects.checkIndex(row, lastRows);
+        Objects.checkIndex(k, numClasses);
+        return probs[row * numClasses + k];
+    }
+
+    /** 1 - p(ok) for row {@code row} of the last {@link #run}: 0 = surely good, 1 = surely defective. */
+    public float defectScore(int row) {
+        return 1f - prob(row, okIndex);
+    }
+
+    /** The bucket (tensor batch size) the last {@link #run} used; 0 before the first run. */
+    public int lastBucket() {
+        return lastBucket;
+    }
+
+    /** Frees every preallocated tensor; idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (TFloat32 tensor : bucketTensors) {
+            if (tensor != null) tensor.close();
+        }
+    }
+
+    private int bucketIndex(int n) {
+        int b = 0;
+        while (bucketSizes[b] < n) b++;
+        return b;
+    }
+
+    private void readProbs(Tensor output, int bucketSize) {
+        TF_Tensor handle = SightlineTensorAccess.nativeHandle(output);
+        long expectedBytes = (long) bucketSize * numClasses * Float.BYTES;
+        long actualBytes = TF_TensorByteSize(handle);
+        if (actualBytes != expectedBytes) {
+            throw new IllegalStateException("output has " + actualBytes + " bytes (shape " + output.shape()
+                    + "), expected " + expectedBytes + " for [" + bucketSize + "," + numClasses + "] float32");
+        }
+        copySource.moveTo(TF_TensorData(handle).address()).get(probs, 0, bucketSize * numClasses);
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("batch classifier is closed");
+    }
+
+    /**
+     * A float pointer re-aimed at a raw address before each copy, so that copies between native
+     * buffers and Java arrays allocate nothing. Position 0, no deallocator: it owns no memory.
+     */
+    private static final class MovablePointer extends FloatPointer {
+        MovablePointer moveTo(long nativeAddress) {
+            address = nativeAddress;
+            position = 0;
+            return this;
+        }
+    }
+}

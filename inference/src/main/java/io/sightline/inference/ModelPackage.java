@@ -1,0 +1,183 @@
+package io.sightline.inference;
+
+import io.sightline.natives.Natives;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+
+/**
+ * A loaded and validated model package: a TensorFlow SavedModel plus its {@code model.json}.
+ *
+ * <p>{@link #load(Path)} checks the package against the contract in DESIGN.md before anything
+ * runs: tag {@value #TAG}, signature {@value #SIGNATURE_KEY} with input {@code image} float32
+ * {@code [-1,H,W,C]} and output {@code probs} float32 {@code [-1,K]}, where H, W, C and the K
+ * class names come from {@code model.json}. The tensor names to feed and fetch are taken from the
+ * signature, not assumed. Every mismatch is a {@link ModelException} naming the folder and what
+ * was expected against what was found.
+ *
+ * <p>{@link #newClassifier(int)} makes preallocated {@link BatchClassifier}s on the package's
+ * session. Close them before closing the package: {@link #close()} frees the TensorFlow session and
+ * graph they run on.
+ */
+public final class ModelPackage implements AutoCloseable {
+    /** The SavedModel tag that is loaded. */
+    public static final String TAG = SavedModelBundle.DEFAULT_TAG;
+    /** The signature that is served. */
+    public static final String SIGNATURE_KEY = Signature.DEFAULT_KEY;
+    /** Largest {@code maxBatch} a classifier accepts. */
+    public static final int MAX_BATCH_LIMIT = 1024;
+    static final String SAVED_MODEL_FILE = "saved_model.pb";
+
+    private final Path dir;
+    private final ModelInfo info;
+    private final SavedModelBundle bundle;
+    private final String inputTensorName;
+    private final String outputTensorName;
+    private boolean closed;
+
+    private ModelPackage(Path dir, ModelInfo info, SavedModelBundle bundle, String inputTensorName, String outputTensorName) {
+        this.dir = dir;
+        this.info = info;
+        this.bundle = bundle;
+        this.inputTensorName = inputTensorName;
+        this.outputTensorName = outputTensorName;
+    }
+
+    /**
+     * Loads the SavedModel in {@code dir} (tag {@value #TAG}) and its {@code model.json}, and
+     * validates them against each other.
+     *
+     * @throws ModelException naming the folder or file and the problem
+     */
+    public static ModelPackage load(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new ModelException("model folder " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ModelException("model folder " + dir + " is a file, expected a folder holding a SavedModel and "
+                    + ModelInfo.FILE_NAME);
+        }
+        ModelInfo info = ModelInfo.read(dir.resolve(ModelInfo.FILE_NAME));
+        if (!Files.isRegularFile(dir.resolve(SAVED_MODEL_FILE))) {
+            throw new ModelException("model folder " + dir + " has no " + SAVED_MODEL_FILE + " (expected a TensorFlow SavedModel next to "
+                    + ModelInfo.FILE_NAME + ")");
+        }
+        Natives.tensorflow();
+        SavedModelBundle bundle;
+        try {
+            bundle = SavedModelBundle.loader(dir.toString()).withTags(TAG).load();
+        } catch (RuntimeException e) {
+            throw new ModelException("SavedModel " + dir + " could not be loaded with tag '" + TAG + "': " + e.getMessage(), e);
+        }
+        try {
+            Signature signature = servingSignature(dir, bundle);
+            Signature.TensorDescription input = signature.getInputs().get(InspectionCnn.INPUT_NAME);
+            Signature.TensorDescription output = signature.getOutputs().get(InspectionCnn.OUTPUT_NAME);
+            if (input == null) {
+                throw new ModelException("SavedModel " + dir + ": signature '" + SIGNATURE_KEY + "' has no input '"
+                        + InspectionCnn.INPUT_NAME + "' (found: " + signature.getInputs().keySet() + ")");
+            }
+            if (output == null) {
+                throw new ModelException("SavedModel " + dir + ": signature '" + SIGNATURE_KEY + "' has no output '"
+                        + InspectionCnn.OUTPUT_NAME + "' (found: " + signature.getOutputs().keySet() + ")");
+            }
+            checkInput(dir, input, info);
+            checkOutput(dir, output, info);
+            return new ModelPackage(dir, info, bundle, input.name, output.name);
+        } catch (RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    /** The content of {@code model.json}. */
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The folder this package was loaded from. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * A new preallocated classifier for batches of 1 to {@code maxBatch} images, running on this
+     * package's session. Single-threaded: give each inference thread its own.
+     *
+     * @throws IllegalArgumentException if {@code maxBatch} is not in 1..{@value #MAX_BATCH_LIMIT}
+     * @throws IllegalStateException if this package is closed
+     */
+    public BatchClassifier newClassifier(int maxBatch) {
+        if (maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) {
+            throw new IllegalArgumentException("maxBatch must be between 1 and " + MAX_BATCH_LIMIT + ", got " + maxBatch);
+        }
+        if (closed) {
+            throw new IllegalStateException("model package " + dir + " is closed");
+        }
+        return new BatchClassifier(bundle.session(), inputTensorName, outputTensorName, info, maxBatch);
+    }
+
+    /** Frees the SavedModel's session and graph; idempotent. Classifiers made from it stop working. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        bundle.close();
+    }
+
+    private static Signature servingSignature(Path dir, SavedModelBundle bundle) {
+        List<Signature> signatures = bundle.signatures();
+        return signatures.stream()
+                .filter(signature -> signature.key().equals(SIGNATURE_KEY))
+                .findFirst()
+                .orElseThrow(() -> new ModelException("SavedModel " + dir + " has no signature '" + SIGNATURE_KEY + "' (found: "
+                        + signatures.stream().map(Signature::key).collect(Collectors.toList()) + ")"));
+    }
+
+    private static void checkInput(Path dir, Signature.TensorDescription input, ModelInfo info) {
+        String where = "SavedModel " + dir + ": signature '" + SIGNATURE_KEY + "' input '" + InspectionCnn.INPUT_NAME + "'";
+        if (input.dataType != DataType.DT_FLOAT) {
+            throw new ModelException(where + " is " + input.dataType + ", expected DT_FLOAT (float32)");
+        }
+        long[] expected = {Shape.UNKNOWN_SIZE, info.inputHeight(), info.inputWidth(), info.inputChannels()};
+        if (!Arrays.equals(dimensions(input.shape), expected)) {
+            throw new ModelException(where + " has shape " + format(input.shape) + " but model.json says "
+                    + info.inputWidth() + "x" + info.inputHeight() + "x" + info.inputChannels()
+                    + " (width x height x channels), expected " + format(expected));
+        }
+    }
+
+    private static void checkOutput(Path dir, Signature.TensorDescription output, ModelInfo info) {
+        String where = "SavedModel " + dir + ": signature '" + SIGNATURE_KEY + "' output '" + InspectionCnn.OUTPUT_NAME + "'";
+        if (output.dataType != DataType.DT_FLOAT) {
+            throw new ModelException(where + " is " + output.dataType + ", expected DT_FLOAT (float32)");
+        }
+        long[] dimensions = dimensions(output.shape);
+        if (dimensions == null || dimensions.length != 2 || dimensions[0] != Shape.UNKNOWN_SIZE) {
+            throw new ModelException(where + " has shape " + format(output.shape) + ", expected [-1," + info.numClasses() + "]");
+        }
+        if (dimensions[1] != info.numClasses()) {
+            throw new ModelException(where + " has " + dimensions[1] + " classes but model.json lists "
+                    + info.numClasses() + " " + info.classes());
+        }
+    }
+
+    private static long[] dimensions(Shape shape) {
+        return shape == null || shape.isUnknown() ? null : shape.asArray();
+    }
+
+    private static String format(Shape shape) {
+        long[] dimensions = dimensions(shape);
+        return dimensions == null ? "of unknown rank" : format(dimensions);
+    }
+
+    private static String format(long[] dimensions) {
+        return Arrays.stream(dimensions).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
+    }
+}

@@ -1,0 +1,81 @@
+package io.sightline.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+
+/** Model packages with known weights and synthetic images for the tests. */
+final class TestModels {
+    static final List<String> THREE_CLASSES = List.of("scratch", "ok", "dent");
+
+    private TestModels() {}
+
+    static ModelInfo info(List<String> classes, int widthPx, int heightPx) {
+        return ModelInfo.of("test-model", "1", classes, widthPx, heightPx, 1, 0.5f, 0.25f);
+    }
+
+    /** Random convolutions, dense layer all zero: probs are exactly 1/K for any input. */
+    static InspectionCnn.Weights uniformOutput(int numClasses, long seed) {
+        return InspectionCnn.Weights.heInitialised(1, numClasses, seed)
+                .with(InspectionCnn.Parameter.DENSE_KERNEL, new float[InspectionCnn.FEATURES * numClasses])
+                .with(InspectionCnn.Parameter.DENSE_BIAS, new float[numClasses]);
+    }
+
+    /** Dense kernel zero and the given biases: probs are softmax(bias) for any input. */
+    static InspectionCnn.Weights biasOnly(float[] bias, long seed) {
+        return uniformOutput(bias.length, seed).with(InspectionCnn.Parameter.DENSE_BIAS, bias);
+    }
+
+    static Path export(Path dir, ModelInfo info, InspectionCnn.Weights weights) {
+        InspectionCnn.exportPackage(dir, info, weights);
+        return dir;
+    }
+
+    /** Exports the CNN under a hand-made signature, to test how loading rejects it. */
+    static void exportWithSignature(Path dir, ModelInfo info, String signatureKey, String inputName, String outputName)
+            throws IOException {
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            InspectionCnn cnn = InspectionCnn.define(Ops.create(graph), info.inputWidth(), info.inputHeight(),
+                    InspectionCnn.Weights.heInitialised(info.inputChannels(), info.numClasses(), 1));
+            Signature signature = Signature.builder().key(signatureKey)
+                    .input(inputName, cnn.image()).output(outputName, cnn.probs()).build();
+            session.initialize();
+            SavedModelBundle.exporter(dir.toString()).withFunction(SessionFunction.create(signature, session)).export();
+        }
+        info.write(dir.resolve(ModelInfo.FILE_NAME));
+    }
+
+    static float[] noiseImage(int floats, Random random) {
+        float[] image = new float[floats];
+        for (int i = 0; i < floats; i++) image[i] = (float) random.nextGaussian();
+        return image;
+    }
+
+    /**
+     * A grey image of plain noise on a random background level; with {@code blob}, plus one small
+     * bright spot (radius about 2 px) at a random place: a toy local defect.
+     */
+    static float[] toyImage(int sidePx, boolean blob, Random random) {
+        float background = (float) (random.nextGaussian() * 0.5);
+        float[] image = new float[sidePx * sidePx];
+        for (int i = 0; i < image.length; i++) image[i] = background + (float) (random.nextGaussian() * 0.3);
+        if (blob) {
+            int centreX = 3 + random.nextInt(sidePx - 6);
+            int centreY = 3 + random.nextInt(sidePx - 6);
+            for (int y = 0; y < sidePx; y++) {
+                for (int x = 0; x < sidePx; x++) {
+                    double squaredDistance = (x - centreX) * (x - centreX) + (y - centreY) * (y - centreY);
+                    image[y * sidePx + x] += (float) (2.5 * Math.exp(-squaredDistance / (2 * 1.5 * 1.5)));
+                }
+            }
+        }
+        return image;
+    }
+}
