@@ -1,0 +1,18 @@
+/**
+ * Frame sources: everything that turns a camera (real or synthetic) into {@link io.sightline.capture.CapturedFrame}s.
+ *
+ * <p>This module owns the sources, their timestamps ({@code captureNanos}, read once per frame)
+ * and the part identity a frame carries (its {@code sequence}: one part, one frame). Today it has
+ * the {@link io.sightline.capture.SyntheticPartCamera}, which renders machined flanges with known
+ * defects for training, tests and benchmarks; files, streams (FFmpeg), V4L2/USB devices and GigE
+ * Vision cameras come later behind the same {@link io.sightline.capture.FrameSource} contract.
+ *
+ * <pre>
+ *   source.grab()  --&gt;  CapturedFrame (owned by the source, reused)  --&gt;  station copies it into its ring slot
+ * </pre>
+ *
+ * <p>Rules every source follows: steady-state grabs allocate nothing on the Java heap; a frame that
+ * cannot be produced is a {@link io.sightline.capture.CaptureException}, never a silently skipped
+ * part; native memory is freed by {@code close()}, deterministically and idempotently.
+ */
+package io.sightline.capture;
