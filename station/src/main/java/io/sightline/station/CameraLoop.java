@@ -1,0 +1,148 @@
+package io.sightline.station;
+
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.RingBuffer;
+import io.sightline.capture.CaptureException;
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.DefectKind;
+import io.sightline.capture.FrameSource;
+import io.sightline.postprocess.Outcome;
+import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * One line's camera thread: triggers at a fixed rate, grabs, and publishes into the ring without
+ * ever blocking. A frame that finds the ring full becomes a fail-safe reject right here; a frame
+ * the camera could not deliver travels the ring as an unreadable part, so it keeps its place in the
+ * line's order and is rejected at the ejector like any other.
+ *
+ * <p>The trigger schedule is fixed (open loop): the capture time is the scheduled trigger, so time
+ * spent behind schedule shows up as latency rather than disappearing. If the camera falls more
+ * than one period behind it counts an overrun and resynchronises.
+ */
+final class CameraLoop implements Runnable {
+    private static final EventTranslatorOneArg<FrameEvent, CameraLoop> PUBLISH = CameraLoop::fill;
+
+    private final int line;
+    private final FrameSource source;
+    private final RingBuffer<FrameEvent> ring;
+    private final OutcomeRecorder recorder;
+    private final long periodNanos;
+    private final long rejectDelayNanos;
+    private final long maxFrames;
+    private final LineSetup setup;
+    private volatile boolean running = true;
+
+    // The frame being published; read by the translator on this thread.
+    private CapturedFrame frame;
+    private long partId;
+    private long captureNanos;
+    private DefectKind truth;
+    private byte status;
+
+    private long published;
+    private long ringFull;
+    private long unreadable;
+    private long overruns;
+    private volatile boolean finished;
+
+    CameraLoop(int line, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, OutcomeRecorder recorder,
+               double fps, long rejectDelayNanos, long maxFrames) {
+        this.line = line;
+        this.source = source;
+        this.setup = setup;
+        this.ring = ring;
+        this.recorder = recorder;
+        this.periodNanos = Math.max(1, Math.round(1e9 / fps));
+        this.rejectDelayNanos = rejectDelayNanos;
+        this.maxFrames = maxFrames;
+    }
+
+    @Override
+    public void run() {
+        long next = System.nanoTime();
+        try {
+            for (long n = 0; running && (maxFrames < 0 || n < maxFrames); n++) {
+                long now = System.nanoTime();
+                if (next - now > 0) {
+                    LockSupport.parkNanos(next - now);
+                } else if (now - next > periodNanos) {
+                    overruns++;
+                    next = now;
+                }
+                captureNanos = next;
+                next += periodNanos;
+                if (!grab()) break;
+                partId = n;
+                recorder.captured(line, truth);
+                if (ring.tryPublishEvent(PUBLISH, this)) {
+                    published++;
+                } else {
+                    ringFull++;
+                    recorder.record(line, partId, truth, Outcome.FAILSAFE_RING_FULL, Float.NaN,
+                            captureNanos, captureNanos + rejectDelayNanos, System.nanoTime());
+                }
+            }
+        } finally {
+            finished = true;
+        }
+    }
+
+    /** Grabs the next frame; false when a finite source is exhausted. */
+    private boolean grab() {
+        try {
+            frame = source.grab();
+            if (frame == null) return false;
+            truth = frame.truth();
+            if (frame.width() != setup.frameWidth() || frame.height() != setup.frameHeight()) {
+                unreadable++;
+                status = FrameEvent.STATUS_UNREADABLE; // the line is set up for another frame size
+            } else {
+                status = FrameEvent.STATUS_OK;
+            }
+        } catch (CaptureException | RuntimeException e) {
+            frame = null;
+            truth = DefectKind.UNKNOWN;
+            unreadable++;
+            status = FrameEvent.STATUS_UNREADABLE;
+        }
+        return true;
+    }
+
+    private static void fill(FrameEvent e, long sequence, CameraLoop c) {
+        e.arm(sequence);
+        e.line = c.line;
+        e.partId = c.partId;
+        e.captureNanos = c.captureNanos;
+        e.deadlineNanos = c.captureNanos + c.rejectDelayNanos;
+        e.truth = c.truth;
+        e.status = c.status;
+        if (c.status == FrameEvent.STATUS_OK) {
+            Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    long published() {
+        return published;
+    }
+
+    long ringFull() {
+        return ringFull;
+    }
+
+    long unreadable() {
+        return unreadable;
+    }
+
+    long overruns() {
+        return overruns;
+    }
+}

@@ -1,0 +1,94 @@
+package io.sightline.station;
+
+import io.sightline.capture.DefectKind;
+import io.sightline.postprocess.LineCounters;
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.RejectSink;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The single place where a frame's outcome is recorded: per-line counters, the capture-to-decision
+ * latency histogram, the ground-truth scorecard (synthetic runs only), and the reject signal.
+ *
+ * <p>Called from the decision thread, the deadline watchdog and camera threads (ring full), at
+ * most once per frame (the slot's outcome claim guarantees it). Allocation-free and thread-safe.
+ */
+final class OutcomeRecorder {
+    private static final long MAX_LATENCY_MICROS = 60_000_000L;
+
+    private final LineCounters counters;
+    private final RejectSink sink;
+    private final Recorder latencyMicros = new Recorder(MAX_LATENCY_MICROS, 3);
+    private final Histogram totalLatencyMicros = new Histogram(MAX_LATENCY_MICROS, 3);
+    private Histogram intervalLatency;
+    private final AtomicLong defective = new AtomicLong();
+    private final AtomicLong escapes = new AtomicLong();
+    private final AtomicLong falseRejects = new AtomicLong();
+    private final AtomicLong sinkFailures = new AtomicLong();
+
+    OutcomeRecorder(int lines, RejectSink sink) {
+        this.counters = new LineCounters(lines);
+        this.sink = sink;
+    }
+
+    LineCounters counters() {
+        return counters;
+    }
+
+    /** A frame entered the station (before it is published, so a ring-full frame is counted too). */
+    void captured(int line, DefectKind truth) {
+        counters.captured(line);
+        if (truth.isDefect()) defective.incrementAndGet();
+    }
+
+    void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
+                long captureNanos, long deadlineNanos, long nowNanos) {
+        counters.outcome(line, outcome);
+        if (outcome != Outcome.FAILSAFE_RING_FULL) {
+            // A ring-full frame was never queued: its zero latency would flatter the percentiles.
+            long micros = Math.max(0, (nowNanos - captureNanos) / 1_000);
+            latencyMicros.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
+        }
+        if (truth.isDefect() && outcome == Outcome.PASS) escapes.incrementAndGet();
+        if (truth == DefectKind.NONE && outcome.isReject()) falseRejects.incrementAndGet();
+        if (outcome.isReject()) {
+            try {
+                sink.reject(line, partId, outcome, defectScore, deadlineNanos);
+            } catch (RuntimeException e) {
+                // The outcome is recorded; a sink failure must not lose it or stop the ring.
+                sinkFailures.incrementAndGet();
+            }
+        }
+    }
+
+    /** Latency since the previous call, folded into the run total. Call from one thread. */
+    synchronized Histogram takeIntervalLatency() {
+        intervalLatency = latencyMicros.getIntervalHistogram(intervalLatency);
+        totalLatencyMicros.add(intervalLatency);
+        return intervalLatency;
+    }
+
+    /** The run's whole latency histogram (takes the pending interval first). */
+    synchronized Histogram totalLatency() {
+        takeIntervalLatency();
+        return totalLatencyMicros.copy();
+    }
+
+    long defective() {
+        return defective.get();
+    }
+
+    long escapes() {
+        return escapes.get();
+    }
+
+    long falseRejects() {
+        return falseRejects.get();
+    }
+
+    long sinkFailures() {
+        return sinkFailures.get();
+    }
+}

@@ -1,0 +1,297 @@
+package io.sightline.station;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.sightline.capture.FrameSource;
+import io.sightline.inference.BatchClassifier;
+import io.sightline.inference.ModelInfo;
+import io.sightline.inference.ModelPackage;
+import io.sightline.postprocess.DecisionPolicy;
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.RejectSink;
+import io.sightline.preprocess.PreprocessSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The inspection station: cameras, one Disruptor ring of preallocated {@link FrameEvent} slots,
+ * and the stage handlers that adapt the stage libraries to it.
+ *
+ * <pre>
+ *  camera 0 ─┐  tryPublish (never blocks; ring full = fail-safe reject, counted)
+ *  camera 1 ─┼──────────────▶ [ ring of FrameEvent slots: pixels, tensor, ids, deadline, score ]
+ *  camera n ─┘                        │
+ *                                     ▼
+ *            PreprocessHandler × N (sequence % N): ROI ▸ resize ▸ normalise into the slot tensor
+ *                                     ▼
+ *            InferenceHandler: Batcher (maxBatch or endOfBatch) ▸ one session.run per batch ▸ scores
+ *                                     ▼
+ *            DecisionHandler: late? unreadable? error? else threshold ▸ outcome ▸ counters,
+ *                             latency, reject signal to the sink
+ *
+ *            DeadlineWatchdog (beside the ring): a pending frame past its ejector deadline is a
+ *                             fail-safe reject at once, even if a stage hangs
+ * </pre>
+ *
+ * <p>Every frame ends in exactly one recorded outcome: the slot's outcome claim makes the decision
+ * handler and the watchdog mutually exclusive, and a frame that never entered the ring is recorded
+ * by its camera. Steady state allocates nothing per frame.
+ */
+public final class Station implements AutoCloseable {
+    private static final long WATCHDOG_INTERVAL_NANOS = 1_000_000L;
+
+    private final StationConfig config;
+    private final ModelInfo model;
+    private final List<LineSetup> lines;
+    private final List<FrameSource> sources;
+    private final OutcomeRecorder recorder;
+    private final Disruptor<FrameEvent> disruptor;
+    private final RingBuffer<FrameEvent> ring;
+    private final List<FrameEvent> slots;
+    private final List<PreprocessHandler> preprocessors = new ArrayList<>();
+    private final InferenceHandler inference;
+    private final DecisionHandler decision;
+    private final DeadlineWatchdog watchdog;
+    private final List<CameraLoop> cameras = new ArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final AtomicInteger handlerErrors = new AtomicInteger();
+    private long startNanos;
+    private long stopNanos;
+    private boolean started;
+    private boolean closed;
+
+    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
+        this.config = config;
+        this.model = model.info();
+        this.sources = List.copyOf(sources);
+        if (sources.size() != config.lines()) {
+            throw new IllegalArgumentException("lines: config has " + config.lines() + " lines but "
+                    + sources.size() + " frame sources were given");
+        }
+        if (this.model.inputChannels() != 1) {
+            throw new IllegalArgumentException("model " + model.dir() + " expects " + this.model.inputChannels()
+                    + " input channels; the cameras deliver 8-bit gray (1 channel)");
+        }
+        this.lines = new ArrayList<>();
+        for (FrameSource s : sources) {
+            int[] roi = config.roi() != null ? config.roi() : defaultRoi(s.maxWidth(), s.maxHeight());
+            PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
+                    this.model.inputWidth(), this.model.inputHeight(), this.model.normMean(), this.model.normStd());
+            try {
+                lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("roi: " + e.getMessage() + " (camera " + s.name() + ")", e);
+            }
+        }
+        this.recorder = new OutcomeRecorder(config.lines(), sink);
+
+        int floats = this.model.floatsPerImage();
+        this.slots = new ArrayList<>(config.ringSize());
+        this.disruptor = new Disruptor<>(() -> newSlot(floats), config.ringSize(), threadFactory("sightline-stage"),
+                ProducerType.MULTI, new BlockingWaitStrategy());
+        ExceptionHandler<FrameEvent> onError = new HandlerExceptions();
+        disruptor.setDefaultExceptionHandler(onError);
+
+        @SuppressWarnings("unchecked")
+        EventHandler<FrameEvent>[] pre = new EventHandler[config.preprocessThreads()];
+        for (int i = 0; i < pre.length; i++) {
+            PreprocessHandler h = new PreprocessHandler(i, pre.length, lines);
+            preprocessors.add(h);
+            pre[i] = h;
+        }
+        BatchClassifier classifier = model.newClassifier(config.maxBatch());
+        this.inference = new InferenceHandler(classifier);
+        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder);
+        disruptor.handleEventsWith(pre).then(inference).then(decision);
+        this.ring = disruptor.getRingBuffer();
+        this.watchdog = new DeadlineWatchdog(ring, () -> disruptor.getSequenceValueFor(decision), recorder,
+                WATCHDOG_INTERVAL_NANOS);
+        long rejectDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
+        for (int i = 0; i < sources.size(); i++) {
+            cameras.add(new CameraLoop(i, sources.get(i), lines.get(i), ring, recorder, config.fpsPerLine(),
+                    rejectDelayNanos, config.maxFramesPerLine()));
+        }
+    }
+
+    /**
+     * Builds a station (allocating every slot) without starting it.
+     *
+     * @param sources one frame source per line, in line order; the station closes them
+     */
+    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
+        try {
+            return new Station(config, model, sources, sink);
+        } catch (RuntimeException e) {
+            sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
+            throw e;
+        }
+    }
+
+    /** The default ROI when the config names none: the centred square a synthetic part fits in. */
+    static int[] defaultRoi(int width, int height) {
+        return io.sightline.capture.SyntheticPartCamera.defaultRoi(width, height);
+    }
+
+    private FrameEvent newSlot(int floats) {
+        FrameEvent e = new FrameEvent(lines, floats);
+        slots.add(e);
+        return e;
+    }
+
+    public synchronized void start() {
+        if (started) throw new IllegalStateException("station already started");
+        started = true;
+        disruptor.start();
+        startNanos = System.nanoTime();
+        Thread w = new Thread(watchdog, "sightline-watchdog");
+        w.setDaemon(true);
+        threads.add(w);
+        w.start();
+        for (int i = 0; i < cameras.size(); i++) {
+            Thread t = new Thread(cameras.get(i), "sightline-camera-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** True once every camera has stopped (finite sources or {@code maxFramesPerLine} reached). */
+    public boolean camerasFinished() {
+        for (CameraLoop c : cameras) if (!c.finished()) return false;
+        return true;
+    }
+
+    /**
+     * Stops the cameras, lets every frame already captured reach its outcome (at the latest its
+     * reject deadline), then stops the handlers. Returns the final figures.
+     */
+    public synchronized StationStats stop(Duration drainTimeout) throws InterruptedException {
+        if (!started) throw new IllegalStateException("station was never started");
+        if (stopNanos != 0) return snapshot();
+        for (CameraLoop c : cameras) c.stop();
+        for (Thread t : threads) {
+            if (t.getName().startsWith("sightline-camera")) t.join();
+        }
+        long deadline = System.nanoTime() + drainTimeout.toNanos()
+                + TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
+        while (recorder.counters().inFlight() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1);
+        }
+        stopNanos = System.nanoTime();
+        try {
+            disruptor.shutdown(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            disruptor.halt();
+        }
+        watchdog.stop();
+        for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(10));
+        return snapshot();
+    }
+
+    /** Current figures; safe to call from any thread while running. */
+    public StationStats snapshot() {
+        var c = recorder.counters();
+        long captured = c.capturedTotal();
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) if (o.isFailSafe()) byReason.put(o.reason(), c.total(o));
+        long end = stopNanos != 0 ? stopNanos : System.nanoTime();
+        double elapsed = started ? (end - startNanos) / 1e9 : 0;
+        long decided = c.passed() + c.rejectedForDefect() + c.failSafe();
+        Histogram latency = recorder.totalLatency();
+        Batcher<FrameEvent> b = inference.batcher();
+        long batches = b.batches();
+        long[] hist = stopNanos != 0 ? b.sizeHistogram() : new long[0];
+        int maxSeen = 0;
+        for (int i = hist.length - 1; i > 0; i--) if (hist[i] > 0) { maxSeen = i; break; }
+        long overruns = 0;
+        for (CameraLoop cam : cameras) overruns += cam.overruns();
+        return new StationStats(captured, c.passed(), c.rejectedForDefect(), c.failSafe(), byReason,
+                captured - decided, recorder.defective(), recorder.escapes(), recorder.falseRejects(), elapsed,
+                elapsed > 0 ? decided / elapsed : 0,
+                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50) / 1000.0,
+                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1000.0,
+                latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
+                batches == 0 ? 0 : (double) b.frames() / batches, maxSeen, hist, overruns, recorder.sinkFailures());
+    }
+
+    public StationConfig config() {
+        return config;
+    }
+
+    /** Per-line counters, for reports. */
+    public io.sightline.postprocess.LineCounters lineCounters() {
+        return recorder.counters();
+    }
+
+    /** Handler exceptions the ring caught (each frame concerned still ends fail-safe). */
+    public int handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    /** Frames the watchdog expired at their deadline. */
+    public long expiredByWatchdog() {
+        return watchdog.expired();
+    }
+
+    /** Frees every slot, handler and source. Stops the station first if it is running. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) return;
+        if (started && stopNanos == 0) stop(Duration.ofSeconds(5));
+        if (!started) {
+            disruptor.halt();
+        }
+        closed = true;
+        for (PreprocessHandler p : preprocessors) p.close();
+        inference.close();
+        for (FrameEvent e : slots) e.close();
+        for (FrameSource s : sources) s.close();
+    }
+
+    private ThreadFactory threadFactory(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        };
+    }
+
+    /** A handler exception marks nothing lost: the frame's outcome falls to the decision or the watchdog. */
+    private final class HandlerExceptions implements ExceptionHandler<FrameEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, FrameEvent event) {
+            handlerErrors.incrementAndGet();
+            if (event != null) event.status = FrameEvent.STATUS_ERROR;
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            handlerErrors.incrementAndGet();
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            handlerErrors.incrementAndGet();
+        }
+    }
+
+    /** Unmodifiable view of the line setups, for reports. */
+    List<LineSetup> lines() {
+        return Collections.unmodifiableList(lines);
+    }
+}

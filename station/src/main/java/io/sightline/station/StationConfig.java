@@ -1,0 +1,102 @@
+package io.sightline.station;
+
+import java.nio.file.Path;
+
+/**
+ * How a station runs: its lines, the model, the decision threshold, the ring and the reject
+ * timing. Every value is checked when the config is built, and a bad one is reported with its key
+ * and the accepted range.
+ *
+ * @param lines production lines, one camera each
+ * @param fpsPerLine camera trigger rate per line (parts per second)
+ * @param modelDir the model package (SavedModel + model.json)
+ * @param rejectThreshold defect score at or above which a part is rejected
+ * @param roi region of interest {x, y, w, h} in frame pixels, or null for the camera's default
+ * @param ringSize ring slots (power of two); each holds one full-resolution frame
+ * @param preprocessThreads preprocessing handlers sharing the ring by sequence
+ * @param maxBatch largest inference batch
+ * @param rejectDelayMillis camera-to-ejector travel time: a part without a decision by then is rejected
+ * @param maxFramesPerLine stop each camera after this many frames; -1 for no limit
+ */
+public record StationConfig(int lines, double fpsPerLine, Path modelDir, float rejectThreshold, int[] roi,
+                            int ringSize, int preprocessThreads, int maxBatch, long rejectDelayMillis,
+                            long maxFramesPerLine) {
+
+    public static final int DEFAULT_LINES = 2;
+    public static final double DEFAULT_FPS = 25;
+    public static final float DEFAULT_THRESHOLD = 0.5f;
+    public static final int DEFAULT_RING_SIZE = 128;
+    public static final int DEFAULT_MAX_BATCH = 32;
+    public static final long DEFAULT_REJECT_DELAY_MILLIS = 200;
+
+    public StationConfig {
+        check(lines >= 1 && lines <= 64, "lines", lines, "an integer from 1 to 64");
+        check(fpsPerLine > 0 && fpsPerLine <= 10_000 && Double.isFinite(fpsPerLine), "fps", fpsPerLine,
+                "a rate above 0 and at most 10000 frames/s per line");
+        check(modelDir != null, "model", modelDir, "a model package folder");
+        check(rejectThreshold > 0f && rejectThreshold <= 1f, "threshold", rejectThreshold, "a score in (0, 1]");
+        check(roi == null || roi.length == 4, "roi", roi == null ? null : roi.length + " numbers", "x,y,w,h");
+        check(ringSize >= 4 && ringSize <= 65_536 && Integer.bitCount(ringSize) == 1, "ring-size", ringSize,
+                "a power of two from 4 to 65536");
+        check(preprocessThreads >= 1 && preprocessThreads <= 64, "preprocess-threads", preprocessThreads,
+                "an integer from 1 to 64");
+        check(maxBatch >= 1 && maxBatch <= 1024, "max-batch", maxBatch, "an integer from 1 to 1024");
+        check(maxBatch <= ringSize, "max-batch", maxBatch, "at most ring-size (" + ringSize + ")");
+        check(rejectDelayMillis >= 0 && rejectDelayMillis <= 600_000, "reject-delay-ms", rejectDelayMillis,
+                "0 to 600000 milliseconds");
+        check(maxFramesPerLine == -1 || maxFramesPerLine > 0, "max-frames", maxFramesPerLine, "-1 or a positive count");
+        roi = roi == null ? null : roi.clone();
+    }
+
+    /** Defaults that run on a 2-core laptop. */
+    public static StationConfig defaults(Path modelDir) {
+        return new StationConfig(DEFAULT_LINES, DEFAULT_FPS, modelDir, DEFAULT_THRESHOLD, null, DEFAULT_RING_SIZE,
+                Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BATCH,
+                DEFAULT_REJECT_DELAY_MILLIS, -1);
+    }
+
+    public StationConfig withLines(int v) {
+        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withFps(double v) {
+        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withThreshold(float v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withRoi(int[] v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withRing(int size) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, size, preprocessThreads, Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withPreprocessThreads(int v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, maxBatch, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withMaxBatch(int v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, v, rejectDelayMillis, maxFramesPerLine);
+    }
+
+    public StationConfig withRejectDelayMillis(long v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, v, maxFramesPerLine);
+    }
+
+    public StationConfig withMaxFramesPerLine(long v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, v);
+    }
+
+    @Override
+    public int[] roi() {
+        return roi == null ? null : roi.clone();
+    }
+
+    private static void check(boolean ok, String key, Object value, String expected) {
+        if (!ok) throw new IllegalArgumentException(key + ": expected " + expected + ", got " + value);
+    }
+}

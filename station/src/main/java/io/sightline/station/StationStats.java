@@ -1,0 +1,26 @@
+package io.sightline.station;
+
+import java.util.Map;
+
+/**
+ * A station's figures at one moment. Once the station has drained, {@code inFlight} is 0 and
+ * {@code captured == passed + rejected + failSafe}.
+ *
+ * @param rejected parts rejected for a defect (fail-safe rejects are counted apart)
+ * @param failSafeByReason fail-safe rejects by {@link io.sightline.postprocess.Outcome#reason()}
+ * @param defective ground-truth defective parts captured (synthetic cameras only)
+ * @param escapes defective parts that passed
+ * @param falseRejects good parts rejected, for any reason
+ * @param throughputFps outcomes recorded per second of run time
+ * @param batchHistogram batches by size (index = size); empty while running
+ */
+public record StationStats(long captured, long passed, long rejected, long failSafe, Map<String, Long> failSafeByReason,
+                           long inFlight, long defective, long escapes, long falseRejects, double elapsedSeconds,
+                           double throughputFps, double latencyP50Ms, double latencyP99Ms, double latencyMaxMs,
+                           double meanBatch, int maxBatchSeen, long[] batchHistogram, long cameraOverruns,
+                           long sinkFailures) {
+
+    public boolean balanced() {
+        return captured == passed + rejected + failSafe + inFlight;
+    }
+}

@@ -1,0 +1,186 @@
+package io.sightline.station.cli;
+
+import io.sightline.capture.FrameSource;
+import io.sightline.capture.SyntheticPartCamera;
+import io.sightline.inference.ModelPackage;
+import io.sightline.natives.Natives;
+import io.sightline.postprocess.LoggingRejectSink;
+import io.sightline.station.Station;
+import io.sightline.station.StationConfig;
+import io.sightline.station.StationStats;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sightline demo}: the whole station on synthetic part cameras, with a live status line. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the station on synthetic part cameras and report what it decided.",
+                "Every frame ends in one outcome: pass, reject (defect) or fail-safe reject; the counters balance."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--lines", paramLabel = "N", description = "production lines, one camera each (default: ${DEFAULT-VALUE})")
+    int lines = StationConfig.DEFAULT_LINES;
+
+    @Option(names = "--fps", paramLabel = "F", description = "parts per second per line (default: ${DEFAULT-VALUE})")
+    double fps = StationConfig.DEFAULT_FPS;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "how long the cameras run (default: ${DEFAULT-VALUE})")
+    double durationSeconds = 20;
+
+    @Option(names = "--defect-rate", paramLabel = "R", description = "fraction of parts with a defect (default: ${DEFAULT-VALUE})")
+    double defectRate = 0.1;
+
+    @Option(names = "--width", paramLabel = "PX", description = "camera width (default: ${DEFAULT-VALUE})")
+    int width = 1280;
+
+    @Option(names = "--height", paramLabel = "PX", description = "camera height (default: ${DEFAULT-VALUE})")
+    int height = 1024;
+
+    @Option(names = "--seed", description = "synthetic camera seed (default: ${DEFAULT-VALUE})")
+    long seed = 7;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model package (default: models/default in the project)")
+    Path model;
+
+    @Option(names = "--threshold", paramLabel = "SCORE", description = "reject when defect score >= this (default: ${DEFAULT-VALUE})")
+    float threshold = StationConfig.DEFAULT_THRESHOLD;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "largest inference batch (default: ${DEFAULT-VALUE})")
+    int maxBatch = StationConfig.DEFAULT_MAX_BATCH;
+
+    @Option(names = "--ring-size", paramLabel = "N", description = "ring slots, a power of two (default: ${DEFAULT-VALUE})")
+    int ringSize = StationConfig.DEFAULT_RING_SIZE;
+
+    @Option(names = "--preprocess-threads", paramLabel = "N", description = "preprocessing handlers (default: min(2, cores))")
+    Integer preprocessThreads;
+
+    @Option(names = "--reject-delay-ms", paramLabel = "MS", description = "camera-to-ejector travel time; undecided parts are rejected then (default: ${DEFAULT-VALUE})")
+    long rejectDelayMillis = StationConfig.DEFAULT_REJECT_DELAY_MILLIS;
+
+    @Option(names = "--reject-log", paramLabel = "FILE", description = "where reject signals are logged (default: sightline-out/demo-rejects.log)")
+    Path rejectLog = Path.of("sightline-out", "demo-rejects.log");
+
+    @Option(names = "--json", description = "print one JSON object with the figures as the last line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(durationSeconds > 0 && durationSeconds <= 86_400)) {
+            throw new IllegalArgumentException("--duration: expected 0 < seconds <= 86400, got " + durationSeconds);
+        }
+        Path modelDir = model != null ? model : ProjectPaths.defaultModel();
+        StationConfig base = StationConfig.defaults(modelDir);
+        StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
+                preprocessThreads != null ? preprocessThreads : base.preprocessThreads(), maxBatch, rejectDelayMillis, -1);
+        Natives.loadAll();
+        if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
+        PrintStream err = System.err;
+        try (ModelPackage pkg = ModelPackage.load(modelDir);
+             LoggingRejectSink sink = new LoggingRejectSink(
+                     new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
+             Station station = Station.create(config, pkg, syntheticCameras(), sink)) {
+            err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
+                    lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
+            err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
+            StatusLine status = new StatusLine(err);
+            station.start();
+            long endNanos = System.nanoTime() + (long) (durationSeconds * 1e9);
+            while (System.nanoTime() - endNanos < 0) {
+                Thread.sleep(Math.min(1000, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
+                status.print(station.snapshot());
+            }
+            StationStats s = station.stop(Duration.ofSeconds(10));
+            status.finish();
+            printSummary(err, s);
+            if (json) System.out.println(Json.line(toJson(s, pkg)));
+            return s.balanced() && s.inFlight() == 0 ? 0 : 3;
+        }
+    }
+
+    /** One synthetic camera per line; all closed again if one cannot be made. */
+    private List<FrameSource> syntheticCameras() {
+        List<FrameSource> cameras = new ArrayList<>();
+        try {
+            for (int i = 0; i < lines; i++) {
+                cameras.add(new SyntheticPartCamera("synthetic:line-" + i,
+                        new SyntheticPartCamera.Options(width, height, defectRate, seed + i, 32)));
+            }
+            return cameras;
+        } catch (RuntimeException e) {
+            cameras.forEach(FrameSource::close);
+            throw e;
+        }
+    }
+
+    static Map<String, Object> toJson(StationStats s, ModelPackage pkg) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("captured", s.captured());
+        m.put("passed", s.passed());
+        m.put("rejected", s.rejected());
+        m.put("failsafe", s.failSafe());
+        m.put("failsafeByReason", s.failSafeByReason());
+        m.put("inFlight", s.inFlight());
+        m.put("defective", s.defective());
+        m.put("escapes", s.escapes());
+        m.put("falseRejects", s.falseRejects());
+        m.put("throughputFps", round(s.throughputFps()));
+        m.put("elapsedSeconds", round(s.elapsedSeconds()));
+        m.put("latencyMs", Map.of("p50", round(s.latencyP50Ms()), "p99", round(s.latencyP99Ms()), "max", round(s.latencyMaxMs())));
+        m.put("batch", Map.of("mean", round(s.meanBatch()), "max", s.maxBatchSeen()));
+        m.put("cameraOverruns", s.cameraOverruns());
+        m.put("model", Map.of("path", pkg.dir().toString(), "version", pkg.info().version(), "name", pkg.info().name()));
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    private static void printSummary(PrintStream err, StationStats s) {
+        err.println("── summary ─────────────────────────────────────────────");
+        err.printf("captured %d = passed %d + rejected %d + fail-safe %d%s%n", s.captured(), s.passed(), s.rejected(),
+                s.failSafe(), s.balanced() && s.inFlight() == 0 ? "  (balanced)" : "  (NOT BALANCED, in flight " + s.inFlight() + ")");
+        err.printf("fail-safe by reason: %s%n", s.failSafeByReason());
+        err.printf("ground truth: %d defective, %d escaped, %d good parts rejected%n", s.defective(), s.escapes(), s.falseRejects());
+        err.printf("throughput %.1f parts/s over %.1f s; capture-to-decision p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                s.throughputFps(), s.elapsedSeconds(), s.latencyP50Ms(), s.latencyP99Ms(), s.latencyMaxMs());
+        err.printf("inference batches: mean %.2f, max %d; camera overruns %d%n", s.meanBatch(), s.maxBatchSeen(), s.cameraOverruns());
+    }
+
+    /** One status line per second: redrawn in place on a terminal, appended otherwise. */
+    static final class StatusLine {
+        private final PrintStream out;
+        private final boolean terminal = System.console() != null;
+        private long lastCaptured;
+        private double lastElapsed;
+
+        StatusLine(PrintStream out) {
+            this.out = out;
+        }
+
+        void print(StationStats s) {
+            double dt = s.elapsedSeconds() - lastElapsed;
+            double rate = dt > 0 ? (s.captured() - lastCaptured) / dt : 0;
+            lastCaptured = s.captured();
+            lastElapsed = s.elapsedSeconds();
+            String line = String.format("[%6.1fs] captured %7d  pass %7d  reject %6d  fail-safe %5d  in flight %4d | %7.1f parts/s  p99 %7.2f ms  batch %5.2f",
+                    s.elapsedSeconds(), s.captured(), s.passed(), s.rejected(), s.failSafe(), s.inFlight(), rate,
+                    s.latencyP99Ms(), s.meanBatch());
+            if (terminal) out.print("\r" + line);
+            else out.println(line);
+            out.flush();
+        }
+
+        void finish() {
+            if (terminal) out.println();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.sightline.station.cli;
+
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.DefectKind;
+import io.sightline.capture.SyntheticPartCamera;
+import io.sightline.inference.ModelInfo;
+import io.sightline.inference.Trainer;
+import io.sightline.natives.NativeBuffer;
+import io.sightline.natives.Natives;
+import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.preprocess.Preprocessor;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sightline train --synthetic N}: renders a labelled set with the synthetic part camera,
+ * preprocesses it exactly as the station will (same ROI, resize and normalisation), trains the
+ * CNN and exports the model package.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the inspection CNN and export a model package (SavedModel + model.json).")
+public final class TrainCommand implements Callable<Integer> {
+    /** Pixel normalisation recorded in model.json and applied by preprocessing. */
+    static final float NORM_MEAN = 0.4f;
+    static final float NORM_STD = 0.25f;
+
+    @Option(names = "--synthetic", paramLabel = "N", required = true,
+            description = "train on N rendered synthetic parts (half good, half spread over the defect kinds)")
+    int samples;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "model package folder to write")
+    Path out;
+
+    @Option(names = "--seed", description = "seed for rendering, split, initialisation and shuffling (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "maximum epochs; early stopping on validation AUROC (default: ${DEFAULT-VALUE})")
+    int epochs = Trainer.TrainOptions.defaults().epochs();
+
+    @Option(names = "--input", paramLabel = "WxH", description = "model input size (default: ${DEFAULT-VALUE})")
+    String input = "128x128";
+
+    @Option(names = "--width", paramLabel = "PX", description = "synthetic camera width (default: ${DEFAULT-VALUE})")
+    int width = 1280;
+
+    @Option(names = "--height", paramLabel = "PX", description = "synthetic camera height (default: ${DEFAULT-VALUE})")
+    int height = 1024;
+
+    @Option(names = "--version-name", paramLabel = "V", description = "version recorded in model.json (default: ${DEFAULT-VALUE})")
+    String version = "1";
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 20 || samples > 200_000) {
+            throw new IllegalArgumentException("--synthetic: expected 20 to 200000 samples, got " + samples);
+        }
+        int[] wh = parseSize(input);
+        Natives.loadAll();
+        PrintStream err = System.err;
+        Trainer.TrainingData data = render(samples, wh[0], wh[1], err);
+        Trainer.TrainOptions defaults = Trainer.TrainOptions.defaults();
+        Trainer.TrainOptions options = new Trainer.TrainOptions(epochs, defaults.batchSize(), defaults.learningRate(),
+                seed, defaults.valFraction(), defaults.patience());
+        ProgressBar bar = new ProgressBar(err);
+        var trained = Trainer.train(data, wh[0], wh[1], 1, options, bar);
+        bar.finish();
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("source", "synthetic part camera " + width + "x" + height);
+        training.put("command", "./sightline train --synthetic " + samples + " --seed " + seed + " --epochs " + epochs
+                + " --input " + input + " --out " + out);
+        training.put("roi", SyntheticPartCamera.defaultRoi(width, height));
+        ModelInfo info = new ModelInfo("sightline-model/1", "synthetic-flange-cnn", version, data.classes(),
+                wh[0], wh[1], 1, NORM_MEAN, NORM_STD, training, Map.of());
+        trained.export(out, info);
+        err.printf("model package written to %s%n", out.toAbsolutePath());
+        return 0;
+    }
+
+    static int[] parseSize(String s) {
+        String[] parts = s.toLowerCase().split("x");
+        try {
+            if (parts.length == 2) {
+                int w = Integer.parseInt(parts[0].trim());
+                int h = Integer.parseInt(parts[1].trim());
+                if (w >= 16 && h >= 16 && w <= 1024 && h <= 1024) return new int[] {w, h};
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--input: expected WxH with 16 <= W,H <= 1024 (e.g. 128x128), got '" + s + "'");
+    }
+
+    /** Renders and preprocesses a balanced set: half good parts, the rest spread evenly over the defect kinds. */
+    private Trainer.TrainingData render(int n, int inputW, int inputH, PrintStream err) {
+        DefectKind[] defects = DefectKind.renderable();
+        List<String> classes = new ArrayList<>();
+        classes.add(DefectKind.NONE.label());
+        for (DefectKind k : defects) classes.add(k.label());
+        int[] roi = SyntheticPartCamera.defaultRoi(width, height);
+        PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], inputW, inputH, NORM_MEAN, NORM_STD);
+        float[][] images = new float[n][];
+        int[] labels = new int[n];
+        long t0 = System.nanoTime();
+        try (SyntheticPartCamera camera = new SyntheticPartCamera("synthetic:train",
+                     new SyntheticPartCamera.Options(width, height, 0, seed, 32));
+             Preprocessor pre = new Preprocessor(spec);
+             NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
+             Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
+            Preprocessor.View view = null;
+            try {
+                for (int i = 0; i < n; i++) {
+                    int label = i % 2 == 0 ? 0 : 1 + (i / 2) % defects.length;
+                    CapturedFrame f = camera.render(label == 0 ? DefectKind.NONE : defects[label - 1]);
+                    if (view == null) view = new Preprocessor.View(spec, f.pixels(), f.width(), f.height(), f.stride());
+                    pre.process(view, dst);
+                    images[i] = new float[spec.floatsPerImage()];
+                    tensor.floats().get(images[i]);
+                    labels[i] = label;
+                    if ((i + 1) % 50 == 0 || i + 1 == n) {
+                        err.printf("\rrendering synthetic parts %d/%d (%.1f s)", i + 1, n, (System.nanoTime() - t0) / 1e9);
+                    }
+                }
+            } finally {
+                if (view != null) view.close();
+            }
+        }
+        err.println();
+        return new Trainer.TrainingData(classes, images, labels);
+    }
+
+    /** Epoch, step, loss, validation figures and time left, redrawn in place. */
+    static final class ProgressBar implements Trainer.ProgressListener {
+        private final PrintStream out;
+        private final long startNanos = System.nanoTime();
+        private int lastEpoch = -1;
+
+        ProgressBar(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onStep(int epoch, int epochs, int step, int steps, float loss) {
+            double done = ((epoch - 1) + (double) step / steps) / epochs;
+            double elapsed = (System.nanoTime() - startNanos) / 1e9;
+            double left = done > 0 ? elapsed * (1 - done) / done : 0;
+            int filled = (int) Math.round(30 * (double) step / steps);
+            out.printf("\repoch %d/%d [%s%s] step %d/%d loss %.4f  ~%.0f s left (at most)   ", epoch, epochs,
+                    "#".repeat(filled), ".".repeat(30 - filled), step, steps, loss, left);
+            lastEpoch = epoch;
+        }
+
+        @Override
+        public void onEpoch(int epoch, float trainLoss, double valAuroc, double valAccuracy, boolean best) {
+            out.printf("\repoch %d: train loss %.4f, validation AUROC %.4f, accuracy %.4f%s%s%n", epoch, trainLoss,
+                    valAuroc, valAccuracy, best ? "  (best so far)" : "", " ".repeat(20));
+        }
+
+        void finish() {
+            if (lastEpoch >= 0) out.flush();
+        }
+    }
+}

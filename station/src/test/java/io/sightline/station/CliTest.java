@@ -1,0 +1,69 @@
+package io.sightline.station;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.sightline.station.cli.SightlineCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SightlineCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("demo") && r.out().contains("train"), r.out());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"demo", "train"}) {
+            Run r = run(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: sightline " + cmd), r.out());
+        }
+    }
+
+    @Test
+    void unknownOptionIsNamed() {
+        Run r = run("demo", "--frobnicate");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option: '--frobnicate'"), r.err());
+    }
+
+    @Test
+    void missingModelFolderIsNamed(@TempDir Path tmp) {
+        Path missing = tmp.resolve("no-such-model");
+        Run r = run("demo", "--model", missing.toString(), "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(missing.toString()), r.err());
+    }
+
+    @Test
+    void impossibleResolutionAndRateAreNamed() {
+        Run width = run("demo", "--width", "10", "--duration", "1");
+        assertEquals(1, width.code());
+        assertTrue(width.err().contains("width") && width.err().contains("10"), width.err());
+        Run fps = run("demo", "--fps", "-5", "--duration", "1");
+        assertEquals(1, fps.code());
+        assertTrue(fps.err().contains("fps") && fps.err().contains("-5"), fps.err());
+    }
+
+    @Test
+    void trainRejectsABadInputSize(@TempDir Path tmp) {
+        Run r = run("train", "--synthetic", "100", "--out", tmp.toString(), "--input", "12xQ");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--input") && r.err().contains("12xQ"), r.err());
+    }
+}

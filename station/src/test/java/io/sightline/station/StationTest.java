@@ -1,0 +1,225 @@
+package io.sightline.station;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.sightline.capture.CaptureException;
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.FrameSource;
+import io.sightline.capture.SyntheticPartCamera;
+import io.sightline.inference.ModelPackage;
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.RejectSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole station on the real libraries: synthetic cameras, the Disruptor ring, OpenCV, the
+ * committed default model in TensorFlow. No timing thresholds: every assertion is about outcomes.
+ */
+class StationTest {
+    static ModelPackage model;
+
+    @BeforeAll
+    static void loadModel() {
+        Path dir = Path.of(System.getProperty("sightline.home", ".")).resolve("models/default");
+        assertTrue(Files.isDirectory(dir), "the default model package must be committed at " + dir);
+        model = ModelPackage.load(dir);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    /** Counts every reject signal by reason; thread-safe like any sink. */
+    static final class CountingSink implements RejectSink {
+        final AtomicLongArray byOutcome = new AtomicLongArray(Outcome.count());
+
+        @Override
+        public void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
+            byOutcome.incrementAndGet(reason.ordinal());
+        }
+
+        long total() {
+            long t = 0;
+            for (int i = 0; i < byOutcome.length(); i++) t += byOutcome.get(i);
+            return t;
+        }
+    }
+
+    private static List<FrameSource> cameras(int lines, double defectRate, int width, int height) {
+        List<FrameSource> list = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            list.add(new SyntheticPartCamera("test-" + i,
+                    new SyntheticPartCamera.Options(width, height, defectRate, 100 + i, 8)));
+        }
+        return list;
+    }
+
+    private static StationStats runToCompletion(StationConfig config, List<FrameSource> sources, RejectSink sink)
+            throws Exception {
+        try (Station station = Station.create(config, model, sources, sink)) {
+            station.start();
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
+            assertTrue(station.camerasFinished(), "cameras should finish their frame budget");
+            return station.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    private static void assertBalanced(StationStats s, CountingSink sink) {
+        assertEquals(0, s.inFlight(), "nothing may be left in flight after a drain");
+        assertEquals(s.captured(), s.passed() + s.rejected() + s.failSafe(), "captured = passed + rejected + fail-safe");
+        assertEquals(s.rejected() + s.failSafe(), sink.total(), "every reject, fail-safe included, reaches the sink");
+    }
+
+    @Test
+    void endToEndCountersBalanceAndDefectsAreRejected() throws Exception {
+        StationConfig config = StationConfig.defaults(model.dir()).withFps(40).withMaxFramesPerLine(150)
+                .withRejectDelayMillis(2_000);
+        CountingSink sink = new CountingSink();
+        StationStats s = runToCompletion(config, cameras(2, 0.3, 1280, 1024), sink);
+        assertEquals(300, s.captured());
+        assertBalanced(s, sink);
+        assertEquals(0, s.failSafe(), "an unloaded station with a generous deadline has no fail-safe rejects: " + s.failSafeByReason());
+        assertTrue(s.defective() > 50, "the cameras should have made defects: " + s.defective());
+        long good = s.captured() - s.defective();
+        assertTrue(s.escapes() <= s.defective() && s.falseRejects() <= good,
+                "scorecard: escapes " + s.escapes() + " of " + s.defective() + ", false rejects " + s.falseRejects() + " of " + good);
+        assertEquals(s.captured(), s.passed() + s.rejected(), "with no fail-safe, every part was scored and decided");
+        assertTrue(s.meanBatch() >= 1 && s.maxBatchSeen() <= config.maxBatch());
+    }
+
+    @Test
+    void fullRingMakesCountedFailSafeRejectsAndNothingIsLost() throws Exception {
+        // Cameras far faster than the station, a tiny ring: the capture side must never block.
+        StationConfig config = StationConfig.defaults(model.dir()).withRing(4).withMaxBatch(4).withFps(5_000)
+                .withMaxFramesPerLine(400).withRejectDelayMillis(10_000).withPreprocessThreads(1);
+        CountingSink sink = new CountingSink();
+        StationStats s = runToCompletion(config, cameras(2, 0.1, 640, 512), sink);
+        assertEquals(800, s.captured());
+        assertBalanced(s, sink);
+        long ringFull = s.failSafeByReason().get(Outcome.FAILSAFE_RING_FULL.reason());
+        assertTrue(ringFull > 0, "a 4-slot ring fed at 10000 fps must overflow");
+        assertEquals(ringFull, sink.byOutcome.get(Outcome.FAILSAFE_RING_FULL.ordinal()));
+    }
+
+    @Test
+    void missedDeadlineIsAFailSafeRejectWhateverTheScore() throws Exception {
+        StationConfig config = StationConfig.defaults(model.dir()).withLines(1).withRejectDelayMillis(0).withFps(50)
+                .withMaxFramesPerLine(30);
+        CountingSink sink = new CountingSink();
+        StationStats s = runToCompletion(config, cameras(1, 0.0, 640, 512), sink);
+        assertBalanced(s, sink);
+        assertEquals(0, s.passed(), "no part may pass after its ejector deadline");
+        assertEquals(s.captured(), s.failSafeByReason().get(Outcome.FAILSAFE_LATE.reason()));
+    }
+
+    @Test
+    void watchdogRejectsFramesStuckBehindAHungStageAtTheirDeadline() throws Exception {
+        // The first reject signal hangs the decision thread (a PLC call that never returns) until released.
+        CountDownLatch release = new CountDownLatch(1);
+        CountingSink counting = new CountingSink();
+        RejectSink hanging = new RejectSink() {
+            private boolean hung;
+
+            @Override
+            public void reject(int line, long partId, Outcome reason, float score, long deadlineNanos) {
+                counting.reject(line, partId, reason, score, deadlineNanos);
+                if (!hung && Thread.currentThread().getName().startsWith("sightline-stage")) {
+                    hung = true;
+                    try {
+                        release.await(3, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        StationConfig config = StationConfig.defaults(model.dir()).withFps(100).withMaxFramesPerLine(120)
+                .withRejectDelayMillis(150).withRing(256).withLines(1);
+        List<FrameSource> sources = cameras(1, 1.0, 640, 512); // every part defective: the first decision rejects
+        try (Station station = Station.create(config, model, sources, hanging)) {
+            station.start();
+            while (!station.camerasFinished()) Thread.sleep(5);
+            Thread.sleep(400); // past the last deadline while the decision thread is still hung
+            assertTrue(station.expiredByWatchdog() > 0, "the watchdog must reject frames stuck behind the hung stage");
+            release.countDown();
+            StationStats s = station.stop(Duration.ofSeconds(30));
+            assertBalanced(s, counting);
+            assertEquals(station.expiredByWatchdog(), (long) s.failSafeByReason().get(Outcome.FAILSAFE_LATE.reason()));
+            assertEquals(0, s.passed());
+        }
+    }
+
+    @Test
+    void unreadableFramesAreFailSafeRejectsInLineOrder() throws Exception {
+        FrameSource flaky = new FrameSource() {
+            final SyntheticPartCamera inner = new SyntheticPartCamera("inner",
+                    new SyntheticPartCamera.Options(640, 512, 0.0, 5, 4));
+            int n;
+
+            @Override
+            public String name() {
+                return "flaky";
+            }
+
+            @Override
+            public int maxWidth() {
+                return inner.maxWidth();
+            }
+
+            @Override
+            public int maxHeight() {
+                return inner.maxHeight();
+            }
+
+            @Override
+            public CapturedFrame grab() throws CaptureException {
+                if (n++ % 5 == 4) throw new CaptureException("flaky: corrupt frame " + n);
+                return inner.grab();
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+        StationConfig config = StationConfig.defaults(model.dir()).withLines(1).withFps(100).withMaxFramesPerLine(50)
+                .withRejectDelayMillis(5_000);
+        CountingSink sink = new CountingSink();
+        StationStats s = runToCompletion(config, List.of(flaky), sink);
+        assertBalanced(s, sink);
+        assertEquals(50, s.captured());
+        assertEquals(10L, s.failSafeByReason().get(Outcome.FAILSAFE_UNREADABLE.reason()));
+    }
+
+    @Test
+    void roiThatDoesNotFitTheCameraIsRejectedWithTheKey() {
+        StationConfig config = StationConfig.defaults(model.dir()).withLines(1).withRoi(new int[] {600, 0, 800, 800});
+        List<FrameSource> sources = cameras(1, 0, 640, 512);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Station.create(config, model, sources, new CountingSink()));
+        assertTrue(e.getMessage().startsWith("roi:") && e.getMessage().contains("640x512"), e.getMessage());
+    }
+
+    @Test
+    void impossibleConfigValuesNameTheirKey() {
+        Path m = model.dir();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StationConfig.defaults(m).withFps(0))
+                .getMessage().startsWith("fps:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StationConfig.defaults(m).withRing(100))
+                .getMessage().startsWith("ring-size:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StationConfig.defaults(m).withThreshold(1.5f))
+                .getMessage().startsWith("threshold:"));
+    }
+}
