@@ -44,6 +44,16 @@ final class InferenceHandler implements EventHandler<FrameEvent>, Batcher.Runner
         }
     }
 
+    /**
+     * Runs every batch size once before the cameras start: TensorFlow optimises the graph on the
+     * first run of each shape, which would otherwise make the first parts late.
+     */
+    void warmUp() {
+        for (int n = 1; n <= classifier.maxBatch(); n = n < classifier.maxBatch() ? Math.min(n * 2, classifier.maxBatch()) : n + 1) {
+            classifier.run(n);
+        }
+    }
+
     Batcher<FrameEvent> batcher() {
         return batcher;
     }

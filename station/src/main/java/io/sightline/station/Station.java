@@ -154,6 +154,7 @@ public final class Station implements AutoCloseable {
     public synchronized void start() {
         if (started) throw new IllegalStateException("station already started");
         started = true;
+        inference.warmUp();
         disruptor.start();
         startNanos = System.nanoTime();
         Thread w = new Thread(watchdog, "sightline-watchdog");
