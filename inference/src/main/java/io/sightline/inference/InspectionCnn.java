@@ -62,11 +62,11 @@ public final class InspectionCnn {
 
     static final int CONV1_SIZE = 5;
     static final int CONV1_STRIDE = 2;
-    static final int CONV1_CHANNELS = 16;
+    static final int CONV1_CHANNELS = 8;
     static final int CONV2_SIZE = 3;
-    static final int CONV2_CHANNELS = 32;
+    static final int CONV2_CHANNELS = 16;
     static final int CONV3_SIZE = 3;
-    static final int CONV3_CHANNELS = 64;
+    static final int CONV3_CHANNELS = 32;
     static final int POOL_SIZE = 2;
     /** Global max and global mean of the last convolution, concatenated. */
     static final int FEATURES = 2 * CONV3_CHANNELS;
