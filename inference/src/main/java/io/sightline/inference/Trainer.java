@@ -13,13 +13,15 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -64,9 +66,9 @@ public final class Trainer {
             if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
         }
 
-        /** 12 epochs, batches of 32, learning rate 0.002, seed 42, 20% validation, patience 4. */
+        /** 80 epochs, batches of 32, learning rate 0.002, seed 42, 20% validation, patience 8. */
         public static TrainOptions defaults() {
-            return new TrainOptions(12, 32, 0.002f, 42L, 0.2f, 4);
+            return new TrainOptions(80, 32, 0.002f, 42L, 0.2f, 8);
         }
     }
 
@@ -174,14 +176,32 @@ public final class Trainer {
             Operand<TFloat32> sampleWeights = tf.reduceSum(tf.math.mul(oneHotLabels, tf.constant(classWeights)), tf.constant(1));
             Operand<TFloat32> crossEntropy = tf.nn.softmaxCrossEntropyWithLogits(cnn.logits(), oneHotLabels).loss();
             Operand<TFloat32> loss = tf.math.mean(tf.math.mul(crossEntropy, sampleWeights), tf.constant(0));
-            Op minimize = new Adam(graph, options.learningRate()).minimize(loss);
+            List<Variable<TFloat32>> variables = new ArrayList<>();
+            List<long[]> shapes = new ArrayList<>();
+            for (InspectionCnn.Parameter parameter : InspectionCnn.Parameter.values()) {
+                variables.add(cnn.variable(parameter));
+                shapes.add(parameter.shape(channels, numClasses));
+            }
+            AdamOptimizer adam = new AdamOptimizer(graph, tf, loss, variables, shapes);
 
-            try (Session session = new Session(graph)) {
-                Loop loop = new Loop(data, split, cnn, oneHotLabels, loss, minimize, session, options, progress,
+            try (Session session = new Session(graph, sessionConfig())) {
+                Loop loop = new Loop(data, split, cnn, oneHotLabels, loss, adam, session, options, progress,
                         floatsPerImage, okIndex, random);
                 return loop.run(widthPx, heightPx, channels, classWeights);
             }
         }
+    }
+
+    /**
+     * The training session's settings: no grappler remapper. It cannot fuse a leaky relu whose
+     * gradient is in the same graph, logs an error on every new session and leaves the graph
+     * alone anyway.
+     */
+    static ConfigProto sessionConfig() {
+        return ConfigProto.newBuilder()
+                .setGraphOptions(GraphOptions.newBuilder()
+                        .setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)))
+                .build();
     }
 
     private static float[] inverseFrequencyWeights(int[] labels, int[] trainIndices, int numClasses) {
@@ -238,7 +258,7 @@ public final class Trainer {
         private final InspectionCnn cnn;
         private final Placeholder<TFloat32> oneHotLabels;
         private final Operand<TFloat32> loss;
-        private final Op minimize;
+        private final AdamOptimizer adam;
         private final Session session;
         private final TrainOptions options;
         private final ProgressListener progress;
@@ -248,14 +268,14 @@ public final class Trainer {
         private final Random random;
 
         Loop(TrainingData data, Split split, InspectionCnn cnn, Placeholder<TFloat32> oneHotLabels, Operand<TFloat32> loss,
-                Op minimize, Session session, TrainOptions options, ProgressListener progress, int floatsPerImage,
+                AdamOptimizer adam, Session session, TrainOptions options, ProgressListener progress, int floatsPerImage,
                 int okIndex, Random random) {
             this.data = data;
             this.split = split;
             this.cnn = cnn;
             this.oneHotLabels = oneHotLabels;
             this.loss = loss;
-            this.minimize = minimize;
+            this.adam = adam;
             this.session = session;
             this.options = options;
             this.progress = progress;
@@ -275,7 +295,16 @@ public final class Trainer {
             double bestAccuracy = Double.NEGATIVE_INFINITY;
             int bestEpoch = 0;
             int epochsRun = 0;
+            int symmetries = widthPx == heightPx ? 8 : 4;
+            int plateauEpochs = Math.max(1, options.patience() / 2);
+            float rate = options.learningRate();
+            int lastChange = 0; // epoch of the last best result or rate cut
+            long globalStep = 0;
             for (int epoch = 1; epoch <= options.epochs() && epoch - bestEpoch <= options.patience(); epoch++) {
+                if (epoch - lastChange > plateauEpochs) {
+                    rate *= 0.5f;
+                    lastChange = epoch - 1;
+                }
                 shuffle(order);
                 double lossSum = 0;
                 for (int step = 0; step < steps; step++) {
@@ -284,10 +313,13 @@ public final class Trainer {
                     Arrays.fill(batchLabels, 0f);
                     for (int r = 0; r < rows; r++) {
                         int sample = order[from + r];
-                        System.arraycopy(data.images()[sample], 0, batchImages, r * floatsPerImage, floatsPerImage);
+                        augment(data.images()[sample], batchImages, r * floatsPerImage, random.nextInt(symmetries));
                         batchLabels[r * numClasses + data.labels()[sample]] = 1f;
                     }
-                    float stepLoss = trainStep(batchImages, batchLabels, rows);
+                    globalStep++;
+                    // linear warm-up over the first epoch: big early steps are what unsettles a fresh CNN
+                    float stepRate = epoch == 1 ? rate * (step + 1) / steps : rate;
+                    float stepLoss = trainStep(batchImages, batchLabels, rows, globalStep, stepRate);
                     lossSum += (double) stepLoss * rows;
                     progress.onStep(epoch, options.epochs(), step + 1, steps, stepLoss);
                 }
@@ -296,6 +328,7 @@ public final class Trainer {
                 boolean best = evaluation.auroc() > bestAuroc
                         || (evaluation.auroc() == bestAuroc && evaluation.accuracy() > bestAccuracy);
                 if (best) {
+                    lastChange = epoch;
                     bestAuroc = evaluation.auroc();
                     bestAccuracy = evaluation.accuracy();
                     bestEpoch = epoch;
@@ -305,22 +338,49 @@ public final class Trainer {
             }
             InspectionCnn.Weights weights = InspectionCnn.Weights.adopt(channels, numClasses, bestWeights);
             return new TrainedModel(data.classes(), widthPx, heightPx, channels, weights,
-                    trainingSummary(widthPx, heightPx, channels, classWeights, epochsRun),
+                    trainingSummary(widthPx, heightPx, channels, classWeights, epochsRun, plateauEpochs, rate),
                     evaluationFigures(bestEpoch, bestAuroc, bestAccuracy),
                     bestEpoch, epochsRun, bestAuroc, bestAccuracy);
         }
 
-        private float trainStep(float[] batchImages, float[] batchLabels, int rows) {
+        private float trainStep(float[] batchImages, float[] batchLabels, int rows, long step, float rate) {
             try (TFloat32 images = imagesTensor(batchImages, rows);
                     TFloat32 labels = TFloat32.tensorOf(Shape.of(rows, numClasses),
-                            DataBuffers.of(batchLabels, true, false).narrow((long) rows * numClasses));
-                    Result result = session.runner()
-                            .feed(cnn.image(), images)
-                            .feed(oneHotLabels, labels)
-                            .addTarget(minimize)
-                            .fetch(loss)
-                            .run()) {
-                return ((TFloat32) result.get(0)).getFloat();
+                            DataBuffers.of(batchLabels, true, false).narrow((long) rows * numClasses))) {
+                Session.Runner runner = session.runner().feed(cnn.image(), images).feed(oneHotLabels, labels).fetch(loss);
+                TFloat32[] fed = adam.feed(runner, step, rate);
+                try (Result result = runner.run()) {
+                    return ((TFloat32) result.get(0)).getFloat();
+                } finally {
+                    for (TFloat32 t : fed) t.close();
+                }
+            }
+        }
+
+        /**
+         * Copies one image into the batch under one of the symmetries of the square (bit 0: mirror
+         * left-right, bit 1: mirror top-bottom, bit 2: transpose; only the first four for
+         * non-square inputs). Parts lie on the belt at any angle and either way up, so these are
+         * all views the camera can deliver.
+         */
+        private void augment(float[] image, float[] batch, int offset, int symmetry) {
+            int w = cnn.widthPx();
+            int h = cnn.heightPx();
+            int c = cnn.channels();
+            if (symmetry == 0) {
+                System.arraycopy(image, 0, batch, offset, floatsPerImage);
+                return;
+            }
+            boolean mirrorX = (symmetry & 1) != 0;
+            boolean mirrorY = (symmetry & 2) != 0;
+            boolean transpose = (symmetry & 4) != 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sx = mirrorX ? w - 1 - x : x;
+                    int sy = mirrorY ? h - 1 - y : y;
+                    int from = transpose ? (sx * w + sy) * c : (sy * w + sx) * c;
+                    System.arraycopy(image, from, batch, offset + (y * w + x) * c, c);
+                }
             }
         }
 
@@ -378,7 +438,8 @@ public final class Trainer {
             }
         }
 
-        private Map<String, Object> trainingSummary(int widthPx, int heightPx, int channels, float[] classWeights, int epochsRun) {
+        private Map<String, Object> trainingSummary(int widthPx, int heightPx, int channels, float[] classWeights, int epochsRun,
+                int plateauEpochs, float finalRate) {
             Map<String, Object> optionsMap = new LinkedHashMap<>();
             optionsMap.put("epochs", options.epochs());
             optionsMap.put("batchSize", options.batchSize());
@@ -392,6 +453,12 @@ public final class Trainer {
             summary.put("architecture", InspectionCnn.ARCHITECTURE);
             summary.put("flopsPerImage", InspectionCnn.flopsPerImage(widthPx, heightPx, channels, numClasses));
             summary.put("optimizer", "adam");
+            summary.put("learningRateSchedule", "linear warm-up over epoch 1, halved after " + plateauEpochs
+                    + " epochs without a better validation AUROC");
+            summary.put("finalLearningRate", finalRate);
+            summary.put("augmentation", widthPx == heightPx
+                    ? "random mirror and transpose (the 8 symmetries of the square), per sample and step"
+                    : "random horizontal and vertical mirror, per sample and step");
             summary.put("options", optionsMap);
             summary.put("epochsRun", epochsRun);
             summary.put("samples", data.labels().length);
