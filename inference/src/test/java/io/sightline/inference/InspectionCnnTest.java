@@ -12,19 +12,20 @@ import org.junit.jupiter.api.Test;
 class InspectionCnnTest {
     @Test
     void flopsFor128x128Grey() {
-        long conv1 = 64L * 64 * 8 * 5 * 5 * 1;
-        long conv2 = 32L * 32 * 16 * 3 * 3 * 8;
-        long conv3 = 16L * 16 * 32 * 3 * 3 * 16;
-        long dense = 64L * 2;
-        assertEquals(2 * (conv1 + conv2 + conv3 + dense), InspectionCnn.flopsPerImage(128, 128, 1, 2));
-        assertEquals(6_357_248L, InspectionCnn.flopsPerImage(128, 128, 1, 2));
+        long conv1 = 64L * 64 * 16 * 5 * 5 * 1; // stride 2, then pool
+        long conv2 = 32L * 32 * 32 * 3 * 3 * 16; // then pool
+        long conv3 = 16L * 16 * 32 * 3 * 3 * 32; // then pool
+        long conv4 = 8L * 8 * 64 * 3 * 3 * 32;
+        long dense = 128L * 2;
+        assertEquals(2 * (conv1 + conv2 + conv3 + conv4 + dense), InspectionCnn.flopsPerImage(128, 128, 1, 2));
+        assertEquals(19_792_384L, InspectionCnn.flopsPerImage(128, 128, 1, 2));
     }
 
     @Test
     void flopsRoundOddSizesUp() {
-        // 9 px -> 5 -> 3 -> 2 at the three downsampling steps (SAME padding).
-        long expected = 2 * (25L * 8 * 25 + 9L * 16 * 9 * 8 + 4L * 32 * 9 * 16 + 64L * 3);
-        assertEquals(expected, InspectionCnn.flopsPerImage(9, 9, 1, 3));
+        // 17 px -> 9 (stride 2) -> 5 -> 3 -> 2 at the pools (SAME padding rounds up).
+        long expected = 2 * (81L * 16 * 25 + 25L * 32 * 9 * 16 + 9L * 32 * 9 * 32 + 4L * 64 * 9 * 32 + 128L * 3);
+        assertEquals(expected, InspectionCnn.flopsPerImage(17, 17, 1, 3));
     }
 
     @Test
@@ -36,7 +37,7 @@ class InspectionCnnTest {
             assertArrayEquals(a.values(parameter), b.values(parameter), parameter.variableName());
         }
         assertFalse(Arrays.equals(a.values(InspectionCnn.Parameter.CONV1_KERNEL), c.values(InspectionCnn.Parameter.CONV1_KERNEL)));
-        assertArrayEquals(new float[8], a.values(InspectionCnn.Parameter.CONV1_BIAS), "biases start at zero");
+        assertArrayEquals(new float[16], a.values(InspectionCnn.Parameter.CONV1_BIAS), "biases start at zero");
     }
 
     @Test
@@ -44,7 +45,7 @@ class InspectionCnnTest {
         float[] kernel = InspectionCnn.Weights.heInitialised(1, 2, 7).values(InspectionCnn.Parameter.CONV3_KERNEL);
         double sumOfSquares = 0;
         for (float value : kernel) sumOfSquares += value * value;
-        double expectedVariance = 2.0 / (3 * 3 * 16);
+        double expectedVariance = 2.0 / (3 * 3 * 32);
         assertEquals(expectedVariance, sumOfSquares / kernel.length, expectedVariance * 0.1);
     }
 
@@ -58,6 +59,6 @@ class InspectionCnnTest {
 
     @Test
     void rejectsInputsSmallerThanTheDownsampling() {
-        assertThrows(IllegalArgumentException.class, () -> InspectionCnn.flopsPerImage(7, 128, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> InspectionCnn.flopsPerImage(15, 128, 1, 2));
     }
 }
