@@ -93,8 +93,12 @@ class StationTest {
         assertEquals(0, s.failSafe(), "an unloaded station with a generous deadline has no fail-safe rejects: " + s.failSafeByReason());
         assertTrue(s.defective() > 50, "the cameras should have made defects: " + s.defective());
         long good = s.captured() - s.defective();
-        assertTrue(s.escapes() <= s.defective() && s.falseRejects() <= good,
-                "scorecard: escapes " + s.escapes() + " of " + s.defective() + ", false rejects " + s.falseRejects() + " of " + good);
+        String scorecard = "escapes " + s.escapes() + " of " + s.defective() + " defective, false rejects "
+                + s.falseRejects() + " of " + good + " good";
+        // The committed model on parts it never saw (other seeds than its training set): defects are
+        // caught, and good parts are not rejected wholesale to get there.
+        assertTrue(s.escapes() * 10 <= s.defective(), "at most 1 in 10 defective parts may escape: " + scorecard);
+        assertTrue(s.falseRejects() * 20 <= good, "at most 1 in 20 good parts may be rejected: " + scorecard);
         assertEquals(s.captured(), s.passed() + s.rejected(), "with no fail-safe, every part was scored and decided");
         assertTrue(s.meanBatch() >= 1 && s.maxBatchSeen() <= config.maxBatch());
     }
