@@ -29,14 +29,17 @@ import org.tensorflow.types.TFloat32;
  *
  * <pre>
  *   TrainingData --stratified seeded split--> train / validation
- *   train: shuffled mini-batches, class-weighted cross-entropy, Adam (its own Graph)
+ *   train: shuffled mini-batches, each image under a random symmetry of the square,
+ *          class-weighted cross-entropy, Adam with a fed rate (its own Graph, see AdamOptimizer):
+ *          linear warm-up over epoch 1, rate halved after patience/2 epochs without a better epoch
  *   after each epoch: validation AUROC (ok vs any defect, score = 1 - p(ok)) and accuracy
  *   best epoch (AUROC, then accuracy) -> copy of its weights; stop after `patience` epochs without one
  *   --> TrainedModel with the best epoch's weights and the figures for model.json
  * </pre>
  *
  * <p>Deterministic for a given seed on a given machine: the seed drives the weight
- * initialisation, the split and the shuffling, and the graph has no random ops.
+ * initialisation, the split, the shuffling and the augmentation, the graph has no random ops, and
+ * every update waits for every gradient of its step.
  */
 public final class Trainer {
     private static final int VALIDATION_BATCH = 256;
