@@ -23,7 +23,7 @@ class CliTest {
     void helpListsTheCommands() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("demo") && r.out().contains("train"), r.out());
+        assertTrue(r.out().contains("demo") && r.out().contains("train") && r.out().contains("bench"), r.out());
     }
 
     @Test
