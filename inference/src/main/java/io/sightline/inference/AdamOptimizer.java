@@ -72,11 +72,6 @@ final class AdamOptimizer {
         this.update = adam.withControlDependencies(updates).withName("update").noOp();
     }
 
-    /** The op that applies one step to every variable. */
-    Op update() {
-        return update;
-    }
-
     /**
      * Feeds step {@code step} (counted from 1) at {@code rate} into {@code runner}; returns the
      * three scalar tensors fed, which the caller closes after the run.

@@ -68,7 +68,8 @@ public final class InspectionCnn {
 
     /**
      * The convolution stack, in order: kernel size, stride, output channels, and whether a 2x2 max
-     * pool follows. Every convolution uses SAME padding and a relu.
+     * pool follows. Every convolution uses SAME padding and a leaky relu. {@link Parameter} lists
+     * a kernel and a bias per entry, in this order.
      */
     static final Conv[] CONVS = {
         new Conv(5, 2, 16, true),
@@ -319,8 +320,8 @@ public final class InspectionCnn {
 
     /**
      * Floating-point operations per frame, counting a multiply-add as 2 and only the
-     * convolutions and the dense layer (bias, relu, pooling and softmax add well under 2%).
-     * About 6.36 million for 128x128x1 and 2 classes.
+     * convolutions and the dense layer (bias, activation, pooling and softmax add well under 2%).
+     * About 19.8 million for 128x128x1 and 2 classes.
      */
     public static long flopsPerImage(int widthPx, int heightPx, int channels, int numClasses) {
         checkInputSize(widthPx, heightPx);

@@ -58,6 +58,15 @@ class InspectionCnnTest {
     }
 
     @Test
+    void parametersFollowTheConvolutionTable() {
+        // a kernel and a bias per convolution, then the dense layer: editing the table without the enum fails here
+        assertEquals(2 * InspectionCnn.CONVS.length + 2, InspectionCnn.Parameter.values().length);
+        long[] lastKernel = InspectionCnn.Parameter.CONV4_KERNEL.shape(1, 2);
+        assertArrayEquals(new long[] {3, 3, 32, 64}, lastKernel);
+        assertArrayEquals(new long[] {InspectionCnn.FEATURES, 2}, InspectionCnn.Parameter.DENSE_KERNEL.shape(1, 2));
+    }
+
+    @Test
     void rejectsInputsSmallerThanTheDownsampling() {
         assertThrows(IllegalArgumentException.class, () -> InspectionCnn.flopsPerImage(15, 128, 1, 2));
     }
