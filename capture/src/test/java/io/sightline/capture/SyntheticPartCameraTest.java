@@ -63,7 +63,7 @@ class SyntheticPartCameraTest {
             int[] roi = camera.partRoi();
             assertArrayEquals(SyntheticPartCamera.defaultRoi(1280, 1024), roi);
             assertEquals(roi[2], roi[3], "square");
-            assertTrue(Math.abs(roi[2] - 800) <= 5, "about 800x800 at 1280x1024: " + Arrays.toString(roi));
+            assertEquals(768, roi[2], "768x768 (6 x 128) at 1280x1024: " + Arrays.toString(roi));
             for (int e = 0; e < 6; e++) {
                 double[] g = camera.geometry(e);
                 double reach = g[2] + 6; // part radius plus its edge

@@ -70,8 +70,8 @@ class PreprocessorTest {
     }
 
     @Test
-    void fractionalScaleLikeTheStationDefaultMatchesReference() {
-        // 800 -> 128 is a factor of 6.25, the station's default; use a 1280x1024 frame.
+    void fractionalScaleOnAFullFrameMatchesReference() {
+        // 800 -> 128 is a factor of 6.25 (OpenCV's general INTER_AREA path); a 1280x1024 frame.
         check(1280, 1024, new PreprocessSpec(240, 112, 800, 800, 128, 128, 0.45f, 0.25f), 2);
     }
 
