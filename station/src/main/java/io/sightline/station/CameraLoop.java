@@ -7,7 +7,6 @@ import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.DefectKind;
 import io.sightline.capture.FrameSource;
 import io.sightline.postprocess.Outcome;
-import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -16,9 +15,11 @@ import org.bytedeco.javacpp.Pointer;
  * the camera could not deliver travels the ring as an unreadable part, so it keeps its place in the
  * line's order and is rejected at the ejector like any other.
  *
- * <p>The trigger schedule is fixed (open loop): the capture time is the scheduled trigger, so time
- * spent behind schedule shows up as latency rather than disappearing. If the camera falls more
- * than one period behind it counts an overrun and resynchronises.
+ * <p>The trigger schedule is fixed (open loop, {@link TriggerSchedule}): the capture time is the
+ * scheduled trigger, so time spent behind schedule shows up as latency rather than disappearing.
+ * A loop more than one period behind counts an overrun and, by the station's
+ * {@link TriggerSchedule.Overrun} setting, skips the missed triggers (a free-running camera) or
+ * delivers every one of them (a triggered camera; the benchmark's open-loop load).
  */
 final class CameraLoop implements Runnable {
     private static final EventTranslatorOneArg<FrameEvent, CameraLoop> PUBLISH = CameraLoop::fill;
@@ -27,7 +28,8 @@ final class CameraLoop implements Runnable {
     private final FrameSource source;
     private final RingBuffer<FrameEvent> ring;
     private final OutcomeRecorder recorder;
-    private final long periodNanos;
+    private final double fps;
+    private final TriggerSchedule.Overrun overrunPolicy;
     private final long rejectDelayNanos;
     private final long maxFrames;
     private final LineSetup setup;
@@ -43,35 +45,29 @@ final class CameraLoop implements Runnable {
     private long published;
     private long ringFull;
     private long unreadable;
-    private long overruns;
+    private volatile long overruns;
     private volatile boolean finished;
 
     CameraLoop(int line, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, OutcomeRecorder recorder,
-               double fps, long rejectDelayNanos, long maxFrames) {
+               double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
         this.line = line;
         this.source = source;
         this.setup = setup;
         this.ring = ring;
         this.recorder = recorder;
-        this.periodNanos = Math.max(1, Math.round(1e9 / fps));
+        this.fps = fps;
+        this.overrunPolicy = overrunPolicy;
         this.rejectDelayNanos = rejectDelayNanos;
         this.maxFrames = maxFrames;
     }
 
     @Override
     public void run() {
-        long next = System.nanoTime();
+        TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, overrunPolicy);
         try {
             for (long n = 0; running && (maxFrames < 0 || n < maxFrames); n++) {
-                long now = System.nanoTime();
-                if (next - now > 0) {
-                    LockSupport.parkNanos(next - now);
-                } else if (now - next > periodNanos) {
-                    overruns++;
-                    next = now;
-                }
-                captureNanos = next;
-                next += periodNanos;
+                captureNanos = schedule.awaitNext();
+                overruns = schedule.lateTriggers();
                 if (!grab()) break;
                 partId = n;
                 recorder.captured(line, truth);

@@ -122,7 +122,7 @@ public final class Station implements AutoCloseable {
         long rejectDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
         for (int i = 0; i < sources.size(); i++) {
             cameras.add(new CameraLoop(i, sources.get(i), lines.get(i), ring, recorder, config.fpsPerLine(),
-                    rejectDelayNanos, config.maxFramesPerLine()));
+                    config.overrun(), rejectDelayNanos, config.maxFramesPerLine()));
         }
     }
 
@@ -222,10 +222,21 @@ public final class Station implements AutoCloseable {
         return new StationStats(captured, c.passed(), c.rejectedForDefect(), c.failSafe(), byReason,
                 captured - decided, recorder.defective(), recorder.escapes(), recorder.falseRejects(), elapsed,
                 elapsed > 0 ? decided / elapsed : 0,
-                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50) / 1000.0,
-                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1000.0,
+                percentileMs(latency, 50), percentileMs(latency, 99), percentileMs(latency, 99.9),
                 latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
                 batches == 0 ? 0 : (double) b.frames() / batches, maxSeen, hist, overruns, recorder.sinkFailures());
+    }
+
+    private static double percentileMs(Histogram micros, double percentile) {
+        return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /**
+     * The capture-to-outcome latency of every decided frame so far, in microseconds from the
+     * scheduled trigger (a copy; ring-full rejects are not in it).
+     */
+    public Histogram latencyHistogramMicros() {
+        return recorder.totalLatency();
     }
 
     public StationConfig config() {

@@ -17,10 +17,13 @@ import java.nio.file.Path;
  * @param maxBatch largest inference batch
  * @param rejectDelayMillis camera-to-ejector travel time: a part without a decision by then is rejected
  * @param maxFramesPerLine stop each camera after this many frames; -1 for no limit
+ * @param overrun what a camera loop that falls more than one trigger period behind does: skip the
+ *                missed triggers (a free-running camera) or deliver them all late (a triggered camera,
+ *                an open-loop benchmark)
  */
 public record StationConfig(int lines, double fpsPerLine, Path modelDir, float rejectThreshold, int[] roi,
                             int ringSize, int preprocessThreads, int maxBatch, long rejectDelayMillis,
-                            long maxFramesPerLine) {
+                            long maxFramesPerLine, TriggerSchedule.Overrun overrun) {
 
     public static final int DEFAULT_LINES = 2;
     public static final double DEFAULT_FPS = 25;
@@ -45,6 +48,7 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
         check(rejectDelayMillis >= 0 && rejectDelayMillis <= 600_000, "reject-delay-ms", rejectDelayMillis,
                 "0 to 600000 milliseconds");
         check(maxFramesPerLine == -1 || maxFramesPerLine > 0, "max-frames", maxFramesPerLine, "-1 or a positive count");
+        check(overrun != null, "overrun", overrun, "one of " + java.util.Arrays.toString(TriggerSchedule.Overrun.values()));
         roi = roi == null ? null : roi.clone();
     }
 
@@ -52,43 +56,47 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
     public static StationConfig defaults(Path modelDir) {
         return new StationConfig(DEFAULT_LINES, DEFAULT_FPS, modelDir, DEFAULT_THRESHOLD, null, DEFAULT_RING_SIZE,
                 Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_BATCH,
-                DEFAULT_REJECT_DELAY_MILLIS, -1);
+                DEFAULT_REJECT_DELAY_MILLIS, -1, TriggerSchedule.Overrun.RESYNC);
     }
 
     public StationConfig withLines(int v) {
-        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withFps(double v) {
-        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withThreshold(float v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withRoi(int[] v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withRing(int size) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, size, preprocessThreads, Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, size, preprocessThreads, Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withPreprocessThreads(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, maxBatch, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withMaxBatch(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, v, rejectDelayMillis, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, v, rejectDelayMillis, maxFramesPerLine, overrun);
     }
 
     public StationConfig withRejectDelayMillis(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, v, maxFramesPerLine);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, v, maxFramesPerLine, overrun);
     }
 
     public StationConfig withMaxFramesPerLine(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, v);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, v, overrun);
+    }
+
+    public StationConfig withOverrun(TriggerSchedule.Overrun v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, preprocessThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, v);
     }
 
     @Override

@@ -12,11 +12,14 @@ import java.util.Map;
  * @param escapes defective parts that passed
  * @param falseRejects good parts rejected, for any reason
  * @param throughputFps outcomes recorded per second of run time
+ * @param latencyP50Ms capture-to-outcome latency percentiles, from the scheduled trigger time; 0 when
+ *                     nothing was decided (ring-full rejects are not in them: they never queued)
  * @param batchHistogram batches by size (index = size); empty while running
  */
 public record StationStats(long captured, long passed, long rejected, long failSafe, Map<String, Long> failSafeByReason,
                            long inFlight, long defective, long escapes, long falseRejects, double elapsedSeconds,
-                           double throughputFps, double latencyP50Ms, double latencyP99Ms, double latencyMaxMs,
+                           double throughputFps, double latencyP50Ms, double latencyP99Ms, double latencyP999Ms,
+                           double latencyMaxMs,
                            double meanBatch, int maxBatchSeen, long[] batchHistogram, long cameraOverruns,
                            long sinkFailures) {
 

@@ -7,6 +7,7 @@ import io.sightline.natives.Natives;
 import io.sightline.postprocess.LoggingRejectSink;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
+import io.sightline.station.TriggerSchedule;
 import io.sightline.station.StationStats;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
-                preprocessThreads != null ? preprocessThreads : base.preprocessThreads(), maxBatch, rejectDelayMillis, -1);
+                preprocessThreads != null ? preprocessThreads : base.preprocessThreads(), maxBatch, rejectDelayMillis, -1,
+                TriggerSchedule.Overrun.RESYNC);
         Natives.loadAll();
         if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
         PrintStream err = System.err;
@@ -133,7 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
         m.put("falseRejects", s.falseRejects());
         m.put("throughputFps", round(s.throughputFps()));
         m.put("elapsedSeconds", round(s.elapsedSeconds()));
-        m.put("latencyMs", Map.of("p50", round(s.latencyP50Ms()), "p99", round(s.latencyP99Ms()), "max", round(s.latencyMaxMs())));
+        m.put("latencyMs", Map.of("p50", round(s.latencyP50Ms()), "p99", round(s.latencyP99Ms()), "p999", round(s.latencyP999Ms()),
+                "max", round(s.latencyMaxMs())));
         m.put("batch", Map.of("mean", round(s.meanBatch()), "max", s.maxBatchSeen()));
         m.put("cameraOverruns", s.cameraOverruns());
         m.put("model", Map.of("path", pkg.dir().toString(), "version", pkg.info().version(), "name", pkg.info().name()));
