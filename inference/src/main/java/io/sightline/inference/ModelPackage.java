@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -56,6 +57,20 @@ public final class ModelPackage implements AutoCloseable {
      * @throws ModelException naming the folder or file and the problem
      */
     public static ModelPackage load(Path dir) {
+        return load(dir, 0);
+    }
+
+    /**
+     * Like {@link #load(Path)}, with the session's TensorFlow threads set: {@code intraOpThreads}
+     * threads inside each op (0: TensorFlow's default, every core) and, when set, one inter-op
+     * thread (the CNN is a chain of ops; nothing runs beside anything).
+     *
+     * @throws IllegalArgumentException if {@code intraOpThreads} is negative
+     */
+    public static ModelPackage load(Path dir, int intraOpThreads) {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intra-op threads must be 0 (TensorFlow's default) or more, got " + intraOpThreads);
+        }
         if (!Files.exists(dir)) {
             throw new ModelException("model folder " + dir + " does not exist");
         }
@@ -71,7 +86,13 @@ public final class ModelPackage implements AutoCloseable {
         Natives.tensorflow();
         SavedModelBundle bundle;
         try {
-            bundle = SavedModelBundle.loader(dir.toString()).withTags(TAG).load();
+            SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(TAG);
+            if (intraOpThreads > 0) {
+                loader = loader.withConfigProto(ConfigProto.newBuilder()
+                        .setIntraOpParallelismThreads(intraOpThreads).setInterOpParallelismThreads(-1)
+                        .setExperimental(ConfigProto.Experimental.newBuilder().setDisableThreadSpinning(true)).build());
+            }
+            bundle = loader.load();
         } catch (RuntimeException e) {
             throw new ModelException("SavedModel " + dir + " could not be loaded with tag '" + TAG + "': " + e.getMessage(), e);
         }
