@@ -3,10 +3,11 @@ package io.sightline.station;
 /**
  * Gathers consecutive ring entries into one inference batch.
  *
- * <p>Flush rules: a batch is run as soon as it holds {@code maxBatch} frames, and at the end of
- * every Disruptor batch ({@code endOfBatch}) if it holds any. So at low load each frame is
- * inferred alone, without waiting for company, and at high load the backlog the ring already holds
- * makes full batches: batching adapts to load and never adds a timer's delay.
+ * <p>Flush rules: a batch is run as soon as it holds {@code maxBatch} frames, and when the caller
+ * closes it ({@code endOfBatch}, or {@link #flushPending()}) if it holds any. The caller decides
+ * when to close: the inspection workers close at the end of a Disruptor batch unless they hold a
+ * small batch back for company (see {@link InspectionHandler}); under load the backlog the ring
+ * already holds makes full batches.
  *
  * @param <T> the batched item (a ring slot)
  */
@@ -45,6 +46,16 @@ final class Batcher<T> {
         if (count == items.length || (endOfBatch && count > 0)) {
             flush();
         }
+    }
+
+    /** The oldest pending item, or null when nothing is pending. */
+    T oldestPending() {
+        return count == 0 ? null : items[0];
+    }
+
+    /** Runs what is pending now, if anything (a worker that stopped waiting for company). */
+    void flushPending() {
+        if (count > 0) flush();
     }
 
     private void flush() {

@@ -1,13 +1,14 @@
 package io.sightline.station;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.sightline.capture.FrameSource;
-import io.sightline.inference.BatchClassifier;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionPolicy;
@@ -35,11 +36,12 @@ import org.HdrHistogram.Histogram;
  *  camera 1 ─┼──────────────▶ [ ring of FrameEvent slots: pixels, tensor, ids, deadline, score ]
  *  camera n ─┘                        │
  *                                     ▼
- *            PreprocessHandler × N (sequence % N): ROI ▸ resize ▸ normalise into the slot tensor
+ *            InspectionHandler × N workers (sequence % N), each for its share of the frames:
+ *                ROI ▸ resize ▸ normalise into the slot tensor ▸ stage into its batch;
+ *                Batcher (maxBatch or endOfBatch) ▸ one session.run per batch ▸ scores
  *                                     ▼
- *            InferenceHandler: Batcher (maxBatch or endOfBatch) ▸ one session.run per batch ▸ scores
- *                                     ▼
- *            DecisionHandler: late? unreadable? error? else threshold ▸ outcome ▸ counters,
+ *            DecisionHandler (waits on the workers' scored frames): late? unreadable? error?
+ *                             else threshold ▸ outcome ▸ counters,
  *                             latency, reject signal to the sink
  *
  *            DeadlineWatchdog (beside the ring): a pending frame past its ejector deadline is a
@@ -61,8 +63,7 @@ public final class Station implements AutoCloseable {
     private final Disruptor<FrameEvent> disruptor;
     private final RingBuffer<FrameEvent> ring;
     private final List<FrameEvent> slots;
-    private final List<PreprocessHandler> preprocessors = new ArrayList<>();
-    private final InferenceHandler inference;
+    private final List<InspectionHandler> workers = new ArrayList<>();
     private final DecisionHandler decision;
     private final DeadlineWatchdog watchdog;
     private final List<CameraLoop> cameras = new ArrayList<>();
@@ -100,24 +101,38 @@ public final class Station implements AutoCloseable {
 
         int floats = this.model.floatsPerImage();
         this.slots = new ArrayList<>(config.ringSize());
+        StageWaitStrategy waits = new StageWaitStrategy();
         this.disruptor = new Disruptor<>(() -> newSlot(floats), config.ringSize(), threadFactory("sightline-stage"),
-                ProducerType.MULTI, new BlockingWaitStrategy());
+                ProducerType.MULTI, waits);
         ExceptionHandler<FrameEvent> onError = new HandlerExceptions();
         disruptor.setDefaultExceptionHandler(onError);
 
         @SuppressWarnings("unchecked")
-        EventHandler<FrameEvent>[] pre = new EventHandler[config.preprocessThreads()];
-        for (int i = 0; i < pre.length; i++) {
-            PreprocessHandler h = new PreprocessHandler(i, pre.length, lines);
-            preprocessors.add(h);
-            pre[i] = h;
+        EventHandler<FrameEvent>[] inspect = new EventHandler[config.workers()];
+        try {
+            for (int i = 0; i < inspect.length; i++) {
+                InspectionHandler h = new InspectionHandler(i, inspect.length, lines, model.newClassifier(config.maxBatch()),
+                        new StageProgress(waits));
+                workers.add(h);
+                inspect[i] = h;
+            }
+        } catch (RuntimeException e) {
+            workers.forEach(InspectionHandler::close);
+            throw e;
         }
-        BatchClassifier classifier = model.newClassifier(config.maxBatch());
-        this.inference = new InferenceHandler(classifier);
         this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder);
-        disruptor.handleEventsWith(pre).then(inference).then(decision);
+        disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
-        this.watchdog = new DeadlineWatchdog(ring, () -> disruptor.getSequenceValueFor(decision), recorder,
+        // The decision waits on the workers' own progress, which trails the frames they hold back
+        // for a batch, not on their Disruptor sequences (which pass those frames).
+        Sequence[] scored = new Sequence[workers.size()];
+        for (int i = 0; i < scored.length; i++) scored[i] = workers.get(i).scored();
+        BatchEventProcessor<FrameEvent> decisionProcessor =
+                new BatchEventProcessorBuilder().build(ring, ring.newBarrier(scored), decision);
+        decisionProcessor.setExceptionHandler(onError);
+        disruptor.handleEventsWith(decisionProcessor);
+        Sequence decided = decisionProcessor.getSequence();
+        this.watchdog = new DeadlineWatchdog(ring, decided::get, recorder,
                 WATCHDOG_INTERVAL_NANOS);
         long rejectDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
         for (int i = 0; i < sources.size(); i++) {
@@ -154,7 +169,7 @@ public final class Station implements AutoCloseable {
     public synchronized void start() {
         if (started) throw new IllegalStateException("station already started");
         started = true;
-        inference.warmUp();
+        for (InspectionHandler w : workers) w.warmUp();
         disruptor.start();
         startNanos = System.nanoTime();
         Thread w = new Thread(watchdog, "sightline-watchdog");
@@ -212,9 +227,18 @@ public final class Station implements AutoCloseable {
         double elapsed = started ? (end - startNanos) / 1e9 : 0;
         long decided = c.passed() + c.rejectedForDefect() + c.failSafe();
         Histogram latency = recorder.totalLatency();
-        Batcher<FrameEvent> b = inference.batcher();
-        long batches = b.batches();
-        long[] hist = stopNanos != 0 ? b.sizeHistogram() : new long[0];
+        long batches = 0;
+        long batchedFrames = 0;
+        long[] hist = stopNanos != 0 ? new long[config.maxBatch() + 1] : new long[0];
+        for (InspectionHandler w : workers) {
+            Batcher<FrameEvent> b = w.batcher();
+            batches += b.batches();
+            batchedFrames += b.frames();
+            if (stopNanos != 0) {
+                long[] h = b.sizeHistogram();
+                for (int i = 0; i < h.length; i++) hist[i] += h[i];
+            }
+        }
         int maxSeen = 0;
         for (int i = hist.length - 1; i > 0; i--) if (hist[i] > 0) { maxSeen = i; break; }
         long overruns = 0;
@@ -224,7 +248,7 @@ public final class Station implements AutoCloseable {
                 elapsed > 0 ? decided / elapsed : 0,
                 percentileMs(latency, 50), percentileMs(latency, 99), percentileMs(latency, 99.9),
                 latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
-                batches == 0 ? 0 : (double) b.frames() / batches, maxSeen, hist, overruns, recorder.sinkFailures());
+                batches == 0 ? 0 : (double) batchedFrames / batches, maxSeen, hist, overruns, recorder.sinkFailures());
     }
 
     private static double percentileMs(Histogram micros, double percentile) {
@@ -267,8 +291,7 @@ public final class Station implements AutoCloseable {
             disruptor.halt();
         }
         closed = true;
-        for (PreprocessHandler p : preprocessors) p.close();
-        inference.close();
+        for (InspectionHandler w : workers) w.close();
         for (FrameEvent e : slots) e.close();
         for (FrameSource s : sources) s.close();
     }

@@ -107,7 +107,7 @@ class StationTest {
     void fullRingMakesCountedFailSafeRejectsAndNothingIsLost() throws Exception {
         // Cameras far faster than the station, a tiny ring: the capture side must never block.
         StationConfig config = StationConfig.defaults(model.dir()).withRing(4).withMaxBatch(4).withFps(5_000)
-                .withMaxFramesPerLine(400).withRejectDelayMillis(10_000).withPreprocessThreads(1);
+                .withMaxFramesPerLine(400).withRejectDelayMillis(10_000).withWorkers(1);
         CountingSink sink = new CountingSink();
         StationStats s = runToCompletion(config, cameras(2, 0.1, 640, 512), sink);
         assertEquals(800, s.captured());

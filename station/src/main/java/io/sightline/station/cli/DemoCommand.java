@@ -60,8 +60,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ring-size", paramLabel = "N", description = "ring slots, a power of two (default: ${DEFAULT-VALUE})")
     int ringSize = StationConfig.DEFAULT_RING_SIZE;
 
-    @Option(names = "--preprocess-threads", paramLabel = "N", description = "preprocessing handlers (default: min(2, cores))")
-    Integer preprocessThreads;
+    @Option(names = "--workers", paramLabel = "N",
+            description = "inspection workers, each preprocessing and inferring its share of the frames (default: cores, at most 8)")
+    Integer workers;
+
+    @Option(names = "--inference-threads", paramLabel = "N",
+            description = "TensorFlow intra-op threads per worker; 0 = TensorFlow's default (default: max(1, cores / workers))")
+    Integer inferenceThreads;
 
     @Option(names = "--reject-delay-ms", paramLabel = "MS", description = "camera-to-ejector travel time; undecided parts are rejected then (default: ${DEFAULT-VALUE})")
     long rejectDelayMillis = StationConfig.DEFAULT_REJECT_DELAY_MILLIS;
@@ -80,12 +85,13 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
-                preprocessThreads != null ? preprocessThreads : base.preprocessThreads(), maxBatch, rejectDelayMillis, -1,
+                workers != null ? workers : base.workers(),
+                inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
                 TriggerSchedule.Overrun.RESYNC);
         Natives.loadAll();
         if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
         PrintStream err = System.err;
-        try (ModelPackage pkg = ModelPackage.load(modelDir);
+        try (ModelPackage pkg = ModelPackage.load(modelDir, config.inferenceThreads());
              LoggingRejectSink sink = new LoggingRejectSink(
                      new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
              Station station = Station.create(config, pkg, syntheticCameras(), sink)) {

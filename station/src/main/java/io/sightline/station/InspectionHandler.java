@@ -1,0 +1,152 @@
+package io.sightline.station;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import io.sightline.inference.BatchClassifier;
+import io.sightline.preprocess.Preprocessor;
+import java.util.List;
+
+/**
+ * One inspection worker: preprocesses the ring entries whose {@code sequence % workers == worker}
+ * and runs them through the CNN in batches, writing each frame's defect score into its slot.
+ *
+ * <p>Why preprocessing and inference share a thread: with a separate inference thread, that one
+ * thread is a serial bottleneck that the OS scheduler gives only a fair share of a core while the
+ * cameras and preprocessing are runnable, every frame costs one more hand-off between threads, and
+ * the preprocessed tensor has gone cold in another core's cache by the time it is inferred. Here N
+ * identical workers each do all the work for their share of the frames, so the load spreads
+ * evenly over the cores and a frame's tensor is staged while still in cache. TensorFlow runs each
+ * batch in the worker's own thread (the session's inter-op setting), with
+ * {@link StationConfig#inferenceThreads()} threads inside each op.
+ *
+ * <p>Batching ({@link Batcher}): a batch runs when it holds {@code maxBatch} frames; at the end of
+ * a Disruptor batch (nothing more published yet) it runs if it holds at least
+ * {@value #TARGET_BATCH} frames or its oldest frame was captured {@value #LINGER_MILLIS} ms ago or
+ * more; otherwise the worker holds it back for company, and runs it when that time is up (the
+ * wait strategy's timeout) at the latest. Why: a batch of 1 costs 470 CPU µs per frame on one core,
+ * a batch of 8 about 300, so under moderate load a few milliseconds of holding buy 1.5x the
+ * capacity; frames already late from queueing never wait (their capture time is old), and a
+ * backlog fills batches by itself. The decision stage waits on the worker's own progress sequence,
+ * which trails the frames held back, and is told at once when it moves ({@link StageProgress}).
+ *
+ * <p>A frame that fails preprocessing, or whose batch fails, is marked as an error and becomes a
+ * fail-safe reject downstream. Allocates nothing per frame (the session run itself allocates
+ * TensorFlow Java's small per-call objects, see {@link BatchClassifier}).
+ */
+final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runner<FrameEvent>, AutoCloseable {
+    static final int TARGET_BATCH = 8;
+    static final long LINGER_MILLIS = 4;
+    private static final long LINGER_NANOS = LINGER_MILLIS * 1_000_000L;
+
+    private final int worker;
+    private final int workers;
+    private final Preprocessor[] perLine;
+    private final BatchClassifier classifier;
+    private final Batcher<FrameEvent> batcher;
+    private final StageProgress progress;
+    private long firstPendingSequence = -1;
+    private long lastSequence = -1;
+    private long preprocessErrors;
+    private long failedBatches;
+
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress) {
+        this.worker = worker;
+        this.workers = workers;
+        this.classifier = classifier;
+        this.progress = progress;
+        this.batcher = new Batcher<>(new FrameEvent[classifier.maxBatch()], this);
+        this.perLine = new Preprocessor[lines.size()];
+        for (int i = 0; i < perLine.length; i++) perLine[i] = new Preprocessor(lines.get(i).spec());
+    }
+
+    /** What the decision stage waits on: every frame up to it is scored (or not this worker's). */
+    Sequence scored() {
+        return progress.sequence();
+    }
+
+    @Override
+    public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        lastSequence = sequence;
+        long batchesBefore = batcher.batches();
+        if (sequence % workers == worker && e.status == FrameEvent.STATUS_OK && preprocess(e)) {
+            if (batcher.pending() == 0) firstPendingSequence = sequence;
+            classifier.stage(batcher.pending(), e.tensor.floats());
+            batcher.onEntry(e, endOfBatch && batchShouldRun());
+        } else {
+            batcher.onEntry(null, endOfBatch && batchShouldRun());
+        }
+        if (endOfBatch || batcher.batches() != batchesBefore) reportProgress();
+    }
+
+    /** Nothing was published for a while: run what is held back. */
+    @Override
+    public void onTimeout(long sequence) {
+        batcher.flushPending();
+        reportProgress();
+    }
+
+    private boolean batchShouldRun() {
+        FrameEvent oldest = batcher.oldestPending();
+        return oldest != null
+                && (batcher.pending() >= TARGET_BATCH || System.nanoTime() - oldest.captureNanos >= LINGER_NANOS);
+    }
+
+    private void reportProgress() {
+        progress.advanceTo(batcher.pending() == 0 ? lastSequence : firstPendingSequence - 1);
+    }
+
+    private boolean preprocess(FrameEvent e) {
+        try {
+            perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+            e.preprocessedNanos = System.nanoTime();
+            return true;
+        } catch (RuntimeException ex) {
+            preprocessErrors++;
+            e.status = FrameEvent.STATUS_ERROR;
+            return false;
+        }
+    }
+
+    @Override
+    public void run(FrameEvent[] items, int count) {
+        try {
+            classifier.run(count);
+            long now = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                items[i].defectScore = classifier.defectScore(i);
+                items[i].inferredNanos = now;
+            }
+        } catch (RuntimeException ex) {
+            failedBatches++;
+            for (int i = 0; i < count; i++) items[i].status = FrameEvent.STATUS_ERROR;
+        }
+    }
+
+    /**
+     * Runs every batch bucket once before the cameras start: TensorFlow optimises the graph on the
+     * first run of each shape, which would otherwise make the first parts late.
+     */
+    void warmUp() {
+        for (int n = 1; n <= classifier.maxBatch(); n = n < classifier.maxBatch() ? Math.min(n * 2, classifier.maxBatch()) : n + 1) {
+            classifier.run(n);
+        }
+    }
+
+    Batcher<FrameEvent> batcher() {
+        return batcher;
+    }
+
+    long preprocessErrors() {
+        return preprocessErrors;
+    }
+
+    long failedBatches() {
+        return failedBatches;
+    }
+
+    @Override
+    public void close() {
+        for (Preprocessor p : perLine) p.close();
+        classifier.close();
+    }
+}
