@@ -1,6 +1,12 @@
 package io.sightline.bench;
 
+import java.util.Collection;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -13,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sightline bench}: benchmark runs that print their figures. */
 @Command(name = "sightline bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: JMH per stage (more to come: end-to-end pipeline runs).",
-        subcommands = {BenchCli.Jmh.class, CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
+        description = "Benchmarks that print figures: JMH per stage, and the open-loop end-to-end run with its rivals.",
+        subcommands = {BenchCli.Jmh.class, PipelineCommand.class, CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
 public final class BenchCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,7 +38,7 @@ public final class BenchCli implements Runnable {
             description = "Run the JMH stage benchmarks (regex PATTERN selects them) and print the table.")
     static final class Jmh implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "PATTERN", description = "benchmark regex (default: all)")
-        String pattern = "io.sightline.bench.*";
+        String pattern = "io\\.sightline\\..*Benchmark";
 
         @Option(names = "--forks", description = "JVM forks (default: ${DEFAULT-VALUE})")
         int forks = 1;
@@ -54,8 +60,31 @@ public final class BenchCli implements Runnable {
                     .jvmArgsAppend("-Dorg.bytedeco.javacpp.nopointergc=true");
             if (gc) b.addProfiler("gc");
             if (jsonFile != null) b.resultFormat(ResultFormatType.JSON).result(jsonFile);
-            new Runner(b.build()).run();
+            Collection<RunResult> results = new Runner(b.build()).run();
+            printTable(results);
             return 0;
+        }
+
+        /**
+         * A compact table after JMH's own: the score per operation, per frame where an operation is
+         * a batch, and the allocation per operation when {@code --gc} was given.
+         */
+        private static void printTable(Collection<RunResult> results) {
+            System.out.printf(Locale.ROOT, "%n%-44s %-12s %14s %14s %12s%n", "benchmark", "params", "per op", "per frame",
+                    "alloc B/op");
+            for (RunResult r : results) {
+                BenchmarkParams p = r.getParams();
+                Result<?> primary = r.getPrimaryResult();
+                String name = p.getBenchmark().replaceFirst("^io\\.sightline\\.", "");
+                String params = p.getParamsKeys().stream().map(k -> k + "=" + p.getParam(k)).collect(Collectors.joining(","));
+                String batch = p.getParamsKeys().contains("batch") ? p.getParam("batch") : null;
+                String perFrame = batch == null ? "" : String.format(Locale.ROOT, "%.1f %s", primary.getScore() / Integer.parseInt(batch),
+                        primary.getScoreUnit());
+                Result<?> alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+                System.out.printf(Locale.ROOT, "%-44s %-12s %14s %14s %12s%n", name, params,
+                        String.format(Locale.ROOT, "%.1f %s", primary.getScore(), primary.getScoreUnit()), perFrame,
+                        alloc == null ? "-" : String.format(Locale.ROOT, "%.1f", alloc.getScore()));
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** Preprocessing at the station's defaults: 1280x1024 gray, 800x800 ROI, to 128x128 floats. */
+/** Preprocessing at the station's defaults: 1280x1024 gray, 768x768 ROI, to 128x128 floats. */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -1,0 +1,198 @@
+package io.sightline.bench;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.ReplaySource;
+import io.sightline.inference.InspectionCnn;
+import io.sightline.inference.ModelInfo;
+import io.sightline.postprocess.DecisionPolicy;
+import io.sightline.postprocess.Outcome;
+import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.station.TriggerSchedule;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The rival an ordinary Java developer would write: one producer thread per camera on the same
+ * open-loop schedule copies each frame into a new {@code byte[]} and submits a task to a fixed
+ * thread pool (one thread per core) over an {@link ArrayBlockingQueue} as deep as the station's
+ * ring; each task builds its OpenCV {@code Mat}s, crops, resizes and normalises, makes a tensor and
+ * makes one {@code session.run} for its one frame. Same model (its own SavedModel session with the
+ * default options), same input, same threshold and reject deadline; a full queue or a missed
+ * deadline is a fail-safe reject, exactly as in the station.
+ */
+final class NaiveContender implements Contender {
+    private final SavedModelBundle bundle;
+    private final Session session;
+    private final String inputName;
+    private final String outputName;
+    private final ModelInfo info;
+    private final List<ReplaySource> replays;
+    private final PreprocessSpec spec;
+    private final DecisionPolicy policy;
+    private final int threads;
+    private final int queueCapacity;
+    private final long deadlineNanos;
+
+    NaiveContender(Path modelDir, ModelInfo info, List<ReplaySource> replays, int[] roi, float threshold,
+                   int threads, int queueCapacity, long rejectDelayMillis) {
+        this.bundle = SavedModelBundle.load(modelDir.toString(), SavedModelBundle.DEFAULT_TAG);
+        this.session = bundle.session();
+        Signature signature = bundle.function(Signature.DEFAULT_KEY).signature();
+        this.inputName = signature.getInputs().get(InspectionCnn.INPUT_NAME).name;
+        this.outputName = signature.getOutputs().get(InspectionCnn.OUTPUT_NAME).name;
+        this.info = info;
+        this.replays = replays;
+        this.spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], info.inputWidth(), info.inputHeight(),
+                info.normMean(), info.normStd());
+        this.policy = new DecisionPolicy(threshold);
+        this.threads = threads;
+        this.queueCapacity = queueCapacity;
+        this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(rejectDelayMillis);
+    }
+
+    @Override
+    public String name() {
+        return "naive";
+    }
+
+    @Override
+    public StepResult runStep(double offeredFps, double seconds) throws Exception {
+        Step step = new Step();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity));
+        pool.prestartAllCoreThreads();
+        double perLine = offeredFps / replays.size();
+        long framesPerLine = Math.max(1, Math.round(perLine * seconds));
+        List<Thread> producers = new ArrayList<>();
+        long cpu0 = CpuTime.processNanos();
+        long t0 = System.nanoTime();
+        for (int line = 0; line < replays.size(); line++) {
+            ReplaySource replay = replays.get(line);
+            Thread t = new Thread(() -> produce(replay, perLine, framesPerLine, pool, step), "naive-camera-" + line);
+            producers.add(t);
+            t.start();
+        }
+        for (Thread t : producers) t.join();
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        long wall = System.nanoTime() - t0;
+        long cpu = CpuTime.processNanos() - cpu0;
+
+        Histogram h = step.latencyMicros.getIntervalHistogram();
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        byReason.put(Outcome.FAILSAFE_RING_FULL.reason(), step.queueFull.get());
+        byReason.put(Outcome.FAILSAFE_LATE.reason(), step.late.get());
+        byReason.put(Outcome.FAILSAFE_ERROR.reason(), step.errors.get());
+        long failSafe = step.queueFull.get() + step.late.get() + step.errors.get();
+        long decided = step.decided.get() + step.queueFull.get();
+        long captured = step.captured.get();
+        return new StepResult(name(), offeredFps, wall / 1e9, captured, decided, failSafe, byReason,
+                decided / (wall / 1e9), ms(h, 50), ms(h, 99), ms(h, 99.9),
+                h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0, 1.0, new long[] {0, step.decided.get()},
+                CpuTime.utilisation(cpu, wall), step.lateArrivals.get(), decided == captured);
+    }
+
+    private void produce(ReplaySource replay, double fps, long frames, ThreadPoolExecutor pool, Step step) {
+        TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, TriggerSchedule.Overrun.CATCH_UP);
+        try {
+            for (long i = 0; i < frames; i++) {
+                long due = schedule.awaitNext();
+                CapturedFrame frame = replay.grab();
+                byte[] pixels = new byte[(int) frame.sizeBytes()];
+                frame.pixels().get(pixels);
+                int width = frame.width();
+                int height = frame.height();
+                step.captured.incrementAndGet();
+                try {
+                    pool.execute(() -> inspect(pixels, width, height, due, step));
+                } catch (RejectedExecutionException full) {
+                    step.queueFull.incrementAndGet();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("naive producer failed: " + e.getMessage(), e);
+        } finally {
+            step.lateArrivals.addAndGet(schedule.lateTriggers());
+        }
+    }
+
+    /** One frame, the ordinary way: new Mats, a new tensor, one session run. */
+    private void inspect(byte[] pixels, int width, int height, long dueNanos, Step step) {
+        float score;
+        try (Mat frame = new Mat(height, width, CV_8UC1);
+             Rect rect = new Rect(spec.roiX(), spec.roiY(), spec.roiWidth(), spec.roiHeight());
+             Mat roi = new Mat(frame, rect);
+             Mat resized = new Mat();
+             Mat normalised = new Mat();
+             Size size = new Size(spec.inputWidth(), spec.inputHeight())) {
+            frame.data().put(pixels);
+            opencv_imgproc.resize(roi, resized, size, 0, 0, opencv_imgproc.INTER_AREA);
+            // value = (pixel / 255 - mean) / std
+            resized.convertTo(normalised, CV_32FC1, 1.0 / (255.0 * info.normStd()), -info.normMean() / info.normStd());
+            float[] input = new float[spec.floatsPerImage()];
+            ((FloatBuffer) normalised.createBuffer()).get(input);
+            Shape shape = Shape.of(1, info.inputHeight(), info.inputWidth(), info.inputChannels());
+            try (TFloat32 tensor = TFloat32.tensorOf(shape, DataBuffers.of(input, true, false));
+                 Result result = session.runner().feed(inputName, tensor).fetch(outputName).run()) {
+                TFloat32 probs = (TFloat32) result.get(0);
+                score = 1f - probs.getFloat(0, info.okIndex());
+            }
+        } catch (RuntimeException e) {
+            step.errors.incrementAndGet();
+            step.decided.incrementAndGet();
+            return;
+        }
+        long now = System.nanoTime();
+        step.latencyMicros.recordValue(Math.max(0, (now - dueNanos) / 1000));
+        if (now - dueNanos > deadlineNanos) {
+            step.late.incrementAndGet();
+        } else {
+            policy.decide(score);
+        }
+        step.decided.incrementAndGet();
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        bundle.close();
+    }
+
+    private static final class Step {
+        final Recorder latencyMicros = new Recorder(60_000_000L, 3);
+        final AtomicLong captured = new AtomicLong();
+        final AtomicLong decided = new AtomicLong();
+        final AtomicLong queueFull = new AtomicLong();
+        final AtomicLong late = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong lateArrivals = new AtomicLong();
+    }
+}
