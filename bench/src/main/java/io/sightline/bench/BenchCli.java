@@ -80,7 +80,8 @@ public final class BenchCli implements Runnable {
                 String batch = p.getParamsKeys().contains("batch") ? p.getParam("batch") : null;
                 String perFrame = batch == null ? "" : String.format(Locale.ROOT, "%.1f %s", primary.getScore() / Integer.parseInt(batch),
                         primary.getScoreUnit());
-                Result<?> alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+                Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+                if (alloc == null) alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm"); // JMH before 1.36
                 System.out.printf(Locale.ROOT, "%-44s %-12s %14s %14s %12s%n", name, params,
                         String.format(Locale.ROOT, "%.1f %s", primary.getScore(), primary.getScoreUnit()), perFrame,
                         alloc == null ? "-" : String.format(Locale.ROOT, "%.1f", alloc.getScore()));
