@@ -46,8 +46,6 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final StageProgress progress;
     private long firstPendingSequence = -1;
     private long lastSequence = -1;
-    private long preprocessErrors;
-    private long failedBatches;
 
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress) {
         this.worker = worker;
@@ -101,7 +99,6 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             e.preprocessedNanos = System.nanoTime();
             return true;
         } catch (RuntimeException ex) {
-            preprocessErrors++;
             e.status = FrameEvent.STATUS_ERROR;
             return false;
         }
@@ -117,7 +114,6 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].inferredNanos = now;
             }
         } catch (RuntimeException ex) {
-            failedBatches++;
             for (int i = 0; i < count; i++) items[i].status = FrameEvent.STATUS_ERROR;
         }
     }
@@ -134,14 +130,6 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     Batcher<FrameEvent> batcher() {
         return batcher;
-    }
-
-    long preprocessErrors() {
-        return preprocessErrors;
-    }
-
-    long failedBatches() {
-        return failedBatches;
     }
 
     @Override

@@ -105,8 +105,4 @@ public final class TriggerSchedule {
     public long skippedTriggers() {
         return skippedTriggers;
     }
-
-    public double periodNanos() {
-        return periodNanos;
-    }
 }
