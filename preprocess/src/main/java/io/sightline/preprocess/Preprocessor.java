@@ -19,6 +19,13 @@ import org.bytedeco.opencv.opencv_core.Size;
  *                     --convertTo(alpha, beta)--> destination floats (the tensor slot, HWC)
  * </pre>
  *
+ * <p>When the ROI is an even whole multiple {@code k > 2} of the input in both directions (the
+ * station's default: 768 to 128, k = 6), the area average runs in two steps: halve (OpenCV's
+ * vectorised 2x2 path), then shrink by {@code k / 2}. The mean of the 2x2 means is the k x k mean,
+ * so the only difference from one step is a second rounding to a gray level (at most 1 gray level in
+ * all, against 0.5); it takes 88 µs instead of 165 µs for 768 to 128 on the benchmark machine,
+ * where OpenCV has no vectorised path for a factor of 6.
+ *
  * <p>One instance per thread. The intermediate image is allocated once; the frame and
  * destination are wrapped by {@link View}s that the caller makes once per buffer (a ring slot, a
  * camera buffer) and reuses, so {@link #process(View, FloatView)} allocates nothing.
@@ -27,12 +34,31 @@ public final class Preprocessor implements AutoCloseable {
     private final PreprocessSpec spec;
     private final Mat resized;
     private final Size inputSize;
+    /** The halved ROI of the two-step path, or null when the resize runs in one step. */
+    private final Mat halved;
+    private final Size halvedSize;
 
     public Preprocessor(PreprocessSpec spec) {
         Natives.opencv();
         this.spec = spec;
         this.resized = new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC1);
         this.inputSize = new Size(spec.inputWidth(), spec.inputHeight());
+        if (halvesFirst(spec)) {
+            this.halvedSize = new Size(spec.roiWidth() / 2, spec.roiHeight() / 2);
+            this.halved = new Mat(spec.roiHeight() / 2, spec.roiWidth() / 2, CV_8UC1);
+        } else {
+            this.halvedSize = null;
+            this.halved = null;
+        }
+    }
+
+    /** Whether the ROI is an even whole multiple above 2 of the input, the same in both directions. */
+    static boolean halvesFirst(PreprocessSpec spec) {
+        int w = spec.roiWidth();
+        int h = spec.roiHeight();
+        if (w % spec.inputWidth() != 0 || h % spec.inputHeight() != 0) return false;
+        int k = w / spec.inputWidth();
+        return k == h / spec.inputHeight() && k > 2 && k % 2 == 0;
     }
 
     public PreprocessSpec spec() {
@@ -48,7 +74,12 @@ public final class Preprocessor implements AutoCloseable {
         if (frame.spec != spec && !frame.spec.equals(spec)) {
             throw new IllegalArgumentException("frame view was made for " + frame.spec + ", not " + spec);
         }
-        opencv_imgproc.resize(frame.roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
+        if (halved != null) {
+            opencv_imgproc.resize(frame.roi, halved, halvedSize, 0, 0, opencv_imgproc.INTER_AREA);
+            opencv_imgproc.resize(halved, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
+        } else {
+            opencv_imgproc.resize(frame.roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
+        }
         resized.convertTo(dst.mat, CV_32FC1, spec.alpha(), spec.beta());
     }
 
@@ -56,6 +87,10 @@ public final class Preprocessor implements AutoCloseable {
     public void close() {
         resized.close();
         inputSize.close();
+        if (halved != null) {
+            halved.close();
+            halvedSize.close();
+        }
     }
 
     /**

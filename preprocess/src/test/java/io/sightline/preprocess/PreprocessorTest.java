@@ -53,8 +53,10 @@ class PreprocessorTest {
 
             double[] ref = referenceAreaResize(img, frameW, spec.roiX(), spec.roiY(), spec.roiWidth(), spec.roiHeight(),
                     spec.inputWidth(), spec.inputHeight());
-            // The intermediate image is 8-bit, so the only allowed difference is rounding to a gray level.
-            double tolerance = (0.5 + 1e-3) / 255.0 / spec.normStd();
+            // The intermediate images are 8-bit, so the only allowed difference is rounding to a gray
+            // level: once, or twice when the area average runs in two steps.
+            double grayLevels = Preprocessor.halvesFirst(spec) ? 1.0 : 0.5;
+            double tolerance = (grayLevels + 1e-3) / 255.0 / spec.normStd();
             double maxError = 0;
             for (int i = 0; i < ref.length; i++) {
                 double expected = (ref[i] / 255.0 - spec.normMean()) / spec.normStd();
@@ -67,6 +69,23 @@ class PreprocessorTest {
     @Test
     void integerScaleMatchesAreaAverageReference() {
         check(256, 200, new PreprocessSpec(32, 8, 128, 128, 32, 32, 0.5f, 0.25f), 1);
+    }
+
+    @Test
+    void evenScaleRunsInTwoStepsAndStillMatchesReference() {
+        // The station's default: 768 -> 128 (k = 6) on a 1280x1024 frame, halved first.
+        PreprocessSpec spec = new PreprocessSpec(256, 128, 768, 768, 128, 128, 0.45f, 0.25f);
+        assertTrue(Preprocessor.halvesFirst(spec));
+        check(1280, 1024, spec, 4);
+    }
+
+    @Test
+    void onlyEvenWholeMultiplesAboveTwoHalveFirst() {
+        assertFalse(Preprocessor.halvesFirst(new PreprocessSpec(0, 0, 256, 256, 128, 128, 0f, 1f)), "k = 2 is one step");
+        assertFalse(Preprocessor.halvesFirst(new PreprocessSpec(0, 0, 384, 384, 128, 128, 0f, 1f)), "k = 3 is odd");
+        assertFalse(Preprocessor.halvesFirst(new PreprocessSpec(0, 0, 800, 800, 128, 128, 0f, 1f)), "6.25 is fractional");
+        assertFalse(Preprocessor.halvesFirst(new PreprocessSpec(0, 0, 512, 768, 128, 128, 0f, 1f)), "4 across, 6 down");
+        assertTrue(Preprocessor.halvesFirst(new PreprocessSpec(0, 0, 512, 256, 128, 64, 0f, 1f)), "4 both ways");
     }
 
     @Test
