@@ -22,12 +22,21 @@ class BatchClassifierTest {
     Path tempDir;
 
     @Test
-    void bucketsArePowersOfTwoThenMaxBatch() {
+    void bucketsAreExactUpTo16ThenPowersOfTwoThenMaxBatch() {
         assertArrayEquals(new int[] {1}, BatchClassifier.bucketSizes(1));
         assertArrayEquals(new int[] {1, 2}, BatchClassifier.bucketSizes(2));
-        assertArrayEquals(new int[] {1, 2, 4, 6}, BatchClassifier.bucketSizes(6));
-        assertArrayEquals(new int[] {1, 2, 4, 8}, BatchClassifier.bucketSizes(8));
-        assertEquals(11, BatchClassifier.bucketSizes(1024).length);
+        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, BatchClassifier.bucketSizes(6));
+        int[] sixteen = BatchClassifier.bucketSizes(16);
+        assertEquals(16, sixteen.length);
+        for (int i = 0; i < 16; i++) assertEquals(i + 1, sixteen[i]);
+        int[] forty = BatchClassifier.bucketSizes(40);
+        assertArrayEquals(new int[] {15, 16, 32, 40}, java.util.Arrays.copyOfRange(forty, 14, forty.length));
+        int[] big = BatchClassifier.bucketSizes(1024);
+        assertEquals(16 + 6, big.length); // 1..16, 32, 64, ..., 512, 1024
+        assertEquals(1024, big[big.length - 1]);
+        int[] seventeen = BatchClassifier.bucketSizes(17);
+        assertEquals(17, seventeen.length);
+        assertEquals(17, seventeen[16]);
     }
 
     @Test
@@ -40,7 +49,7 @@ class BatchClassifierTest {
             assertEquals(WIDTH_PX * HEIGHT_PX, classifier.floatsPerImage());
             assertEquals(3, classifier.numClasses());
             assertEquals(1, classifier.okIndex());
-            int[][] batchesAndBuckets = {{1, 1}, {3, 4}, {MAX_BATCH, MAX_BATCH}, {5, MAX_BATCH}, {2, 2}};
+            int[][] batchesAndBuckets = {{1, 1}, {3, 3}, {MAX_BATCH, MAX_BATCH}, {5, 5}, {2, 2}};
             for (int[] batchAndBucket : batchesAndBuckets) {
                 int n = batchAndBucket[0];
                 for (int row = 0; row < n; row++) {
