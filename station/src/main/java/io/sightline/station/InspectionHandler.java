@@ -19,24 +19,26 @@ import java.util.List;
  * batch in the worker's own thread (the session's inter-op setting), with
  * {@link StationConfig#inferenceThreads()} threads inside each op.
  *
- * <p>Batching ({@link Batcher}): a batch runs when it holds {@code maxBatch} frames; at the end of
- * a Disruptor batch (nothing more published yet) it runs if it holds at least
- * {@value #TARGET_BATCH} frames or its oldest frame was captured {@value #LINGER_MILLIS} ms ago or
- * more; otherwise the worker holds it back for company, and runs it when that time is up (the
- * wait strategy's timeout) at the latest. Why: a batch of 1 costs 470 CPU µs per frame on one core,
- * a batch of 8 about 300, so under moderate load a few milliseconds of holding buy 1.5x the
- * capacity; frames already late from queueing never wait (their capture time is old), and a
- * backlog fills batches by itself. The decision stage waits on the worker's own progress sequence,
- * which trails the frames held back, and is told at once when it moves ({@link StageProgress}).
+ * <p>Batching ({@link Batcher}): a batch runs when it holds {@code maxBatch} frames. At the end
+ * of a Disruptor batch (nothing more published yet) the worker holds a smaller batch back for
+ * company while it expects company in time ({@link BatchLinger}): it runs the batch once the
+ * oldest pending frame has waited {@value #LINGER_MILLIS} ms since it was staged, or at once when
+ * the next frame is not expected before then (a slow line never waits for nothing). The wait
+ * strategy's timeout rechecks a held batch every millisecond.
+ * Why: on one core a batch of 1 costs 470 CPU µs per frame, a batch of 32 about 290, so under load
+ * the holding buys capacity. The linger runs from staging, not capture: frames that queued behind
+ * a busy worker are old on arrival, and running them in small batches because they are old is
+ * what turns a near-capacity load into an overload (measured: mean batch 4 and fail-safe rejects
+ * at 1,600 frames/s with a 4 ms linger from capture; batches of 14 and none at 1,800 with this).
+ * The decision stage waits on the worker's own progress sequence, which trails the frames held
+ * back, and is told at once when it moves ({@link StageProgress}).
  *
  * <p>A frame that fails preprocessing, or whose batch fails, is marked as an error and becomes a
  * fail-safe reject downstream. Allocates nothing per frame (the session run itself allocates
  * TensorFlow Java's small per-call objects, see {@link BatchClassifier}).
  */
 final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runner<FrameEvent>, AutoCloseable {
-    static final int TARGET_BATCH = 8;
-    static final long LINGER_MILLIS = 4;
-    private static final long LINGER_NANOS = LINGER_MILLIS * 1_000_000L;
+    static final long LINGER_MILLIS = 8;
 
     private final int worker;
     private final int workers;
@@ -46,6 +48,8 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final StageProgress progress;
     private long firstPendingSequence = -1;
     private long lastSequence = -1;
+    private long firstPendingStagedNanos;
+    private final BatchLinger linger = new BatchLinger(LINGER_MILLIS * 1_000_000L);
 
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress) {
         this.worker = worker;
@@ -67,7 +71,11 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         lastSequence = sequence;
         long batchesBefore = batcher.batches();
         if (sequence % workers == worker && e.status == FrameEvent.STATUS_OK && preprocess(e)) {
-            if (batcher.pending() == 0) firstPendingSequence = sequence;
+            if (batcher.pending() == 0) {
+                firstPendingSequence = sequence;
+                firstPendingStagedNanos = e.preprocessedNanos;
+            }
+            linger.observeArrival(e.captureNanos);
             classifier.stage(batcher.pending(), e.tensor.floats());
             batcher.onEntry(e, endOfBatch && batchShouldRun());
         } else {
@@ -76,17 +84,15 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         if (endOfBatch || batcher.batches() != batchesBefore) reportProgress();
     }
 
-    /** Nothing was published for a while: run what is held back. */
+    /** Nothing was published for a millisecond: run what is held back if its time is up. */
     @Override
     public void onTimeout(long sequence) {
-        batcher.flushPending();
+        if (batchShouldRun()) batcher.flushPending();
         reportProgress();
     }
 
     private boolean batchShouldRun() {
-        FrameEvent oldest = batcher.oldestPending();
-        return oldest != null
-                && (batcher.pending() >= TARGET_BATCH || System.nanoTime() - oldest.captureNanos >= LINGER_NANOS);
+        return linger.shouldRun(batcher.pending(), firstPendingStagedNanos, System.nanoTime());
     }
 
     private void reportProgress() {
@@ -119,13 +125,11 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     }
 
     /**
-     * Runs every batch bucket once before the cameras start: TensorFlow optimises the graph on the
-     * first run of each shape, which would otherwise make the first parts late.
+     * Runs every batch shape once before the cameras start: TensorFlow builds each shape's kernels
+     * on its first run, which would otherwise make the first parts late.
      */
     void warmUp() {
-        for (int n = 1; n <= classifier.maxBatch(); n = n < classifier.maxBatch() ? Math.min(n * 2, classifier.maxBatch()) : n + 1) {
-            classifier.run(n);
-        }
+        classifier.warmUp();
     }
 
     Batcher<FrameEvent> batcher() {
