@@ -54,6 +54,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class Station implements AutoCloseable {
     private static final long WATCHDOG_INTERVAL_NANOS = 1_000_000L;
+    /** Warming every batch shape takes well under a second on 2 cores; a minute means something is wrong. */
+    private static final long WARM_UP_TIMEOUT_MILLIS = 60_000;
 
     private final StationConfig config;
     private final ModelInfo model;
@@ -169,8 +171,13 @@ public final class Station implements AutoCloseable {
     public synchronized void start() {
         if (started) throw new IllegalStateException("station already started");
         started = true;
-        for (InspectionHandler w : workers) w.warmUp();
         disruptor.start();
+        try {
+            for (InspectionHandler w : workers) w.awaitWarmUp(WARM_UP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the inspection workers warmed up", e);
+        }
         startNanos = System.nanoTime();
         Thread w = new Thread(watchdog, "sightline-watchdog");
         w.setDaemon(true);
