@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
                 "With --json the last stdout line is {\"sustainedFps\",\"idealFps\",\"efficiency\",\"naiveFps\","
                 + "\"speedupVsNaive\",\"floorFps\",\"p99Ms\",...}."})
 final class PipelineCommand implements Callable<Integer> {
+    static final int DEFAULT_RING_SIZE = 256;
+
     @Option(names = "--json", description = "print the summary as one JSON object on the last stdout line")
     boolean json;
 
@@ -57,12 +59,12 @@ final class PipelineCommand implements Callable<Integer> {
     int maxBatch = StationConfig.DEFAULT_MAX_BATCH;
 
     /**
-     * 256, not the station's default 128: near 2,500 frames/s 128 slots hold 51 ms of frames, so the
+     * {@value #DEFAULT_RING_SIZE}, not the station's default 128: near 2,500 frames/s 128 slots hold 51 ms of frames, so the
      * ring, not the 50 ms latency budget, would decide what is sustainable. A station sized for
      * such rates sizes its ring the same way; the naive rival's queue gets the same depth.
      */
     @Option(names = "--ring-size", description = "ring slots (power of two), and the naive rival's queue depth (default: ${DEFAULT-VALUE})")
-    int ringSize = 256;
+    int ringSize = DEFAULT_RING_SIZE;
 
     @Option(names = "--workers", description = "the station's inspection workers (default: cores, at most 8)")
     Integer workers;
@@ -221,7 +223,7 @@ final class PipelineCommand implements Callable<Integer> {
         if (stepSeconds != 8) args.add("--step-seconds " + stepSeconds);
         if (lines != StationConfig.DEFAULT_LINES) args.add("--lines " + lines);
         if (maxBatch != StationConfig.DEFAULT_MAX_BATCH) args.add("--max-batch " + maxBatch);
-        if (ringSize != 256) args.add("--ring-size " + ringSize);
+        if (ringSize != DEFAULT_RING_SIZE) args.add("--ring-size " + ringSize);
         if (workers != null) args.add("--workers " + workers);
         if (inferenceThreads != null) args.add("--inference-threads " + inferenceThreads);
         if (rejectDelayMillis != StationConfig.DEFAULT_REJECT_DELAY_MILLIS) args.add("--reject-delay-ms " + rejectDelayMillis);

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * the holding buys capacity. The linger runs from staging, not capture: frames that queued behind
  * a busy worker are old on arrival, and running them in small batches because they are old is
  * what turns a near-capacity load into an overload (measured: mean batch 4 and fail-safe rejects
- * at 1,600 frames/s with a 4 ms linger from capture; batches of 14 and none at 1,800 with this).
+ * at 1,600 frames/s with a 4 ms linger from capture; batches of 13 and none at 1,800 with this).
  * The decision stage waits on the worker's own progress sequence, which trails the frames held
  * back, and is told at once when it moves ({@link StageProgress}).
  *
