@@ -78,6 +78,11 @@ public final class ModelPackage implements AutoCloseable {
             throw new ModelException("model folder " + dir + " is a file, expected a folder holding a SavedModel and "
                     + ModelInfo.FILE_NAME);
         }
+        if (!Files.exists(dir.resolve(ModelInfo.FILE_NAME)) && !Files.exists(dir.resolve(SAVED_MODEL_FILE))) {
+            throw new ModelException("model folder " + dir + " is not a Sightline model package: it has neither "
+                    + ModelInfo.FILE_NAME + " nor " + SAVED_MODEL_FILE + " (expected a TensorFlow SavedModel plus "
+                    + ModelInfo.FILE_NAME + ", as 'sightline train' writes)");
+        }
         ModelInfo info = ModelInfo.read(dir.resolve(ModelInfo.FILE_NAME));
         if (!Files.isRegularFile(dir.resolve(SAVED_MODEL_FILE))) {
             throw new ModelException("model folder " + dir + " has no " + SAVED_MODEL_FILE + " (expected a TensorFlow SavedModel next to "

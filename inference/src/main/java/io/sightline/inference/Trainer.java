@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
  *
  * <pre>
  *   TrainingData --stratified seeded split--> train / validation
- *   train: shuffled mini-batches, each image under a random symmetry of the square,
+ *   train: shuffled mini-batches, each image through the Augmentation (mirrors by default, see Augmenter),
  *          class-weighted cross-entropy, Adam with a fed rate (its own Graph, see AdamOptimizer):
  *          linear warm-up over epoch 1, rate halved after patience/2 epochs without a better epoch
  *   after each epoch: validation AUROC (ok vs any defect, score = 1 - p(ok)) and accuracy
@@ -130,6 +130,37 @@ public final class Trainer {
         }
     }
 
+    /**
+     * What the trainer does to each training image each time it goes into a batch. Draws every
+     * random choice from the given {@link Random} (the trainer's seeded one), so training stays
+     * deterministic.
+     */
+    public interface Augmentation {
+        /** Writes an augmented copy of {@code image} into {@code batch} from {@code offset}. */
+        void apply(float[] image, float[] batch, int offset, Random random);
+
+        /** One line for model.json. */
+        String describe();
+
+        /** Random mirrors (and transposes of square images) only, in plain Java. */
+        static Augmentation mirrors(int widthPx, int heightPx, int channels) {
+            return new Augmentation() {
+                @Override
+                public void apply(float[] image, float[] batch, int offset, Random random) {
+                    Augmenter.Symmetries.apply(image, batch, offset, widthPx, heightPx, channels,
+                            random.nextInt(widthPx == heightPx ? 8 : 4));
+                }
+
+                @Override
+                public String describe() {
+                    return widthPx == heightPx
+                            ? "random mirror and transpose (the 8 symmetries of the square), per sample and step"
+                            : "random horizontal and vertical mirror, per sample and step";
+                }
+            };
+        }
+    }
+
     /** Training progress; epochs and steps are counted from 1. Called on the training thread. */
     public interface ProgressListener {
         /** Listens to nothing. */
@@ -156,6 +187,12 @@ public final class Trainer {
      */
     public static TrainedModel train(TrainingData data, int widthPx, int heightPx, int channels, TrainOptions options,
             ProgressListener listener) {
+        return train(data, widthPx, heightPx, channels, options, Augmentation.mirrors(widthPx, heightPx, channels), listener);
+    }
+
+    /** As {@link #train(TrainingData, int, int, int, TrainOptions, ProgressListener)}, with the given augmentation. */
+    public static TrainedModel train(TrainingData data, int widthPx, int heightPx, int channels, TrainOptions options,
+            Augmentation augmentation, ProgressListener listener) {
         int floatsPerImage = Math.multiplyExact(Math.multiplyExact(widthPx, heightPx), channels);
         if (data.images()[0].length != floatsPerImage) {
             throw new IllegalArgumentException("images have " + data.images()[0].length + " floats, expected "
@@ -189,7 +226,7 @@ public final class Trainer {
 
             try (Session session = new Session(graph, sessionConfig())) {
                 Loop loop = new Loop(data, split, cnn, oneHotLabels, loss, adam, session, options, progress,
-                        floatsPerImage, okIndex, random);
+                        floatsPerImage, okIndex, random, augmentation);
                 return loop.run(widthPx, heightPx, channels, classWeights);
             }
         }
@@ -269,10 +306,11 @@ public final class Trainer {
         private final int numClasses;
         private final int okIndex;
         private final Random random;
+        private final Augmentation augmentation;
 
         Loop(TrainingData data, Split split, InspectionCnn cnn, Placeholder<TFloat32> oneHotLabels, Operand<TFloat32> loss,
                 AdamOptimizer adam, Session session, TrainOptions options, ProgressListener progress, int floatsPerImage,
-                int okIndex, Random random) {
+                int okIndex, Random random, Augmentation augmentation) {
             this.data = data;
             this.split = split;
             this.cnn = cnn;
@@ -286,6 +324,7 @@ public final class Trainer {
             this.numClasses = data.classes().size();
             this.okIndex = okIndex;
             this.random = random;
+            this.augmentation = augmentation;
         }
 
         TrainedModel run(int widthPx, int heightPx, int channels, float[] classWeights) {
@@ -298,7 +337,6 @@ public final class Trainer {
             double bestAccuracy = Double.NEGATIVE_INFINITY;
             int bestEpoch = 0;
             int epochsRun = 0;
-            int symmetries = widthPx == heightPx ? 8 : 4;
             int plateauEpochs = Math.max(1, options.patience() / 2);
             float rate = options.learningRate();
             int lastChange = 0; // epoch of the last best result or rate cut
@@ -316,7 +354,7 @@ public final class Trainer {
                     Arrays.fill(batchLabels, 0f);
                     for (int r = 0; r < rows; r++) {
                         int sample = order[from + r];
-                        augment(data.images()[sample], batchImages, r * floatsPerImage, random.nextInt(symmetries));
+                        augmentation.apply(data.images()[sample], batchImages, r * floatsPerImage, random);
                         batchLabels[r * numClasses + data.labels()[sample]] = 1f;
                     }
                     globalStep++;
@@ -327,7 +365,7 @@ public final class Trainer {
                     progress.onStep(epoch, options.epochs(), step + 1, steps, stepLoss);
                 }
                 epochsRun = epoch;
-                Evaluation evaluation = evaluate(split.validation());
+                ValidationFigures evaluation = evaluate(split.validation());
                 boolean best = evaluation.auroc() > bestAuroc
                         || (evaluation.auroc() == bestAuroc && evaluation.accuracy() > bestAccuracy);
                 if (best) {
@@ -360,34 +398,7 @@ public final class Trainer {
             }
         }
 
-        /**
-         * Copies one image into the batch under one of the symmetries of the square (bit 0: mirror
-         * left-right, bit 1: mirror top-bottom, bit 2: transpose; only the first four for
-         * non-square inputs). Parts lie on the belt at any angle and either way up, so these are
-         * all views the camera can deliver.
-         */
-        private void augment(float[] image, float[] batch, int offset, int symmetry) {
-            int w = cnn.widthPx();
-            int h = cnn.heightPx();
-            int c = cnn.channels();
-            if (symmetry == 0) {
-                System.arraycopy(image, 0, batch, offset, floatsPerImage);
-                return;
-            }
-            boolean mirrorX = (symmetry & 1) != 0;
-            boolean mirrorY = (symmetry & 2) != 0;
-            boolean transpose = (symmetry & 4) != 0;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int sx = mirrorX ? w - 1 - x : x;
-                    int sy = mirrorY ? h - 1 - y : y;
-                    int from = transpose ? (sx * w + sy) * c : (sy * w + sx) * c;
-                    System.arraycopy(image, from, batch, offset + (y * w + x) * c, c);
-                }
-            }
-        }
-
-        private Evaluation evaluate(int[] samples) {
+        private ValidationFigures evaluate(int[] samples) {
             float[] defectScores = new float[samples.length];
             boolean[] defective = new boolean[samples.length];
             int correct = 0;
@@ -409,7 +420,7 @@ public final class Trainer {
                     if (argMax(probs, r * numClasses, numClasses) == label) correct++;
                 }
             }
-            return new Evaluation(Metrics.auroc(defectScores, defective), (double) correct / samples.length);
+            return new ValidationFigures(Metrics.auroc(defectScores, defective), (double) correct / samples.length);
         }
 
         private float[][] fetchWeights() {
@@ -459,9 +470,7 @@ public final class Trainer {
             summary.put("learningRateSchedule", "linear warm-up over epoch 1, halved after " + plateauEpochs
                     + " epochs without a better validation AUROC");
             summary.put("finalLearningRate", finalRate);
-            summary.put("augmentation", widthPx == heightPx
-                    ? "random mirror and transpose (the 8 symmetries of the square), per sample and step"
-                    : "random horizontal and vertical mirror, per sample and step");
+            summary.put("augmentation", augmentation.describe());
             summary.put("options", optionsMap);
             summary.put("epochsRun", epochsRun);
             summary.put("samples", data.labels().length);
@@ -489,7 +498,7 @@ public final class Trainer {
         }
     }
 
-    private record Evaluation(double auroc, double accuracy) {}
+    private record ValidationFigures(double auroc, double accuracy) {}
 
     private static int argMax(float[] values, int from, int length) {
         int best = 0;
