@@ -16,13 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sightline train --synthetic N}: renders a labelled set with the synthetic part camera,
- * preprocesses it exactly as the station will (same ROI, resize and normalisation), trains the
- * CNN and exports the model package.
+ * {@code sightline train}: trains the inspection CNN and exports a model package.
+ *
+ * <ul>
+ *   <li>{@code --data DIR}: a labelled image folder (see {@link DatasetTraining});</li>
+ *   <li>{@code --synthetic N}: renders a labelled set with the synthetic part camera and
+ *       preprocesses it exactly as the station will (same ROI, resize and normalisation).</li>
+ * </ul>
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the inspection CNN and export a model package (SavedModel + model.json).")
@@ -31,9 +36,19 @@ public final class TrainCommand implements Callable<Integer> {
     static final float NORM_MEAN = 0.4f;
     static final float NORM_STD = 0.25f;
 
-    @Option(names = "--synthetic", paramLabel = "N", required = true,
-            description = "train on N rendered synthetic parts (half good, half spread over the defect kinds)")
-    int samples;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** Where the labelled images come from: a folder, or the synthetic part camera. */
+    static final class Source {
+        @Option(names = "--data", paramLabel = "DIR", required = true,
+                description = "labelled images: DIR/<class>/* ('ok' = good), or DIR/train/<class>/* + DIR/test/<class>/*")
+        Path data;
+
+        @Option(names = "--synthetic", paramLabel = "N", required = true,
+                description = "train on N rendered synthetic parts (half good, half spread over the defect kinds)")
+        Integer samples;
+    }
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "model package folder to write")
     Path out;
@@ -44,8 +59,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", description = "maximum epochs; early stopping on validation AUROC (default: ${DEFAULT-VALUE})")
     int epochs = Trainer.TrainOptions.defaults().epochs();
 
-    @Option(names = "--input", paramLabel = "WxH", description = "model input size (default: ${DEFAULT-VALUE})")
-    String input = "128x128";
+    @Option(names = "--input", paramLabel = "WxH",
+            description = "model input size (default: 128x128 for --synthetic; for --data chosen from the images, see README)")
+    String input;
+
+    @Option(names = "--channels", paramLabel = "auto|1|3",
+            description = "model input channels for --data: 1 gray, 3 colour (BGR), auto = colour only if the images are (default: ${DEFAULT-VALUE})")
+    String channels = "auto";
+
+    @Option(names = "--val-fraction", paramLabel = "F",
+            description = "share of each class held out (stratified, seeded) for validation and early stopping (default: ${DEFAULT-VALUE})")
+    float valFraction = Trainer.TrainOptions.defaults().valFraction();
+
+    @Option(names = "--augment", paramLabel = "full|flips",
+            description = "augmentation for --data: full = mirrors, small rotations and shifts, contrast, brightness, noise (default: ${DEFAULT-VALUE})")
+    String augment = "full";
+
+    @Option(names = "--name", paramLabel = "NAME", description = "model name in model.json (default: the data folder's name)")
+    String name;
+
+    @Option(names = "--json", description = "print the figures as one JSON object on the last line of standard output")
+    boolean json;
 
     @Option(names = "--width", paramLabel = "PX", description = "synthetic camera width (default: ${DEFAULT-VALUE})")
     int width = 1280;
@@ -58,6 +92,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(valFraction > 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("--val-fraction: expected a fraction between 0 and 1 (exclusive), got " + valFraction);
+        }
+        if (source.data != null) {
+            return new DatasetTraining(this).run();
+        }
+        return trainSynthetic(source.samples);
+    }
+
+    private int trainSynthetic(int samples) throws Exception {
+        if (input == null) input = "128x128";
         if (samples < 20 || samples > 200_000) {
             throw new IllegalArgumentException("--synthetic: expected 20 to 200000 samples, got " + samples);
         }
@@ -65,9 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
         Natives.loadAll();
         PrintStream err = System.err;
         Trainer.TrainingData data = render(samples, wh[0], wh[1], err);
-        Trainer.TrainOptions defaults = Trainer.TrainOptions.defaults();
-        Trainer.TrainOptions options = new Trainer.TrainOptions(epochs, defaults.batchSize(), defaults.learningRate(),
-                seed, defaults.valFraction(), defaults.patience());
+        Trainer.TrainOptions options = options();
         ProgressBar bar = new ProgressBar(err);
         var trained = Trainer.train(data, wh[0], wh[1], 1, options, bar);
         bar.finish();
@@ -76,11 +119,33 @@ public final class TrainCommand implements Callable<Integer> {
         training.put("command", "./sightline train --synthetic " + samples + " --seed " + seed + " --epochs " + epochs
                 + " --input " + input + " --out " + out);
         training.put("roi", SyntheticPartCamera.defaultRoi(width, height));
+        training.put("seed", seed);
+        training.put("libraries", libraryVersions());
         ModelInfo info = new ModelInfo("sightline-model/1", "synthetic-flange-cnn", version, data.classes(),
                 wh[0], wh[1], 1, NORM_MEAN, NORM_STD, training, Map.of());
         trained.export(out, info);
         err.printf("model package written to %s%n", out.toAbsolutePath());
         return 0;
+    }
+
+    /** The native libraries and Java this model was trained with, for model.json. */
+    static Map<String, Object> libraryVersions() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tensorflow", org.tensorflow.TensorFlow.version());
+        m.put("opencv", org.bytedeco.opencv.global.opencv_core.CV_VERSION());
+        try {
+            m.put("javacpp", org.bytedeco.javacpp.Loader.getVersion());
+        } catch (java.io.IOException e) {
+            m.put("javacpp", "unknown (" + e.getMessage() + ")");
+        }
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    Trainer.TrainOptions options() {
+        Trainer.TrainOptions defaults = Trainer.TrainOptions.defaults();
+        return new Trainer.TrainOptions(epochs, defaults.batchSize(), defaults.learningRate(), seed, valFraction,
+                defaults.patience());
     }
 
     static int[] parseSize(String s) {

@@ -1,0 +1,171 @@
+package io.sightline.station.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sightline dataset ...}: turns published datasets into Sightline's dataset layout. */
+@Command(name = "dataset", mixinStandardHelpOptions = true, description = "Prepare datasets in Sightline's layout.",
+        subcommands = {DatasetCommand.Import.class})
+public final class DatasetCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code sightline dataset import bsdata SRC OUT}: BSData (ball-screw drive surface images,
+     * Schlagenhauf and Landwehr, CC BY-SA 4.0) to {@code OUT/{train,test}/{ok,pitting}}.
+     *
+     * <p>An image is {@code pitting} when its labelme file has at least one polygon, else
+     * {@code ok}. Images BSData assigns to train or test keep that split; the others (BSData
+     * leaves the unlabelled ones unassigned) get a seeded split, {@code --test-fraction} of them
+     * to test, drawn per class. Files are hard-linked where the file system allows, else copied.
+     */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import a published dataset: FORMAT SRC OUT (formats: bsdata).")
+    static final class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FORMAT", description = "dataset format: bsdata")
+        String format;
+
+        @Parameters(index = "1", paramLabel = "SRC", description = "the dataset as published (for bsdata: the folder with data/, label/, image_data.json)")
+        Path src;
+
+        @Parameters(index = "2", paramLabel = "OUT", description = "folder to write OUT/train/<class> and OUT/test/<class> into; must not exist or be empty")
+        Path out;
+
+        @Option(names = "--seed", description = "seed of the split of the images the dataset leaves unassigned (default: ${DEFAULT-VALUE})")
+        long seed = 42;
+
+        @Option(names = "--test-fraction", paramLabel = "F", description = "share of the unassigned images that goes to test (default: ${DEFAULT-VALUE})")
+        double testFraction = 0.2;
+
+        @Option(names = "--json", description = "print the counts as one JSON object on the last line of standard output")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!"bsdata".equals(format)) {
+                throw new IllegalArgumentException("FORMAT: expected bsdata, got '" + format + "'");
+            }
+            if (!(testFraction > 0 && testFraction < 1)) {
+                throw new IllegalArgumentException("--test-fraction: expected a fraction between 0 and 1, got " + testFraction);
+            }
+            Map<String, Object> counts = importBsdata(src, out, seed, testFraction);
+            System.err.println("dataset written to " + out.toAbsolutePath() + ": " + counts);
+            if (json) System.out.println(new ObjectMapper().writeValueAsString(counts));
+            return 0;
+        }
+    }
+
+    /** BSData's image record, as far as the import needs it. */
+    record BsImage(String file, String split, boolean pitting) {}
+
+    /** Writes the layout and returns the image counts per split and class. */
+    static Map<String, Object> importBsdata(Path src, Path out, long seed, double testFraction) throws IOException {
+        Path index = src.resolve("image_data.json");
+        Path data = src.resolve("data");
+        Path labels = src.resolve("label");
+        for (Path p : List.of(index, data)) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException(src + " is not a BSData folder: " + p.getFileName()
+                        + " is missing (expected data/*.jpg, label/*.json and image_data.json)");
+            }
+        }
+        if (Files.exists(out)) {
+            try (var s = Files.list(out)) {
+                if (s.findAny().isPresent()) throw new IllegalArgumentException("OUT " + out + " exists and is not empty");
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root;
+        try {
+            root = json.readTree(index.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(index + ": not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode images = root.get("images");
+        if (images == null || !images.isArray()) {
+            throw new IllegalArgumentException(index + ": expected an object with an 'images' array");
+        }
+        List<BsImage> all = new ArrayList<>();
+        for (JsonNode img : images) {
+            JsonNode file = img.get("filename");
+            if (file == null || !file.isTextual()) throw new IllegalArgumentException(index + ": an image entry has no filename: " + img);
+            String name = file.asText();
+            JsonNode split = img.get("train_test_split");
+            String s = split == null || split.isNull() ? null : split.asText();
+            if (s != null && !s.equals("train") && !s.equals("test")) {
+                throw new IllegalArgumentException(index + ": " + name + " has train_test_split '" + s + "', expected train, test or null");
+            }
+            all.add(new BsImage(name, s, hasPolygon(json, labels.resolve(stem(name) + ".json"))));
+        }
+        // seeded split of the unassigned images, per class, in a stable order
+        Random random = new Random(seed);
+        Map<String, String> assigned = new LinkedHashMap<>();
+        for (boolean pitting : new boolean[] {false, true}) {
+            List<String> free = new ArrayList<>();
+            for (BsImage b : all) if (b.split() == null && b.pitting() == pitting) free.add(b.file());
+            Collections.sort(free);
+            Collections.shuffle(free, random);
+            int test = (int) Math.round(free.size() * testFraction);
+            for (int i = 0; i < free.size(); i++) assigned.put(free.get(i), i < test ? "test" : "train");
+        }
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        int missing = 0;
+        for (BsImage b : all) {
+            String split = b.split() != null ? b.split() : assigned.get(b.file());
+            String cls = b.pitting() ? "pitting" : "ok";
+            Path from = data.resolve(b.file());
+            if (!Files.isRegularFile(from)) {
+                missing++;
+                System.err.println("dataset: " + from + " is listed in image_data.json but missing; skipped");
+                continue;
+            }
+            Path to = out.resolve(split).resolve(cls).resolve(b.file());
+            Files.createDirectories(to.getParent());
+            try {
+                Files.createLink(to, from);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(from, to);
+            }
+            counts.computeIfAbsent(split, k -> new LinkedHashMap<>()).merge(cls, 1, Integer::sum);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("train", counts.getOrDefault("train", Map.of()));
+        result.put("test", counts.getOrDefault("test", Map.of()));
+        result.put("missing", missing);
+        result.put("seed", seed);
+        return result;
+    }
+
+    private static boolean hasPolygon(ObjectMapper json, Path labelFile) {
+        if (!Files.isRegularFile(labelFile)) return false;
+        try {
+            JsonNode shapes = json.readTree(labelFile.toFile()).get("shapes");
+            return shapes != null && shapes.isArray() && !shapes.isEmpty();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(labelFile + ": not a readable labelme file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String stem(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+}

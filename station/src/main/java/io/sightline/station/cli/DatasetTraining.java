@@ -1,0 +1,216 @@
+package io.sightline.station.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.inference.Augmenter;
+import io.sightline.inference.Evaluation;
+import io.sightline.inference.InspectionCnn;
+import io.sightline.inference.ModelInfo;
+import io.sightline.inference.ModelPackage;
+import io.sightline.inference.TrainedModel;
+import io.sightline.inference.Trainer;
+import io.sightline.natives.Natives;
+import io.sightline.preprocess.ImageDataset;
+import io.sightline.preprocess.ImageTensorizer;
+import io.sightline.preprocess.InputChoice;
+import io.sightline.preprocess.LabelledImages;
+import io.sightline.station.StationConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code sightline train --data DIR}: a labelled image folder to a model package.
+ *
+ * <pre>
+ *   DIR --ImageDataset--> classes (ok first), train [+ test] samples
+ *       --InputChoice (unless --input/--channels)--> input size, channels, normalisation
+ *       --ImageTensorizer: the station's preprocessing, ROI = whole image--> tensors
+ *          (unreadable files skipped, named and counted)
+ *       --Trainer: stratified seeded validation split, class weights, OpenCV augmentation,
+ *          early stopping on validation AUROC, best epoch kept--> SavedModel + model.json
+ *       [--with a fixed split: the exported package scores DIR/test, figures into model.json]
+ * </pre>
+ */
+final class DatasetTraining {
+    /** The image-to-tensor strategy recorded in model.json; {@link ImageTensorizer} implements it. */
+    static final String STRATEGY = "resize";
+
+    private final TrainCommand cmd;
+    private final PrintStream err = System.err;
+
+    DatasetTraining(TrainCommand cmd) {
+        this.cmd = cmd;
+    }
+
+    int run() throws Exception {
+        long t0 = System.nanoTime();
+        Path dir = cmd.source.data;
+        ImageDataset ds = ImageDataset.open(dir);
+        if (Files.exists(cmd.out) && !isEmptyDir(cmd.out)) {
+            throw new IllegalArgumentException("--out " + cmd.out + " already exists and is not empty; choose a new folder");
+        }
+        Natives.loadAll();
+        err.printf("train: %s, classes %s, %d training images%s%n", dir, ds.classes(), ds.train().size(),
+                ds.fixedSplit() ? " (+ " + ds.test().size() + " test images, the folder's own split)" : "");
+        if (ds.ignoredFiles() > 0) err.printf("train: %d files in class folders are not images by name and were ignored%n", ds.ignoredFiles());
+        InputChoice choice = inputChoice(ds);
+        err.printf(Locale.ROOT, "train: input %s; CNN %.1f MFLOPs per image%n", choice.describe(),
+                InspectionCnn.flopsPerImage(choice.width(), choice.height(), choice.channels(), ds.classes().size()) / 1e6);
+
+        LabelledImages images;
+        try (ImageTensorizer tensorizer = new ImageTensorizer(choice.width(), choice.height(), choice.channels(),
+                choice.pixelMean(), choice.pixelStd())) {
+            images = LabelledImages.read(ds.train(), tensorizer, w -> err.println("\rtrain: " + w),
+                    (done, total) -> ModelScoring.progress(err, "reading images", done, total));
+        }
+        err.println();
+        int[] perClass = new int[ds.classes().size()];
+        for (int label : images.labels()) perClass[label]++;
+        for (int k = 0; k < perClass.length; k++) {
+            if (perClass[k] == 0) {
+                throw new IllegalArgumentException("class '" + ds.classes().get(k) + "' has no readable training image ("
+                        + images.skipped().size() + " files skipped as unreadable); nothing to learn it from");
+            }
+        }
+        long loadedNanos = System.nanoTime();
+
+        Trainer.TrainingData data = new Trainer.TrainingData(ds.classes(), images.tensors(), images.labels());
+        Trainer.TrainOptions options = cmd.options();
+        TrainCommand.ProgressBar bar = new TrainCommand.ProgressBar(err);
+        TrainedModel trained;
+        try (Augmenter augmenter = new Augmenter(choice.width(), choice.height(), choice.channels(), choice.pixelStd(),
+                augmentSettings())) {
+            trained = Trainer.train(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar);
+        }
+        bar.finish();
+        double trainSeconds = (System.nanoTime() - loadedNanos) / 1e9;
+
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("source", "image folder");
+        training.put("command", commandLine(choice));
+        training.put("imageToTensor", strategy(choice));
+        training.put("data", dataSummary(ds, images));
+        training.put("seed", cmd.seed);
+        training.put("trainingSeconds", round1(trainSeconds));
+        training.put("readingSeconds", round1((loadedNanos - t0) / 1e9));
+        training.put("libraries", TrainCommand.libraryVersions());
+        String modelName = cmd.name != null ? cmd.name : dir.toAbsolutePath().normalize().getFileName() + "-cnn";
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, modelName, cmd.version, ds.classes(), choice.width(),
+                choice.height(), choice.channels(), choice.pixelMean(), choice.pixelStd(), training, Map.of());
+        trained.export(cmd.out, info);
+        err.printf(Locale.ROOT, "train: best epoch %d of %d, validation AUROC %.4f, accuracy %.4f; %.0f s training%n",
+                trained.bestEpoch(), trained.epochsRun(), trained.validationAuroc(), trained.validationAccuracy(), trainSeconds);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", cmd.out.toString());
+        summary.put("validationAuroc", trained.validationAuroc());
+        summary.put("validationAccuracy", trained.validationAccuracy());
+        summary.put("bestEpoch", trained.bestEpoch());
+        summary.put("epochsRun", trained.epochsRun());
+        summary.put("trainingSeconds", round1(trainSeconds));
+        summary.put("skipped", images.skipped().size());
+        if (ds.fixedSplit()) {
+            Evaluation test = evaluateTestSplit(ds);
+            summary.put("test", test.toMap());
+            EvalCommand.print(test, 0);
+        }
+        err.printf("model package written to %s%n", cmd.out.toAbsolutePath());
+        if (cmd.json) System.out.println(new ObjectMapper().writeValueAsString(summary));
+        return 0;
+    }
+
+    /** Scores DIR/test with the exported package (what the station will load) and records the figures in model.json. */
+    private Evaluation evaluateTestSplit(ImageDataset ds) {
+        Path modelJson = cmd.out.resolve(ModelInfo.FILE_NAME);
+        try (ModelPackage pkg = ModelPackage.load(cmd.out)) {
+            ModelScoring.Scored scored = ModelScoring.score(pkg, ds.test(), err);
+            Evaluation e = Evaluation.of(pkg.info().classes(), pkg.info().okIndex(), scored.probs(), scored.labels(),
+                    StationConfig.DEFAULT_THRESHOLD);
+            Map<String, Object> figures = new LinkedHashMap<>(e.toMap());
+            figures.put("dataset", "test split " + ds.root().resolve("test"));
+            figures.put("skipped", scored.images().skipped().size());
+            figures.put("contentHash", ImageDataset.contentHash(scored.images().samples()));
+            ModelInfo.read(modelJson).withFigures(Map.of(), Map.of("test", figures)).write(modelJson);
+            return e;
+        }
+    }
+
+    private InputChoice inputChoice(ImageDataset ds) {
+        InputChoice choice = InputChoice.probe(ds.train());
+        if (cmd.input != null) {
+            int[] wh = TrainCommand.parseSize(cmd.input);
+            choice = choice.withSize(wh[0], wh[1]);
+        }
+        switch (cmd.channels) {
+            case "auto" -> { }
+            case "1" -> choice = choice.withChannels(1);
+            case "3" -> choice = choice.withChannels(3);
+            default -> throw new IllegalArgumentException("--channels: expected auto, 1 or 3, got '" + cmd.channels + "'");
+        }
+        return choice;
+    }
+
+    private Augmenter.Settings augmentSettings() {
+        return switch (cmd.augment) {
+            case "full" -> Augmenter.Settings.defaults();
+            case "flips" -> Augmenter.Settings.flipsOnly();
+            default -> throw new IllegalArgumentException("--augment: expected full or flips, got '" + cmd.augment + "'");
+        };
+    }
+
+    static Map<String, Object> strategy(InputChoice choice) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("strategy", STRATEGY);
+        m.put("description", "the whole image (or the station's ROI) area-averaged (INTER_AREA) to the input size, "
+                + "normalised (p/255 - normMean)/normStd; colour images per channel, BGR order; the CNN's global max "
+                + "pooling lets a small local defect decide the score");
+        m.put("channelOrder", choice.channels() == 3 ? "BGR" : "gray");
+        m.put("medianSourceSize", choice.medianWidth() + "x" + choice.medianHeight());
+        m.put("sourcePixelsPerInputPixel", Math.round(choice.scale() * 100) / 100.0);
+        return m;
+    }
+
+    private static Map<String, Object> dataSummary(ImageDataset ds, LabelledImages images) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("folder", ds.root().toAbsolutePath().normalize().toString());
+        m.put("split", ds.fixedSplit() ? "the folder's own train/test" : "none given: validation held out from all images");
+        m.put("trainImagesPerClass", countsOf(ds.classes(), images.labels()));
+        if (ds.fixedSplit()) m.put("testImagesPerClass", ds.countsByClass(ds.test()));
+        m.put("contentHash", ImageDataset.contentHash(images.samples()));
+        m.put("skippedUnreadable", images.skipped().size());
+        if (!images.skipped().isEmpty()) m.put("skippedFiles", images.skipped().subList(0, Math.min(20, images.skipped().size())));
+        m.put("sourceFormats", images.sourceFormats());
+        return m;
+    }
+
+    private static Map<String, Integer> countsOf(List<String> classes, int[] labels) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String c : classes) m.put(c, 0);
+        for (int l : labels) m.merge(classes.get(l), 1, Integer::sum);
+        return m;
+    }
+
+    private String commandLine(InputChoice choice) {
+        List<String> args = new ArrayList<>(List.of("./sightline", "train", "--data", cmd.source.data.toString(), "--out",
+                cmd.out.toString(), "--input", choice.width() + "x" + choice.height(), "--channels",
+                String.valueOf(choice.channels()), "--epochs", String.valueOf(cmd.epochs), "--seed", String.valueOf(cmd.seed),
+                "--val-fraction", String.valueOf(cmd.valFraction), "--augment", cmd.augment));
+        return String.join(" ", args);
+    }
+
+    private static boolean isEmptyDir(Path p) throws java.io.IOException {
+        if (!Files.isDirectory(p)) return false;
+        try (var s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

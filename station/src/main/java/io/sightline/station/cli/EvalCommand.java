@@ -1,0 +1,96 @@
+package io.sightline.station.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.inference.Evaluation;
+import io.sightline.inference.ModelPackage;
+import io.sightline.natives.Natives;
+import io.sightline.preprocess.ImageDataset;
+import io.sightline.station.StationConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sightline eval --model MODEL --data DIR}: scores a labelled image folder with a model
+ * package, exactly as the station would preprocess and classify it, and reports the figures a
+ * vision engineer signs off on. With a {@code DIR/train} + {@code DIR/test} split only the test
+ * part is scored.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a model package on a labelled image folder: AUROC, accuracy, confusion matrix, "
+                + "per-class recall, escape and false-reject rates at the operating point.")
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "MODEL", required = true, description = "model package folder")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+            description = "DIR/<class>/* or DIR/test/<class>/* images; class 'ok' is good")
+    Path data;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "reject when 1 - p(ok) >= T: the operating point (default: the station's ${DEFAULT-VALUE})")
+    float threshold = StationConfig.DEFAULT_THRESHOLD;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "write report.md, roc.png and worst.png (contact sheet) into DIR")
+    Path report;
+
+    @Option(names = "--json", description = "print the figures as one JSON object on the last line of standard output")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(threshold > 0f && threshold <= 1f)) {
+            throw new IllegalArgumentException("--threshold: expected a defect score in (0, 1], got " + threshold);
+        }
+        Natives.loadAll();
+        PrintStream err = System.err;
+        try (ModelPackage pkg = ModelPackage.load(model)) {
+            ImageDataset ds = ImageDataset.open(data, false);
+            List<ImageDataset.Sample> samples = ds.fixedSplit() ? ds.test() : ds.train();
+            err.printf("eval: model %s (%s), %d images from %s%s%n", model, pkg.info().classes(), samples.size(), data,
+                    ds.fixedSplit() ? "/test" : "");
+            ModelScoring.Scored scored = ModelScoring.score(pkg, samples, err);
+            if (scored.labels().length == 0) {
+                throw new IllegalArgumentException("none of the " + samples.size() + " images in " + data + " could be read");
+            }
+            Evaluation e = Evaluation.of(pkg.info().classes(), pkg.info().okIndex(), scored.probs(), scored.labels(), threshold);
+            Map<String, Object> figures = new LinkedHashMap<>(e.toMap());
+            figures.put("skipped", scored.images().skipped().size());
+            figures.put("model", model.toString());
+            figures.put("data", data.toString() + (ds.fixedSplit() ? "/test" : ""));
+            print(e, scored.images().skipped().size());
+            if (report != null) {
+                for (Path p : EvalReport.write(report, model.getFileName() + " on " + data.getFileName(), e,
+                        scored.images().samples(), scored.probs(), scored.labels(), pkg.info().okIndex())) {
+                    err.println("wrote " + p);
+                }
+            }
+            if (json) System.out.println(new ObjectMapper().writeValueAsString(figures));
+        }
+        return 0;
+    }
+
+    static void print(Evaluation e, int skipped) {
+        PrintStream out = System.out;
+        out.printf(Locale.ROOT, "%d good, %d defective%s%n", e.okCount(), e.defectCount(),
+                skipped > 0 ? " (" + skipped + " unreadable files skipped)" : "");
+        out.printf(Locale.ROOT, "AUROC %s   accuracy %s%n", EvalReport.fmt(e.auroc()), EvalReport.fmt(e.accuracy()));
+        out.printf(Locale.ROOT, "at threshold %.2f: escape rate %s, false-reject rate %s%n", e.threshold(),
+                EvalReport.fmt(e.escapeRate()), EvalReport.fmt(e.falseRejectRate()));
+        double[] recall = e.perClassRecall();
+        out.print("confusion (rows true, columns predicted):");
+        for (String c : e.classes()) out.printf(" %10s", c);
+        out.println();
+        for (int t = 0; t < e.classes().size(); t++) {
+            out.printf(Locale.ROOT, "  %-38s", e.classes().get(t) + " (recall " + EvalReport.fmt(recall[t]) + ")");
+            for (int p = 0; p < e.classes().size(); p++) out.printf(" %10d", e.confusion()[t][p]);
+            out.println();
+        }
+    }
+}
