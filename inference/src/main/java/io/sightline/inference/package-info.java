@@ -1,7 +1,8 @@
 /**
  * Sightline's TensorFlow inference module. It owns the CNN's definition ({@link
  * io.sightline.inference.InspectionCnn}), its training ({@link io.sightline.inference.Trainer},
- * {@link io.sightline.inference.TrainedModel}, {@link io.sightline.inference.Metrics}), the model
+ * {@link io.sightline.inference.TrainedModel}, {@link io.sightline.inference.Augmenter}), its evaluation
+ * ({@link io.sightline.inference.Metrics}, {@link io.sightline.inference.Evaluation}), the model
  * package's export, load and validation ({@link io.sightline.inference.ModelInfo}, {@link
  * io.sightline.inference.ModelPackage}) and batched execution on the hot path ({@link
  * io.sightline.inference.BatchClassifier}).

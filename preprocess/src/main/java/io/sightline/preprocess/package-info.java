@@ -2,5 +2,12 @@
  * Preprocessing with OpenCV: region of interest, resize and normalisation, written straight into
  * the model's input layout in caller-owned (ring slot) memory. Undistortion from the calibration and
  * the CUDA variant belong here too. Knows nothing of the ring: it takes a frame and a destination.
+ *
+ * <p>It also owns the way from labelled image files to the same tensors, for training, evaluation
+ * and calibration: {@link io.sightline.preprocess.ImageDataset} (the folder layout),
+ * {@link io.sightline.preprocess.ImageTensorizer} (a file through the station's own
+ * {@link io.sightline.preprocess.Preprocessor}), {@link io.sightline.preprocess.LabelledImages}
+ * (a whole set, unreadable files set aside) and {@link io.sightline.preprocess.InputChoice}
+ * (the input size, channels and normalisation a dataset calls for).
  */
 package io.sightline.preprocess;

@@ -89,6 +89,7 @@ final class EvalReport {
                 .xAxisTitle("false-reject rate (good parts rejected)").yAxisTitle("defects caught (1 - escape rate)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        chart.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
         double[] x = e.roc().stream().mapToDouble(p -> p[0]).toArray();
         double[] y = e.roc().stream().mapToDouble(p -> p[1]).toArray();
         if (x.length > 1) {
@@ -129,7 +130,7 @@ final class EvalReport {
                 Scalar colour = m.misclassified() ? new Scalar(0, 0, 200, 0) : new Scalar(90, 90, 90, 0);
                 text(sheet, String.format(Locale.ROOT, "%s: %s, score %.3f", m.misclassified() ? "MISS" : "close",
                         m.truth(), m.score()), x0 + 4, y0 + CELL + 16, colour);
-                text(sheet, shorten(m.sample().path().getFileName().toString(), 34), x0 + 4, y0 + CELL + 36,
+                text(sheet, shorten(m.sample().path().getFileName().toString(), 30), x0 + 4, y0 + CELL + 36,
                         new Scalar(60, 60, 60, 0));
                 colour.close();
             }
