@@ -56,12 +56,12 @@ public abstract class ControlChart implements TrendTracker {
         this.invalid = new long[lines];
     }
 
-    /** The chart's sensitivity parameter (higher: fewer alarms). */
+    @Override
     public double sensitivity() {
         return sensitivity;
     }
 
-    /** Sets the sensitivity parameter; takes effect from the next part. */
+    @Override
     public void setSensitivity(double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new IllegalArgumentException(name() + " sensitivity must be a positive number, got " + value);

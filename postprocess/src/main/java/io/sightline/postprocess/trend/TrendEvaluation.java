@@ -105,9 +105,9 @@ public final class TrendEvaluation {
      * to {@code targetRate} as bisection finds without going above it, and returns the rate reached.
      * The false-alarm rate falls as the sensitivity parameter rises.
      */
-    public static double matchFalseAlarmRate(ControlChart chart, List<TrendScenarios.Scenario> inControl, int baselineParts,
+    public static double matchFalseAlarmRate(TrendTracker chart, List<TrendScenarios.Scenario> inControl, int baselineParts,
                                              double targetRate) {
-        double lo = 0.05;
+        double lo = 1e-3;
         double hi = 1.0;
         chart.setSensitivity(hi);
         while (falseAlarmRate(chart, inControl, baselineParts) > targetRate) {

@@ -50,8 +50,10 @@ public final class TrendScenarios {
      * One line's history.
      *
      * @param changeAt index of the first part after the change; {@code scores.length} for IN_CONTROL
+     * @param rate the true defect probability of each part (what a forecaster tries to foresee)
      */
-    public record Scenario(Kind kind, long seed, double baseRate, int changeAt, float[] scores, boolean[] rejected) {
+    public record Scenario(Kind kind, long seed, double baseRate, int changeAt, float[] scores, boolean[] rejected,
+                           float[] rate) {
         public int length() {
             return scores.length;
         }
@@ -79,6 +81,7 @@ public final class TrendScenarios {
         int burstLength = 15 + r.nextInt(26);
         float[] scores = new float[length];
         boolean[] rejected = new boolean[length];
+        float[] rate = new float[length];
         for (int t = 0; t < length; t++) {
             double p = p0;
             double g = 0;
@@ -100,13 +103,14 @@ public final class TrendScenarios {
                 }
             }
             p = Math.min(MAX_RATE, p);
+            rate[t] = (float) p;
             float score = r.nextDouble() < p
                     ? (float) (1 - 0.35 * Math.pow(r.nextDouble(), 2))
                     : (float) Math.min(1, 0.07 * Math.abs(r.nextGaussian()) + g);
             scores[t] = score;
             rejected[t] = score >= REJECT_AT;
         }
-        return new Scenario(kind, seed, p0, c, scores, rejected);
+        return new Scenario(kind, seed, p0, c, scores, rejected, rate);
     }
 
     /** {@code count} scenarios of {@code kind}, seeds {@code firstSeed, firstSeed + 1, ...}. */

@@ -51,6 +51,14 @@ public interface TrendTracker {
     void setListener(Listener listener);
 
     /**
+     * The tracker's one sensitivity parameter (a chart's limit factor, the LSTM's forecast limit):
+     * higher means fewer alarms. {@link TrendEvaluation#matchFalseAlarmRate} sets it.
+     */
+    double sensitivity();
+
+    void setSensitivity(double value);
+
+    /**
      * Starts the line's statistic afresh and lowers its alarm without telling the listener, keeping
      * what the baseline learnt: what happens when an operator acknowledges an alarm. May be called
      * from the listener.

@@ -1,0 +1,121 @@
+package io.sightline.station.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.inference.TrendLstm;
+import io.sightline.natives.Natives;
+import io.sightline.postprocess.trend.ControlChart;
+import io.sightline.postprocess.trend.CusumChart;
+import io.sightline.postprocess.trend.EwmaChart;
+import io.sightline.postprocess.trend.LstmTrendTracker;
+import io.sightline.postprocess.trend.PChart;
+import io.sightline.postprocess.trend.TrendEvaluation;
+import io.sightline.postprocess.trend.TrendScenarios;
+import io.sightline.postprocess.trend.TrendTracker;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sightline eval-trend}: every trend detector on the same seeded evaluation suite, at the
+ * same in-control false-alarm rate.
+ *
+ * <pre>
+ *   calibration suite (in control, its own seeds) --> each detector's sensitivity for the target rate
+ *   evaluation suites (other seeds): in control --> false alarms per 10,000 parts
+ *                                    each drift kind --> mean / median delay in parts, missed
+ * </pre>
+ */
+@Command(name = "eval-trend", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compare the trend detectors (LSTM, EWMA, CUSUM, p-chart) at the same in-control false-alarm rate.")
+public final class EvalTrendCommand implements Callable<Integer> {
+    /** Seeds of the calibration and evaluation suites: apart from each other and from training's. */
+    static final long CALIBRATION_SEED = 5_000_000L;
+    static final long EVALUATION_SEED = 7_000_000L;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "trend model package (default: models/trend)")
+    Path model;
+
+    @Option(names = "--false-alarms-per", paramLabel = "N",
+            description = "in-control parts per false alarm every detector is set to (default: ${DEFAULT-VALUE})")
+    int partsPerFalseAlarm = 2000;
+
+    @Option(names = "--scenarios", paramLabel = "N", description = "histories per drift kind (default: ${DEFAULT-VALUE})")
+    int perKind = 200;
+
+    @Option(names = "--json", description = "print the table as one JSON object on the last line of standard output")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (partsPerFalseAlarm < 100) throw new IllegalArgumentException("--false-alarms-per: expected at least 100, got " + partsPerFalseAlarm);
+        if (perKind < 10) throw new IllegalArgumentException("--scenarios: expected at least 10, got " + perKind);
+        Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
+        Natives.tensorflow();
+        PrintStream err = System.err;
+        int base = TrendModels.BASELINE;
+        int changeAfter = base + 300;
+        int length = 6000;
+        var calibration = TrendScenarios.suite(TrendScenarios.Kind.IN_CONTROL, CALIBRATION_SEED, 60, 20_000, 20_000);
+        var inControl = TrendScenarios.suite(TrendScenarios.Kind.IN_CONTROL, EVALUATION_SEED, 60, 20_000, 20_000);
+        Map<TrendScenarios.Kind, List<TrendScenarios.Scenario>> drifts = new LinkedHashMap<>();
+        for (TrendScenarios.Kind k : TrendScenarios.Kind.drifts()) {
+            drifts.put(k, TrendScenarios.suite(k, EVALUATION_SEED + 100_000L * (k.ordinal() + 1), perKind, changeAfter, length));
+        }
+        double target = 1.0 / partsPerFalseAlarm;
+        int lines = Math.max(60, perKind);
+        Map<String, Object> detectors = new LinkedHashMap<>();
+        try (TrendLstm.Runner runner = TrendLstm.Runner.load(modelDir)) {
+            LstmTrendTracker lstm = new LstmTrendTracker(TrendModels.forecaster(runner), lines, TrendModels.WINDOW, base, 1.0);
+            detectors.put("lstm", evaluate(err, lstm, calibration, inControl, drifts, target));
+        }
+        ControlChart[] charts = {new EwmaChart(lines, base, EwmaChart.DEFAULT_LAMBDA, EwmaChart.DEFAULT_L),
+            new CusumChart(lines, base, CusumChart.DEFAULT_K, CusumChart.DEFAULT_H),
+            new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C)};
+        for (ControlChart c : charts) {
+            detectors.put(c.name(), evaluate(err, c, calibration, inControl, drifts, target));
+        }
+        print(detectors);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("detectors", detectors);
+        result.put("setup", Map.of("targetFalseAlarmsPer10k", 1e4 * target, "baselineParts", base, "changeAfterParts", changeAfter,
+                "partsPerHistory", length, "historiesPerKind", perKind, "model", modelDir.toString()));
+        if (json) System.out.println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+
+    private static Map<String, Object> evaluate(PrintStream err, TrendTracker t, List<TrendScenarios.Scenario> calibration,
+            List<TrendScenarios.Scenario> inControl, Map<TrendScenarios.Kind, List<TrendScenarios.Scenario>> drifts, double target) {
+        long t0 = System.nanoTime();
+        TrendEvaluation.matchFalseAlarmRate(t, calibration, TrendModels.BASELINE, target);
+        double rate = TrendEvaluation.falseAlarmRate(t, inControl, TrendModels.BASELINE);
+        Map<TrendScenarios.Kind, TrendEvaluation.Delays> delays = new LinkedHashMap<>();
+        for (var e : drifts.entrySet()) delays.put(e.getKey(), TrendEvaluation.delays(t, e.getValue(), TrendModels.BASELINE));
+        Map<String, Object> row = TrendEvaluation.row(rate, delays);
+        row.put("sensitivity", Math.round(t.sensitivity() * 1e4) / 1e4);
+        err.printf(Locale.ROOT, "eval-trend: %s matched (sensitivity %.4f) in %.1f s%n", t.name(), t.sensitivity(),
+                (System.nanoTime() - t0) / 1e9);
+        return row;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(Map<String, Object> detectors) {
+        PrintStream out = System.out;
+        out.printf("%-8s %12s", "detector", "FA/10k");
+        for (TrendScenarios.Kind k : TrendScenarios.Kind.drifts()) out.printf(" %12s", k.label());
+        out.printf(" %7s%n", "missed");
+        for (var e : detectors.entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            out.printf(Locale.ROOT, "%-8s %12s", e.getKey(), row.get("falseAlarmsPer10k"));
+            Map<String, Object> mean = (Map<String, Object>) row.get("delayParts");
+            for (TrendScenarios.Kind k : TrendScenarios.Kind.drifts()) out.printf(" %12s", mean.get(k.label()));
+            out.printf(" %7s%n", row.get("missed"));
+        }
+        out.println("(mean detection delay in parts after the change; FA/10k: false alarms per 10,000 in-control parts)");
+    }
+}
