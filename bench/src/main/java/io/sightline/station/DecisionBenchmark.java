@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The decision step as the last handler runs it, for one frame: claim the outcome, check the
  * deadline and status, apply the threshold, and record (per-line counters, the latency recorder,
- * the ground-truth scorecard, the reject signal to the sink). Scores alternate between a pass and
- * a reject so both paths run.
+ * the ground-truth scorecard, the reject signal to the sink) and the trend step (a CUSUM chart on
+ * the line). Scores alternate between a pass and a reject so both paths run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +31,9 @@ public class DecisionBenchmark {
     public void setUp() {
         slot = StationStageFixtures.slot(StationStageFixtures.smallLine(8), 64);
         sink = new StationStageFixtures.CountingSink();
-        handler = new DecisionHandler(new DecisionPolicy(StationConfig.DEFAULT_THRESHOLD), new OutcomeRecorder(1, sink));
+        handler = new DecisionHandler(new DecisionPolicy(StationConfig.DEFAULT_THRESHOLD), new OutcomeRecorder(1, sink),
+                new TrendStage(java.util.List.of(new io.sightline.postprocess.trend.CusumChart(1, 500,
+                        io.sightline.postprocess.trend.CusumChart.DEFAULT_K, io.sightline.postprocess.trend.CusumChart.DEFAULT_H)), sink, 1));
     }
 
     @Benchmark

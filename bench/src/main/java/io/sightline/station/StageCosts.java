@@ -156,7 +156,7 @@ public final class StageCosts {
             }
             var sink = new StationStageFixtures.CountingSink();
             DecisionHandler decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()),
-                    new OutcomeRecorder(1, sink));
+                    new OutcomeRecorder(1, sink), new TrendStage(java.util.List.of(), sink, 1));
             disruptor.handleEventsWith(pre);
             disruptor.handleEventsWith(new BatchEventProcessorBuilder().build(disruptor.getRingBuffer(),
                     disruptor.getRingBuffer().newBarrier(done), decision));

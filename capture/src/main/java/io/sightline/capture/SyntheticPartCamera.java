@@ -409,6 +409,20 @@ public final class SyntheticPartCamera implements FrameSource {
         return height;
     }
 
+    /** When set (not NaN), replaces the options' defect rate: a drifting process. */
+    private volatile double defectRate = Double.NaN;
+
+    /**
+     * Changes the probability that the next parts are defective, from any thread: how a demo or
+     * a test makes one line drift. NaN goes back to the options' rate.
+     */
+    public void setDefectRate(double rate) {
+        if (!(rate >= 0.0 && rate <= 1.0) && !Double.isNaN(rate)) {
+            throw new IllegalArgumentException("defect rate must be between 0 and 1, got " + rate);
+        }
+        this.defectRate = rate;
+    }
+
     /**
      * The next part: a pre-rendered good part under new light and noise, defective with probability
      * {@code defectRate} (kind uniform among {@link DefectKind#renderable()}). Allocates nothing.
@@ -419,7 +433,8 @@ public final class SyntheticPartCamera implements FrameSource {
         long captureNanos = System.nanoTime();
         int entry = frameRng.nextInt(options.variations());
         DefectKind kind = DefectKind.NONE;
-        if (frameRng.nextDouble() < options.defectRate()) {
+        double rate = defectRate;
+        if (frameRng.nextDouble() < (Double.isNaN(rate) ? options.defectRate() : rate)) {
             kind = KINDS[frameRng.nextInt(KINDS.length)];
         }
         produce(entry, kind, frameRng, true);

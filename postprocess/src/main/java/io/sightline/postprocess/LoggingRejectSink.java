@@ -26,6 +26,12 @@ public final class LoggingRejectSink implements RejectSink {
                 Float.isNaN(defectScore) ? "none" : String.format("%.4f", defectScore), slackMicros);
     }
 
+    @Override
+    public synchronized void trendAlarm(io.sightline.postprocess.trend.TrendAlarm a) {
+        out.printf("%s trend-alarm %s line=%d part=%d detector=%s value=%.4f limit=%.4f rule=\"%s\"%n", Instant.now(),
+                a.raised() ? "raised" : "cleared", a.line(), a.partIndex(), a.detector(), a.value(), a.limit(), a.rule());
+    }
+
     public synchronized long signals() {
         return signals;
     }

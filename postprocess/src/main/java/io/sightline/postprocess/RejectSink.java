@@ -18,6 +18,12 @@ public interface RejectSink extends AutoCloseable {
      */
     void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos);
 
+    /**
+     * A line's trend alarm, raised or cleared: the line is drifting towards scrap (or is back).
+     * Sent to the same outputs as rejects; sinks that cannot carry it ignore it.
+     */
+    default void trendAlarm(io.sightline.postprocess.trend.TrendAlarm alarm) {}
+
     @Override
     default void close() {}
 }

@@ -8,16 +8,19 @@ import io.sightline.postprocess.Outcome;
  * The last handler: turns each frame's state into its one outcome. A frame whose deadline has
  * passed is a fail-safe reject whatever its score (the ejector has already acted); an unreadable or
  * failed frame is a fail-safe reject; otherwise the policy decides from the score. If the deadline
- * watchdog already recorded the frame as late, the decision is discarded and counted.
+ * watchdog already recorded the frame as late, the decision is discarded and counted. Every
+ * decided part then goes to the line's trend trackers ({@link TrendStage}).
  */
 final class DecisionHandler implements EventHandler<FrameEvent> {
     private final DecisionPolicy policy;
     private final OutcomeRecorder recorder;
+    private final TrendStage trend;
     private long discardedLate;
 
-    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder) {
+    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend) {
         this.policy = policy;
         this.recorder = recorder;
+        this.trend = trend;
     }
 
     @Override
@@ -38,6 +41,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
             outcome = policy.decide(e.defectScore);
         }
         recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now);
+        trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
     }
 
     /** Frames the watchdog had already recorded as late when their decision arrived. */

@@ -14,6 +14,8 @@ import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.trend.TrendAlarm;
+import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.preprocess.PreprocessSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +69,7 @@ public final class Station implements AutoCloseable {
     private final List<FrameEvent> slots;
     private final List<InspectionHandler> workers = new ArrayList<>();
     private final DecisionHandler decision;
+    private final TrendStage trend;
     private final DeadlineWatchdog watchdog;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -76,7 +79,8 @@ public final class Station implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
+    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
+                    List<TrendTracker> trackers) {
         this.config = config;
         this.model = model.info();
         this.sources = List.copyOf(sources);
@@ -122,7 +126,8 @@ public final class Station implements AutoCloseable {
             workers.forEach(InspectionHandler::close);
             throw e;
         }
-        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder);
+        this.trend = new TrendStage(trackers, sink, config.lines());
+        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
         // The decision waits on the workers' own progress, which trails the frames they hold back
@@ -149,8 +154,17 @@ public final class Station implements AutoCloseable {
      * @param sources one frame source per line, in line order; the station closes them
      */
     public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
+        return create(config, model, sources, sink, List.of());
+    }
+
+    /**
+     * As {@link #create(StationConfig, ModelPackage, List, RejectSink)}, with trend trackers fed
+     * every scored part by the decision thread; their alarms go to {@code sink} too.
+     */
+    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
+                                 List<TrendTracker> trackers) {
         try {
-            return new Station(config, model, sources, sink);
+            return new Station(config, model, sources, sink, trackers);
         } catch (RuntimeException e) {
             sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
             throw e;
@@ -189,6 +203,11 @@ public final class Station implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+    }
+
+    /** Trend alarms raised and cleared so far (the first {@value TrendStage#MAX_RECORDED}). */
+    public List<TrendAlarm> trendAlarms() {
+        return trend.alarms();
     }
 
     /** True once every camera has stopped (finite sources or {@code maxFramesPerLine} reached). */

@@ -66,4 +66,17 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--input") && r.err().contains("12xQ"), r.err());
     }
+
+    @Test
+    void badDriftAndTrendOptionsAreNamed() {
+        Run drift = run("demo", "--drift", "5:10:step", "--duration", "1");
+        assertEquals(1, drift.code());
+        assertTrue(drift.err().contains("--drift") && drift.err().contains("5:10:step"), drift.err());
+        Run kind = run("demo", "--drift", "0:10:wobble", "--duration", "1");
+        assertEquals(1, kind.code());
+        assertTrue(kind.err().contains("KIND one of"), kind.err());
+        Run trend = run("demo", "--trend", "lstm,shewhart", "--duration", "1");
+        assertEquals(1, trend.code());
+        assertTrue(trend.err().contains("unknown detector 'shewhart'"), trend.err());
+    }
 }

@@ -226,4 +226,75 @@ class StationTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StationConfig.defaults(m).withThreshold(1.5f))
                 .getMessage().startsWith("threshold:"));
     }
+
+    /** A camera that starts making many more defective parts after {@code changeAt} grabs. */
+    static final class DriftingCamera implements FrameSource {
+        private final SyntheticPartCamera camera;
+        private final int changeAt;
+        private final double after;
+        private int grabs;
+
+        DriftingCamera(SyntheticPartCamera camera, int changeAt, double after) {
+            this.camera = camera;
+            this.changeAt = changeAt;
+            this.after = after;
+        }
+
+        public String name() {
+            return camera.name();
+        }
+
+        public int maxWidth() {
+            return camera.maxWidth();
+        }
+
+        public int maxHeight() {
+            return camera.maxHeight();
+        }
+
+        public io.sightline.capture.CapturedFrame grab() throws io.sightline.capture.CaptureException {
+            if (grabs++ == changeAt) camera.setDefectRate(after);
+            return camera.grab();
+        }
+
+        public void close() {
+            camera.close();
+        }
+    }
+
+    @Test
+    void aDriftingLineRaisesATrendAlarmThereAndNowhereElse() throws Exception {
+        StationConfig config = StationConfig.defaults(model.dir()).withFps(150).withMaxFramesPerLine(450)
+                .withRejectDelayMillis(10_000);
+        List<FrameSource> sources = new ArrayList<>();
+        sources.add(new SyntheticPartCamera("steady", new SyntheticPartCamera.Options(640, 512, 0.05, 7, 8)));
+        sources.add(new DriftingCamera(new SyntheticPartCamera("drifting", new SyntheticPartCamera.Options(640, 512, 0.05, 8, 8)),
+                250, 0.6));
+        var cusum = new io.sightline.postprocess.trend.CusumChart(2, 150, 0.5, 8);
+        List<io.sightline.postprocess.trend.TrendAlarm> sunk = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountingSink counting = new CountingSink();
+        RejectSink sink = new RejectSink() {
+            public void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
+                counting.reject(line, partId, reason, defectScore, deadlineNanos);
+            }
+
+            public void trendAlarm(io.sightline.postprocess.trend.TrendAlarm alarm) {
+                sunk.add(alarm);
+            }
+        };
+        try (Station station = Station.create(config, model, sources, sink, List.of(cusum))) {
+            station.start();
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
+            StationStats s = station.stop(Duration.ofSeconds(30));
+            assertBalanced(s, counting);
+            var raised = station.trendAlarms().stream().filter(io.sightline.postprocess.trend.TrendAlarm::raised).toList();
+            assertFalse(raised.isEmpty(), "the drifting line must alarm");
+            for (var a : raised) {
+                assertEquals(1, a.line(), "only the drifting line alarms: " + a);
+                assertTrue(a.partIndex() >= 250, "not before the drift: " + a);
+            }
+            assertEquals(station.trendAlarms(), sunk, "alarms go to the reject sink too");
+        }
+    }
 }

@@ -111,6 +111,15 @@ class TrendLstmTest {
     }
 
     @Test
+    void aModelTrainedForOtherWindowsIsRefusedByTheStation(@TempDir Path tmp) {
+        Path dir = tmp.resolve("m");
+        TrendLstm.export(dir, TrendLstm.Weights.initial(WindowFeatures.FEATURES, 4, 1), Map.of("window", 10, "baselineParts", 500));
+        TrainEvalCliTest.Run r = TrainEvalCliTest.run("demo", "--trend", "lstm", "--trend-model", dir.toString(), "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trained for windows of 10 parts") && r.err().contains("the station uses 25"), r.err());
+    }
+
+    @Test
     void trainingLearnsARunningMean() {
         // target: the mean of the inputs so far; an LSTM learns it, the initial weights do not have it
         Random random = new Random(4);

@@ -77,6 +77,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with the figures as the last line")
     boolean json;
 
+    @Option(names = "--trend", paramLabel = "LIST",
+            description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
+    String trend = "lstm,cusum";
+
+    @Option(names = "--trend-model", paramLabel = "DIR", description = "trend LSTM package (default: models/trend)")
+    Path trendModel;
+
+    @Option(names = "--drift", paramLabel = "LINE:START_SECONDS:KIND",
+            description = "make one line drift: KIND step, linear, exponential, periodic or burst (repeatable)")
+    List<String> drifts = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (!(durationSeconds > 0 && durationSeconds <= 86_400)) {
@@ -88,34 +99,76 @@ public final class DemoCommand implements Callable<Integer> {
                 workers != null ? workers : base.workers(),
                 inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
                 TriggerSchedule.Overrun.RESYNC);
+        List<DriftSpec> driftSpecs = new ArrayList<>();
+        for (String d : drifts) driftSpecs.add(DriftSpec.parse(d, lines));
         Natives.loadAll();
         if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
         PrintStream err = System.err;
-        try (ModelPackage pkg = ModelPackage.load(modelDir, config.inferenceThreads());
+        List<SyntheticPartCamera> cameras = syntheticCameras();
+        ModelPackage loaded;
+        try {
+            loaded = ModelPackage.load(modelDir, config.inferenceThreads());
+        } catch (RuntimeException e) {
+            cameras.forEach(FrameSource::close);
+            throw e;
+        }
+        try (ModelPackage pkg = loaded;
+             TrendSetup trendSetup = new TrendSetup(trend, lines,
+                     trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              LoggingRejectSink sink = new LoggingRejectSink(
                      new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
-             Station station = Station.create(config, pkg, syntheticCameras(), sink)) {
+             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras), sink, trendSetup.trackers())) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
+            if (!trendSetup.trackers().isEmpty()) {
+                err.printf("trend: %s on every line (baseline %d parts, windows of %d)%s%n", trend, TrendModels.BASELINE,
+                        TrendModels.WINDOW, driftSpecs.isEmpty() ? "" : "; drift " + drifts);
+            }
             StatusLine status = new StatusLine(err);
             station.start();
-            long endNanos = System.nanoTime() + (long) (durationSeconds * 1e9);
+            long startNanos = System.nanoTime();
+            long endNanos = startNanos + (long) (durationSeconds * 1e9);
             while (System.nanoTime() - endNanos < 0) {
-                Thread.sleep(Math.min(1000, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
-                status.print(station.snapshot());
+                Thread.sleep(Math.min(100, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
+                double elapsed = (System.nanoTime() - startNanos) / 1e9;
+                for (DriftSpec d : driftSpecs) cameras.get(d.line()).setDefectRate(d.rate(defectRate, elapsed));
+                status.printEverySecond(station.snapshot());
             }
             StationStats s = station.stop(Duration.ofSeconds(10));
             status.finish();
             printSummary(err, s);
-            if (json) System.out.println(Json.line(toJson(s, pkg)));
+            List<Map<String, Object>> alarms = trendAlarms(station.trendAlarms(), startNanos);
+            if (!trendSetup.trackers().isEmpty()) {
+                err.printf("trend alarms: %d%s%n", alarms.size(), alarms.isEmpty() ? "" : " " + alarms);
+            }
+            if (json) {
+                Map<String, Object> m = toJson(s, pkg);
+                m.put("trendAlarms", alarms);
+                System.out.println(Json.line(m));
+            }
             return s.balanced() && s.inFlight() == 0 ? 0 : 3;
         }
     }
 
+    /** Raised alarms for the summary: line, detector, time (s after start), part index. */
+    static List<Map<String, Object>> trendAlarms(List<io.sightline.postprocess.trend.TrendAlarm> all, long startNanos) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var a : all) {
+            if (!a.raised()) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", a.line());
+            m.put("detector", a.detector());
+            m.put("time", round((a.timeNanos() - startNanos) / 1e9));
+            m.put("partIndex", a.partIndex());
+            out.add(m);
+        }
+        return out;
+    }
+
     /** One synthetic camera per line; all closed again if one cannot be made. */
-    private List<FrameSource> syntheticCameras() {
-        List<FrameSource> cameras = new ArrayList<>();
+    private List<SyntheticPartCamera> syntheticCameras() {
+        List<SyntheticPartCamera> cameras = new ArrayList<>();
         try {
             for (int i = 0; i < lines; i++) {
                 cameras.add(new SyntheticPartCamera("synthetic:line-" + i,
@@ -173,6 +226,11 @@ public final class DemoCommand implements Callable<Integer> {
 
         StatusLine(PrintStream out) {
             this.out = out;
+        }
+
+        /** Prints at most once a second. */
+        void printEverySecond(StationStats s) {
+            if (s.elapsedSeconds() - lastElapsed >= 1.0 || lastElapsed == 0 && s.elapsedSeconds() >= 1.0) print(s);
         }
 
         void print(StationStats s) {

@@ -1,0 +1,79 @@
+package io.sightline.station;
+
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.trend.TrendAlarm;
+import io.sightline.postprocess.trend.TrendTracker;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The station's trend trackers, fed by the decision thread with every scored part:
+ *
+ * <pre>
+ *   DecisionHandler --(line, part, capture time, score, rejected)--> each TrendTracker
+ *        alarms --> the reject sink (same outputs as rejects) and the station's alarm record
+ * </pre>
+ *
+ * Fail-safe outcomes carry no score the line made and are not fed (they are counted by the
+ * station itself). The alarm record keeps the first {@value #MAX_RECORDED} alarms for the summary.
+ */
+final class TrendStage {
+    static final int MAX_RECORDED = 1000;
+
+    private final List<TrendTracker> trackers;
+    private final List<TrendAlarm> alarms = new ArrayList<>();
+    private long dropped;
+
+    TrendStage(List<TrendTracker> trackers, RejectSink sink, int lines) {
+        for (TrendTracker t : trackers) {
+            if (t.lines() < lines) {
+                throw new IllegalArgumentException("trend tracker " + t.name() + " watches " + t.lines() + " lines, the station has " + lines);
+            }
+        }
+        this.trackers = List.copyOf(trackers);
+        TrendTracker.Listener listener = alarm -> {
+            synchronized (alarms) {
+                if (alarms.size() < MAX_RECORDED) alarms.add(alarm);
+                else dropped++;
+            }
+            try {
+                sink.trendAlarm(alarm);
+            } catch (RuntimeException e) {
+                // the alarm is recorded; a sink failure must not stop the decision thread
+            }
+        };
+        for (TrendTracker t : this.trackers) t.setListener(listener);
+    }
+
+    boolean isEmpty() {
+        return trackers.isEmpty();
+    }
+
+    /** Called by the decision thread for each part it decided. */
+    void onOutcome(int line, long partId, long captureNanos, Outcome outcome, float defectScore) {
+        if (outcome != Outcome.PASS && outcome != Outcome.REJECT_DEFECT) return;
+        boolean rejected = outcome == Outcome.REJECT_DEFECT;
+        for (int i = 0; i < trackers.size(); i++) trackers.get(i).update(line, partId, captureNanos, defectScore, rejected);
+    }
+
+    /** Alarms so far, raised and cleared, in order; safe from any thread. */
+    List<TrendAlarm> alarms() {
+        synchronized (alarms) {
+            return List.copyOf(alarms);
+        }
+    }
+
+    long droppedAlarms() {
+        synchronized (alarms) {
+            return dropped;
+        }
+    }
+
+    /** Invalid scores each tracker refused, summed over trackers and lines. */
+    long invalidScores() {
+        long n = 0;
+        for (TrendTracker t : trackers) for (int line = 0; line < t.lines(); line++) n += t.invalidScores(line);
+        return n;
+    }
+}
