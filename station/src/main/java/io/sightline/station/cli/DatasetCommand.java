@@ -73,48 +73,18 @@ public final class DatasetCommand implements Runnable {
         }
     }
 
-    /** BSData's image record, as far as the import needs it. */
-    record BsImage(String file, String split, boolean pitting) {}
+    /** BSData's image record, as far as Sightline needs it: its split, its label, its wear-development series. */
+    record BsImage(String file, String split, boolean pitting, List<String> series) {}
 
     /** Writes the layout and returns the image counts per split and class. */
     static Map<String, Object> importBsdata(Path src, Path out, long seed, double testFraction) throws IOException {
-        Path index = src.resolve("image_data.json");
-        Path data = src.resolve("data");
-        Path labels = src.resolve("label");
-        for (Path p : List.of(index, data)) {
-            if (!Files.exists(p)) {
-                throw new IllegalArgumentException(src + " is not a BSData folder: " + p.getFileName()
-                        + " is missing (expected data/*.jpg, label/*.json and image_data.json)");
-            }
-        }
         if (Files.exists(out)) {
             try (var s = Files.list(out)) {
                 if (s.findAny().isPresent()) throw new IllegalArgumentException("OUT " + out + " exists and is not empty");
             }
         }
-        ObjectMapper json = new ObjectMapper();
-        JsonNode root;
-        try {
-            root = json.readTree(index.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(index + ": not valid JSON: " + e.getMessage(), e);
-        }
-        JsonNode images = root.get("images");
-        if (images == null || !images.isArray()) {
-            throw new IllegalArgumentException(index + ": expected an object with an 'images' array");
-        }
-        List<BsImage> all = new ArrayList<>();
-        for (JsonNode img : images) {
-            JsonNode file = img.get("filename");
-            if (file == null || !file.isTextual()) throw new IllegalArgumentException(index + ": an image entry has no filename: " + img);
-            String name = file.asText();
-            JsonNode split = img.get("train_test_split");
-            String s = split == null || split.isNull() ? null : split.asText();
-            if (s != null && !s.equals("train") && !s.equals("test")) {
-                throw new IllegalArgumentException(index + ": " + name + " has train_test_split '" + s + "', expected train, test or null");
-            }
-            all.add(new BsImage(name, s, hasPolygon(json, labels.resolve(stem(name) + ".json"))));
-        }
+        List<BsImage> all = readBsdata(src);
+        Path data = src.resolve("data");
         // seeded split of the unassigned images, per class, in a stable order
         Random random = new Random(seed);
         Map<String, String> assigned = new LinkedHashMap<>();
@@ -152,6 +122,46 @@ public final class DatasetCommand implements Runnable {
         result.put("missing", missing);
         result.put("seed", seed);
         return result;
+    }
+
+    /** Reads BSData's image_data.json and labels; names the file and the problem when it is not BSData. */
+    static List<BsImage> readBsdata(Path src) throws IOException {
+        Path index = src.resolve("image_data.json");
+        Path data = src.resolve("data");
+        Path labels = src.resolve("label");
+        for (Path p : List.of(index, data)) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException(src + " is not a BSData folder: " + p.getFileName()
+                        + " is missing (expected data/*.jpg, label/*.json and image_data.json)");
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root;
+        try {
+            root = json.readTree(index.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(index + ": not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode images = root.get("images");
+        if (images == null || !images.isArray()) {
+            throw new IllegalArgumentException(index + ": expected an object with an 'images' array");
+        }
+        List<BsImage> all = new ArrayList<>();
+        for (JsonNode img : images) {
+            JsonNode file = img.get("filename");
+            if (file == null || !file.isTextual()) throw new IllegalArgumentException(index + ": an image entry has no filename: " + img);
+            String name = file.asText();
+            JsonNode split = img.get("train_test_split");
+            String s = split == null || split.isNull() ? null : split.asText();
+            if (s != null && !s.equals("train") && !s.equals("test")) {
+                throw new IllegalArgumentException(index + ": " + name + " has train_test_split '" + s + "', expected train, test or null");
+            }
+            List<String> series = new ArrayList<>();
+            JsonNode wear = img.get("wear_dev");
+            if (wear != null && wear.isArray()) for (JsonNode w : wear) series.add(w.asText());
+            all.add(new BsImage(name, s, hasPolygon(json, labels.resolve(stem(name) + ".json")), List.copyOf(series)));
+        }
+        return all;
     }
 
     private static boolean hasPolygon(ObjectMapper json, Path labelFile) {

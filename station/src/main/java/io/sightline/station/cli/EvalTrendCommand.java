@@ -48,6 +48,13 @@ public final class EvalTrendCommand implements Callable<Integer> {
     @Option(names = "--scenarios", paramLabel = "N", description = "histories per drift kind (default: ${DEFAULT-VALUE})")
     int perKind = 200;
 
+    @Option(names = "--image-model", paramLabel = "MODEL",
+            description = "image model that scores BSData's wear series (e.g. one trained with train --data on BSData); without it the BSData part is skipped")
+    Path imageModel;
+
+    @Option(names = "--bsdata", paramLabel = "DIR", description = "BSData as published (default: ../shared/data/bsdata next to the project)")
+    Path bsdata;
+
     @Option(names = "--json", description = "print the table as one JSON object on the last line of standard output")
     boolean json;
 
@@ -70,19 +77,34 @@ public final class EvalTrendCommand implements Callable<Integer> {
         double target = 1.0 / partsPerFalseAlarm;
         int lines = Math.max(60, perKind);
         Map<String, Object> detectors = new LinkedHashMap<>();
+        Map<String, Double> sensitivities = new LinkedHashMap<>();
+        Map<String, Object> bsdataResult;
         try (TrendLstm.Runner runner = TrendLstm.Runner.load(modelDir)) {
+            TrendSetup.checkModel(runner, TrendModels.WINDOW, base);
             LstmTrendTracker lstm = new LstmTrendTracker(TrendModels.forecaster(runner), lines, TrendModels.WINDOW, base, 1.0);
             detectors.put("lstm", evaluate(err, lstm, calibration, inControl, drifts, target));
+            sensitivities.put("lstm", lstm.sensitivity());
+            ControlChart[] charts = {new EwmaChart(lines, base, EwmaChart.DEFAULT_LAMBDA, EwmaChart.DEFAULT_L),
+                new CusumChart(lines, base, CusumChart.DEFAULT_K, CusumChart.DEFAULT_H),
+                new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C)};
+            for (ControlChart c : charts) {
+                detectors.put(c.name(), evaluate(err, c, calibration, inControl, drifts, target));
+                sensitivities.put(c.name(), c.sensitivity());
+            }
+            print(detectors);
+            Path bs = bsdata != null ? bsdata : ProjectPaths.home().resolve("../shared/data/bsdata").normalize();
+            if (imageModel == null) {
+                bsdataResult = Map.of("skipped", "no --image-model given to score BSData's images");
+            } else if (!java.nio.file.Files.isDirectory(bs.resolve("data"))) {
+                bsdataResult = Map.of("skipped", "BSData not found at " + bs);
+            } else {
+                bsdataResult = BsdataTrend.evaluate(bs, imageModel, sensitivities, runner, err);
+                printBsdata(bsdataResult);
+            }
         }
-        ControlChart[] charts = {new EwmaChart(lines, base, EwmaChart.DEFAULT_LAMBDA, EwmaChart.DEFAULT_L),
-            new CusumChart(lines, base, CusumChart.DEFAULT_K, CusumChart.DEFAULT_H),
-            new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C)};
-        for (ControlChart c : charts) {
-            detectors.put(c.name(), evaluate(err, c, calibration, inControl, drifts, target));
-        }
-        print(detectors);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("detectors", detectors);
+        result.put("bsdata", bsdataResult);
         result.put("setup", Map.of("targetFalseAlarmsPer10k", 1e4 * target, "baselineParts", base, "changeAfterParts", changeAfter,
                 "partsPerHistory", length, "historiesPerKind", perKind, "model", modelDir.toString()));
         if (json) System.out.println(new ObjectMapper().writeValueAsString(result));
@@ -101,6 +123,16 @@ public final class EvalTrendCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "eval-trend: %s matched (sensitivity %.4f) in %.1f s%n", t.name(), t.sensitivity(),
                 (System.nanoTime() - t0) / 1e9);
         return row;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printBsdata(Map<String, Object> r) {
+        PrintStream out = System.out;
+        out.println("BSData wear series " + r.get("setup"));
+        for (var e : r.entrySet()) {
+            if (e.getKey().equals("setup")) continue;
+            out.printf("  %-8s %s%n", e.getKey(), e.getValue());
+        }
     }
 
     @SuppressWarnings("unchecked")
