@@ -80,7 +80,7 @@ public final class Station implements AutoCloseable {
     private boolean closed;
 
     private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
-                    List<TrendTracker> trackers) {
+                    List<TrendTracker> trackers, boolean[][] trendLines) {
         this.config = config;
         this.model = model.info();
         this.sources = List.copyOf(sources);
@@ -126,7 +126,7 @@ public final class Station implements AutoCloseable {
             workers.forEach(InspectionHandler::close);
             throw e;
         }
-        this.trend = new TrendStage(trackers, sink, config.lines());
+        this.trend = new TrendStage(trackers, trendLines, sink, config.lines());
         this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
@@ -163,8 +163,17 @@ public final class Station implements AutoCloseable {
      */
     public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
                                  List<TrendTracker> trackers) {
+        return create(config, model, sources, sink, trackers, null);
+    }
+
+    /**
+     * As above, with the lines each tracker watches: {@code trendLines[t][line]} (null: all lines
+     * for every tracker), so each line can have its own detectors.
+     */
+    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
+                                 List<TrendTracker> trackers, boolean[][] trendLines) {
         try {
-            return new Station(config, model, sources, sink, trackers);
+            return new Station(config, model, sources, sink, trackers, trendLines);
         } catch (RuntimeException e) {
             sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
             throw e;

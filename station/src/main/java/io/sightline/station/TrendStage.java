@@ -22,16 +22,32 @@ final class TrendStage {
     static final int MAX_RECORDED = 1000;
 
     private final List<TrendTracker> trackers;
+    /** watches[t][line]: whether tracker t watches the line (the config may choose detectors per line). */
+    private final boolean[][] watches;
     private final List<TrendAlarm> alarms = new ArrayList<>();
     private long dropped;
 
     TrendStage(List<TrendTracker> trackers, RejectSink sink, int lines) {
+        this(trackers, null, sink, lines);
+    }
+
+    /**
+     * @param watches per tracker, the lines it watches; null: every tracker watches every line
+     */
+    TrendStage(List<TrendTracker> trackers, boolean[][] watches, RejectSink sink, int lines) {
         for (TrendTracker t : trackers) {
             if (t.lines() < lines) {
                 throw new IllegalArgumentException("trend tracker " + t.name() + " watches " + t.lines() + " lines, the station has " + lines);
             }
         }
         this.trackers = List.copyOf(trackers);
+        if (watches != null && watches.length != trackers.size()) {
+            throw new IllegalArgumentException(watches.length + " line selections for " + trackers.size() + " trend trackers");
+        }
+        this.watches = new boolean[trackers.size()][lines];
+        for (int t = 0; t < trackers.size(); t++) {
+            for (int line = 0; line < lines; line++) this.watches[t][line] = watches == null || watches[t][line];
+        }
         TrendTracker.Listener listener = alarm -> {
             synchronized (alarms) {
                 if (alarms.size() < MAX_RECORDED) alarms.add(alarm);
@@ -54,7 +70,9 @@ final class TrendStage {
     void onOutcome(int line, long partId, long captureNanos, Outcome outcome, float defectScore) {
         if (outcome != Outcome.PASS && outcome != Outcome.REJECT_DEFECT) return;
         boolean rejected = outcome == Outcome.REJECT_DEFECT;
-        for (int i = 0; i < trackers.size(); i++) trackers.get(i).update(line, partId, captureNanos, defectScore, rejected);
+        for (int i = 0; i < trackers.size(); i++) {
+            if (watches[i][line]) trackers.get(i).update(line, partId, captureNanos, defectScore, rejected);
+        }
     }
 
     /** Alarms so far, raised and cleared, in order; safe from any thread. */

@@ -162,4 +162,48 @@ class TrendLstmTest {
             assertTrue(row.has("missed"));
         }
     }
+
+    @Test
+    void trainsOnRecordedHistoryAndNamesABadRow(@TempDir Path tmp) throws Exception {
+        var s = TrendScenarios.generate(TrendScenarios.Kind.LINEAR, 11, 3000, 5200);
+        StringBuilder csv = new StringBuilder("timestamp,line,score,outcome\n");
+        for (int i = 0; i < s.length(); i++) {
+            csv.append(1_700_000_000L + i).append(",press-3,").append(s.scores()[i]).append(',')
+                    .append(s.rejected()[i] ? "defect" : "pass").append('\n');
+        }
+        csv.append("1800000000,press-3,NaN,pass\n");
+        Path history = tmp.resolve("history.csv");
+        Files.writeString(history, csv);
+        Path model = tmp.resolve("m");
+        TrainEvalCliTest.Run r = TrainEvalCliTest.run("train-trend", "--out", model.toString(), "--sequences", "12", "--epochs", "1",
+                "--history", history.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(model.resolve("model.json"));
+        assertTrue(json.contains(history.toString()), "model.json names the history it was trained on");
+
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "timestamp,line,score,outcome\n1,a,0.1,pass\nyesterday,a,0.2,pass\n");
+        TrainEvalCliTest.Run b = TrainEvalCliTest.run("train-trend", "--out", tmp.resolve("m2").toString(), "--sequences", "12",
+                "--epochs", "1", "--history", bad.toString());
+        assertEquals(1, b.code());
+        assertTrue(b.err().contains(bad + " row 3") && b.err().contains("yesterday"), b.err());
+    }
+
+    @Test
+    void eachLineFeedsOnlyTheDetectorsChosenForIt() {
+        var both = new io.sightline.postprocess.trend.CusumChart(2, 10, 0.5, 5);
+        var onlyLine0 = new io.sightline.postprocess.trend.EwmaChart(2, 10, 0.1, 3);
+        TrendStage stage = new TrendStage(java.util.List.of(both, onlyLine0), new boolean[][] {{true, true}, {true, false}},
+                new StationTest.CountingSink(), 2);
+        for (int i = 0; i < 20; i++) {
+            stage.onOutcome(0, i, i, io.sightline.postprocess.Outcome.PASS, 0.1f + (i % 3) * 0.05f);
+            stage.onOutcome(1, i, i, io.sightline.postprocess.Outcome.REJECT_DEFECT, 0.9f - (i % 3) * 0.05f);
+        }
+        assertFalse(Double.isNaN(both.statistic(1)));
+        assertFalse(Double.isNaN(onlyLine0.statistic(0)));
+        assertTrue(Double.isNaN(onlyLine0.statistic(1)), "line 1 never reached the EWMA chart");
+        TrainEvalCliTest.Run r = TrainEvalCliTest.run("demo", "--trend-line", "5=ewma", "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--trend-line") && r.err().contains("5=ewma"), r.err());
+    }
 }

@@ -81,6 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
 
+    @Option(names = "--trend-line", paramLabel = "LINE=LIST",
+            description = "detectors for one line instead of --trend's, e.g. 1=ewma,pchart or 0=none (repeatable)")
+    List<String> trendLines = new ArrayList<>();
+
     @Option(names = "--trend-model", paramLabel = "DIR", description = "trend LSTM package (default: models/trend)")
     Path trendModel;
 
@@ -113,17 +117,19 @@ public final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         try (ModelPackage pkg = loaded;
-             TrendSetup trendSetup = new TrendSetup(trend, lines,
+             TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              LoggingRejectSink sink = new LoggingRejectSink(
                      new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
-             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras), sink, trendSetup.trackers())) {
+             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras), sink, trendSetup.trackers(),
+                     trendSetup.watches())) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
             if (!trendSetup.trackers().isEmpty()) {
-                err.printf("trend: %s on every line (baseline %d parts, windows of %d)%s%n", trend, TrendModels.BASELINE,
-                        TrendModels.WINDOW, driftSpecs.isEmpty() ? "" : "; drift " + drifts);
+                err.printf("trend: %s on every line%s (baseline %d parts, windows of %d)%s%n", trend,
+                        trendLines.isEmpty() ? "" : ", except " + trendLines, TrendModels.BASELINE, TrendModels.WINDOW,
+                        driftSpecs.isEmpty() ? "" : "; drift " + drifts);
             }
             StatusLine status = new StatusLine(err);
             station.start();

@@ -36,8 +36,12 @@ public final class TrainTrendCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", description = "LSTM units (default: ${DEFAULT-VALUE})")
     int hidden = 16;
 
+    @Option(names = "--history", paramLabel = "CSV",
+            description = "also train on recorded history: timestamp,line,score,outcome per part (repeatable)")
+    List<Path> history = new java.util.ArrayList<>();
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (sequences < 12 || sequences > 100_000) throw new IllegalArgumentException("--sequences: expected 12 to 100000, got " + sequences);
         if (hidden < 1 || hidden > 256) throw new IllegalArgumentException("--hidden: expected 1 to 256, got " + hidden);
         if (epochs < 1) throw new IllegalArgumentException("--epochs: expected at least 1, got " + epochs);
@@ -45,7 +49,12 @@ public final class TrainTrendCommand implements Callable<Integer> {
         PrintStream err = System.err;
         long t0 = System.nanoTime();
         TrendModels.Sequences set = TrendModels.trainingSet(seed, sequences);
-        err.printf(Locale.ROOT, "train-trend: %d histories x %d windows of %d parts, %d features%n", sequences,
+        for (Path csv : history) {
+            TrendModels.Sequences recorded = TrendModels.historySet(csv, err);
+            err.printf(Locale.ROOT, "train-trend: %s gives %d sequences%n", csv, recorded.x().length);
+            set = TrendModels.concat(set, recorded);
+        }
+        err.printf(Locale.ROOT, "train-trend: %d histories x %d windows of %d parts, %d features%n", set.x().length,
                 TrendModels.STEPS, TrendModels.WINDOW, WindowFeatures.FEATURES);
         TrendLstm.TrainOptions defaults = TrendLstm.TrainOptions.defaults(seed);
         TrendLstm.TrainOptions options = new TrendLstm.TrainOptions(epochs, defaults.batchSize(), defaults.learningRate(), seed,
@@ -61,9 +70,12 @@ public final class TrainTrendCommand implements Callable<Integer> {
         d.put("featureNames", List.of(WindowFeatures.NAMES));
         d.put("forecast", "ln(mean defect rate over the next " + TrendModels.HORIZON_WINDOWS + " windows / the line's in-control rate)");
         Map<String, Object> training = new LinkedHashMap<>();
-        training.put("command", "./sightline train-trend --out " + out + " --seed " + seed + " --sequences " + sequences
-                + " --epochs " + epochs + " --hidden " + hidden);
+        StringBuilder command = new StringBuilder("./sightline train-trend --out " + out + " --seed " + seed + " --sequences "
+                + sequences + " --epochs " + epochs + " --hidden " + hidden);
+        for (Path csv : history) command.append(" --history ").append(csv);
+        training.put("command", command.toString());
         training.put("scenarios", "TrendScenarios, kinds in turn: " + TrendModels.KINDS + "; change 100-2500 parts after the baseline");
+        if (!history.isEmpty()) training.put("history", history.stream().map(Path::toString).toList());
         training.put("seed", seed);
         training.put("bestEpoch", trained.bestEpoch());
         training.put("trainLoss", trained.trainLoss());

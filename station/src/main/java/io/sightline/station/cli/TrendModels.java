@@ -76,6 +76,116 @@ final class TrendModels {
         return new Sequences(x, y);
     }
 
+    /**
+     * Training sequences from recorded history: a CSV of {@code timestamp,line,score,outcome}
+     * (a header row is allowed; timestamp as epoch seconds or ISO-8601; outcome "pass" or
+     * anything else for a reject). Each line's parts, in time order, go through the same
+     * {@link WindowFeatures}; the target is what really followed: ln of the reject rate over the
+     * next {@value #HORIZON_WINDOWS} windows against the line's baseline rate. Each line gives as
+     * many whole sequences of {@value #STEPS} windows as it holds. Scores that are NaN or outside
+     * [0, 1] are counted and skipped.
+     *
+     * @throws IllegalArgumentException naming the file and row of a malformed row, or when no line is long enough
+     */
+    static Sequences historySet(java.nio.file.Path csv, java.io.PrintStream err) throws java.io.IOException {
+        record Part(double time, float score, boolean rejected) {}
+        java.util.Map<String, List<Part>> byLine = new java.util.TreeMap<>();
+        int row = 0;
+        int invalid = 0;
+        for (String text : java.nio.file.Files.readAllLines(csv)) {
+            row++;
+            if (text.isBlank()) continue;
+            String[] f = text.split(",", -1);
+            if (row == 1 && f.length > 0 && f[0].trim().equalsIgnoreCase("timestamp")) continue;
+            if (f.length != 4) {
+                throw new IllegalArgumentException(csv + " row " + row + ": expected 4 fields timestamp,line,score,outcome, got " + f.length);
+            }
+            double time;
+            try {
+                time = Double.parseDouble(f[0].trim());
+            } catch (NumberFormatException e) {
+                try {
+                    time = java.time.Instant.parse(f[0].trim()).toEpochMilli() / 1000.0;
+                } catch (java.time.format.DateTimeParseException e2) {
+                    throw new IllegalArgumentException(csv + " row " + row + ": timestamp '" + f[0].trim()
+                            + "' is neither epoch seconds nor ISO-8601 (e.g. 2026-11-24T15:00:00Z)");
+                }
+            }
+            float score;
+            try {
+                score = Float.parseFloat(f[2].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(csv + " row " + row + ": score '" + f[2].trim() + "' is not a number");
+            }
+            if (!(score >= 0f && score <= 1f)) {
+                invalid++;
+                continue;
+            }
+            String outcome = f[3].trim().toLowerCase(java.util.Locale.ROOT);
+            if (outcome.isEmpty()) throw new IllegalArgumentException(csv + " row " + row + ": empty outcome (expected pass or a reject reason)");
+            byLine.computeIfAbsent(f[1].trim(), k -> new java.util.ArrayList<>()).add(new Part(time, score, !outcome.equals("pass")));
+        }
+        if (invalid > 0) err.printf("train-trend: %s: %d scores NaN or outside [0, 1] skipped%n", csv, invalid);
+        List<float[][]> xs = new java.util.ArrayList<>();
+        List<float[]> ys = new java.util.ArrayList<>();
+        int needed = BASELINE + (STEPS + HORIZON_WINDOWS) * WINDOW;
+        for (var e : byLine.entrySet()) {
+            List<Part> parts = e.getValue();
+            parts.sort(java.util.Comparator.comparingDouble(Part::time));
+            if (parts.size() < needed) {
+                err.printf("train-trend: %s line %s: %d parts, fewer than the %d one sequence needs; not used%n", csv, e.getKey(),
+                        parts.size(), needed);
+                continue;
+            }
+            WindowFeatures features = new WindowFeatures(1, WINDOW, BASELINE);
+            List<float[]> windows = new java.util.ArrayList<>();
+            List<Float> rejectRates = new java.util.ArrayList<>();
+            float[] row1 = new float[WindowFeatures.FEATURES];
+            int rejects = 0;
+            int inWindow = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                Part p = parts.get(i);
+                boolean ready = features.ready(0);
+                if (features.add(0, p.score(), p.rejected(), row1, 0)) windows.add(row1.clone());
+                if (ready) {
+                    if (p.rejected()) rejects++;
+                    if (++inWindow == WINDOW) {
+                        rejectRates.add((float) rejects / WINDOW);
+                        rejects = 0;
+                        inWindow = 0;
+                    }
+                }
+            }
+            double p0 = features.baseRate(0);
+            double half = 0.5 / (HORIZON_WINDOWS * WINDOW);
+            for (int start = 0; start + STEPS + HORIZON_WINDOWS <= windows.size(); start += STEPS) {
+                float[][] x = new float[STEPS][];
+                float[] y = new float[STEPS];
+                for (int t = 0; t < STEPS; t++) {
+                    x[t] = windows.get(start + t);
+                    double future = 0;
+                    for (int k = 1; k <= HORIZON_WINDOWS; k++) future += rejectRates.get(start + t + k);
+                    y[t] = (float) Math.log((future / HORIZON_WINDOWS + half) / (p0 + half));
+                }
+                xs.add(x);
+                ys.add(y);
+            }
+        }
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException(csv + ": no line has the " + needed + " parts one training sequence needs");
+        }
+        return new Sequences(xs.toArray(new float[0][][]), ys.toArray(new float[0][]));
+    }
+
+    /** Both sets in one. */
+    static Sequences concat(Sequences a, Sequences b) {
+        float[][][] x = java.util.Arrays.copyOf(a.x(), a.x().length + b.x().length);
+        System.arraycopy(b.x(), 0, x, a.x().length, b.x().length);
+        float[][] y = java.util.Arrays.copyOf(a.y(), a.y().length + b.y().length);
+        System.arraycopy(b.y(), 0, y, a.y().length, b.y().length);
+        return new Sequences(x, y);
+    }
+
     /** ln(mean true rate over the next horizon / base rate), from part {@code from} on. */
     static float target(TrendScenarios.Scenario s, int from) {
         int to = Math.min(s.length(), from + HORIZON_WINDOWS * WINDOW);

@@ -27,22 +27,42 @@ final class TrendSetup implements AutoCloseable {
     static final Set<String> NAMES = Set.of("lstm", "ewma", "cusum", "pchart");
 
     private final List<TrendTracker> trackers = new ArrayList<>();
+    private final List<boolean[]> watches = new ArrayList<>();
     private TrendLstm.Runner lstm;
 
+    TrendSetup(String spec, int lines, Path trendModel) {
+        this(spec, List.of(), lines, trendModel);
+    }
+
     /**
-     * @param spec comma-separated detector names, or "none"
+     * @param spec comma-separated detector names for every line, or "none"
+     * @param perLine overrides, each {@code LINE=LIST} (LIST as {@code spec})
      * @param trendModel the LSTM package (used when "lstm" is asked for)
      */
-    TrendSetup(String spec, int lines, Path trendModel) {
-        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) return;
-        Set<String> names = new LinkedHashSet<>();
-        for (String part : spec.split(",")) {
-            String name = part.trim().toLowerCase(Locale.ROOT);
-            if (!NAMES.contains(name)) {
-                throw new IllegalArgumentException("--trend: unknown detector '" + part.trim() + "' (expected a comma-separated list of "
-                        + NAMES + ", or none)");
+    TrendSetup(String spec, List<String> perLine, int lines, Path trendModel) {
+        List<Set<String>> byLine = new ArrayList<>();
+        Set<String> all = parse("--trend", spec);
+        for (int line = 0; line < lines; line++) byLine.add(all);
+        for (String override : perLine) {
+            int eq = override.indexOf('=');
+            int line;
+            try {
+                line = eq < 0 ? -1 : Integer.parseInt(override.substring(0, eq).trim());
+            } catch (NumberFormatException e) {
+                line = -1;
             }
-            names.add(name);
+            if (line < 0 || line >= lines) {
+                throw new IllegalArgumentException("--trend-line: expected LINE=LIST with LINE in 0.." + (lines - 1)
+                        + " and LIST detectors from " + NAMES + " or none, got '" + override + "'");
+            }
+            byLine.set(line, parse("--trend-line " + line, override.substring(eq + 1)));
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Set<String> s : byLine) names.addAll(s);
+        for (String name : names) {
+            boolean[] w = new boolean[lines];
+            for (int line = 0; line < lines; line++) w[line] = byLine.get(line).contains(name);
+            watches.add(w);
         }
         int window = TrendModels.WINDOW;
         int baseline = TrendModels.BASELINE;
@@ -63,6 +83,25 @@ final class TrendSetup implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static Set<String> parse(String option, String spec) {
+        Set<String> names = new LinkedHashSet<>();
+        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) return names;
+        for (String part : spec.split(",")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException(option + ": unknown detector '" + part.trim() + "' (expected a comma-separated list of "
+                        + NAMES + ", or none)");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /** Per tracker (in {@link #trackers()} order), the lines it watches. */
+    boolean[][] watches() {
+        return watches.toArray(new boolean[0][]);
     }
 
     /** The package must have been trained for the window and baseline the tracker uses. */
