@@ -2,6 +2,7 @@ package io.sightline.station;
 
 import io.sightline.capture.DefectKind;
 import io.sightline.postprocess.LineCounters;
+import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,9 @@ import org.HdrHistogram.Recorder;
 /**
  * The single place where a frame's outcome is recorded: per-line counters, the capture-to-decision
  * latency histogram, the ground-truth scorecard (synthetic runs only), and the reject signal.
+ *
+ * <p>With a journal, each outcome is appended (and committed) first; only then is it counted
+ * and its signal sent. A journal failure turns a pass into a fail-safe reject and stops the line.
  *
  * <p>Called from the decision thread, the deadline watchdog and camera threads (ring full), at
  * most once per frame (the slot's outcome claim guarantees it). Allocation-free and thread-safe.
@@ -27,10 +31,24 @@ final class OutcomeRecorder {
     private final AtomicLong escapes = new AtomicLong();
     private final AtomicLong falseRejects = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
+    private final DecisionJournal journal;
+    private final java.util.function.Consumer<String> stopLine;
+    private final AtomicLong journalFailures = new AtomicLong();
+    private volatile String journalError;
 
     OutcomeRecorder(int lines, RejectSink sink) {
+        this(lines, sink, null, reason -> { });
+    }
+
+    /**
+     * @param journal where every outcome is appended before its signal is sent; null: none
+     * @param stopLine called (once per failure) when the journal cannot be written
+     */
+    OutcomeRecorder(int lines, RejectSink sink, DecisionJournal journal, java.util.function.Consumer<String> stopLine) {
         this.counters = new LineCounters(lines);
         this.sink = sink;
+        this.journal = journal;
+        this.stopLine = stopLine;
     }
 
     LineCounters counters() {
@@ -45,6 +63,19 @@ final class OutcomeRecorder {
 
     void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
                 long captureNanos, long deadlineNanos, long nowNanos) {
+        if (journal != null) {
+            try {
+                journal.append(line, partId, outcome, defectScore, captureNanos, nowNanos);
+            } catch (DecisionJournal.JournalException e) {
+                // Unrecorded, the part must not pass: reject it, and stop the line.
+                if (outcome == Outcome.PASS) outcome = Outcome.FAILSAFE_ERROR;
+                journalFailures.incrementAndGet();
+                if (journalError == null) {
+                    journalError = e.getMessage();
+                    stopLine.accept("journal failed: " + e.getMessage());
+                }
+            }
+        }
         counters.outcome(line, outcome);
         if (outcome != Outcome.FAILSAFE_RING_FULL) {
             // A ring-full frame was never queued: its zero latency would flatter the percentiles.
@@ -86,6 +117,16 @@ final class OutcomeRecorder {
 
     long falseRejects() {
         return falseRejects.get();
+    }
+
+    /** Outcomes the journal could not take (each became a fail-safe reject if it was a pass). */
+    long journalFailures() {
+        return journalFailures.get();
+    }
+
+    /** The first journal failure, or null. */
+    String journalError() {
+        return journalError;
     }
 
     long sinkFailures() {

@@ -78,9 +78,10 @@ public final class Station implements AutoCloseable {
     private long stopNanos;
     private boolean started;
     private boolean closed;
+    private volatile String lineStopReason;
 
-    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
-                    List<TrendTracker> trackers, boolean[][] trendLines) {
+    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs) {
+        RejectSink sink = outputs.sink();
         this.config = config;
         this.model = model.info();
         this.sources = List.copyOf(sources);
@@ -103,7 +104,7 @@ public final class Station implements AutoCloseable {
                 throw new IllegalArgumentException("roi: " + e.getMessage() + " (camera " + s.name() + ")", e);
             }
         }
-        this.recorder = new OutcomeRecorder(config.lines(), sink);
+        this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
 
         int floats = this.model.floatsPerImage();
         this.slots = new ArrayList<>(config.ringSize());
@@ -126,7 +127,7 @@ public final class Station implements AutoCloseable {
             workers.forEach(InspectionHandler::close);
             throw e;
         }
-        this.trend = new TrendStage(trackers, trendLines, sink, config.lines());
+        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
         this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
@@ -154,30 +155,35 @@ public final class Station implements AutoCloseable {
      * @param sources one frame source per line, in line order; the station closes them
      */
     public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
-        return create(config, model, sources, sink, List.of());
+        return create(config, model, sources, StationOutputs.of(sink));
     }
 
     /**
      * As {@link #create(StationConfig, ModelPackage, List, RejectSink)}, with trend trackers fed
-     * every scored part by the decision thread; their alarms go to {@code sink} too.
+     * every scored part by the decision thread (their alarms go to the sink too) and a decision
+     * journal that every outcome is appended to before its signal is sent.
      */
-    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
-                                 List<TrendTracker> trackers) {
-        return create(config, model, sources, sink, trackers, null);
-    }
-
-    /**
-     * As above, with the lines each tracker watches: {@code trendLines[t][line]} (null: all lines
-     * for every tracker), so each line can have its own detectors.
-     */
-    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink,
-                                 List<TrendTracker> trackers, boolean[][] trendLines) {
+    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs) {
         try {
-            return new Station(config, model, sources, sink, trackers, trendLines);
+            return new Station(config, model, sources, outputs);
         } catch (RuntimeException e) {
             sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
             throw e;
         }
+    }
+
+    /**
+     * Stops the cameras: no new part enters, every part already in flight still ends in its
+     * outcome. Called when the journal cannot be written (the line must not run unrecorded).
+     */
+    void stopLine(String reason) {
+        lineStopReason = reason;
+        for (CameraLoop c : cameras) c.stop();
+    }
+
+    /** Why the station stopped the line by itself, or null. */
+    public String lineStopReason() {
+        return lineStopReason;
     }
 
     /** The default ROI when the config names none: the centred square a synthetic part fits in. */

@@ -79,4 +79,13 @@ class CliTest {
         assertEquals(1, trend.code());
         assertTrue(trend.err().contains("unknown detector 'shewhart'"), trend.err());
     }
+
+    @Test
+    void aJournalThatCannotBeOpenedStopsTheDemoWithItsName(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("a-file");
+        java.nio.file.Files.writeString(file, "x");
+        Run r = run("demo", "--journal", file.resolve("journal.db").toString(), "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(file.resolve("journal.db").toString()) && r.err().contains("journal"), r.err());
+    }
 }

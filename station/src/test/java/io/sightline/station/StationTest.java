@@ -282,7 +282,7 @@ class StationTest {
                 sunk.add(alarm);
             }
         };
-        try (Station station = Station.create(config, model, sources, sink, List.of(cusum))) {
+        try (Station station = Station.create(config, model, sources, StationOutputs.of(sink).withTrend(List.of(cusum), null))) {
             station.start();
             long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
@@ -295,6 +295,35 @@ class StationTest {
                 assertTrue(a.partIndex() >= 250, "not before the drift: " + a);
             }
             assertEquals(station.trendAlarms(), sunk, "alarms go to the reject sink too");
+        }
+    }
+
+    @Test
+    void aJournalThatFailsStopsTheLineAndPassesNothingUnrecorded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path file = tmp.resolve("journal.db");
+        io.sightline.postprocess.DecisionJournal journal = io.sightline.postprocess.DecisionJournal.open(file,
+                new String[] {"a", "b"}, "test-model", "none", false);
+        StationConfig config = StationConfig.defaults(model.dir()).withFps(100).withMaxFramesPerLine(2000)
+                .withRejectDelayMillis(10_000);
+        CountingSink sink = new CountingSink();
+        try (Station station = Station.create(config, model, cameras(2, 0.1, 640, 512),
+                StationOutputs.of(sink).withJournal(journal))) {
+            station.start();
+            while (station.snapshot().passed() < 100) Thread.sleep(5);
+            journal.close(); // the disk is gone: every append from here on fails
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
+            StationStats s = station.stop(Duration.ofSeconds(30));
+            assertNotNull(station.lineStopReason(), "the station stops the line");
+            assertTrue(station.lineStopReason().contains("journal"), station.lineStopReason());
+            assertTrue(s.captured() < 4000, "the cameras stopped early: " + s.captured());
+            assertBalanced(s, sink);
+            long journaled = io.sightline.postprocess.DecisionJournal.query(file, null, null, null, 1_000_000).size();
+            long journaledPasses = io.sightline.postprocess.DecisionJournal.query(file, null, null, "pass", 1_000_000).size();
+            assertEquals(s.passed(), journaledPasses, "every pass is in the journal: a part that could not be recorded was rejected");
+            assertTrue(journaled < s.captured(), "outcomes after the failure were not journaled, and were rejected instead");
+            assertTrue(sink.byOutcome.get(Outcome.FAILSAFE_ERROR.ordinal()) > 0, "unrecorded parts were rejected fail-safe");
         }
     }
 }

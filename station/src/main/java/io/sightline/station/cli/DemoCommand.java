@@ -5,7 +5,9 @@ import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
 import io.sightline.postprocess.LoggingRejectSink;
+import io.sightline.postprocess.DecisionJournal;
 import io.sightline.station.Station;
+import io.sightline.station.StationOutputs;
 import io.sightline.station.StationConfig;
 import io.sightline.station.TriggerSchedule;
 import io.sightline.station.StationStats;
@@ -77,6 +79,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with the figures as the last line")
     boolean json;
 
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "decision journal (SQLite): every outcome is appended before its signal is sent; none turns it off (default: ${DEFAULT-VALUE})")
+    String journal = "sightline-out/journal.db";
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -116,16 +122,30 @@ public final class DemoCommand implements Callable<Integer> {
             cameras.forEach(FrameSource::close);
             throw e;
         }
+        DecisionJournal journalFile = null;
+        if (!journal.equalsIgnoreCase("none")) {
+            String[] names = cameras.stream().map(FrameSource::name).toArray(String[]::new);
+            try {
+                journalFile = DecisionJournal.open(Path.of(journal), names, loaded.info().name() + " " + loaded.info().version(),
+                        "none", false);
+            } catch (RuntimeException e) {
+                loaded.close();
+                cameras.forEach(FrameSource::close);
+                throw e;
+            }
+        }
         try (ModelPackage pkg = loaded;
+             DecisionJournal journalOwned = journalFile;
              TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              LoggingRejectSink sink = new LoggingRejectSink(
                      new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
-             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras), sink, trendSetup.trackers(),
-                     trendSetup.watches())) {
+             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
+                     StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned))) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
+            if (journalOwned != null) err.printf("decision journal -> %s%n", journalOwned.file().toAbsolutePath());
             if (!trendSetup.trackers().isEmpty()) {
                 err.printf("trend: %s on every line%s (baseline %d parts, windows of %d)%s%n", trend,
                         trendLines.isEmpty() ? "" : ", except " + trendLines, TrendModels.BASELINE, TrendModels.WINDOW,
@@ -148,11 +168,23 @@ public final class DemoCommand implements Callable<Integer> {
             if (!trendSetup.trackers().isEmpty()) {
                 err.printf("trend alarms: %d%s%n", alarms.size(), alarms.isEmpty() ? "" : " " + alarms);
             }
+            Map<String, Object> journalJson = new LinkedHashMap<>();
+            if (journalOwned != null) {
+                journalJson.put("path", journalOwned.file().toString());
+                journalJson.put("appended", journalOwned.appended());
+                err.printf("decision journal: %d outcomes appended to %s%n", journalOwned.appended(), journalOwned.file());
+            }
+            if (station.lineStopReason() != null) {
+                journalJson.put("lineStopped", station.lineStopReason());
+                err.println("THE STATION STOPPED THE LINE: " + station.lineStopReason());
+            }
             if (json) {
                 Map<String, Object> m = toJson(s, pkg);
                 m.put("trendAlarms", alarms);
+                m.put("journal", journalJson);
                 System.out.println(Json.line(m));
             }
+            if (station.lineStopReason() != null) return 4;
             return s.balanced() && s.inFlight() == 0 ? 0 : 3;
         }
     }

@@ -1,0 +1,243 @@
+package io.sightline.postprocess;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every outcome, appended to an embedded SQLite database before its signal leaves the station,
+ * so a quality engineer can trace any part months later and a crash loses nothing that was
+ * signalled.
+ *
+ * <pre>
+ *   outcome --append (INSERT + COMMIT, WAL mode)--> journal file   then   --> reject sink / PLC
+ *   table outcomes: id, line, part, camera, capture_us, decided_us (epoch micros), score (NULL: never
+ *                   scored), decision (pass | reject | failsafe), reason, model, calibration
+ * </pre>
+ *
+ * <p>WAL with {@code synchronous=NORMAL}: a commit is in the operating system's hands when
+ * {@link #append} returns, so a killed process loses nothing it appended (a power cut can lose
+ * the last commits; {@link #open} with {@code fsyncEachCommit} trades throughput for that too).
+ * Appends are serialised; the decision thread and the deadline watchdog both append.
+ *
+ * <p>A journal that cannot be opened or written throws {@link JournalException} naming the file
+ * and the cause: the station then stops the line rather than pass parts unrecorded.
+ */
+public final class DecisionJournal implements AutoCloseable {
+    /** Thrown when the journal cannot be opened, written or read. */
+    public static final class JournalException extends RuntimeException {
+        public JournalException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One journal row. {@code score} is NaN when the part was never scored. */
+    public record Entry(long id, int line, long part, String camera, long captureMicros, long decidedMicros, float score,
+                        String decision, String reason, String model, String calibration) {}
+
+    private final Path file;
+    private final Connection db;
+    private final PreparedStatement insert;
+    private final String[] cameras;
+    private final String model;
+    private final String calibration;
+    private final long epochMicrosAtOpen;
+    private final long nanosAtOpen;
+    private long appended;
+    private boolean closed;
+
+    private DecisionJournal(Path file, Connection db, String[] cameras, String model, String calibration) throws SQLException {
+        this.file = file;
+        this.db = db;
+        this.cameras = cameras.clone();
+        this.model = model;
+        this.calibration = calibration;
+        this.insert = db.prepareStatement("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, "
+                + "reason, model, calibration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.epochMicrosAtOpen = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        this.nanosAtOpen = System.nanoTime();
+    }
+
+    /**
+     * Opens (creating if needed) the journal at {@code file}.
+     *
+     * @param cameras the camera (source) name of each line, recorded with every outcome
+     * @param model the model package's name and version
+     * @param calibration the calibration's version ("none" without one)
+     * @param fsyncEachCommit {@code synchronous=FULL} instead of NORMAL: survives power loss too, slower
+     * @throws JournalException naming the file when it cannot be opened or is not a journal
+     */
+    public static DecisionJournal open(Path file, String[] cameras, String model, String calibration, boolean fsyncEachCommit) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new JournalException("journal " + file + ": cannot create its folder (" + e.getMessage() + ")", e);
+        }
+        Connection db = null;
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=" + (fsyncEachCommit ? "FULL" : "NORMAL"));
+                s.execute("CREATE TABLE IF NOT EXISTS outcomes (id INTEGER PRIMARY KEY, line INTEGER NOT NULL, part INTEGER NOT NULL, "
+                        + "camera TEXT, capture_us INTEGER NOT NULL, decided_us INTEGER NOT NULL, score REAL, decision TEXT NOT NULL, "
+                        + "reason TEXT NOT NULL, model TEXT, calibration TEXT)");
+                s.execute("CREATE INDEX IF NOT EXISTS outcomes_line_time ON outcomes (line, decided_us)");
+            }
+            return new DecisionJournal(file, db, cameras, model, calibration);
+        } catch (SQLException e) {
+            if (db != null) {
+                try {
+                    db.close();
+                } catch (SQLException ignored) {
+                    // the open failure is the one to report
+                }
+            }
+            throw new JournalException("journal " + file + ": cannot be opened for writing (" + e.getMessage()
+                    + "); check that the folder is writable and the disk not full", e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Appends one outcome and commits it. Returns when it is in the journal.
+     *
+     * @throws JournalException when the row cannot be written (disk full, read-only, removed)
+     */
+    public synchronized void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos) {
+        if (closed) throw new JournalException("journal " + file + " is closed", null);
+        try {
+            insert.setInt(1, line);
+            insert.setLong(2, part);
+            insert.setString(3, line < cameras.length ? cameras[line] : null);
+            insert.setLong(4, toEpochMicros(captureNanos));
+            insert.setLong(5, toEpochMicros(decidedNanos));
+            if (Float.isNaN(score)) insert.setNull(6, Types.REAL);
+            else insert.setFloat(6, score);
+            insert.setString(7, decision(outcome));
+            insert.setString(8, outcome.reason());
+            insert.setString(9, model);
+            insert.setString(10, calibration);
+            insert.executeUpdate();
+            appended++;
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot append the outcome of line " + line + " part " + part + " ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    static String decision(Outcome o) {
+        return o == Outcome.PASS ? "pass" : o.isFailSafe() ? "failsafe" : "reject";
+    }
+
+    private long toEpochMicros(long nanos) {
+        return epochMicrosAtOpen + (nanos - nanosAtOpen) / 1_000;
+    }
+
+    /** Rows appended through this instance. */
+    public synchronized long appended() {
+        return appended;
+    }
+
+    /**
+     * Rows matching every filter given (null: any), oldest first, at most {@code limit}.
+     *
+     * @param decision pass, reject or failsafe
+     */
+    public static List<Entry> query(Path file, Integer line, Instant since, String decision, int limit) {
+        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
+        if (decision != null && !List.of("pass", "reject", "failsafe").contains(decision)) {
+            throw new IllegalArgumentException("decision: expected pass, reject or failsafe, got '" + decision + "'");
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, model, "
+                + "calibration FROM outcomes WHERE 1=1");
+        if (line != null) sql.append(" AND line = ?");
+        if (since != null) sql.append(" AND decided_us >= ?");
+        if (decision != null) sql.append(" AND decision = ?");
+        sql.append(" ORDER BY id LIMIT ?");
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             PreparedStatement q = db.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (line != null) q.setInt(i++, line);
+            if (since != null) q.setLong(i++, Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1000);
+            if (decision != null) q.setString(i++, decision);
+            q.setInt(i, limit);
+            List<Entry> out = new ArrayList<>();
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    float score = r.getFloat(7);
+                    if (r.wasNull()) score = Float.NaN;
+                    out.add(new Entry(r.getLong(1), r.getInt(2), r.getLong(3), r.getString(4), r.getLong(5), r.getLong(6), score,
+                            r.getString(8), r.getString(9), r.getString(10), r.getString(11)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Writes every row as CSV (header first) and returns the number of rows. */
+    public static long exportCsv(Path file, Path csv) {
+        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement s = db.createStatement();
+             ResultSet r = s.executeQuery("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, model, "
+                     + "calibration FROM outcomes ORDER BY id");
+             Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            w.write("id,line,part,camera,capture_time,decided_time,score,decision,reason,model,calibration\n");
+            long rows = 0;
+            while (r.next()) {
+                float score = r.getFloat(7);
+                boolean noScore = r.wasNull();
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s%n", r.getLong(1), r.getInt(2), r.getLong(3),
+                        csvField(r.getString(4)), micros(r.getLong(5)), micros(r.getLong(6)), noScore ? "" : Float.toString(score),
+                        r.getString(8), r.getString(9), csvField(r.getString(10)), csvField(r.getString(11))));
+                rows++;
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new JournalException("cannot write " + csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String micros(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000).toString();
+    }
+
+    private static String csvField(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            insert.close();
+            db.close();
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": close failed (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.sightline.postprocess;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecisionJournalTest {
+    private static final String[] CAMERAS = {"cam-a", "cam-b"};
+
+    @Test
+    void everyAppendIsThereForQueriesAndExport(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("journal.db");
+        long t0 = System.nanoTime();
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "flange-cnn 3", "cal-7", false)) {
+            j.append(0, 0, Outcome.PASS, 0.1f, t0, t0 + 2_000_000);
+            j.append(1, 0, Outcome.REJECT_DEFECT, 0.9f, t0, t0 + 3_000_000);
+            j.append(0, 1, Outcome.FAILSAFE_LATE, Float.NaN, t0, t0 + 200_000_000);
+            j.append(1, 1, Outcome.PASS, 0.2f, t0, t0 + 5_000_000);
+            assertEquals(4, j.appended());
+        }
+        List<DecisionJournal.Entry> all = DecisionJournal.query(file, null, null, null, 100);
+        assertEquals(4, all.size());
+        DecisionJournal.Entry late = all.get(2);
+        assertEquals(0, late.line());
+        assertEquals(1, late.part());
+        assertEquals("failsafe", late.decision());
+        assertEquals("late", late.reason());
+        assertTrue(Float.isNaN(late.score()), "a part never scored has no score");
+        assertEquals("cam-a", late.camera());
+        assertEquals("flange-cnn 3", late.model());
+        assertEquals("cal-7", late.calibration());
+        assertEquals(198_000, late.decidedMicros() - all.get(0).decidedMicros(), 2, "decision times keep their spacing");
+
+        assertEquals(2, DecisionJournal.query(file, 1, null, null, 100).size());
+        assertEquals(1, DecisionJournal.query(file, null, null, "reject", 100).size());
+        assertEquals(1, DecisionJournal.query(file, 0, null, "failsafe", 100).size());
+        Instant future = Instant.now().plusSeconds(3600);
+        assertTrue(DecisionJournal.query(file, null, future, null, 100).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> DecisionJournal.query(file, null, null, "maybe", 10));
+
+        Path csv = tmp.resolve("out.csv");
+        assertEquals(4, DecisionJournal.exportCsv(file, csv));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(5, lines.size());
+        assertTrue(lines.get(0).startsWith("id,line,part,camera"));
+        assertTrue(lines.get(3).contains(",,failsafe,late,"), lines.get(3));
+    }
+
+    @Test
+    void reopeningAppendsToTheSameJournal(@TempDir Path tmp) {
+        Path file = tmp.resolve("j.db");
+        for (int run = 0; run < 2; run++) {
+            try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+                for (int i = 0; i < 1000; i++) j.append(i % 2, i, Outcome.PASS, 0.05f, System.nanoTime(), System.nanoTime());
+            }
+        }
+        assertEquals(2000, DecisionJournal.query(file, null, null, null, 10_000).size());
+    }
+
+    @Test
+    void anUnwritableJournalIsNamed(@TempDir Path tmp) throws Exception {
+        Path notAFolder = tmp.resolve("file");
+        Files.writeString(notAFolder, "x");
+        var e = assertThrows(DecisionJournal.JournalException.class,
+                () -> DecisionJournal.open(notAFolder.resolve("j.db"), CAMERAS, "m", "none", false));
+        assertTrue(e.getMessage().contains(notAFolder.resolve("j.db").toString()), e.getMessage());
+
+        Path garbage = tmp.resolve("garbage.db");
+        Files.writeString(garbage, "this is not a database, just text that is long enough to have a header and more bytes");
+        var g = assertThrows(DecisionJournal.JournalException.class, () -> DecisionJournal.open(garbage, CAMERAS, "m", "none", false));
+        assertTrue(g.getMessage().contains("garbage.db") && g.getMessage().contains("cannot be opened"), g.getMessage());
+
+        assertThrows(DecisionJournal.JournalException.class, () -> DecisionJournal.query(tmp.resolve("missing.db"), null, null, null, 1));
+    }
+}

@@ -1,0 +1,103 @@
+package io.sightline.station.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.postprocess.DecisionJournal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sightline journal query|export}: trace parts in the decision journal. */
+@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read the decision journal.",
+        subcommands = {JournalCommand.Query.class, JournalCommand.Export.class})
+public final class JournalCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static final String DEFAULT_FILE = "sightline-out/journal.db";
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true, description = "List outcomes, oldest first.")
+    static final class Query implements Callable<Integer> {
+        @Option(names = "--file", paramLabel = "FILE", description = "journal (default: ${DEFAULT-VALUE})")
+        Path file = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--line", paramLabel = "L", description = "only this line")
+        Integer line;
+
+        @Option(names = "--since", paramLabel = "T", description = "only outcomes decided at or after T (ISO-8601, e.g. 2026-11-24T15:00:00Z)")
+        String since;
+
+        @Option(names = "--decision", paramLabel = "D", description = "pass, reject or failsafe")
+        String decision;
+
+        @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default: ${DEFAULT-VALUE})")
+        int limit = 100;
+
+        @Option(names = "--json", description = "print the rows as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) throw new IllegalArgumentException("--limit: expected at least 1, got " + limit);
+            Instant from = null;
+            if (since != null) {
+                try {
+                    from = Instant.parse(since);
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException("--since: expected an ISO-8601 instant such as 2026-11-24T15:00:00Z, got '" + since + "'");
+                }
+            }
+            List<DecisionJournal.Entry> rows = DecisionJournal.query(file, line, from, decision == null ? null
+                    : decision.toLowerCase(Locale.ROOT), limit);
+            System.out.printf("%8s %4s %8s %-20s %-27s %7s %-8s %-10s%n", "id", "line", "part", "camera", "decided", "score", "decision", "reason");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (DecisionJournal.Entry e : rows) {
+                String decided = Instant.ofEpochSecond(Math.floorDiv(e.decidedMicros(), 1_000_000L),
+                        Math.floorMod(e.decidedMicros(), 1_000_000L) * 1000).toString();
+                System.out.printf(Locale.ROOT, "%8d %4d %8d %-20s %-27s %7s %-8s %-10s%n", e.id(), e.line(), e.part(), e.camera(), decided,
+                        Float.isNaN(e.score()) ? "-" : String.format(Locale.ROOT, "%.4f", e.score()), e.decision(), e.reason());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", e.id());
+                m.put("line", e.line());
+                m.put("part", e.part());
+                m.put("camera", e.camera());
+                m.put("decided", decided);
+                m.put("score", Float.isNaN(e.score()) ? null : e.score());
+                m.put("decision", e.decision());
+                m.put("reason", e.reason());
+                m.put("model", e.model());
+                out.add(m);
+            }
+            if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("rows", out)));
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write every outcome as CSV.")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--file", paramLabel = "FILE", description = "journal (default: ${DEFAULT-VALUE})")
+        Path file = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--csv", paramLabel = "OUT", required = true, description = "CSV file to write")
+        Path csv;
+
+        @Override
+        public Integer call() {
+            long rows = DecisionJournal.exportCsv(file, csv);
+            System.err.printf("%d outcomes written to %s%n", rows, csv.toAbsolutePath());
+            return 0;
+        }
+    }
+}
