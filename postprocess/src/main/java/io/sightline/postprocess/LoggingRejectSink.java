@@ -12,9 +12,17 @@ public final class LoggingRejectSink implements RejectSink {
     private final boolean closeOut;
     private long signals;
 
+    private final boolean logResults;
+
     public LoggingRejectSink(PrintStream out, boolean closeOut) {
+        this(out, closeOut, false);
+    }
+
+    /** @param logResults also log every part's result, pass included */
+    public LoggingRejectSink(PrintStream out, boolean closeOut, boolean logResults) {
         this.out = out;
         this.closeOut = closeOut;
+        this.logResults = logResults;
     }
 
     @Override
@@ -24,6 +32,15 @@ public final class LoggingRejectSink implements RejectSink {
         out.printf("%s reject line=%d part=%d reason=%s score=%s deadlineInUs=%d%n",
                 Instant.now(), line, partId, reason.reason(),
                 Float.isNaN(defectScore) ? "none" : String.format("%.4f", defectScore), slackMicros);
+    }
+
+    /** Results are logged only when asked for (every part is a lot of lines). */
+    @Override
+    public synchronized void result(int line, long partId, Outcome outcome, float defectScore) {
+        if (!logResults) return;
+        out.printf("%s result line=%d part=%d decision=%s reason=%s score=%s%n", Instant.now(), line, partId,
+                DecisionJournal.decision(outcome), outcome.reason(),
+                Float.isNaN(defectScore) ? "none" : String.format("%.4f", defectScore));
     }
 
     @Override

@@ -19,6 +19,18 @@ public interface RejectSink extends AutoCloseable {
     void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos);
 
     /**
+     * Every part's result, pass included, after it is journaled: for sinks that report per-part
+     * results (a PLC's result registers, a broker's results topic). Same threading rules as
+     * {@link #reject}.
+     */
+    default void result(int line, long partId, Outcome outcome, float defectScore) {}
+
+    /** Whether the sink reaches its destination now, and what it buffered or dropped. */
+    default SinkHealth health() {
+        return SinkHealth.UP;
+    }
+
+    /**
      * A line's trend alarm, raised or cleared: the line is drifting towards scrap (or is back).
      * Sent to the same outputs as rejects; sinks that cannot carry it ignore it.
      */

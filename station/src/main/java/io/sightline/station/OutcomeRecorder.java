@@ -84,13 +84,12 @@ final class OutcomeRecorder {
         }
         if (truth.isDefect() && outcome == Outcome.PASS) escapes.incrementAndGet();
         if (truth == DefectKind.NONE && outcome.isReject()) falseRejects.incrementAndGet();
-        if (outcome.isReject()) {
-            try {
-                sink.reject(line, partId, outcome, defectScore, deadlineNanos);
-            } catch (RuntimeException e) {
-                // The outcome is recorded; a sink failure must not lose it or stop the ring.
-                sinkFailures.incrementAndGet();
-            }
+        try {
+            if (outcome.isReject()) sink.reject(line, partId, outcome, defectScore, deadlineNanos);
+            sink.result(line, partId, outcome, defectScore);
+        } catch (RuntimeException e) {
+            // The outcome is recorded; a sink failure must not lose it or stop the ring.
+            sinkFailures.incrementAndGet();
         }
     }
 

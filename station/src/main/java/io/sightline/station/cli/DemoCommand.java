@@ -5,7 +5,11 @@ import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
 import io.sightline.postprocess.LoggingRejectSink;
+import io.sightline.postprocess.CompositeSink;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.MqttSink;
+import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.SinkHealth;
 import io.sightline.station.Station;
 import io.sightline.station.StationOutputs;
 import io.sightline.station.StationConfig;
@@ -83,6 +87,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "decision journal (SQLite): every outcome is appended before its signal is sent; none turns it off (default: ${DEFAULT-VALUE})")
     String journal = "sightline-out/journal.db";
 
+    @Option(names = "--mqtt", paramLabel = "URI",
+            description = "also send results, rejects and trend alarms as JSON to this MQTT broker, e.g. tcp://127.0.0.1:1883 (topics sightline/demo/line/L/...)")
+    String mqtt;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -138,8 +146,7 @@ public final class DemoCommand implements Callable<Integer> {
              DecisionJournal journalOwned = journalFile;
              TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
-             LoggingRejectSink sink = new LoggingRejectSink(
-                     new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
+             RejectSink sink = sinks();
              Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned))) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
@@ -164,6 +171,11 @@ public final class DemoCommand implements Callable<Integer> {
             StationStats s = station.stop(Duration.ofSeconds(10));
             status.finish();
             printSummary(err, s);
+            SinkHealth health = sink.health();
+            if (mqtt != null || !health.up()) {
+                err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
+                        health.lastError() == null ? "" : " (" + health.lastError() + ")");
+            }
             List<Map<String, Object>> alarms = trendAlarms(station.trendAlarms(), startNanos);
             if (!trendSetup.trackers().isEmpty()) {
                 err.printf("trend alarms: %d%s%n", alarms.size(), alarms.isEmpty() ? "" : " " + alarms);
@@ -182,10 +194,24 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> m = toJson(s, pkg);
                 m.put("trendAlarms", alarms);
                 m.put("journal", journalJson);
+                m.put("outputs", Map.of("up", health.up(), "buffered", health.buffered(), "dropped", health.dropped()));
                 System.out.println(Json.line(m));
             }
             if (station.lineStopReason() != null) return 4;
             return s.balanced() && s.inFlight() == 0 ? 0 : 3;
+        }
+    }
+
+    /** The reject log, and the MQTT broker when asked for. */
+    private RejectSink sinks() throws java.io.IOException {
+        RejectSink log = new LoggingRejectSink(new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
+        if (mqtt == null) return log;
+        try {
+            return new CompositeSink(List.of(log, new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo",
+                    100_000)));
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
         }
     }
 

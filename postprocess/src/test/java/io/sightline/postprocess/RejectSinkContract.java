@@ -1,0 +1,69 @@
+package io.sightline.postprocess;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.sightline.postprocess.trend.TrendAlarm;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every reject sink must do, whatever it speaks: deliver every reject, result and trend
+ * alarm it is given, say whether it is up, and never block its caller, even with its destination
+ * down. One subclass per sink, each against the real destination.
+ */
+abstract class RejectSinkContract {
+    /** A sink connected to a live destination. */
+    abstract RejectSink newSink() throws Exception;
+
+    /** What the destination received so far, one string per signal: "reject L P", "result L P D", "trend L detector". */
+    abstract List<String> received() throws Exception;
+
+    /** A sink whose destination does not answer, with room for {@code capacity} signals; null if the sink has no such state. */
+    RejectSink newSinkToNowhere(int capacity) throws Exception {
+        return null;
+    }
+
+    @Test
+    void everySignalArrives() throws Exception {
+        try (RejectSink sink = newSink()) {
+            for (int i = 0; i < 50; i++) {
+                Outcome o = i % 5 == 0 ? Outcome.REJECT_DEFECT : i % 7 == 0 ? Outcome.FAILSAFE_LATE : Outcome.PASS;
+                if (o.isReject()) sink.reject(i % 2, i, o, o == Outcome.FAILSAFE_LATE ? Float.NaN : 0.9f, System.nanoTime());
+                sink.result(i % 2, i, o, o == Outcome.FAILSAFE_LATE ? Float.NaN : 0.3f);
+            }
+            sink.trendAlarm(new TrendAlarm(1, "cusum", 0, 49, 9.5, 8.0, true, "statistic above the upper control limit"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<String> got = received();
+            while (got.size() < 50 + 16 + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                got = received();
+            }
+            assertTrue(got.contains("reject 0 0"), got.toString());
+            assertTrue(got.contains("reject 1 7"), "a fail-safe reject arrives too: " + got);
+            assertTrue(got.contains("result 1 47 pass"), got.toString());
+            assertTrue(got.contains("result 1 49 failsafe"), got.toString());
+            assertTrue(got.contains("trend 1 cusum"), got.toString());
+            long rejects = got.stream().filter(s -> s.startsWith("reject")).count();
+            assertEquals(10 + 6, rejects, "every reject once: " + got);
+            assertEquals(50, got.stream().filter(s -> s.startsWith("result")).count());
+            assertTrue(sink.health().up(), sink.health().toString());
+            assertEquals(0, sink.health().dropped());
+        }
+    }
+
+    @Test
+    void aDestinationThatIsDownNeverBlocksAndOverflowIsCounted() throws Exception {
+        RejectSink sink = newSinkToNowhere(10);
+        if (sink == null) return; // a sink with no remote end cannot be down
+        try (sink) {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 100; i++) sink.reject(0, i, Outcome.REJECT_DEFECT, 0.9f, System.nanoTime());
+            }, "a sink must not block its caller while its destination is down");
+            SinkHealth h = sink.health();
+            assertFalse(h.up(), h.toString());
+            assertTrue(h.dropped() >= 89, "what did not fit the buffer is counted: " + h);
+        }
+    }
+}
