@@ -3,9 +3,7 @@ package io.sightline.postprocess;
 import io.sightline.postprocess.trend.TrendAlarm;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -25,18 +23,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * A station whose broker is unreachable at start-up starts anyway: the sink reports itself down
  * and buffers within its bound. The ejector must not depend on a broker: MQTT is for reporting.
  */
-public final class MqttSink implements RejectSink {
-    private static final long RETRY_MILLIS = 200;
-
+public final class MqttSink extends BufferedSink<String[]> {
     private final String prefix;
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
-    private final ArrayBlockingQueue<String[]> queue;
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
-    private final Thread publisher;
-    private volatile String lastError;
-    private volatile boolean closed;
 
     /**
      * @param brokerUri e.g. {@code tcp://127.0.0.1:1883}
@@ -45,9 +35,8 @@ public final class MqttSink implements RejectSink {
      * @throws IllegalArgumentException when the URI is malformed (an unreachable broker is not an error)
      */
     public MqttSink(String brokerUri, String clientId, String topicPrefix, int capacity) {
-        if (capacity < 1) throw new IllegalArgumentException("MQTT buffer capacity must be at least 1, got " + capacity);
+        super("sightline-mqtt-" + clientId, capacity);
         this.prefix = topicPrefix;
-        this.queue = new ArrayBlockingQueue<>(capacity);
         try {
             this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {
@@ -58,74 +47,43 @@ public final class MqttSink implements RejectSink {
         options.setCleanSession(false);
         options.setMaxInflight(1000);
         options.setConnectionTimeout(5);
-        this.publisher = new Thread(this::publishLoop, "sightline-mqtt-" + clientId);
-        publisher.setDaemon(true);
-        publisher.start();
+        startDelivery();
     }
 
-    private void connectIfNeeded() {
-        if (client.isConnected()) return;
-        try {
-            client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(6));
-            lastError = null;
-        } catch (MqttException e) {
-            lastError = "cannot reach " + client.getServerURI() + ": " + e.getMessage();
-        }
-    }
-
-    private void publishLoop() {
-        String[] next = null;
-        while (!closed || next != null || !queue.isEmpty()) {
+    @Override
+    protected void deliver(String[] message) throws MqttException {
+        if (!client.isConnected()) {
             try {
-                if (next == null) next = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (next == null) continue;
-                connectIfNeeded();
-                if (!client.isConnected()) {
-                    if (closed) break;
-                    Thread.sleep(RETRY_MILLIS);
-                    continue;
-                }
-                MqttMessage message = new MqttMessage(next[1].getBytes(StandardCharsets.UTF_8));
-                message.setQos(1);
-                client.publish(next[0], message).waitForCompletion(TimeUnit.SECONDS.toMillis(5));
-                delivered.incrementAndGet();
-                next = null;
+                client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(6));
             } catch (MqttException e) {
-                lastError = "publish to " + client.getServerURI() + " failed: " + e.getMessage();
-                try {
-                    Thread.sleep(RETRY_MILLIS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
+                throw new MqttException(e.getReasonCode(), new IllegalStateException("cannot reach " + client.getServerURI() + ": "
+                        + e.getMessage(), e));
             }
         }
-    }
-
-    private void offer(String topic, String json) {
-        if (closed || !queue.offer(new String[] {topic, json})) dropped.incrementAndGet();
+        MqttMessage m = new MqttMessage(message[1].getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        client.publish(message[0], m).waitForCompletion(TimeUnit.SECONDS.toMillis(5));
     }
 
     @Override
     public void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
-        offer(prefix + "/line/" + line + "/reject", String.format(Locale.ROOT,
+        offer(new String[] {prefix + "/line/" + line + "/reject", String.format(Locale.ROOT,
                 "{\"line\":%d,\"part\":%d,\"reason\":\"%s\",\"score\":%s,\"deadlineInUs\":%d}", line, partId, reason.reason(),
-                score(defectScore), (deadlineNanos - System.nanoTime()) / 1000));
+                score(defectScore), (deadlineNanos - System.nanoTime()) / 1000)});
     }
 
     @Override
     public void result(int line, long partId, Outcome outcome, float defectScore) {
-        offer(prefix + "/line/" + line + "/result", String.format(Locale.ROOT,
+        offer(new String[] {prefix + "/line/" + line + "/result", String.format(Locale.ROOT,
                 "{\"line\":%d,\"part\":%d,\"decision\":\"%s\",\"reason\":\"%s\",\"score\":%s}", line, partId,
-                DecisionJournal.decision(outcome), outcome.reason(), score(defectScore)));
+                DecisionJournal.decision(outcome), outcome.reason(), score(defectScore))});
     }
 
     @Override
     public void trendAlarm(TrendAlarm a) {
-        offer(prefix + "/line/" + a.line() + "/trend", String.format(Locale.ROOT,
+        offer(new String[] {prefix + "/line/" + a.line() + "/trend", String.format(Locale.ROOT,
                 "{\"line\":%d,\"detector\":\"%s\",\"part\":%d,\"raised\":%b,\"value\":%s,\"limit\":%s,\"rule\":\"%s\"}", a.line(),
-                a.detector(), a.partIndex(), a.raised(), num(a.value()), num(a.limit()), a.rule().replace("\"", "'")));
+                a.detector(), a.partIndex(), a.raised(), num(a.value()), num(a.limit()), a.rule().replace("\"", "'"))});
     }
 
     private static String score(float s) {
@@ -138,24 +96,14 @@ public final class MqttSink implements RejectSink {
 
     @Override
     public SinkHealth health() {
-        return new SinkHealth(client.isConnected(), queue.size(), dropped.get(), lastError);
-    }
-
-    /** Messages the broker acknowledged (QoS 1). */
-    public long delivered() {
-        return delivered.get();
+        SinkHealth h = super.health();
+        return new SinkHealth(client.isConnected(), h.buffered(), h.dropped(), h.lastError());
     }
 
     /** Stops taking signals, delivers what waits for up to 5 s if the broker is there, disconnects. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            publisher.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        publisher.interrupt();
+        super.close();
         try {
             if (client.isConnected()) client.disconnect().waitForCompletion(2000);
         } catch (MqttException ignored) {

@@ -7,6 +7,8 @@ import io.sightline.natives.Natives;
 import io.sightline.postprocess.LoggingRejectSink;
 import io.sightline.postprocess.CompositeSink;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.ModbusPlc;
+import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
@@ -91,6 +93,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "also send results, rejects and trend alarms as JSON to this MQTT broker, e.g. tcp://127.0.0.1:1883 (topics sightline/demo/line/L/...)")
     String mqtt;
 
+    @Option(names = "--modbus", paramLabel = "HOST:PORT[:UNIT]",
+            description = "also write rejects, results and trend alarms to a PLC's registers over Modbus TCP (map in the README)")
+    String modbus;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -172,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
             status.finish();
             printSummary(err, s);
             SinkHealth health = sink.health();
-            if (mqtt != null || !health.up()) {
+            if (mqtt != null || modbus != null || !health.up()) {
                 err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
                         health.lastError() == null ? "" : " (" + health.lastError() + ")");
             }
@@ -204,15 +210,30 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The reject log, and the MQTT broker when asked for. */
     private RejectSink sinks() throws java.io.IOException {
-        RejectSink log = new LoggingRejectSink(new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true);
-        if (mqtt == null) return log;
+        List<RejectSink> sinks = new ArrayList<>();
+        sinks.add(new LoggingRejectSink(new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true));
         try {
-            return new CompositeSink(List.of(log, new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo",
-                    100_000)));
+            if (mqtt != null) sinks.add(new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo", 100_000));
+            if (modbus != null) sinks.add(new ModbusSink(modbusPlc(modbus), 100_000));
         } catch (RuntimeException e) {
-            log.close();
+            sinks.forEach(RejectSink::close);
             throw e;
         }
+        return sinks.size() == 1 ? sinks.get(0) : new CompositeSink(sinks);
+    }
+
+    static ModbusPlc modbusPlc(String spec) {
+        String[] p = spec.split(":");
+        try {
+            if (p.length == 2 || p.length == 3) {
+                int port = Integer.parseInt(p[1]);
+                int unit = p.length == 3 ? Integer.parseInt(p[2]) : 1;
+                if (!p[0].isBlank() && port > 0 && port < 65536 && unit >= 0 && unit < 256) return new ModbusPlc(p[0], port, unit);
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--modbus: expected HOST:PORT or HOST:PORT:UNIT (port 1-65535, unit 0-255), got '" + spec + "'");
     }
 
     /** Raised alarms for the summary: line, detector, time (s after start), part index. */

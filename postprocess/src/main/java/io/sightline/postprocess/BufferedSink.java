@@ -1,0 +1,102 @@
+package io.sightline.postprocess;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every networked sink shares: callers never block. A signal is offered to a bounded queue
+ * (full: dropped and counted, which {@link #health()} reports as a station error), and one
+ * delivery thread hands the queue to {@link #deliver} in order, retrying a signal until it is
+ * delivered, so a destination that is down only makes the queue grow.
+ *
+ * @param <M> one queued signal
+ */
+public abstract class BufferedSink<M> implements RejectSink {
+    private static final long RETRY_MILLIS = 200;
+
+    private final ArrayBlockingQueue<M> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final Thread worker;
+    private volatile String lastError;
+    private volatile boolean up;
+    private volatile boolean closed;
+
+    protected BufferedSink(String threadName, int capacity) {
+        if (capacity < 1) throw new IllegalArgumentException("sink buffer capacity must be at least 1, got " + capacity);
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.worker = new Thread(this::deliverLoop, threadName);
+        worker.setDaemon(true);
+    }
+
+    /** Subclasses call this at the end of their constructor. */
+    protected final void startDelivery() {
+        worker.start();
+    }
+
+    /** Delivers one signal, or throws to have it retried. */
+    protected abstract void deliver(M message) throws Exception;
+
+    /** Called after a delivery failure, before the retry (drop a broken connection, say). */
+    protected void onFailure() {}
+
+    protected final void offer(M message) {
+        if (closed || !queue.offer(message)) dropped.incrementAndGet();
+    }
+
+    private void deliverLoop() {
+        M next = null;
+        while (!closed || next != null || !queue.isEmpty()) {
+            try {
+                if (next == null) next = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (next == null) continue;
+                deliver(next);
+                delivered.incrementAndGet();
+                up = true;
+                lastError = null;
+                next = null;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                up = false;
+                lastError = e.getMessage();
+                onFailure();
+                if (closed) return;
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Marks the destination reachable or not (a sink that checks its connection itself). */
+    protected final void setUp(boolean value, String error) {
+        up = value;
+        if (error != null) lastError = error;
+    }
+
+    @Override
+    public SinkHealth health() {
+        return new SinkHealth(up, queue.size(), dropped.get(), lastError);
+    }
+
+    /** Signals the destination took. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Stops taking signals and delivers what waits for up to 5 s. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.interrupt();
+    }
+}
