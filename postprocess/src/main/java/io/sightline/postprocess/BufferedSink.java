@@ -35,8 +35,20 @@ public abstract class BufferedSink<M> implements RejectSink {
         worker.start();
     }
 
+    /** Most signals handed over in one {@link #deliverAll} call. */
+    static final int MAX_BATCH = 500;
+
     /** Delivers one signal, or throws to have it retried. */
     protected abstract void deliver(M message) throws Exception;
+
+    /**
+     * Delivers signals in order; by default one {@link #deliver} each. A sink that can pipeline
+     * (Kafka) sends them all and then waits for all. Throwing retries the whole batch (at least
+     * once: a destination may see a signal twice, never zero times).
+     */
+    protected void deliverAll(java.util.List<M> batch) throws Exception {
+        for (M m : batch) deliver(m);
+    }
 
     /** Called after a delivery failure, before the retry (drop a broken connection, say). */
     protected void onFailure() {}
@@ -46,16 +58,20 @@ public abstract class BufferedSink<M> implements RejectSink {
     }
 
     private void deliverLoop() {
-        M next = null;
-        while (!closed || next != null || !queue.isEmpty()) {
+        java.util.List<M> batch = new java.util.ArrayList<>();
+        while (!closed || !batch.isEmpty() || !queue.isEmpty()) {
             try {
-                if (next == null) next = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (next == null) continue;
-                deliver(next);
-                delivered.incrementAndGet();
+                if (batch.isEmpty()) {
+                    M first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) continue;
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
+                deliverAll(batch);
+                delivered.addAndGet(batch.size());
                 up = true;
                 lastError = null;
-                next = null;
+                batch.clear();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {

@@ -7,6 +7,7 @@ import io.sightline.natives.Natives;
 import io.sightline.postprocess.LoggingRejectSink;
 import io.sightline.postprocess.CompositeSink;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.KafkaSink;
 import io.sightline.postprocess.ModbusPlc;
 import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
@@ -97,6 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "also write rejects, results and trend alarms to a PLC's registers over Modbus TCP (map in the README)")
     String modbus;
 
+    @Option(names = "--kafka", paramLabel = "HOST:PORT",
+            description = "also send results, rejects and trend alarms to Kafka (topics sightline.results, .rejects, .trend, keyed by line)")
+    String kafka;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -178,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
             status.finish();
             printSummary(err, s);
             SinkHealth health = sink.health();
-            if (mqtt != null || modbus != null || !health.up()) {
+            if (mqtt != null || modbus != null || kafka != null || !health.up()) {
                 err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
                         health.lastError() == null ? "" : " (" + health.lastError() + ")");
             }
@@ -215,6 +220,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             if (mqtt != null) sinks.add(new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo", 100_000));
             if (modbus != null) sinks.add(new ModbusSink(modbusPlc(modbus), 100_000));
+            if (kafka != null) sinks.add(new KafkaSink(kafka, "sightline-demo-" + ProcessHandle.current().pid(), "sightline", 100_000));
         } catch (RuntimeException e) {
             sinks.forEach(RejectSink::close);
             throw e;
