@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What every networked sink shares: callers never block. A signal is offered to a bounded queue
  * (full: dropped and counted, which {@link #health()} reports as a station error), and one
  * delivery thread hands the queue to {@link #deliver} in order, retrying a signal until it is
- * delivered, so a destination that is down only makes the queue grow.
+ * delivered, so a destination that is down only makes the queue grow. At most {@code capacity}
+ * signals wait in the queue, plus the batch (at most as many again) the delivery thread is retrying.
  *
  * @param <M> one queued signal
  */
@@ -16,6 +17,7 @@ public abstract class BufferedSink<M> implements RejectSink {
     private static final long RETRY_MILLIS = 200;
 
     private final ArrayBlockingQueue<M> queue;
+    private final int batchLimit;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final Thread worker;
@@ -26,6 +28,7 @@ public abstract class BufferedSink<M> implements RejectSink {
     protected BufferedSink(String threadName, int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("sink buffer capacity must be at least 1, got " + capacity);
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.batchLimit = Math.min(MAX_BATCH, capacity);
         this.worker = new Thread(this::deliverLoop, threadName);
         worker.setDaemon(true);
     }
@@ -65,7 +68,7 @@ public abstract class BufferedSink<M> implements RejectSink {
                     M first = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) continue;
                     batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
+                    queue.drainTo(batch, batchLimit - 1);
                 }
                 deliverAll(batch);
                 delivered.addAndGet(batch.size());

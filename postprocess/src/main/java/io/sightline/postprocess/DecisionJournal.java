@@ -131,7 +131,7 @@ public final class DecisionJournal implements AutoCloseable {
             insert.setLong(5, toEpochMicros(decidedNanos));
             if (Float.isNaN(score)) insert.setNull(6, Types.REAL);
             else insert.setFloat(6, score);
-            insert.setString(7, decision(outcome));
+            insert.setString(7, outcome.decision());
             insert.setString(8, outcome.reason());
             insert.setString(9, model);
             insert.setString(10, calibration);
@@ -141,10 +141,6 @@ public final class DecisionJournal implements AutoCloseable {
             throw new JournalException("journal " + file + ": cannot append the outcome of line " + line + " part " + part + " ("
                     + e.getMessage() + ")", e);
         }
-    }
-
-    static String decision(Outcome o) {
-        return o == Outcome.PASS ? "pass" : o.isFailSafe() ? "failsafe" : "reject";
     }
 
     private long toEpochMicros(long nanos) {

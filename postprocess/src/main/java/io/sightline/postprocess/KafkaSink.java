@@ -70,7 +70,7 @@ public final class KafkaSink extends BufferedSink<ProducerRecord<String, String>
     @Override
     public void result(int line, long partId, Outcome outcome, float defectScore) {
         send("results", line, String.format(Locale.ROOT, "{\"line\":%d,\"part\":%d,\"decision\":\"%s\",\"reason\":\"%s\",\"score\":%s}",
-                line, partId, DecisionJournal.decision(outcome), outcome.reason(),
+                line, partId, outcome.decision(), outcome.reason(),
                 Float.isNaN(defectScore) ? "null" : Float.toString(defectScore)));
     }
 

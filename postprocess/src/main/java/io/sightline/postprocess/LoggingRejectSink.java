@@ -39,7 +39,7 @@ public final class LoggingRejectSink implements RejectSink {
     public synchronized void result(int line, long partId, Outcome outcome, float defectScore) {
         if (!logResults) return;
         out.printf("%s result line=%d part=%d decision=%s reason=%s score=%s%n", Instant.now(), line, partId,
-                DecisionJournal.decision(outcome), outcome.reason(),
+                outcome.decision(), outcome.reason(),
                 Float.isNaN(defectScore) ? "none" : String.format("%.4f", defectScore));
     }
 

@@ -76,7 +76,7 @@ public final class MqttSink extends BufferedSink<String[]> {
     public void result(int line, long partId, Outcome outcome, float defectScore) {
         offer(new String[] {prefix + "/line/" + line + "/result", String.format(Locale.ROOT,
                 "{\"line\":%d,\"part\":%d,\"decision\":\"%s\",\"reason\":\"%s\",\"score\":%s}", line, partId,
-                DecisionJournal.decision(outcome), outcome.reason(), score(defectScore))});
+                outcome.decision(), outcome.reason(), score(defectScore))});
     }
 
     @Override

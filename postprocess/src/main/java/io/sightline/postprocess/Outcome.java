@@ -34,6 +34,11 @@ public enum Outcome {
         return this != PASS;
     }
 
+    /** The decision as the journal and the outputs name it: pass, reject or failsafe. */
+    public String decision() {
+        return this == PASS ? "pass" : isFailSafe() ? "failsafe" : "reject";
+    }
+
     public boolean isFailSafe() {
         return ordinal() >= FAILSAFE_RING_FULL.ordinal();
     }

@@ -2,8 +2,6 @@ package io.sightline.postprocess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,16 +31,11 @@ class KafkaSinkContractTest extends RejectSinkContract {
     private static int run;
     private String prefix;
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @BeforeAll
     static void startBroker() throws Exception {
-        port = freePort();
-        int controller = freePort();
+        port = io.sightline.postprocess.LoopbackPorts.free();
+        int controller = io.sightline.postprocess.LoopbackPorts.free();
         Path config = tmp.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
@@ -72,13 +65,13 @@ class KafkaSinkContractTest extends RejectSinkContract {
     }
 
     @Override
-    RejectSink newSink() {
+    protected RejectSink newSink() {
         prefix = "sightline" + (++run);
         return new KafkaSink("127.0.0.1:" + port, "station-under-test-" + run, prefix, 10_000);
     }
 
     @Override
-    List<String> received() {
+    protected List<String> received() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "contract-" + System.nanoTime());
@@ -106,7 +99,7 @@ class KafkaSinkContractTest extends RejectSinkContract {
     }
 
     @Override
-    RejectSink newSinkToNowhere(int capacity) throws Exception {
-        return new KafkaSink("127.0.0.1:" + freePort(), "station-nowhere", "nowhere", capacity);
+    protected RejectSink newSinkToNowhere(int capacity) throws Exception {
+        return new KafkaSink("127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "nowhere", capacity);
     }
 }

@@ -19,12 +19,12 @@ class LoggingRejectSinkContractTest extends RejectSinkContract {
     }
 
     @Override
-    RejectSink newSink() throws Exception {
+    protected RejectSink newSink() throws Exception {
         return new LoggingRejectSink(new PrintStream(Files.newOutputStream(log()), true, StandardCharsets.UTF_8), true, true);
     }
 
     @Override
-    List<String> received() throws Exception {
+    protected List<String> received() throws Exception {
         List<String> out = new ArrayList<>();
         Pattern reject = Pattern.compile(" reject line=(\\d+) part=(\\d+) ");
         Pattern result = Pattern.compile(" result line=(\\d+) part=(\\d+) decision=(\\w+)");

@@ -1,7 +1,5 @@
 package io.sightline.postprocess;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,23 +20,20 @@ class ModbusSinkContractTest extends RejectSinkContract {
     }
 
     @Override
-    RejectSink newSink() {
+    protected RejectSink newSink() {
         return new ModbusSink(new ModbusPlc("127.0.0.1", plc.port, 1), 10_000);
     }
 
     @Override
-    List<String> received() {
+    protected List<String> received() {
         synchronized (plc.records) {
             return new ArrayList<>(plc.records);
         }
     }
 
     @Override
-    RejectSink newSinkToNowhere(int capacity) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+    protected RejectSink newSinkToNowhere(int capacity) throws Exception {
+        int port = LoopbackPorts.free();
         return new ModbusSink(new ModbusPlc("127.0.0.1", port, 1), capacity);
     }
 }

@@ -3,12 +3,8 @@ package io.sightline.postprocess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -30,7 +26,6 @@ class MqttSinkContractTest extends RejectSinkContract {
     private Process broker;
     private int port;
     private MqttClient subscriber;
-    private final List<String> received = Collections.synchronizedList(new ArrayList<>());
 
     static String mosquitto() {
         for (String dir : new String[] {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"}) {
@@ -39,17 +34,12 @@ class MqttSinkContractTest extends RejectSinkContract {
         return null;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @BeforeEach
     void startBroker() throws Exception {
         String binary = mosquitto();
         Assumptions.assumeTrue(binary != null, "mosquitto is not installed (apt-get install mosquitto): skipping the MQTT sink's contract test");
-        port = freePort();
+        port = io.sightline.postprocess.LoopbackPorts.free();
         Path conf = tmp.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
         broker = new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)
@@ -69,9 +59,9 @@ class MqttSinkContractTest extends RejectSinkContract {
         }
         subscriber.subscribe("test/#", 1, (topic, message) -> {
             JsonNode j = JSON.readTree(message.getPayload());
-            if (topic.endsWith("/reject")) received.add("reject " + j.get("line").asInt() + " " + j.get("part").asLong());
-            else if (topic.endsWith("/result")) received.add("result " + j.get("line").asInt() + " " + j.get("part").asLong() + " " + j.get("decision").asText());
-            else if (topic.endsWith("/trend")) received.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
+            if (topic.endsWith("/reject")) arrivals.add("reject " + j.get("line").asInt() + " " + j.get("part").asLong());
+            else if (topic.endsWith("/result")) arrivals.add("result " + j.get("line").asInt() + " " + j.get("part").asLong() + " " + j.get("decision").asText());
+            else if (topic.endsWith("/trend")) arrivals.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
         });
     }
 
@@ -86,19 +76,12 @@ class MqttSinkContractTest extends RejectSinkContract {
     }
 
     @Override
-    RejectSink newSink() {
+    protected RejectSink newSink() {
         return new MqttSink("tcp://127.0.0.1:" + port, "station-under-test", "test", 10_000);
     }
 
     @Override
-    List<String> received() {
-        synchronized (received) {
-            return new ArrayList<>(received);
-        }
-    }
-
-    @Override
-    RejectSink newSinkToNowhere(int capacity) throws Exception {
-        return new MqttSink("tcp://127.0.0.1:" + freePort(), "station-nowhere", "test", capacity);
+    protected RejectSink newSinkToNowhere(int capacity) throws Exception {
+        return new MqttSink("tcp://127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "test", capacity);
     }
 }

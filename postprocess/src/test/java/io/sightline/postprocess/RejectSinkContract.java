@@ -15,13 +15,23 @@ import org.junit.jupiter.api.Test;
  */
 abstract class RejectSinkContract {
     /** A sink connected to a live destination. */
-    abstract RejectSink newSink() throws Exception;
+    protected abstract RejectSink newSink() throws Exception;
 
-    /** What the destination received so far, one string per signal: "reject L P", "result L P D", "trend L detector". */
-    abstract List<String> received() throws Exception;
+    /** Where a subclass whose destination calls back (a subscriber, an observer) records what arrived. */
+    protected final List<String> arrivals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    /**
+     * What the destination received so far, one string per signal: "reject L P", "result L P D",
+     * "trend L detector". By default what was recorded in {@link #arrivals}.
+     */
+    protected List<String> received() throws Exception {
+        synchronized (arrivals) {
+            return new java.util.ArrayList<>(arrivals);
+        }
+    }
 
     /** A sink whose destination does not answer, with room for {@code capacity} signals; null if the sink has no such state. */
-    RejectSink newSinkToNowhere(int capacity) throws Exception {
+    protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return null;
     }
 
@@ -63,7 +73,9 @@ abstract class RejectSinkContract {
             }, "a sink must not block its caller while its destination is down");
             SinkHealth h = sink.health();
             assertFalse(h.up(), h.toString());
-            assertTrue(h.dropped() >= 89, "what did not fit the buffer is counted: " + h);
+            // the queue holds 10, and the delivery thread may hold one more batch of at most 10 it keeps retrying
+            assertTrue(h.dropped() >= 100 - 2 * 10, "what did not fit the buffer is counted: " + h);
+            assertTrue(h.dropped() < 100, "the buffer took what it had room for: " + h);
         }
     }
 }

@@ -102,6 +102,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "also send results, rejects and trend alarms to Kafka (topics sightline.results, .rejects, .trend, keyed by line)")
     String kafka;
 
+    @Option(names = "--opcua", paramLabel = "URL",
+            description = "also write rejects, results and trend alarms into a PLC's OPC UA variables (namespace urn:sightline:station, PLC/...)")
+    String opcua;
+
+    @Option(names = "--opcua-server", paramLabel = "PORT",
+            description = "serve the station's state over OPC UA on 127.0.0.1:PORT (Objects/Sightline: State, LastResult, Counters, Errors)")
+    Integer opcuaServer;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -183,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
             status.finish();
             printSummary(err, s);
             SinkHealth health = sink.health();
-            if (mqtt != null || modbus != null || kafka != null || !health.up()) {
+            if (mqtt != null || modbus != null || kafka != null || opcua != null || !health.up()) {
                 err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
                         health.lastError() == null ? "" : " (" + health.lastError() + ")");
             }
@@ -213,7 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The reject log, and the MQTT broker when asked for. */
+    /** The reject log, and the outputs asked for. */
     private RejectSink sinks() throws java.io.IOException {
         List<RejectSink> sinks = new ArrayList<>();
         sinks.add(new LoggingRejectSink(new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true));
@@ -221,9 +229,20 @@ public final class DemoCommand implements Callable<Integer> {
             if (mqtt != null) sinks.add(new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo", 100_000));
             if (modbus != null) sinks.add(new ModbusSink(modbusPlc(modbus), 100_000));
             if (kafka != null) sinks.add(new KafkaSink(kafka, "sightline-demo-" + ProcessHandle.current().pid(), "sightline", 100_000));
-        } catch (RuntimeException e) {
+            if (opcua != null) {
+                sinks.add(new io.sightline.postprocess.opcua.OpcUaSink(opcua, io.sightline.postprocess.opcua.OpcUaStationServer.NAMESPACE_URI,
+                        "PLC", 100_000));
+            }
+            if (opcuaServer != null) {
+                var server = new io.sightline.postprocess.opcua.OpcUaStationServer("127.0.0.1", opcuaServer, "Sightline",
+                        io.sightline.postprocess.opcua.OpcUaStationServer.STATION_VARIABLES, false);
+                System.err.println("OPC UA: the station's state at " + server.endpointUrl());
+                sinks.add(new io.sightline.postprocess.opcua.OpcUaStateSink(server, true));
+            }
+        } catch (Exception e) {
             sinks.forEach(RejectSink::close);
-            throw e;
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("an output could not start: " + e.getMessage(), e);
         }
         return sinks.size() == 1 ? sinks.get(0) : new CompositeSink(sinks);
     }

@@ -1,0 +1,146 @@
+package io.sightline.postprocess.opcua;
+
+import io.sightline.postprocess.BufferedSink;
+import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.trend.TrendAlarm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+/**
+ * The station as an OPC UA client (Eclipse Milo), writing into a PLC's variables: the last
+ * reject, the last result and the last trend alarm, each a group of variables whose sequence
+ * number is written last in the same request, so the PLC sees a new record when it changes.
+ *
+ * <pre>
+ *   namespace NS, NodeId strings:  PREFIX/LastReject/{Line,Part,Reason,Seq}
+ *                                  PREFIX/LastResult/{Line,Part,Decision,Seq}
+ *                                  PREFIX/LastTrend/{Line,Detector,Raised,Seq}
+ * </pre>
+ *
+ * Buffered and never blocking ({@link BufferedSink}); a PLC that is down leaves the sink down
+ * and buffering.
+ */
+public final class OpcUaSink extends BufferedSink<Object[]> {
+    /** The PLC variables this sink writes, with their types (for a PLC program or a stand-in). */
+    public static final java.util.Map<String, Object> PLC_VARIABLES = plcVariables();
+
+    private final String endpointUrl;
+    private final String namespaceUri;
+    private final String prefix;
+    private OpcUaClient client;
+    private UShort namespace;
+    private long rejectSeq;
+    private long resultSeq;
+    private long trendSeq;
+
+    private static java.util.Map<String, Object> plcVariables() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (String group : new String[] {"LastReject", "LastResult", "LastTrend"}) {
+            m.put(group + "/Line", 0);
+            m.put(group + "/" + (group.equals("LastTrend") ? "Detector" : "Part"), group.equals("LastTrend") ? "" : (Object) 0L);
+            m.put(group + "/" + (group.equals("LastReject") ? "Reason" : group.equals("LastResult") ? "Decision" : "Raised"),
+                    group.equals("LastTrend") ? (Object) Boolean.FALSE : "");
+            m.put(group + "/Seq", 0L);
+        }
+        return m;
+    }
+
+    public OpcUaSink(String endpointUrl, String namespaceUri, String prefix, int capacity) {
+        super("sightline-opcua-" + endpointUrl, capacity);
+        this.endpointUrl = endpointUrl;
+        this.namespaceUri = namespaceUri;
+        this.prefix = prefix;
+        try {
+            connect();
+            setUp(true, null);
+        } catch (Exception e) {
+            setUp(false, e.getMessage());
+        }
+        startDelivery();
+    }
+
+    private void connect() throws Exception {
+        if (client != null) return;
+        OpcUaClient c = OpcUaClient.create(endpointUrl,
+                endpoints -> endpoints.stream().filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())).findFirst(),
+                b -> b.setApplicationName(LocalizedText.english("Sightline station")).setApplicationUri("urn:sightline:station:client")
+                        .setRequestTimeout(uint(5000)).build());
+        c.connect().get(10, TimeUnit.SECONDS);
+        UShort ns = c.getNamespaceTable().getIndex(namespaceUri);
+        if (ns == null) {
+            c.disconnect();
+            throw new IllegalStateException("the OPC UA server at " + endpointUrl + " has no namespace " + namespaceUri);
+        }
+        client = c;
+        namespace = ns;
+    }
+
+    @Override
+    protected void deliver(Object[] record) throws Exception {
+        connect();
+        String group = (String) record[0];
+        String[] names = (String[]) record[1];
+        List<NodeId> ids = new ArrayList<>();
+        List<DataValue> values = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            ids.add(new NodeId(namespace, prefix + "/" + group + "/" + names[i]));
+            values.add(DataValue.valueOnly(new Variant(record[2 + i])));
+        }
+        List<StatusCode> codes = client.writeValues(ids, values).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < codes.size(); i++) {
+            if (!codes.get(i).isGood()) throw new IllegalStateException("writing " + ids.get(i) + " at " + endpointUrl + ": " + codes.get(i));
+        }
+    }
+
+    @Override
+    protected void onFailure() {
+        if (client != null) {
+            try {
+                client.disconnect().get(2, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reconnecting anyway
+            }
+        }
+        client = null;
+    }
+
+    @Override
+    public synchronized void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
+        offer(new Object[] {"LastReject", new String[] {"Line", "Part", "Reason", "Seq"}, line, partId, reason.reason(), ++rejectSeq});
+    }
+
+    @Override
+    public synchronized void result(int line, long partId, Outcome outcome, float defectScore) {
+        offer(new Object[] {"LastResult", new String[] {"Line", "Part", "Decision", "Seq"}, line, partId,
+            outcome.decision(), ++resultSeq});
+    }
+
+    @Override
+    public synchronized void trendAlarm(TrendAlarm a) {
+        offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", "Seq"}, a.line(), a.detector(), a.raised(), ++trendSeq});
+    }
+
+    @Override
+    public SinkHealth health() {
+        return super.health();
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        onFailure();
+    }
+}

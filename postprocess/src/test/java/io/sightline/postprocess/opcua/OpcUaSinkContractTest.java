@@ -1,0 +1,74 @@
+package io.sightline.postprocess.opcua;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.sightline.postprocess.RejectSink;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OPC UA client sink against a real OPC UA server (Milo) on loopback holding a PLC's
+ * variables; and the station's own OPC UA server read by a real client.
+ */
+class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractAccess {
+    private OpcUaStationServer plc;
+
+
+    @BeforeEach
+    void start() throws Exception {
+        plc = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "PLC", OpcUaSink.PLC_VARIABLES, true);
+        plc.onChange("LastReject/Seq", v -> arrivals.add("reject " + plc.get("LastReject/Line") + " " + plc.get("LastReject/Part")));
+        plc.onChange("LastResult/Seq", v -> arrivals.add("result " + plc.get("LastResult/Line") + " " + plc.get("LastResult/Part") + " "
+                + plc.get("LastResult/Decision")));
+        plc.onChange("LastTrend/Seq", v -> arrivals.add("trend " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Detector")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        plc.close();
+    }
+
+    @Override
+    protected RejectSink newSink() {
+        return new OpcUaSink(plc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, "PLC", 10_000);
+    }
+
+    @Override
+    protected RejectSink newSinkToNowhere(int capacity) throws Exception {
+        String nowhere = "opc.tcp://127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free() + "/sightline";
+        return new OpcUaSink(nowhere, OpcUaStationServer.NAMESPACE_URI, "PLC", capacity);
+    }
+
+    @Test
+    void theStationsOwnServerIsReadableByAClient() throws Exception {
+        try (OpcUaStationServer station = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "Sightline",
+                OpcUaStationServer.STATION_VARIABLES, false)) {
+            OpcUaStateSink stateSink = new OpcUaStateSink(station);
+            for (int i = 0; i < 41; i++) stateSink.result(0, i, io.sightline.postprocess.Outcome.PASS, 0.1f);
+            stateSink.result(1, 41, io.sightline.postprocess.Outcome.REJECT_DEFECT, 0.9f);
+            OpcUaClient client = OpcUaClient.create(station.endpointUrl());
+            client.connect().get(10, TimeUnit.SECONDS);
+            try {
+                DataValue state = client.readValue(0, org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither,
+                        station.nodeId("State")).get(10, TimeUnit.SECONDS);
+                assertEquals("Running", state.getValue().getValue());
+                DataValue passed = client.readValue(0, org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither,
+                        station.nodeId("Counters/Passed")).get(10, TimeUnit.SECONDS);
+                assertEquals(41L, passed.getValue().getValue());
+                DataValue part = client.readValue(0, org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither,
+                        station.nodeId("LastResult/Part")).get(10, TimeUnit.SECONDS);
+                assertEquals(41L, part.getValue().getValue());
+                assertEquals("reject", station.get("LastResult/Decision"));
+                var denied = client.writeValue(station.nodeId("State"), DataValue.valueOnly(
+                        new org.eclipse.milo.opcua.stack.core.types.builtin.Variant("Hacked"))).get(10, TimeUnit.SECONDS);
+                assertFalse(denied.isGood(), "the station's state is read-only to clients");
+            } finally {
+                client.disconnect().get(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
