@@ -15,12 +15,19 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
     private final DecisionPolicy policy;
     private final OutcomeRecorder recorder;
     private final TrendStage trend;
+    private final RejectImages images;
     private long discardedLate;
 
     DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend) {
+        this(policy, recorder, trend, null);
+    }
+
+    /** @param images where rejected parts' frames are saved; null: nowhere */
+    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend, RejectImages images) {
         this.policy = policy;
         this.recorder = recorder;
         this.trend = trend;
+        this.images = images;
     }
 
     @Override
@@ -39,6 +46,9 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
             outcome = Outcome.FAILSAFE_ERROR;
         } else {
             outcome = policy.decide(e.defectScore);
+        }
+        if (images != null && (outcome == Outcome.REJECT_DEFECT || outcome == Outcome.FAILSAFE_ERROR)) {
+            images.offer(e.line, e.partId, outcome, e.pixels); // before the outcome frees the slot
         }
         recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now);
         trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);

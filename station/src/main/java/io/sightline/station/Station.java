@@ -70,6 +70,7 @@ public final class Station implements AutoCloseable {
     private final List<InspectionHandler> workers = new ArrayList<>();
     private final DecisionHandler decision;
     private final TrendStage trend;
+    private final RejectImages rejectImages;
     private final DeadlineWatchdog watchdog;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -128,7 +129,8 @@ public final class Station implements AutoCloseable {
             throw e;
         }
         this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
-        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend);
+        this.rejectImages = rejectImages(outputs.rejectImages());
+        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend, rejectImages);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
         // The decision waits on the workers' own progress, which trails the frames they hold back
@@ -170,6 +172,31 @@ public final class Station implements AutoCloseable {
             sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
             throw e;
         }
+    }
+
+    private RejectImages rejectImages(StationOutputs.RejectImageSettings settings) {
+        if (settings == null) return null;
+        int[] widths = new int[lines.size()];
+        int[] heights = new int[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            widths[i] = lines.get(i).frameWidth();
+            heights[i] = lines.get(i).frameHeight();
+        }
+        try {
+            return new RejectImages(settings.dir(), widths, heights, 8, settings.maxBytes(), settings.maxAge());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rejected parts' images saved so far (0 without an image folder). */
+    public long rejectImagesSaved() {
+        return rejectImages == null ? 0 : rejectImages.written();
+    }
+
+    /** Rejected parts' images skipped because the writer was behind. */
+    public long rejectImagesSkipped() {
+        return rejectImages == null ? 0 : rejectImages.skipped();
     }
 
     /**
@@ -332,6 +359,7 @@ public final class Station implements AutoCloseable {
             disruptor.halt();
         }
         closed = true;
+        if (rejectImages != null) rejectImages.close();
         for (InspectionHandler w : workers) w.close();
         for (FrameEvent e : slots) e.close();
         for (FrameSource s : sources) s.close();

@@ -7,24 +7,37 @@ import java.util.List;
 
 /**
  * Where a station's results go: the reject sink (ejector, PLC, broker, log), the trend trackers
- * (each watching all lines, or those {@code trendLines[t]} marks), and the decision journal
- * (null: none).
+ * (each watching all lines, or those {@code trendLines[t]} marks), the decision journal
+ * (null: none) and the rejected parts' images (null: none).
  */
-public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boolean[][] trendLines, DecisionJournal journal) {
+public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boolean[][] trendLines, DecisionJournal journal,
+                             RejectImageSettings rejectImages) {
+    /**
+     * Where rejected parts' images go and how long they stay.
+     *
+     * @param maxBytes the folder's size limit: the oldest images go first
+     * @param maxAge images older than this are deleted
+     */
+    public record RejectImageSettings(java.nio.file.Path dir, long maxBytes, java.time.Duration maxAge) {}
+
     public StationOutputs {
         if (sink == null) throw new IllegalArgumentException("a station needs a reject sink");
         trackers = List.copyOf(trackers);
     }
 
     public static StationOutputs of(RejectSink sink) {
-        return new StationOutputs(sink, List.of(), null, null);
+        return new StationOutputs(sink, List.of(), null, null, null);
     }
 
     public StationOutputs withTrend(List<TrendTracker> trackers, boolean[][] trendLines) {
-        return new StationOutputs(sink, trackers, trendLines, journal);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages);
     }
 
     public StationOutputs withJournal(DecisionJournal journal) {
-        return new StationOutputs(sink, trackers, trendLines, journal);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages);
+    }
+
+    public StationOutputs withRejectImages(RejectImageSettings settings) {
+        return new StationOutputs(sink, trackers, trendLines, journal, settings);
     }
 }

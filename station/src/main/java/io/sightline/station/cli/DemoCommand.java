@@ -110,6 +110,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "serve the station's state over OPC UA on 127.0.0.1:PORT (Objects/Sightline: State, LastResult, Counters, Errors)")
     Integer opcuaServer;
 
+    @Option(names = "--reject-images", paramLabel = "DIR",
+            description = "save rejected parts' images as PNG under DIR/line-L/; none turns it off (default: ${DEFAULT-VALUE})")
+    String rejectImages = "sightline-out/reject-images";
+
+    @Option(names = "--reject-images-max-mb", paramLabel = "MB", description = "size limit of the image folder; the oldest go first (default: ${DEFAULT-VALUE})")
+    long rejectImagesMaxMb = 500;
+
+    @Option(names = "--reject-images-max-days", paramLabel = "D", description = "images older than this are deleted (default: ${DEFAULT-VALUE})")
+    double rejectImagesMaxDays = 30;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -167,7 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              RejectSink sink = sinks();
              Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
-                     StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned))) {
+                     StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
+                             .withRejectImages(rejectImageSettings()))) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
@@ -213,6 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> m = toJson(s, pkg);
                 m.put("trendAlarms", alarms);
                 m.put("journal", journalJson);
+                m.put("rejectImages", Map.of("saved", station.rejectImagesSaved(), "skipped", station.rejectImagesSkipped()));
                 m.put("outputs", Map.of("up", health.up(), "buffered", health.buffered(), "dropped", health.dropped()));
                 System.out.println(Json.line(m));
             }
@@ -259,6 +271,14 @@ public final class DemoCommand implements Callable<Integer> {
             // fall through to the message
         }
         throw new IllegalArgumentException("--modbus: expected HOST:PORT or HOST:PORT:UNIT (port 1-65535, unit 0-255), got '" + spec + "'");
+    }
+
+    private StationOutputs.RejectImageSettings rejectImageSettings() {
+        if (rejectImages.equalsIgnoreCase("none")) return null;
+        if (rejectImagesMaxMb < 1) throw new IllegalArgumentException("--reject-images-max-mb: expected at least 1, got " + rejectImagesMaxMb);
+        if (!(rejectImagesMaxDays > 0)) throw new IllegalArgumentException("--reject-images-max-days: expected more than 0, got " + rejectImagesMaxDays);
+        return new StationOutputs.RejectImageSettings(Path.of(rejectImages), rejectImagesMaxMb << 20,
+                Duration.ofSeconds((long) (rejectImagesMaxDays * 86_400)));
     }
 
     /** Raised alarms for the summary: line, detector, time (s after start), part index. */

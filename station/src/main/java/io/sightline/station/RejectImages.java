@@ -1,0 +1,192 @@
+package io.sightline.station;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+
+import io.sightline.natives.NativeBuffer;
+import io.sightline.natives.Natives;
+import io.sightline.postprocess.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Rejected parts' images, saved as PNG for a person to look at, within a retention limit.
+ *
+ * <pre>
+ *   decision thread: reject --copy the frame into a free preallocated buffer--> work queue
+ *                    (no free buffer: the image is skipped and counted; the part is still rejected)
+ *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P_REASON.png
+ *                    --retention--> delete files older than maxAge, then the oldest while the folder
+ *                                   is over maxBytes (files already there at start count too)
+ * </pre>
+ */
+final class RejectImages implements AutoCloseable {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
+    private record Slot(NativeBuffer pixels, int[] meta) {}
+
+    private record Saved(Path path, long bytes, long savedMillis) {}
+
+    private final Path dir;
+    private final int[] widths;
+    private final int[] heights;
+    private final long maxBytes;
+    private final Duration maxAge;
+    private final ArrayBlockingQueue<Slot> free;
+    private final ArrayBlockingQueue<Slot> work;
+    private final long[] parts;
+    private final String[] reasons;
+    private final ArrayDeque<Saved> saved = new ArrayDeque<>();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private final Thread writer;
+    private long totalBytes;
+    private volatile boolean closed;
+    private volatile String lastError;
+
+    /**
+     * @param widths frame width of each line
+     * @param heights frame height of each line
+     * @param buffers frames that can wait for the writer at once
+     */
+    RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge) throws IOException {
+        if (buffers < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("reject images need at least 1 buffer, a positive size limit and age limit");
+        }
+        Natives.opencv();
+        this.dir = dir;
+        this.widths = widths.clone();
+        this.heights = heights.clone();
+        this.maxBytes = maxBytes;
+        this.maxAge = maxAge;
+        Files.createDirectories(dir);
+        long largest = 0;
+        for (int i = 0; i < widths.length; i++) largest = Math.max(largest, (long) widths[i] * heights[i]);
+        this.free = new ArrayBlockingQueue<>(buffers);
+        this.work = new ArrayBlockingQueue<>(buffers);
+        this.parts = new long[buffers];
+        this.reasons = new String[buffers];
+        for (int i = 0; i < buffers; i++) free.add(new Slot(NativeBuffer.allocate(largest), new int[] {i, 0}));
+        scanExisting();
+        this.writer = new Thread(this::writeLoop, "sightline-reject-images");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    private void scanExisting() throws IOException {
+        List<Saved> existing = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".png"))::iterator) {
+                existing.add(new Saved(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+            }
+        }
+        existing.sort(Comparator.comparingLong(Saved::savedMillis));
+        for (Saved s : existing) {
+            saved.add(s);
+            totalBytes += s.bytes();
+        }
+        enforceRetention();
+    }
+
+    /** Called by the decision thread for a rejected part whose frame is in {@code pixels}. */
+    void offer(int line, long partId, Outcome reason, NativeBuffer pixels) {
+        Slot slot = free.poll();
+        if (slot == null) {
+            skipped.incrementAndGet();
+            return;
+        }
+        Pointer.memcpy(slot.pixels().bytes(), pixels.bytes(), (long) widths[line] * heights[line]);
+        slot.meta()[1] = line;
+        parts[slot.meta()[0]] = partId;
+        reasons[slot.meta()[0]] = reason.reason();
+        work.add(slot);
+    }
+
+    private void writeLoop() {
+        while (!closed || !work.isEmpty()) {
+            Slot slot;
+            try {
+                slot = work.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (slot == null) continue;
+            try {
+                write(slot);
+            } catch (IOException | RuntimeException e) {
+                lastError = e.getMessage();
+            } finally {
+                free.add(slot);
+            }
+        }
+    }
+
+    private void write(Slot slot) throws IOException {
+        int line = slot.meta()[1];
+        int i = slot.meta()[0];
+        Path folder = dir.resolve("line-" + line);
+        Files.createDirectories(folder);
+        Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i] + "_" + reasons[i] + ".png");
+        try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, slot.pixels().bytes())) {
+            if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
+        }
+        long bytes = Files.size(file);
+        saved.add(new Saved(file, bytes, System.currentTimeMillis()));
+        totalBytes += bytes;
+        written.incrementAndGet();
+        enforceRetention();
+    }
+
+    private void enforceRetention() throws IOException {
+        long oldest = System.currentTimeMillis() - maxAge.toMillis();
+        while (!saved.isEmpty() && (totalBytes > maxBytes || saved.peekFirst().savedMillis() < oldest)) {
+            Saved s = saved.pollFirst();
+            Files.deleteIfExists(s.path());
+            totalBytes -= s.bytes();
+            deleted.incrementAndGet();
+        }
+    }
+
+    long written() {
+        return written.get();
+    }
+
+    long skipped() {
+        return skipped.get();
+    }
+
+    long deleted() {
+        return deleted.get();
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) return; // still writing: leave its buffers to the process
+        for (Slot s : free) s.pixels().close();
+    }
+}
