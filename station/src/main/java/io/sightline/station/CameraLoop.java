@@ -70,7 +70,7 @@ final class CameraLoop implements Runnable {
                 overruns = schedule.lateTriggers();
                 if (!grab()) break;
                 partId = n;
-                recorder.captured(line, truth);
+                recorder.captured(line, partId, captureNanos, truth);
                 if (ring.tryPublishEvent(PUBLISH, this)) {
                     published++;
                 } else {

@@ -55,8 +55,22 @@ final class OutcomeRecorder {
         return counters;
     }
 
+    private volatile EjectorStage ejector;
+
+    /** The station's own ejector timing, when it has one. */
+    void setEjector(EjectorStage ejector) {
+        this.ejector = ejector;
+    }
+
     /** A frame entered the station (before it is published, so a ring-full frame is counted too). */
     void captured(int line, DefectKind truth) {
+        captured(line, -1, 0, truth);
+    }
+
+    /** As {@link #captured(int, DefectKind)}, with the part's id and capture time for the ejector. */
+    void captured(int line, long partId, long captureNanos, DefectKind truth) {
+        EjectorStage e = ejector;
+        if (e != null && partId >= 0) e.captured(line, partId, captureNanos);
         counters.captured(line);
         if (truth.isDefect()) defective.incrementAndGet();
     }
@@ -76,6 +90,8 @@ final class OutcomeRecorder {
                 }
             }
         }
+        EjectorStage timing = ejector;
+        if (timing != null) timing.decided(line, partId, outcome.isReject());
         counters.outcome(line, outcome);
         if (outcome != Outcome.FAILSAFE_RING_FULL) {
             // A ring-full frame was never queued: its zero latency would flatter the percentiles.

@@ -71,6 +71,7 @@ public final class Station implements AutoCloseable {
     private final DecisionHandler decision;
     private final TrendStage trend;
     private final RejectImages rejectImages;
+    private final EjectorStage ejector;
     private final DeadlineWatchdog watchdog;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -130,6 +131,9 @@ public final class Station implements AutoCloseable {
         }
         this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
         this.rejectImages = rejectImages(outputs.rejectImages());
+        this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
+                TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
+        recorder.setEjector(ejector);
         this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend, rejectImages);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
@@ -187,6 +191,11 @@ public final class Station implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
         }
+    }
+
+    /** Parts the station's ejector timing fired (rejected) and passed; null without it. */
+    public long[] ejectorCounts() {
+        return ejector == null ? null : new long[] {ejector.fired(), ejector.passed(), ejector.late(), ejector.maxLagNanos()};
     }
 
     /** Rejected parts' images saved so far (0 without an image folder). */
@@ -275,6 +284,7 @@ public final class Station implements AutoCloseable {
             Thread.sleep(1);
         }
         stopNanos = System.nanoTime();
+        if (ejector != null) ejector.drain(); // the last parts reach the ejector
         try {
             disruptor.shutdown(drainTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (com.lmax.disruptor.TimeoutException e) {
@@ -359,6 +369,7 @@ public final class Station implements AutoCloseable {
             disruptor.halt();
         }
         closed = true;
+        if (ejector != null) ejector.close();
         if (rejectImages != null) rejectImages.close();
         for (InspectionHandler w : workers) w.close();
         for (FrameEvent e : slots) e.close();

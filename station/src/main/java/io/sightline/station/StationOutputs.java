@@ -11,7 +11,7 @@ import java.util.List;
  * (null: none) and the rejected parts' images (null: none).
  */
 public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boolean[][] trendLines, DecisionJournal journal,
-                             RejectImageSettings rejectImages) {
+                             RejectImageSettings rejectImages, EjectorOutput ejector) {
     /**
      * Where rejected parts' images go and how long they stay.
      *
@@ -26,18 +26,26 @@ public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boole
     }
 
     public static StationOutputs of(RejectSink sink) {
-        return new StationOutputs(sink, List.of(), null, null, null);
+        return new StationOutputs(sink, List.of(), null, null, null, null);
     }
 
     public StationOutputs withTrend(List<TrendTracker> trackers, boolean[][] trendLines) {
-        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector);
     }
 
     public StationOutputs withJournal(DecisionJournal journal) {
-        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector);
     }
 
     public StationOutputs withRejectImages(RejectImageSettings settings) {
-        return new StationOutputs(sink, trackers, trendLines, journal, settings);
+        return new StationOutputs(sink, trackers, trendLines, journal, settings, ejector);
+    }
+
+    /**
+     * The station times the ejector itself: each part reaches {@code output} the reject delay after
+     * its capture, rejected if decided so or still undecided (see {@link io.sightline.postprocess.RejectScheduler}).
+     */
+    public StationOutputs withEjector(EjectorOutput output) {
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, output);
     }
 }

@@ -326,4 +326,41 @@ class StationTest {
             assertTrue(sink.byOutcome.get(Outcome.FAILSAFE_ERROR.ordinal()) > 0, "unrecorded parts were rejected fail-safe");
         }
     }
+
+    @Test
+    void theStationsEjectorTimingActsOnEveryPartAsDecided() throws Exception {
+        StationConfig config = StationConfig.defaults(model.dir()).withFps(100).withMaxFramesPerLine(200)
+                .withRejectDelayMillis(150);
+        java.util.Map<String, Boolean> decidedReject = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, io.sightline.postprocess.RejectScheduler.Action> ejected = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong early = new java.util.concurrent.atomic.AtomicLong();
+        RejectSink sink = new RejectSink() {
+            public void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
+            }
+
+            public void result(int line, long partId, Outcome outcome, float defectScore) {
+                decidedReject.put(line + "/" + partId, outcome.isReject());
+            }
+        };
+        StationStats s;
+        try (Station station = Station.create(config, model, cameras(2, 0.2, 640, 512), StationOutputs.of(sink).withEjector(
+                (line, partId, action, due, now) -> {
+                    if (now - due < 0) early.incrementAndGet();
+                    assertNull(ejected.put(line + "/" + partId, action), "each part reaches the ejector once");
+                }))) {
+            station.start();
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
+            s = station.stop(Duration.ofSeconds(30));
+        } // closing lets the last parts reach the ejector
+        assertEquals(s.captured(), ejected.size(), "every captured part reached the ejector");
+        assertEquals(0, early.get(), "no part is acted on before it arrives");
+        for (var e : decidedReject.entrySet()) {
+            var action = ejected.get(e.getKey());
+            assertNotNull(action, e.getKey());
+            assertEquals(e.getValue(), action != io.sightline.postprocess.RejectScheduler.Action.PASS,
+                    "part " + e.getKey() + " decided " + (e.getValue() ? "reject" : "pass") + " but the ejector did " + action);
+        }
+        assertEquals(s.passed(), ejected.values().stream().filter(a -> a == io.sightline.postprocess.RejectScheduler.Action.PASS).count());
+    }
 }

@@ -178,7 +178,8 @@ public final class DemoCommand implements Callable<Integer> {
              RejectSink sink = sinks();
              Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
-                             .withRejectImages(rejectImageSettings()))) {
+                             .withRejectImages(rejectImageSettings())
+                             .withEjector((line, part, action, due, now) -> { }))) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
@@ -225,6 +226,8 @@ public final class DemoCommand implements Callable<Integer> {
                 m.put("trendAlarms", alarms);
                 m.put("journal", journalJson);
                 m.put("rejectImages", Map.of("saved", station.rejectImagesSaved(), "skipped", station.rejectImagesSkipped()));
+                long[] ej = station.ejectorCounts();
+                m.put("ejector", Map.of("fired", ej[0], "passed", ej[1], "undecidedAtEjector", ej[2], "maxLagMs", round(ej[3] / 1e6)));
                 m.put("outputs", Map.of("up", health.up(), "buffered", health.buffered(), "dropped", health.dropped()));
                 System.out.println(Json.line(m));
             }
