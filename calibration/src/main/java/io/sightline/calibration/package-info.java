@@ -1,6 +1,12 @@
 /**
- * Calibration tools: camera intrinsics from chessboards, region of interest and mm-per-pixel,
- * threshold tuning from labelled samples (ROC, target escape rate), and reject-timing calibration.
- * They write the station's calibration file. (Not built yet: see the open issue on calibration.)
+ * Calibration tools, each writing its section of the station's calibration file
+ * ({@link io.sightline.calibration.CalibrationFile}):
+ * <ul>
+ *   <li>{@link io.sightline.calibration.CameraCalibration}: intrinsics and distortion from chessboard views;</li>
+ *   <li>{@link io.sightline.calibration.ThresholdCalibration}: the decision threshold for a target escape
+ *       rate, with a Clopper-Pearson bound, refusing what the data cannot show;</li>
+ *   <li>reject timing (in the CLI: distance and encoder resolution or belt speed).</li>
+ * </ul>
+ * Region of interest, mm-per-pixel and undistortion are not built yet.
  */
 package io.sightline.calibration;

@@ -88,4 +88,42 @@ class CliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains(file.resolve("journal.db").toString()) && r.err().contains("journal"), r.err());
     }
+
+    @Test
+    void calibrationRefusalsAreNamedAndWriteNothing(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("calibration.yaml");
+        Path empty = tmp.resolve("empty");
+        java.nio.file.Files.createDirectories(empty);
+        Run none = run("calibrate", "camera", "--images", empty.toString(), "--board", "9x6", "--square", "0.025", "--out", file.toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("holds no images"), none.err());
+        Run board = run("calibrate", "camera", "--images", empty.toString(), "--board", "nine-by-six", "--square", "0.025", "--out", file.toString());
+        assertEquals(1, board.code());
+        assertTrue(board.err().contains("--board"), board.err());
+        Run zero = run("calibrate", "threshold", "--model", "models/default", "--data", empty.toString(), "--target-escape", "0",
+                "--out", file.toString());
+        assertEquals(1, zero.code());
+        assertTrue(zero.err().contains("--target-escape") && zero.err().contains("above 0"), zero.err());
+        Run both = run("calibrate", "timing", "--distance", "300", "--belt-speed", "500", "--encoder-counts-per-mm", "4", "--out", file.toString());
+        assertEquals(1, both.code());
+        assertTrue(both.err().contains("exactly one of"), both.err());
+        assertFalse(java.nio.file.Files.exists(file), "nothing was written by a refused calibration");
+        Run timing = run("calibrate", "timing", "--distance", "300", "--encoder-counts-per-mm", "4.5", "--out", file.toString());
+        assertEquals(0, timing.code(), timing.err());
+        assertEquals(1350, ((Number) io.sightline.calibration.CalibrationFile.section(file, "timing").get("rejectDelayCounts")).intValue());
+    }
+
+    @Test
+    void aCalibrationForAnotherResolutionOrModelIsRefused(@TempDir Path tmp) {
+        Path file = tmp.resolve("calibration.yaml");
+        io.sightline.calibration.CalibrationFile.update(file, "camera", java.util.Map.of("width", 640, "height", 480));
+        Run res = run("demo", "--calibration", file.toString(), "--duration", "1");
+        assertEquals(1, res.code());
+        assertTrue(res.err().contains("640x480") && res.err().contains("1280x1024"), res.err());
+        Path other = tmp.resolve("other.yaml");
+        io.sightline.calibration.CalibrationFile.update(other, "threshold", java.util.Map.of("model", "some-other-cnn 3", "threshold", 0.3));
+        Run model = run("demo", "--calibration", other.toString(), "--duration", "1");
+        assertEquals(1, model.code());
+        assertTrue(model.err().contains("some-other-cnn 3"), model.err());
+    }
 }

@@ -120,6 +120,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reject-images-max-days", paramLabel = "D", description = "images older than this are deleted (default: ${DEFAULT-VALUE})")
     double rejectImagesMaxDays = 30;
 
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "run with a calibration file: its threshold and reject delay replace --threshold and --reject-delay-ms;"
+                    + " one made for another resolution or model is refused")
+    Path calibration;
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -142,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
+        if (calibration != null) applyCalibration(modelDir);
         StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
                 workers != null ? workers : base.workers(),
                 inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
@@ -282,6 +288,41 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(rejectImagesMaxDays > 0)) throw new IllegalArgumentException("--reject-images-max-days: expected more than 0, got " + rejectImagesMaxDays);
         return new StationOutputs.RejectImageSettings(Path.of(rejectImages), rejectImagesMaxMb << 20,
                 Duration.ofSeconds((long) (rejectImagesMaxDays * 86_400)));
+    }
+
+    /**
+     * Takes the threshold and reject delay from the calibration file, after checking that it was
+     * made for this camera resolution and this model.
+     */
+    private void applyCalibration(Path modelDir) {
+        var camera = io.sightline.calibration.CalibrationFile.section(calibration, "camera");
+        if (camera != null) {
+            int w = ((Number) camera.get("width")).intValue();
+            int h = ((Number) camera.get("height")).intValue();
+            if (w != width || h != height) {
+                throw new IllegalArgumentException("calibration " + calibration + " was made for a " + w + "x" + h + " camera; this station's"
+                        + " cameras are " + width + "x" + height + " (re-run calibrate camera at this resolution)");
+            }
+        }
+        var thresholdSection = io.sightline.calibration.CalibrationFile.section(calibration, "threshold");
+        if (thresholdSection != null) {
+            io.sightline.inference.ModelInfo info = io.sightline.inference.ModelInfo.read(modelDir.resolve(io.sightline.inference.ModelInfo.FILE_NAME));
+            String model = info.name() + " " + info.version();
+            if (!model.equals(thresholdSection.get("model"))) {
+                throw new IllegalArgumentException("calibration " + calibration + " set its threshold for model '" + thresholdSection.get("model")
+                        + "'; this station runs '" + model + "' (re-run calibrate threshold with this model)");
+            }
+            threshold = ((Number) thresholdSection.get("threshold")).floatValue();
+        }
+        var timing = io.sightline.calibration.CalibrationFile.section(calibration, "timing");
+        if (timing != null) {
+            if (!"time".equals(timing.get("mode"))) {
+                throw new IllegalArgumentException("calibration " + calibration + " times rejects in encoder counts; the demo's synthetic"
+                        + " belt has no encoder (calibrate timing with --belt-speed)");
+            }
+            rejectDelayMillis = ((Number) timing.get("rejectDelayMillis")).longValue();
+        }
+        System.err.printf("calibration %s: threshold %.4f, reject delay %d ms%n", calibration, threshold, rejectDelayMillis);
     }
 
     /** Raised alarms for the summary: line, detector, time (s after start), part index. */

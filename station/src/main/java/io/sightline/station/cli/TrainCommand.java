@@ -149,17 +149,22 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static int[] parseSize(String s) {
-        String[] parts = s.toLowerCase().split("x");
+        return parsePair(s, 16, 1024, "--input: expected WxH with 16 <= W,H <= 1024 (e.g. 128x128)");
+    }
+
+    /** "AxB" with min <= A,B <= max, or an error with {@code expected} and the input. */
+    static int[] parsePair(String s, int min, int max, String expected) {
+        String[] parts = s.toLowerCase(java.util.Locale.ROOT).split("x");
         try {
             if (parts.length == 2) {
-                int w = Integer.parseInt(parts[0].trim());
-                int h = Integer.parseInt(parts[1].trim());
-                if (w >= 16 && h >= 16 && w <= 1024 && h <= 1024) return new int[] {w, h};
+                int a = Integer.parseInt(parts[0].trim());
+                int b = Integer.parseInt(parts[1].trim());
+                if (a >= min && b >= min && a <= max && b <= max) return new int[] {a, b};
             }
         } catch (NumberFormatException ignored) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("--input: expected WxH with 16 <= W,H <= 1024 (e.g. 128x128), got '" + s + "'");
+        throw new IllegalArgumentException(expected + ", got '" + s + "'");
     }
 
     /** Renders and preprocesses a balanced set: half good parts, the rest spread evenly over the defect kinds. */
