@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sightline calibrate camera|threshold|timing}: tune a station on site; results go to one calibration YAML. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, description = "Calibrate the station; each writes its section of the calibration file.",
-        subcommands = {CalibrateCommand.Camera.class, CalibrateCommand.Threshold.class, CalibrateCommand.Timing.class})
+        subcommands = {CalibrateCommand.Camera.class, CalibrateCommand.Roi.class, CalibrateCommand.Scale.class,
+            CalibrateCommand.Threshold.class, CalibrateCommand.Timing.class})
 public final class CalibrateCommand implements Runnable {
     static final String DEFAULT_FILE = "calibration.yaml";
 
@@ -112,6 +113,115 @@ public final class CalibrateCommand implements Runnable {
             String n = p.getFileName().toString();
             int dot = n.lastIndexOf('.');
             return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Command(name = "roi", mixinStandardHelpOptions = true, description = "Where the part lies in the frame: found, or given.")
+    static final class Roi implements Callable<Integer> {
+        @Option(names = "--image", paramLabel = "FILE", required = true, description = "a frame from the station's camera with a part in place")
+        Path image;
+
+        @Option(names = "--auto", description = "find the part (it must stand out from its background, clear of the frame's edges)")
+        boolean auto;
+
+        @Option(names = "--rect", paramLabel = "x,y,w,h", description = "the ROI in pixels")
+        String rect;
+
+        @Option(names = "--png", paramLabel = "FILE", description = "the frame with the ROI drawn (default: the image's name + -roi.png)")
+        Path png;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "calibration file (default: ${DEFAULT-VALUE})")
+        Path out = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--json", description = "print the ROI as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (auto == (rect != null)) throw new IllegalArgumentException("give exactly one of --auto and --rect x,y,w,h");
+            io.sightline.calibration.RoiCalibration.Roi roi;
+            if (auto) {
+                roi = io.sightline.calibration.RoiCalibration.auto(image);
+            } else {
+                String[] p = rect.split(",");
+                int[] v = new int[4];
+                try {
+                    if (p.length != 4) throw new NumberFormatException();
+                    for (int i = 0; i < 4; i++) v[i] = Integer.parseInt(p[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--rect: expected x,y,w,h in pixels, got '" + rect + "'");
+                }
+                roi = io.sightline.calibration.RoiCalibration.explicit(image, v[0], v[1], v[2], v[3]);
+            }
+            Path drawn = png != null ? png : image.resolveSibling(image.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "-roi.png");
+            io.sightline.calibration.RoiCalibration.drawPng(image, roi, drawn);
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("x", roi.x());
+            section.put("y", roi.y());
+            section.put("width", roi.width());
+            section.put("height", roi.height());
+            section.put("frameWidth", roi.frameWidth());
+            section.put("frameHeight", roi.frameHeight());
+            section.put("how", auto ? "auto" : "explicit");
+            section.put("date", LocalDate.now().toString());
+            CalibrationFile.update(out, "roi", section);
+            System.out.printf("ROI %d,%d %dx%d in a %dx%d frame; drawn in %s%n", roi.x(), roi.y(), roi.width(), roi.height(),
+                    roi.frameWidth(), roi.frameHeight(), drawn);
+            printJson(json, section);
+            return 0;
+        }
+    }
+
+    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Millimetres per pixel on the part's plane.")
+    static final class Scale implements Callable<Integer> {
+        @Option(names = "--image", paramLabel = "FILE", description = "a frame of a chessboard lying where the parts lie")
+        Path image;
+
+        @Option(names = "--board", paramLabel = "COLSxROWS", description = "the board's inner corners")
+        String board;
+
+        @Option(names = "--square-mm", paramLabel = "MM", description = "the board's square size in mm")
+        Double squareMm;
+
+        @Option(names = "--reference-mm", paramLabel = "MM", description = "or: a reference object's length in mm ...")
+        Double referenceMm;
+
+        @Option(names = "--reference-px", paramLabel = "PX", description = "... and in pixels")
+        Double referencePx;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "calibration file (default: ${DEFAULT-VALUE})")
+        Path out = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--json", description = "print the scale as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            io.sightline.calibration.ScaleCalibration.Scale scale;
+            String how;
+            if (image != null && board != null && squareMm != null && referenceMm == null) {
+                int[] b = Camera.parseBoard(board);
+                scale = io.sightline.calibration.ScaleCalibration.fromChessboard(image, b[0], b[1], squareMm);
+                how = "chessboard " + board + " of " + squareMm + " mm squares in " + image.getFileName();
+            } else if (referenceMm != null && referencePx != null && image == null) {
+                scale = io.sightline.calibration.ScaleCalibration.fromReference(referenceMm, referencePx);
+                how = "reference of " + referenceMm + " mm over " + referencePx + " px";
+            } else {
+                throw new IllegalArgumentException("give either --image, --board and --square-mm, or --reference-mm and --reference-px");
+            }
+            if (scale.spread() > 0.05) {
+                System.err.printf(Locale.ROOT, "warning: the board's squares vary by %.0f%% in size: is it tilted? mm per pixel differs across the frame%n",
+                        100 * scale.spread());
+            }
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("mmPerPixel", scale.mmPerPixel());
+            section.put("spread", scale.spread());
+            section.put("how", how);
+            section.put("date", LocalDate.now().toString());
+            CalibrationFile.update(out, "scale", section);
+            System.out.printf(Locale.ROOT, "%.5f mm per pixel (%s)%n", scale.mmPerPixel(), how);
+            printJson(json, section);
+            return 0;
         }
     }
 
