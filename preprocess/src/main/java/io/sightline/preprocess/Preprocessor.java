@@ -99,7 +99,8 @@ public final class Preprocessor implements AutoCloseable {
      */
     public static final class View implements AutoCloseable {
         final PreprocessSpec spec;
-        private final Mat frame;
+        /** The whole frame (undistortion reads it). */
+        final Mat frame;
         final Mat roi;
         private final Rect rect;
 

@@ -3,10 +3,12 @@ package io.sightline.station;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import io.sightline.inference.BatchClassifier;
+import io.sightline.natives.NativeBuffer;
 import io.sightline.preprocess.Preprocessor;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One inspection worker: preprocesses the ring entries whose {@code sequence % workers == worker}
@@ -45,6 +47,11 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final int worker;
     private final int workers;
     private final Preprocessor[] perLine;
+    private final List<LineSetup> lines;
+    /** Per line with a camera calibration: this worker's undistorted frame and its views. */
+    private final NativeBuffer[] undistorted;
+    private final Mat[] undistortedMats;
+    private final Preprocessor.View[] undistortedViews;
     private final BatchClassifier classifier;
     private final Batcher<FrameEvent> batcher;
     private final StageProgress progress;
@@ -63,6 +70,17 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         this.batcher = new Batcher<>(new FrameEvent[classifier.maxBatch()], this);
         this.perLine = new Preprocessor[lines.size()];
         for (int i = 0; i < perLine.length; i++) perLine[i] = new Preprocessor(lines.get(i).spec());
+        this.lines = lines;
+        this.undistorted = new NativeBuffer[lines.size()];
+        this.undistortedMats = new Mat[lines.size()];
+        this.undistortedViews = new Preprocessor.View[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            LineSetup l = lines.get(i);
+            if (l.undistorter() == null) continue;
+            undistorted[i] = NativeBuffer.allocate((long) l.frameWidth() * l.frameHeight());
+            undistortedMats[i] = l.undistorter().destination(undistorted[i].bytes());
+            undistortedViews[i] = new Preprocessor.View(l.spec(), undistorted[i].bytes(), l.frameWidth(), l.frameHeight(), l.frameWidth());
+        }
     }
 
     /** What the decision stage waits on: every frame up to it is scored (or not this worker's). */
@@ -105,7 +123,14 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     private boolean preprocess(FrameEvent e) {
         try {
-            perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+            LineSetup line = lines.get(e.line);
+            if (line.undistorter() != null) {
+                // the lens's distortion out first, into this worker's own buffer, then the ROI from there
+                line.undistorter().undistort(e.roiViews[e.line], undistortedMats[e.line]);
+                perLine[e.line].process(undistortedViews[e.line], e.tensorView);
+            } else {
+                perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+            }
             e.preprocessedNanos = System.nanoTime();
             return true;
         } catch (RuntimeException ex) {
@@ -169,6 +194,12 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     @Override
     public void close() {
         for (Preprocessor p : perLine) p.close();
+        for (int i = 0; i < undistorted.length; i++) {
+            if (undistorted[i] == null) continue;
+            undistortedViews[i].close();
+            undistortedMats[i].close();
+            undistorted[i].close();
+        }
         classifier.close();
     }
 }

@@ -101,9 +101,10 @@ public final class Station implements AutoCloseable {
             PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
                     this.model.inputWidth(), this.model.inputHeight(), this.model.normMean(), this.model.normStd());
             try {
-                lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec));
+                lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec, outputs.undistorter()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("roi: " + e.getMessage() + " (camera " + s.name() + ")", e);
+                throw new IllegalArgumentException((e.getMessage().startsWith("the camera calibration") ? "" : "roi: ") + e.getMessage()
+                        + " (camera " + s.name() + ")", e);
             }
         }
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);

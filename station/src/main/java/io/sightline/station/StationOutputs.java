@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * Where a station's results go: the reject sink (ejector, PLC, broker, log), the trend trackers
  * (each watching all lines, or those {@code trendLines[t]} marks), the decision journal
- * (null: none) and the rejected parts' images (null: none).
+ * (null: none), the rejected parts' images (null: none), the station's own ejector timing (null:
+ * none) and, not an output but set up the same way, the cameras' undistortion (null: none).
  */
 public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boolean[][] trendLines, DecisionJournal journal,
-                             RejectImageSettings rejectImages, EjectorOutput ejector) {
+                             RejectImageSettings rejectImages, EjectorOutput ejector, io.sightline.preprocess.Undistorter undistorter) {
     /**
      * Where rejected parts' images go and how long they stay.
      *
@@ -26,19 +27,19 @@ public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boole
     }
 
     public static StationOutputs of(RejectSink sink) {
-        return new StationOutputs(sink, List.of(), null, null, null, null);
+        return new StationOutputs(sink, List.of(), null, null, null, null, null);
     }
 
     public StationOutputs withTrend(List<TrendTracker> trackers, boolean[][] trendLines) {
-        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter);
     }
 
     public StationOutputs withJournal(DecisionJournal journal) {
-        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter);
     }
 
     public StationOutputs withRejectImages(RejectImageSettings settings) {
-        return new StationOutputs(sink, trackers, trendLines, journal, settings, ejector);
+        return new StationOutputs(sink, trackers, trendLines, journal, settings, ejector, undistorter);
     }
 
     /**
@@ -46,6 +47,14 @@ public record StationOutputs(RejectSink sink, List<TrendTracker> trackers, boole
      * its capture, rejected if decided so or still undecided (see {@link io.sightline.postprocess.RejectScheduler}).
      */
     public StationOutputs withEjector(EjectorOutput output) {
-        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, output);
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, output, undistorter);
+    }
+
+    /**
+     * The cameras' calibration: every frame is undistorted before its ROI (each worker remaps into
+     * its own buffer). Its frame size must be the cameras'. The caller closes it after the station.
+     */
+    public StationOutputs withUndistortion(io.sightline.preprocess.Undistorter u) {
+        return new StationOutputs(sink, trackers, trendLines, journal, rejectImages, ejector, u);
     }
 }

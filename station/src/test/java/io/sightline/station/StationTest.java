@@ -363,4 +363,31 @@ class StationTest {
         }
         assertEquals(s.passed(), ejected.values().stream().filter(a -> a == io.sightline.postprocess.RejectScheduler.Action.PASS).count());
     }
+
+    @Test
+    void framesAreUndistortedBeforeTheirRoiAndAWrongSizeIsRefused() throws Exception {
+        StationConfig config = StationConfig.defaults(model.dir()).withLines(1).withFps(100).withMaxFramesPerLine(120)
+                .withRejectDelayMillis(10_000).withWorkers(1);
+        // no distortion: the same frames must give the same decisions as without undistortion
+        long[] rejected = new long[2];
+        for (int run = 0; run < 2; run++) {
+            try (io.sightline.preprocess.Undistorter identity = new io.sightline.preprocess.Undistorter(640, 512, 700, 700, 320, 256,
+                    new double[] {0, 0, 0, 0, 0});
+                 Station station = Station.create(config, model, cameras(1, 0.3, 640, 512),
+                         run == 0 ? StationOutputs.of(new CountingSink()) : StationOutputs.of(new CountingSink()).withUndistortion(identity))) {
+                station.start();
+                while (!station.camerasFinished()) Thread.sleep(5);
+                StationStats s = station.stop(Duration.ofSeconds(30));
+                assertEquals(120, s.passed() + s.rejected());
+                rejected[run] = s.rejected();
+            }
+        }
+        assertEquals(rejected[0], rejected[1], "an identity undistortion changes no decision");
+        try (io.sightline.preprocess.Undistorter other = new io.sightline.preprocess.Undistorter(1280, 1024, 700, 700, 640, 512,
+                new double[] {-0.2, 0, 0, 0, 0})) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Station.create(config, model, cameras(1, 0.3, 640, 512),
+                    StationOutputs.of(new CountingSink()).withUndistortion(other)));
+            assertTrue(e.getMessage().contains("1280x1024") && e.getMessage().contains("640x512"), e.getMessage());
+        }
+    }
 }

@@ -148,6 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         if (calibration != null) applyCalibration(modelDir);
+        undistorter = undistorterFromCalibration();
         StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
                 workers != null ? workers : base.workers(),
                 inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
@@ -185,7 +186,8 @@ public final class DemoCommand implements Callable<Integer> {
              Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
                              .withRejectImages(rejectImageSettings())
-                             .withEjector((line, part, action, due, now) -> { }))) {
+                             .withEjector((line, part, action, due, now) -> { })
+                             .withUndistortion(undistorter))) {
             err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                     lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
@@ -288,6 +290,22 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(rejectImagesMaxDays > 0)) throw new IllegalArgumentException("--reject-images-max-days: expected more than 0, got " + rejectImagesMaxDays);
         return new StationOutputs.RejectImageSettings(Path.of(rejectImages), rejectImagesMaxMb << 20,
                 Duration.ofSeconds((long) (rejectImagesMaxDays * 86_400)));
+    }
+
+    private io.sightline.preprocess.Undistorter undistorter;
+
+    /** The cameras' undistortion when the calibration has a camera section (its size was checked). */
+    private io.sightline.preprocess.Undistorter undistorterFromCalibration() {
+        if (calibration == null) return null;
+        var camera = io.sightline.calibration.CalibrationFile.section(calibration, "camera");
+        if (camera == null) return null;
+        @SuppressWarnings("unchecked")
+        List<Number> d = (List<Number>) camera.get("distortion");
+        double[] k = new double[d.size()];
+        for (int i = 0; i < k.length; i++) k[i] = d.get(i).doubleValue();
+        io.sightline.natives.Natives.opencv();
+        return new io.sightline.preprocess.Undistorter(width, height, ((Number) camera.get("fx")).doubleValue(),
+                ((Number) camera.get("fy")).doubleValue(), ((Number) camera.get("cx")).doubleValue(), ((Number) camera.get("cy")).doubleValue(), k);
     }
 
     /**
