@@ -5,8 +5,10 @@
  *   <li>{@link io.sightline.calibration.CameraCalibration}: intrinsics and distortion from chessboard views;</li>
  *   <li>{@link io.sightline.calibration.ThresholdCalibration}: the decision threshold for a target escape
  *       rate, with a Clopper-Pearson bound, refusing what the data cannot show;</li>
+ *   <li>{@link io.sightline.calibration.RoiCalibration}: where the part lies, found or given;</li>
+ *   <li>{@link io.sightline.calibration.ScaleCalibration}: millimetres per pixel;</li>
  *   <li>reject timing (in the CLI: distance and encoder resolution or belt speed).</li>
  * </ul>
- * Region of interest, mm-per-pixel and undistortion are not built yet.
+ * Undistortion itself runs in preprocess ({@link io.sightline.preprocess.Undistorter}).
  */
 package io.sightline.calibration;

@@ -120,10 +120,36 @@ class CliTest {
         Run res = run("demo", "--calibration", file.toString(), "--duration", "1");
         assertEquals(1, res.code());
         assertTrue(res.err().contains("640x480") && res.err().contains("1280x1024"), res.err());
+        Path roi = tmp.resolve("roi.yaml");
+        io.sightline.calibration.CalibrationFile.update(roi, "roi", java.util.Map.of("x", 0, "y", 0, "width", 100, "height", 100,
+                "frameWidth", 800, "frameHeight", 600));
+        Run roiRun = run("demo", "--calibration", roi.toString(), "--duration", "1");
+        assertEquals(1, roiRun.code());
+        assertTrue(roiRun.err().contains("800x600") && roiRun.err().contains("calibrate roi"), roiRun.err());
         Path other = tmp.resolve("other.yaml");
         io.sightline.calibration.CalibrationFile.update(other, "threshold", java.util.Map.of("model", "some-other-cnn 3", "threshold", 0.3));
         Run model = run("demo", "--calibration", other.toString(), "--duration", "1");
         assertEquals(1, model.code());
         assertTrue(model.err().contains("some-other-cnn 3"), model.err());
+    }
+
+    @Test
+    void aThresholdForDataTheModelDoesNotKnowIsRefused(@TempDir Path tmp) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (!java.nio.file.Files.exists(root.resolve("sightline"))) root = root.getParent();
+        Path data = tmp.resolve("data");
+        for (String c : new String[] {"ok", "dent"}) {
+            java.nio.file.Files.createDirectories(data.resolve(c));
+            try (org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(64, 64,
+                    org.bytedeco.opencv.global.opencv_core.CV_8UC1, new org.bytedeco.opencv.opencv_core.Scalar(100))) {
+                org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(data.resolve(c).resolve("a.png").toString(), m);
+            }
+        }
+        Path file = tmp.resolve("calibration.yaml");
+        Run r = run("calibrate", "threshold", "--model", root.resolve("models/default").toString(), "--data", data.toString(),
+                "--target-escape", "0.05", "--out", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("class 'dent'"), r.err());
+        assertFalse(java.nio.file.Files.exists(file), "nothing written");
     }
 }

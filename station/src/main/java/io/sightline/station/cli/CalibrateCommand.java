@@ -243,6 +243,9 @@ public final class CalibrateCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", description = "calibration file (default: ${DEFAULT-VALUE})")
         Path out = Path.of(DEFAULT_FILE);
 
+        @Option(names = "--plot", paramLabel = "FILE", description = "PNG of the ROC curve and of both rates against the threshold")
+        Path plot;
+
         @Option(names = "--json", description = "print the operating point as one JSON object on the last line")
         boolean json;
 
@@ -269,6 +272,10 @@ public final class CalibrateCommand implements Runnable {
                             + " rejects %.4g of good parts, above --max-false-reject %.4g: the model cannot do both on these samples",
                             targetEscape, p.threshold(), p.falseRejectRate(), maxFalseReject));
                 }
+                if (plot != null) {
+                    plot(plot, toArray(good), toArray(bad), p, targetEscape);
+                    System.err.println("plot written to " + plot.toAbsolutePath());
+                }
                 System.out.printf(Locale.ROOT, "threshold %.6f: escape rate %.4f (%d of %d; 95%% upper bound %.4f), false-reject rate %.4f (%d of %d)%n",
                         p.threshold(), p.escapeRate(), p.escapes(), p.defective(), p.escapeUpper(), p.falseRejectRate(), p.falseRejects(), p.good());
                 Map<String, Object> section = new LinkedHashMap<>();
@@ -286,6 +293,43 @@ public final class CalibrateCommand implements Runnable {
                 printJson(json, section);
             }
             return 0;
+        }
+
+        /** The ROC curve with the operating point, and both rates against the threshold, side by side. */
+        static void plot(Path file, float[] good, float[] bad, ThresholdCalibration.OperatingPoint p, double target) throws IOException {
+            int steps = 200;
+            double[] t = new double[steps + 1];
+            double[] escape = new double[steps + 1];
+            double[] falseReject = new double[steps + 1];
+            for (int i = 0; i <= steps; i++) {
+                t[i] = (double) i / steps;
+                int e = 0;
+                for (float s : bad) if (s < t[i]) e++;
+                int f = 0;
+                for (float s : good) if (s >= t[i]) f++;
+                escape[i] = (double) e / bad.length;
+                falseReject[i] = (double) f / good.length;
+            }
+            var rates = new org.knowm.xchart.XYChartBuilder().width(640).height(480).title("Rates against the threshold")
+                    .xAxisTitle("threshold (reject when 1 - p(ok) >= it)").yAxisTitle("rate").build();
+            rates.addSeries("escape rate", t, escape).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            rates.addSeries("false-reject rate", t, falseReject).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            rates.addSeries(String.format(Locale.ROOT, "chosen %.3f", p.threshold()), new double[] {p.threshold()},
+                    new double[] {p.escapeRate()});
+            rates.addSeries(String.format(Locale.ROOT, "target escape %.3g", target), new double[] {0, 1}, new double[] {target, target})
+                    .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            var roc = new org.knowm.xchart.XYChartBuilder().width(640).height(480).title("ROC")
+                    .xAxisTitle("false-reject rate").yAxisTitle("defects caught (1 - escape rate)").build();
+            double[] fr = new double[steps + 1];
+            double[] caught = new double[steps + 1];
+            for (int i = 0; i <= steps; i++) {
+                fr[i] = falseReject[steps - i];
+                caught[i] = 1 - escape[steps - i];
+            }
+            roc.addSeries("ROC", fr, caught).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            roc.addSeries("operating point", new double[] {p.falseRejectRate()}, new double[] {1 - p.escapeRate()});
+            org.knowm.xchart.BitmapEncoder.saveBitmap(List.of(roc, rates), 1, 2, file.toString(),
+                    org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG);
         }
 
         private static float[] toArray(List<Float> l) {

@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         StationConfig base = StationConfig.defaults(modelDir);
         if (calibration != null) applyCalibration(modelDir);
         undistorter = undistorterFromCalibration();
-        StationConfig config = new StationConfig(lines, fps, modelDir, threshold, null, ringSize,
+        StationConfig config = new StationConfig(lines, fps, modelDir, threshold, calibratedRoi, ringSize,
                 workers != null ? workers : base.workers(),
                 inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
                 TriggerSchedule.Overrun.RESYNC);
@@ -293,6 +293,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private io.sightline.preprocess.Undistorter undistorter;
+    private int[] calibratedRoi;
 
     /** The cameras' undistortion when the calibration has a camera section (its size was checked). */
     private io.sightline.preprocess.Undistorter undistorterFromCalibration() {
@@ -321,6 +322,17 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("calibration " + calibration + " was made for a " + w + "x" + h + " camera; this station's"
                         + " cameras are " + width + "x" + height + " (re-run calibrate camera at this resolution)");
             }
+        }
+        var roiSection = io.sightline.calibration.CalibrationFile.section(calibration, "roi");
+        if (roiSection != null) {
+            int fw = ((Number) roiSection.get("frameWidth")).intValue();
+            int fh = ((Number) roiSection.get("frameHeight")).intValue();
+            if (fw != width || fh != height) {
+                throw new IllegalArgumentException("calibration " + calibration + " found its ROI in a " + fw + "x" + fh + " frame; this"
+                        + " station's cameras are " + width + "x" + height + " (re-run calibrate roi on a frame from this camera)");
+            }
+            calibratedRoi = new int[] {((Number) roiSection.get("x")).intValue(), ((Number) roiSection.get("y")).intValue(),
+                ((Number) roiSection.get("width")).intValue(), ((Number) roiSection.get("height")).intValue()};
         }
         var thresholdSection = io.sightline.calibration.CalibrationFile.section(calibration, "threshold");
         if (thresholdSection != null) {
