@@ -152,4 +152,17 @@ class CliTest {
         assertTrue(r.err().contains("class 'dent'"), r.err());
         assertFalse(java.nio.file.Files.exists(file), "nothing written");
     }
+
+    @Test
+    void aSourceThatCannotBeOpenedIsNamed(@TempDir Path tmp) {
+        Run missing = run("demo", "--source", "file:" + tmp.resolve("none.avi"), "--duration", "1");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("none.avi"), missing.err());
+        Run scheme = run("demo", "--source", "camera-7", "--duration", "1");
+        assertEquals(1, scheme.code());
+        assertTrue(scheme.err().contains("file:PATH, folder:DIR"), scheme.err());
+        Run count = run("demo", "--lines", "3", "--source", "folder:a", "--source", "folder:b", "--duration", "1");
+        assertEquals(1, count.code());
+        assertTrue(count.err().contains("one per line (3), got 2"), count.err());
+    }
 }

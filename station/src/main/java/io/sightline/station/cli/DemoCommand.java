@@ -125,6 +125,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + " one made for another resolution or model is refused")
     Path calibration;
 
+    @Option(names = "--source", paramLabel = "URI",
+            description = "a real frame source instead of the synthetic camera: file:PATH (video), folder:DIR (images, looped),"
+                    + " rtsp://... or another FFmpeg stream URL; repeat once per line, or give one for every line")
+    List<String> sources = new ArrayList<>();
+
     @Option(names = "--trend", paramLabel = "LIST",
             description = "trend detectors on every line: lstm, ewma, cusum, pchart (comma-separated) or none (default: ${DEFAULT-VALUE})")
     String trend = "lstm,cusum";
@@ -158,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
         Natives.loadAll();
         if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
         PrintStream err = System.err;
-        List<SyntheticPartCamera> cameras = syntheticCameras();
+        List<FrameSource> cameras = sources.isEmpty() ? new ArrayList<>(syntheticCameras()) : realSources();
         ModelPackage loaded;
         try {
             loaded = ModelPackage.load(modelDir, config.inferenceThreads());
@@ -183,13 +188,19 @@ public final class DemoCommand implements Callable<Integer> {
              TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              RejectSink sink = sinks();
-             Station station = Station.create(config, pkg, new ArrayList<FrameSource>(cameras),
+             Station station = Station.create(config, pkg, cameras,
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
                              .withRejectImages(rejectImageSettings())
                              .withEjector((line, part, action, due, now) -> { })
                              .withUndistortion(undistorter))) {
-            err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
-                    lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
+            if (sources.isEmpty()) {
+                err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
+                        lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
+            } else {
+                err.printf("sightline demo: %d line(s) x %.1f fps from %s, model %s (%s), threshold %.2f%n", lines, fps,
+                        cameras.stream().map(c -> c.name() + " " + c.maxWidth() + "x" + c.maxHeight()).toList(), modelDir,
+                        pkg.info().version(), threshold);
+            }
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
             if (journalOwned != null) err.printf("decision journal -> %s%n", journalOwned.file().toAbsolutePath());
             if (!trendSetup.trackers().isEmpty()) {
@@ -204,7 +215,9 @@ public final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() - endNanos < 0) {
                 Thread.sleep(Math.min(100, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
-                for (DriftSpec d : driftSpecs) cameras.get(d.line()).setDefectRate(d.rate(defectRate, elapsed));
+                for (DriftSpec d : driftSpecs) {
+                    if (cameras.get(d.line()) instanceof SyntheticPartCamera c) c.setDefectRate(d.rate(defectRate, elapsed));
+                }
                 status.printEverySecond(station.snapshot());
             }
             StationStats s = station.stop(Duration.ofSeconds(10));
@@ -368,6 +381,32 @@ public final class DemoCommand implements Callable<Integer> {
             out.add(m);
         }
         return out;
+    }
+
+    /** The sources the command line names, one per line; all closed again if one cannot be opened. */
+    private List<FrameSource> realSources() throws io.sightline.capture.CaptureException {
+        if (sources.size() != 1 && sources.size() != lines) {
+            throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
+        }
+        List<FrameSource> list = new ArrayList<>();
+        try {
+            for (int i = 0; i < lines; i++) {
+                String uri = sources.get(sources.size() == 1 ? 0 : i);
+                String name = "line-" + i + ":" + uri;
+                if (uri.startsWith("folder:")) {
+                    list.add(new io.sightline.capture.ImageFolderSource(name, Path.of(uri.substring("folder:".length())), true));
+                } else if (uri.startsWith("file:") || uri.contains("://")) {
+                    list.add(new io.sightline.capture.VideoSource(name, uri));
+                } else {
+                    throw new IllegalArgumentException("--source: expected file:PATH, folder:DIR or a stream URL (rtsp://, tcp://, udp://,"
+                            + " http://), got '" + uri + "'");
+                }
+            }
+            return list;
+        } catch (RuntimeException | io.sightline.capture.CaptureException e) {
+            list.forEach(FrameSource::close);
+            throw e;
+        }
     }
 
     /** One synthetic camera per line; all closed again if one cannot be made. */
