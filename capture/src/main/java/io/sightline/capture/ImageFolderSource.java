@@ -28,6 +28,7 @@ public final class ImageFolderSource implements FrameSource {
     private final CapturedFrame frame;
     private int next;
     private long sequence;
+    private boolean closed;
 
     /**
      * @param loop start again after the last file (a demo), instead of ending
@@ -77,6 +78,7 @@ public final class ImageFolderSource implements FrameSource {
 
     @Override
     public CapturedFrame grab() throws CaptureException {
+        if (closed) throw new CaptureException(name + " is closed");
         if (next >= files.size()) {
             if (!loop) return null;
             next = 0;
@@ -99,6 +101,7 @@ public final class ImageFolderSource implements FrameSource {
 
     @Override
     public void close() {
+        closed = true;
         frame.close();
     }
 

@@ -3,6 +3,7 @@ package io.sightline.capture;
 import java.nio.ByteBuffer;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
+import io.sightline.natives.MovablePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -128,17 +129,6 @@ public final class VideoSource implements FrameSource {
         }
         frame.set(w, f.imageHeight, n, System.nanoTime(), DefectKind.UNKNOWN);
         return frame;
-    }
-
-    /** A pointer re-aimed at any address without allocating (JavaCPP's own fields, set through the subclass). */
-    private static final class MovablePointer extends Pointer {
-        MovablePointer moveTo(long addr) {
-            this.address = addr;
-            this.position = 0;
-            this.limit = Long.MAX_VALUE;
-            this.capacity = Long.MAX_VALUE;
-            return this;
-        }
     }
 
     @Override

@@ -51,9 +51,12 @@ abstract class FrameSourceContract {
     }
 
     @Test
-    void aClosedSourceIsClosed() throws Exception {
+    void aClosedSourceRefusesToGrabAndClosingTwiceIsHarmless() throws Exception {
         FrameSource s = newSource();
+        assertNotNull(s.grab());
         s.close();
-        s.close(); // idempotent
+        s.close();
+        CaptureException e = assertThrows(CaptureException.class, s::grab);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 }

@@ -3,8 +3,8 @@ package io.sightline.inference;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
+import io.sightline.natives.MovablePointer;
 import java.util.Objects;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -239,17 +239,5 @@ public final class BatchClassifier implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("batch classifier is closed");
-    }
-
-    /**
-     * A float pointer re-aimed at a raw address before each copy, so that copies between native
-     * buffers and Java arrays allocate nothing. Position 0, no deallocator: it owns no memory.
-     */
-    private static final class MovablePointer extends FloatPointer {
-        MovablePointer moveTo(long nativeAddress) {
-            address = nativeAddress;
-            position = 0;
-            return this;
-        }
     }
 }

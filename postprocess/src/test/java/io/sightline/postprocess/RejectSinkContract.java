@@ -66,7 +66,8 @@ abstract class RejectSinkContract {
     @Test
     void aDestinationThatIsDownNeverBlocksAndOverflowIsCounted() throws Exception {
         RejectSink sink = newSinkToNowhere(10);
-        if (sink == null) return; // a sink with no remote end cannot be down
+        org.junit.jupiter.api.Assumptions.assumeTrue(sink != null,
+                getClass().getSimpleName() + ": this sink has no remote end that could be down");
         try (sink) {
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
                 for (int i = 0; i < 100; i++) sink.reject(0, i, Outcome.REJECT_DEFECT, 0.9f, System.nanoTime());

@@ -257,6 +257,11 @@ public final class Station implements AutoCloseable {
         }
     }
 
+    /** Scores the trend trackers refused (NaN or outside [0, 1]), and alarms past the recorded ones. */
+    public long[] trendRefusedAndDropped() {
+        return new long[] {trend.invalidScores(), trend.droppedAlarms()};
+    }
+
     /** Trend alarms raised and cleared so far (the first {@value TrendStage#MAX_RECORDED}). */
     public List<TrendAlarm> trendAlarms() {
         return trend.alarms();

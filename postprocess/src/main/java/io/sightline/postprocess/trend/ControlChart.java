@@ -157,9 +157,4 @@ public abstract class ControlChart implements TrendTracker {
         Arrays.fill(alarmed, false);
         Arrays.fill(invalid, 0);
     }
-
-    /** The in-control mean defect score of the line (after the baseline). */
-    public double baselineMean(int line) {
-        return mean[line];
-    }
 }

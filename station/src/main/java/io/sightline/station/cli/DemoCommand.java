@@ -245,6 +245,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> m = toJson(s, pkg);
                 m.put("trendAlarms", alarms);
+                long[] refused = station.trendRefusedAndDropped();
+                m.put("trendInvalidScores", refused[0]);
+                m.put("trendAlarmsNotRecorded", refused[1]);
                 m.put("journal", journalJson);
                 m.put("rejectImages", Map.of("saved", station.rejectImagesSaved(), "skipped", station.rejectImagesSkipped()));
                 long[] ej = station.ejectorCounts();
