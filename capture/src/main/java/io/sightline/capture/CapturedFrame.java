@@ -2,6 +2,7 @@ package io.sightline.capture;
 
 import io.sightline.natives.NativeBuffer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * The frame a {@link FrameSource} just produced, in a buffer the source owns and reuses, like a
@@ -9,9 +10,15 @@ import org.bytedeco.javacpp.BytePointer;
  * it longer copies the pixels (the station copies them into its ring slot).
  *
  * <p>Pixels are 8-bit gray, row-major, {@link #stride()} bytes per row.
+ *
+ * <p>A frame either owns its pixel memory ({@link #CapturedFrame(int, int)}: the source decodes
+ * into it) or {@linkplain #borrowing(int, int) borrows} the driver's buffer for the time between
+ * two grabs (GigE Vision: the camera's buffer is handed to the station as is, so the only copy on
+ * the way to the ring is the station's own).
  */
 public final class CapturedFrame implements AutoCloseable {
-    private final NativeBuffer buffer;
+    private final NativeBuffer buffer; // null when borrowing
+    private final LentPixels lent;
     private final int maxWidth;
     private final int maxHeight;
     private int width;
@@ -27,17 +34,45 @@ public final class CapturedFrame implements AutoCloseable {
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         this.buffer = NativeBuffer.allocate((long) maxWidth * maxHeight);
+        this.lent = null;
         this.width = maxWidth;
         this.height = maxHeight;
     }
 
+    private CapturedFrame(int maxWidth, int maxHeight, boolean borrowing) {
+        if (maxWidth <= 0 || maxHeight <= 0) {
+            throw new IllegalArgumentException("frame size must be positive, got " + maxWidth + "x" + maxHeight);
+        }
+        this.maxWidth = maxWidth;
+        this.maxHeight = maxHeight;
+        this.buffer = null;
+        this.lent = new LentPixels();
+        this.width = maxWidth;
+        this.height = maxHeight;
+    }
+
+    /**
+     * A frame with no pixel memory of its own: before each {@link #set}, the source
+     * {@linkplain #lend lends} it the driver's buffer, valid until the source's next grab.
+     */
+    public static CapturedFrame borrowing(int maxWidth, int maxHeight) {
+        return new CapturedFrame(maxWidth, maxHeight, true);
+    }
+
+    /** Points a {@linkplain #borrowing borrowing} frame at {@code address} (packed rows, width bytes each). */
+    public void lend(long address) {
+        if (lent == null) throw new IllegalStateException("this frame owns its pixels; only a borrowing frame is lent a buffer");
+        if (address == 0) throw new IllegalArgumentException("a null pixel buffer cannot be lent");
+        lent.moveTo(address);
+    }
+
     /** Native pixel memory, position 0; do not move it. */
     public BytePointer pixels() {
-        return buffer.bytes();
+        return buffer != null ? buffer.bytes() : lent;
     }
 
     public long pixelAddress() {
-        return buffer.address();
+        return buffer != null ? buffer.address() : lent.address();
     }
 
     public int width() {
@@ -65,7 +100,11 @@ public final class CapturedFrame implements AutoCloseable {
         return (long) width * height;
     }
 
-    /** The source's own frame counter (the part id when one part is one frame). */
+    /**
+     * The part id: the source's trigger counter, the camera's frame id or an encoder count, as the
+     * source knows it. Increases by one per part; a gap is a part that was never framed, a repeat
+     * a second frame of the same part ({@link PartIds} counts both).
+     */
     public long sequence() {
         return sequence;
     }
@@ -95,6 +134,17 @@ public final class CapturedFrame implements AutoCloseable {
 
     @Override
     public void close() {
-        buffer.close();
+        if (buffer != null) buffer.close();
+        else lent.moveTo(0);
+    }
+
+    /** A byte pointer re-aimed at the lent buffer; owns nothing, frees nothing. */
+    private static final class LentPixels extends BytePointer {
+        void moveTo(long a) {
+            address = a;
+            position = 0;
+            limit = 0;
+            capacity = 0;
+        }
     }
 }
