@@ -36,6 +36,14 @@ public final class VideoSource implements FrameSource {
     private final MovablePointer rowDst = new MovablePointer();
     private boolean closed;
 
+    /** True for the URL schemes this source opens as a live stream. */
+    public static boolean isStream(String uri) {
+        for (String scheme : new String[] {"rtsp://", "rtp://", "tcp://", "udp://", "http://", "https://", "srt://"}) {
+            if (uri.startsWith(scheme)) return true;
+        }
+        return false;
+    }
+
     /** Opens {@code uri} ("file:PATH" or a stream URL) and reads its first frame's size. */
     public VideoSource(String name, String uri) throws CaptureException {
         this.name = name;
