@@ -80,6 +80,26 @@ public final class PartIds {
         return id;
     }
 
+    /**
+     * The next id, taken by a frame that could not be read and so brought no id of its own: the
+     * part in front of the camera at that trigger. A frame that later arrives with this id is
+     * then a repeat.
+     */
+    public long takeNext() {
+        long id = lastId == Long.MIN_VALUE ? 0 : lastId + 1;
+        if (!started) {
+            started = true;
+            lastRaw = 0;
+            count = 0;
+        } else {
+            count += countsPerPart;
+            lastRaw += countsPerPart;
+        }
+        lastId = id;
+        accepted++;
+        return id;
+    }
+
     private long mask() {
         return (1L << bits) - 1;
     }

@@ -15,7 +15,9 @@ public enum Outcome {
     /** The camera delivered no readable image for the part. */
     FAILSAFE_UNREADABLE("unreadable"),
     /** Preprocessing or inference failed on the frame. */
-    FAILSAFE_ERROR("error");
+    FAILSAFE_ERROR("error"),
+    /** The part passed the camera without a frame: its id was skipped (a lost trigger, a dropped frame, an outage). */
+    FAILSAFE_MISSED("missed");
 
     private static final Outcome[] VALUES = values();
 

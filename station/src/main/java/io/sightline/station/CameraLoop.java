@@ -6,6 +6,7 @@ import io.sightline.capture.CaptureException;
 import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.DefectKind;
 import io.sightline.capture.FrameSource;
+import io.sightline.capture.PartIds;
 import io.sightline.postprocess.Outcome;
 import org.bytedeco.javacpp.Pointer;
 
@@ -14,6 +15,15 @@ import org.bytedeco.javacpp.Pointer;
  * ever blocking. A frame that finds the ring full becomes a fail-safe reject right here; a frame
  * the camera could not deliver travels the ring as an unreadable part, so it keeps its place in the
  * line's order and is rejected at the ejector like any other.
+ *
+ * <p>Part ids are the source's own (trigger counter, frame id, encoder), through {@link PartIds}:
+ * an id the source skipped is a part that passed the camera unseen, and is recorded here as a
+ * fail-safe {@link Outcome#FAILSAFE_MISSED} reject; a repeated id is a second frame of a part that
+ * already has its outcome, counted and not inspected again.
+ *
+ * <p>A {@linkplain FrameSource#live() live} source (a stream, a camera) paces itself: the loop
+ * waits in {@code grab()} and the capture time is the frame's own. Other sources are paced by the
+ * trigger schedule below.
  *
  * <p>The trigger schedule is fixed (open loop, {@link TriggerSchedule}): the capture time is the
  * scheduled trigger, so time spent behind schedule shows up as latency rather than disappearing.
@@ -33,6 +43,8 @@ final class CameraLoop implements Runnable {
     private final long rejectDelayNanos;
     private final long maxFrames;
     private final LineSetup setup;
+    private final PartIds ids = PartIds.counter(64);
+    private final boolean live;
     private volatile boolean running = true;
 
     // The frame being published; read by the translator on this thread.
@@ -45,6 +57,8 @@ final class CameraLoop implements Runnable {
     private long published;
     private long ringFull;
     private long unreadable;
+    private volatile long missed;
+    private volatile long repeated;
     private volatile long overruns;
     private volatile boolean finished;
 
@@ -59,6 +73,7 @@ final class CameraLoop implements Runnable {
         this.overrunPolicy = overrunPolicy;
         this.rejectDelayNanos = rejectDelayNanos;
         this.maxFrames = maxFrames;
+        this.live = source.live();
     }
 
     @Override
@@ -66,10 +81,16 @@ final class CameraLoop implements Runnable {
         TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, overrunPolicy);
         try {
             for (long n = 0; running && (maxFrames < 0 || n < maxFrames); n++) {
-                captureNanos = schedule.awaitNext();
-                overruns = schedule.lateTriggers();
+                if (!live) {
+                    captureNanos = schedule.awaitNext();
+                    overruns = schedule.lateTriggers();
+                }
                 if (!grab()) break;
-                partId = n;
+                if (partId < 0) {
+                    repeated++;
+                    n--; // not a new part
+                    continue;
+                }
                 recorder.captured(line, partId, captureNanos, truth);
                 if (ring.tryPublishEvent(PUBLISH, this)) {
                     published++;
@@ -84,11 +105,20 @@ final class CameraLoop implements Runnable {
         }
     }
 
-    /** Grabs the next frame; false when a finite source is exhausted. */
+    /**
+     * Grabs the next frame and gives it its part id ({@code partId < 0}: a repeat); false when a
+     * finite source is exhausted or a live one was stopped. Parts whose ids were skipped are
+     * recorded as missed here, before the frame that revealed the gap.
+     */
     private boolean grab() {
         try {
             frame = source.grab();
             if (frame == null) return false;
+            if (live) captureNanos = frame.captureNanos();
+            long lostBefore = ids.lost();
+            long last = ids.lastId();
+            partId = ids.accept(frame.sequence());
+            if (ids.lost() != lostBefore) recordMissed(last + 1, partId);
             truth = frame.truth();
             if (frame.width() != setup.frameWidth() || frame.height() != setup.frameHeight()) {
                 unreadable++;
@@ -97,12 +127,26 @@ final class CameraLoop implements Runnable {
                 status = FrameEvent.STATUS_OK;
             }
         } catch (CaptureException | RuntimeException e) {
+            if (!running) return false; // woken to stop
             frame = null;
             truth = DefectKind.UNKNOWN;
             unreadable++;
             status = FrameEvent.STATUS_UNREADABLE;
+            partId = ids.takeNext(); // the part in front of the camera, unseen
+            if (live) captureNanos = System.nanoTime();
         }
         return true;
+    }
+
+    /** Parts {@code from} (inclusive) to {@code to} (exclusive) passed unseen: each is a fail-safe reject. */
+    private void recordMissed(long from, long to) {
+        long now = System.nanoTime();
+        for (long id = from; id < to; id++) {
+            missed++;
+            recorder.captured(line, id, captureNanos, DefectKind.UNKNOWN);
+            recorder.record(line, id, DefectKind.UNKNOWN, Outcome.FAILSAFE_MISSED, Float.NaN,
+                    captureNanos, captureNanos + rejectDelayNanos, now);
+        }
     }
 
     private static void fill(FrameEvent e, long sequence, CameraLoop c) {
@@ -120,6 +164,7 @@ final class CameraLoop implements Runnable {
 
     void stop() {
         running = false;
+        source.wakeUp(); // a live source may be waiting for its next frame
     }
 
     boolean finished() {
@@ -136,6 +181,16 @@ final class CameraLoop implements Runnable {
 
     long unreadable() {
         return unreadable;
+    }
+
+    /** Parts whose ids the source skipped, each recorded as a fail-safe reject. */
+    long missed() {
+        return missed;
+    }
+
+    /** Frames that repeated a part id already seen, not inspected again. */
+    long repeated() {
+        return repeated;
     }
 
     long overruns() {

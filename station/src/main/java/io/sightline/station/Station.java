@@ -301,6 +301,26 @@ public final class Station implements AutoCloseable {
         return snapshot();
     }
 
+    /** Each camera's source figures, in line order; safe to call from any thread while running. */
+    public List<SourceStats> sourceStats() {
+        List<SourceStats> out = new ArrayList<>();
+        for (int i = 0; i < cameras.size(); i++) {
+            CameraLoop c = cameras.get(i);
+            FrameSource s = sources.get(i);
+            long reconnects = 0;
+            boolean connected = true;
+            String error = null;
+            if (s instanceof io.sightline.capture.ReconnectingSource r) {
+                reconnects = r.reconnects();
+                connected = r.connected();
+                error = r.lastError();
+            }
+            out.add(new SourceStats(i, s.name(), s.live(), c.published() + c.ringFull(), c.unreadable(), c.missed(),
+                    c.repeated(), s.skipped(), reconnects, connected, error));
+        }
+        return out;
+    }
+
     /** Current figures; safe to call from any thread while running. */
     public StationStats snapshot() {
         var c = recorder.counters();

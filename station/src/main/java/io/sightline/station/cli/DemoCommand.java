@@ -126,8 +126,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path calibration;
 
     @Option(names = "--source", paramLabel = "URI",
-            description = "a real frame source instead of the synthetic camera: file:PATH (video), folder:DIR (images, looped),"
-                    + " rtsp://... or another FFmpeg stream URL; repeat once per line, or give one for every line")
+            description = "a real frame source instead of the synthetic camera: " + io.sightline.capture.FrameSources.FORMS
+                    + "; folders loop, streams and cameras are re-opened when lost; repeat once per line, or give one for every line")
     List<String> sources = new ArrayList<>();
 
     @Option(names = "--trend", paramLabel = "LIST",
@@ -242,8 +242,30 @@ public final class DemoCommand implements Callable<Integer> {
                 journalJson.put("lineStopped", station.lineStopReason());
                 err.println("THE STATION STOPPED THE LINE: " + station.lineStopReason());
             }
+            List<Map<String, Object>> sourcesJson = new ArrayList<>();
+            for (io.sightline.station.SourceStats ss : station.sourceStats()) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("line", ss.line());
+                sm.put("name", ss.name());
+                sm.put("live", ss.live());
+                sm.put("frames", ss.frames());
+                sm.put("unreadable", ss.unreadable());
+                sm.put("missed", ss.missed());
+                sm.put("repeated", ss.repeated());
+                sm.put("skipped", ss.skipped());
+                sm.put("reconnects", ss.reconnects());
+                sm.put("connected", ss.connected());
+                if (ss.lastError() != null) sm.put("lastError", ss.lastError());
+                sourcesJson.add(sm);
+                if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() > 0 || !ss.connected()) {
+                    err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%n",
+                            ss.name(), ss.frames(), ss.unreadable(), ss.missed(), ss.repeated(), ss.skipped(), ss.reconnects(),
+                            ss.lastError() != null ? " (last error: " + ss.lastError() + ")" : "");
+                }
+            }
             if (json) {
                 Map<String, Object> m = toJson(s, pkg);
+                m.put("sources", sourcesJson);
                 m.put("trendAlarms", alarms);
                 long[] refused = station.trendRefusedAndDropped();
                 m.put("trendInvalidScores", refused[0]);
@@ -395,15 +417,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             for (int i = 0; i < lines; i++) {
                 String uri = sources.get(sources.size() == 1 ? 0 : i);
-                String name = "line-" + i + ":" + uri;
-                if (uri.startsWith("folder:")) {
-                    list.add(new io.sightline.capture.ImageFolderSource(name, Path.of(uri.substring("folder:".length())), true));
-                } else if (uri.startsWith("file:") || uri.contains("://")) {
-                    list.add(new io.sightline.capture.VideoSource(name, uri));
-                } else {
-                    throw new IllegalArgumentException("--source: expected file:PATH, folder:DIR or a stream URL (rtsp://, tcp://, udp://,"
-                            + " http://), got '" + uri + "'");
-                }
+                list.add(io.sightline.capture.FrameSources.open("line-" + i + ":" + uri, uri, true));
             }
             return list;
         } catch (RuntimeException | io.sightline.capture.CaptureException e) {
