@@ -1,6 +1,9 @@
 package io.sightline.capture;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import io.sightline.natives.MovablePointer;
@@ -15,26 +18,52 @@ import org.bytedeco.javacv.FrameGrabber;
  *
  * <pre>
  *   file:PATH                 a video file; frames as fast as the station's trigger asks, ending with the file
- *   rtsp://, rtp://, tcp://, udp://, http://   a stream, opened for low latency: no input buffering,
- *                             low-delay decoding, a short probe (a station wants the newest frame)
+ *   rtsp://, rtp://, tcp://, udp://, http://, srt://   a live stream
  * </pre>
  *
- * A frame the decoder cannot produce is a {@link CaptureException} naming the source and the
+ * <p>A stream is opened for low latency (low-delay decoding, a short probe)
+ * and decoded on its own thread into three rotating buffers, so a station that falls behind gets
+ * the <em>newest</em> frame, never a backlog: a decoded frame overtaken by a newer one before the
+ * station took it is {@linkplain #skipped() skipped and counted}, and shows as a gap in the part
+ * ids. A stream that ends or stops answering is a {@link SourceLostException}.
+ *
+ * <p>A frame the decoder cannot produce is a {@link CaptureException} naming the source and the
  * frame number; the station counts it as an unreadable fail-safe reject and asks for the next.
- * Part ids are the decoder's frame numbers. Not thread-safe: one camera thread grabs.
+ * Part ids are the decoder's frame numbers. Not thread-safe: one camera thread grabs
+ * ({@link #wakeUp()} and the decoder thread are the exceptions).
  */
 public final class VideoSource implements FrameSource {
+    /** Read/connect timeout of a stream: silence this long means it is lost. */
+    static final long STREAM_TIMEOUT_MICROS = 3_000_000;
+    /** Consecutive undecodable frames after which a stream counts as lost. */
+    static final int MAX_CONSECUTIVE_ERRORS = 25;
+    private static final int FRESH = 4;
+
     private final String name;
     private final String uri;
+    private final boolean live;
     private final FFmpegFrameGrabber grabber;
-    private final CapturedFrame frame;
+    private final CapturedFrame frame; // files: the one frame; streams: unused
     private long sequence;
-    private long errors;
+    private volatile long errors;
     private ByteBuffer lastImage;
     private BytePointer lastImagePointer;
     private final MovablePointer rowSrc = new MovablePointer();
     private final MovablePointer rowDst = new MovablePointer();
-    private boolean closed;
+    private volatile boolean closed;
+
+    // Streams: the decoder thread writes slots[write], then swaps it into 'exchange' (marked FRESH);
+    // grab() swaps its own slot for a FRESH one. An exchange that was still FRESH is a skipped frame.
+    private final CapturedFrame[] slots;
+    private final AtomicInteger exchange = new AtomicInteger(1);
+    private int writeSlot = 2;
+    private int readSlot;
+    private final Thread decoder;
+    private volatile Thread reader;
+    private volatile boolean stopping;
+    private volatile long skipped;
+    private volatile String lost;
+    private volatile String frameError;
 
     /** True for the URL schemes this source opens as a live stream. */
     public static boolean isStream(String uri) {
@@ -48,37 +77,52 @@ public final class VideoSource implements FrameSource {
     public VideoSource(String name, String uri) throws CaptureException {
         this.name = name;
         this.uri = uri;
+        this.live = isStream(uri);
         String target = uri.startsWith("file:") ? uri.substring("file:".length()) : uri;
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(target);
         g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-        if (!uri.startsWith("file:")) {
-            g.setOption("fflags", "nobuffer");
-            g.setOption("flags", "low_delay");
+        if (live) {
+            // A short probe: 32 KB or half a second (0 would mean FFmpeg's default, 5 s), and no
+            // waiting for 20 frames to guess the frame rate. The probed frames are kept and
+            // delivered (not 'nobuffer'): the decoder thread drains them to the newest at once.
             g.setOption("probesize", "32768");
-            g.setOption("analyzeduration", "0");
+            g.setOption("analyzeduration", "500000");
+            g.setOption("fpsprobesize", "0");
+            g.setVideoOption("flags", "low_delay");
             if (uri.startsWith("rtsp:")) g.setOption("rtsp_transport", "tcp");
-            g.setTimeout(5_000_000);
+            g.setTimeout((int) STREAM_TIMEOUT_MICROS);
         }
         try {
             g.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
-            try {
-                g.close();
-            } catch (FrameGrabber.Exception ignored) {
-                // the open failure is the one to report
-            }
+            closeQuietly(g);
             throw new CaptureException(name + ": cannot open " + uri + " (" + e.getMessage() + ")", e);
         }
         if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
-            try {
-                g.close();
-            } catch (FrameGrabber.Exception ignored) {
-                // reported below
-            }
+            closeQuietly(g);
             throw new CaptureException(name + ": " + uri + " has no video stream");
         }
         this.grabber = g;
-        this.frame = new CapturedFrame(g.getImageWidth(), g.getImageHeight());
+        if (live) {
+            this.frame = null;
+            this.slots = new CapturedFrame[3];
+            for (int i = 0; i < 3; i++) slots[i] = new CapturedFrame(g.getImageWidth(), g.getImageHeight());
+            this.decoder = new Thread(this::decode, "sightline-stream-" + name);
+            decoder.setDaemon(true);
+            decoder.start();
+        } else {
+            this.frame = new CapturedFrame(g.getImageWidth(), g.getImageHeight());
+            this.slots = null;
+            this.decoder = null;
+        }
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber g) {
+        try {
+            g.close();
+        } catch (FrameGrabber.Exception ignored) {
+            // the reason it is being closed is the one to report
+        }
     }
 
     @Override
@@ -88,12 +132,24 @@ public final class VideoSource implements FrameSource {
 
     @Override
     public int maxWidth() {
-        return frame.maxWidth();
+        return live ? slots[0].maxWidth() : frame.maxWidth();
     }
 
     @Override
     public int maxHeight() {
-        return frame.maxHeight();
+        return live ? slots[0].maxHeight() : frame.maxHeight();
+    }
+
+    /** Streams pace themselves; files are read as fast as the station triggers. */
+    @Override
+    public boolean live() {
+        return live;
+    }
+
+    /** Decoded stream frames overtaken by a newer one before the station took them. */
+    @Override
+    public long skipped() {
+        return skipped;
     }
 
     /** Frames the decoder failed on so far. */
@@ -101,10 +157,66 @@ public final class VideoSource implements FrameSource {
         return errors;
     }
 
-    /** The next frame, or null at the end of a file or stream. */
+    /**
+     * The next frame (a stream's newest), or null at the end of a file or once woken to stop. A
+     * stream that ended or went silent is a {@link SourceLostException}.
+     */
     @Override
     public CapturedFrame grab() throws CaptureException {
         if (closed) throw new CaptureException(name + " is closed");
+        if (!live) return decodeNext(frame);
+        reader = Thread.currentThread();
+        while (true) {
+            int x = exchange.get();
+            if ((x & FRESH) != 0) {
+                if (exchange.compareAndSet(x, readSlot)) {
+                    readSlot = x & 3;
+                    return slots[readSlot];
+                }
+                continue;
+            }
+            String error = frameError;
+            if (error != null) {
+                frameError = null;
+                throw new CaptureException(error);
+            }
+            if (stopping) return null;
+            String why = lost;
+            if (why != null) throw new SourceLostException(why);
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** The stream's decoder thread: always decoding, so the newest frame is always at hand. */
+    private void decode() {
+        int consecutiveErrors = 0;
+        while (!stopping) {
+            try {
+                CapturedFrame f = decodeNext(slots[writeSlot]);
+                if (f == null) {
+                    lost = name + ": stream " + uri + " ended";
+                    break;
+                }
+                consecutiveErrors = 0;
+                int prev = exchange.getAndSet(writeSlot | FRESH);
+                if ((prev & FRESH) != 0) skipped++;
+                writeSlot = prev & 3;
+            } catch (CaptureException e) {
+                frameError = e.getMessage();
+                if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+                    lost = name + ": stream " + uri + " lost after " + consecutiveErrors + " undecodable frames (" + e.getMessage() + ")";
+                    break;
+                }
+            }
+            Thread r = reader;
+            if (r != null) LockSupport.unpark(r);
+        }
+        Thread r = reader;
+        if (r != null) LockSupport.unpark(r);
+    }
+
+    /** Decodes the next frame into {@code into}; null at the end. */
+    private CapturedFrame decodeNext(CapturedFrame into) throws CaptureException {
         long n = sequence++;
         Frame f;
         try {
@@ -119,35 +231,52 @@ public final class VideoSource implements FrameSource {
             throw new CaptureException(name + ": frame " + n + " of " + uri + " is not 8-bit gray after conversion ("
                     + f.imageChannels + " channels, depth " + f.imageDepth + ")");
         }
-        if (f.imageWidth > frame.maxWidth() || f.imageHeight > frame.maxHeight()) {
+        if (f.imageWidth > into.maxWidth() || f.imageHeight > into.maxHeight()) {
             errors++;
             throw new CaptureException(name + ": frame " + n + " of " + uri + " is " + f.imageWidth + "x" + f.imageHeight
-                    + ", the stream started at " + frame.maxWidth() + "x" + frame.maxHeight());
+                    + ", the stream started at " + into.maxWidth() + "x" + into.maxHeight());
         }
         ByteBuffer src = (ByteBuffer) f.image[0];
         if (src != lastImage) { // the decoder reuses its buffer: wrap it once
             lastImage = src;
             lastImagePointer = new BytePointer(src);
         }
-        BytePointer dst = frame.pixels();
+        BytePointer dst = into.pixels();
         int w = f.imageWidth;
         long base = lastImagePointer.address();
         for (int y = 0; y < f.imageHeight; y++) {
             Pointer.memcpy(rowDst.moveTo(dst.address() + (long) y * w), rowSrc.moveTo(base + (long) y * f.imageStride), w);
         }
-        frame.set(w, f.imageHeight, n, System.nanoTime(), DefectKind.UNKNOWN);
-        return frame;
+        into.set(w, f.imageHeight, n, System.nanoTime(), DefectKind.UNKNOWN);
+        return into;
     }
 
+    @Override
+    public void wakeUp() {
+        stopping = true;
+        Thread r = reader;
+        if (r != null) LockSupport.unpark(r);
+    }
+
+    /** Stops the decoder thread (within the stream timeout at worst), then frees the grabber and buffers. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        try {
-            grabber.close();
-        } catch (FrameGrabber.Exception ignored) {
-            // closing anyway
+        stopping = true;
+        if (decoder != null) {
+            try {
+                decoder.join(TimeUnit.MICROSECONDS.toMillis(STREAM_TIMEOUT_MICROS) + 2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (decoder.isAlive()) {
+                // Still inside FFmpeg: freeing the grabber under it would crash the process. Leak it instead.
+                return;
+            }
         }
-        frame.close();
+        closeQuietly(grabber);
+        if (frame != null) frame.close();
+        if (slots != null) for (CapturedFrame s : slots) s.close();
     }
 }
