@@ -8,6 +8,9 @@ import java.nio.file.Path;
  * <pre>
  *   file:PATH                   a video file, read as fast as the station triggers, ending with the file
  *   folder:DIR                  images in name order (looped by the demo)
+ *   watch:DIR                   new images as they appear in DIR, each once ({@link WatchedFolderSource}:
+ *                               ?settle=MS&amp;existing=1&amp;size=WxH&amp;poll=MS), re-opened when the folder is lost,
+ *                               going on with the files not taken yet
  *   rtsp:// rtp:// tcp:// udp:// http:// https://   a network stream, newest frame first, re-opened when lost
  *   usb:N, usb:/dev/PATH        a USB/V4L2 camera ({@link UsbCameraSource}: ?width=&amp;height=&amp;fps=&amp;exposure=&amp;fourcc=),
  *                               re-opened when lost, the outage's frames counted at the rate the driver gave
@@ -19,7 +22,8 @@ public final class FrameSources {
     }
 
     /** What {@link #open} accepts, for error messages and help texts. */
-    public static final String FORMS = "file:PATH, folder:DIR, usb:N or usb:/dev/PATH (a V4L2 camera, options"
+    public static final String FORMS = "file:PATH, folder:DIR, watch:DIR (new images as they"
+            + " appear, options ?settle=MS&existing=1&size=WxH), usb:N or usb:/dev/PATH (a V4L2 camera, options"
             + " ?width=&height=&fps=&exposure=&fourcc=), or a stream URL (rtsp://, rtp://, tcp://, udp://, http://)";
 
     /**
@@ -29,6 +33,12 @@ public final class FrameSources {
     public static FrameSource open(String name, String uri, boolean loopFolders) throws CaptureException {
         if (uri.startsWith("folder:")) {
             return new ImageFolderSource(name, Path.of(uri.substring("folder:".length())), loopFolders);
+        }
+        if (uri.startsWith("watch:")) {
+            WatchedFolderSource.Target t = WatchedFolderSource.parse(uri);
+            WatchedFolderSource.State state = new WatchedFolderSource.State();
+            return new ReconnectingSource(name, () -> new WatchedFolderSource(name, t.dir(), t.options(), state),
+                    ReconnectingSource.Backoff.DEFAULT, Double.NaN);
         }
         if (uri.startsWith("file:")) {
             return new VideoSource(name, uri);
