@@ -8,7 +8,13 @@ import java.nio.file.Path;
  * <pre>
  *   file:PATH                   a video file, read as fast as the station triggers, ending with the file
  *   folder:DIR                  images in name order (looped by the demo)
+ *   watch:DIR                   new images as they appear in DIR, each once ({@link WatchedFolderSource}:
+ *                               ?settle=MS&amp;existing=1&amp;size=WxH&amp;poll=MS), re-opened when the folder is lost,
+ *                               going on with the files not taken yet
  *   rtsp:// rtp:// tcp:// udp:// http:// https://   a network stream, newest frame first, re-opened when lost
+ *   usb:N, usb:/dev/PATH        a USB/V4L2 camera ({@link UsbCameraSource}: ?width=&amp;height=&amp;fps=&amp;exposure=&amp;fourcc=),
+ *                               re-opened when lost, the outage's frames counted at the rate the driver gave
+ *   usb:seq:PATTERN             an image sequence through the camera's code path, an offline/test stand-in, not re-opened
  * </pre>
  */
 public final class FrameSources {
@@ -16,7 +22,9 @@ public final class FrameSources {
     }
 
     /** What {@link #open} accepts, for error messages and help texts. */
-    public static final String FORMS = "file:PATH, folder:DIR, or a stream URL (rtsp://, rtp://, tcp://, udp://, http://)";
+    public static final String FORMS = "file:PATH, folder:DIR, watch:DIR (new images as they"
+            + " appear, options ?settle=MS&existing=1&size=WxH), usb:N or usb:/dev/PATH (a V4L2 camera, options"
+            + " ?width=&height=&fps=&exposure=&fourcc=), or a stream URL (rtsp://, rtp://, tcp://, udp://, http://)";
 
     /**
      * @param name the source's name in logs and reports
@@ -26,12 +34,40 @@ public final class FrameSources {
         if (uri.startsWith("folder:")) {
             return new ImageFolderSource(name, Path.of(uri.substring("folder:".length())), loopFolders);
         }
+        if (uri.startsWith("watch:")) {
+            WatchedFolderSource.Target t = WatchedFolderSource.parse(uri);
+            WatchedFolderSource.State state = new WatchedFolderSource.State();
+            return new ReconnectingSource(name, () -> new WatchedFolderSource(name, t.dir(), t.options(), state),
+                    ReconnectingSource.Backoff.DEFAULT, Double.NaN);
+        }
         if (uri.startsWith("file:")) {
             return new VideoSource(name, uri);
+        }
+        if (uri.startsWith("usb:seq:")) {
+            return UsbCameraSource.open(name, uri);
+        }
+        if (uri.startsWith("usb:")) {
+            return usbCamera(name, uri);
         }
         if (VideoSource.isStream(uri)) {
             return new ReconnectingSource(name, () -> new VideoSource(name, uri), ReconnectingSource.Backoff.DEFAULT, Double.NaN);
         }
         throw new IllegalArgumentException("source '" + uri + "': expected " + FORMS);
+    }
+
+    /**
+     * A camera wrapped for reconnects. The first open happens here, so the nominal rate that counts an
+     * outage's lost frames is the one the driver actually gave, not only the one asked for.
+     */
+    private static FrameSource usbCamera(String name, String uri) throws CaptureException {
+        UsbCameraSource first = UsbCameraSource.open(name, uri);
+        UsbCameraSource[] unused = {first};
+        ReconnectingSource.Opener opener = () -> {
+            UsbCameraSource s = unused[0];
+            unused[0] = null;
+            return s != null ? s : UsbCameraSource.open(name, uri);
+        };
+        double fps = first.settings().fps();
+        return new ReconnectingSource(name, opener, ReconnectingSource.Backoff.DEFAULT, fps > 0 ? fps : Double.NaN);
     }
 }
