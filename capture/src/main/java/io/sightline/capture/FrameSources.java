@@ -15,6 +15,8 @@ import java.nio.file.Path;
  *   usb:N, usb:/dev/PATH        a USB/V4L2 camera ({@link UsbCameraSource}: ?width=&amp;height=&amp;fps=&amp;exposure=&amp;fourcc=),
  *                               re-opened when lost, the outage's frames counted at the rate the driver gave
  *   usb:seq:PATTERN             an image sequence through the camera's code path, an offline/test stand-in, not re-opened
+ *   gige:ID_OR_ADDRESS[?exposure=US&amp;gain=G&amp;trigger=off|software|LINE&amp;pixel=Mono8&amp;fps=F]
+ *                               a GigE Vision camera through Aravis ({@link GigeVisionSource}), re-opened when lost
  * </pre>
  */
 public final class FrameSources {
@@ -24,7 +26,8 @@ public final class FrameSources {
     /** What {@link #open} accepts, for error messages and help texts. */
     public static final String FORMS = "file:PATH, folder:DIR, watch:DIR (new images as they"
             + " appear, options ?settle=MS&existing=1&size=WxH), usb:N or usb:/dev/PATH (a V4L2 camera, options"
-            + " ?width=&height=&fps=&exposure=&fourcc=), or a stream URL (rtsp://, rtp://, tcp://, udp://, http://)";
+            + " ?width=&height=&fps=&exposure=&fourcc=), a stream URL (rtsp://, rtp://, tcp://, udp://, http://), or "
+            + GigeVisionSource.URI_FORM;
 
     /**
      * @param name the source's name in logs and reports
@@ -47,7 +50,14 @@ public final class FrameSources {
             return UsbCameraSource.open(name, uri);
         }
         if (uri.startsWith("usb:")) {
-            return usbCamera(name, uri);
+            UsbCameraSource first = UsbCameraSource.open(name, uri);
+            double fps = first.settings().fps();
+            return reconnecting(name, first, () -> UsbCameraSource.open(name, uri), fps > 0 ? fps : Double.NaN);
+        }
+        if (uri.startsWith("gige:")) {
+            GigeVisionSource.Target t = GigeVisionSource.parseUri(uri); // bad options fail here, before any camera is contacted
+            GigeVisionSource first = new GigeVisionSource(name, t.camera(), t.options());
+            return reconnecting(name, first, () -> new GigeVisionSource(name, t.camera(), t.options()), first.nominalFps());
         }
         if (VideoSource.isStream(uri)) {
             return new ReconnectingSource(name, () -> new VideoSource(name, uri), ReconnectingSource.Backoff.DEFAULT, Double.NaN);
@@ -56,18 +66,22 @@ public final class FrameSources {
     }
 
     /**
-     * A camera wrapped for reconnects. The first open happens here, so the nominal rate that counts an
-     * outage's lost frames is the one the driver actually gave, not only the one asked for.
+     * A camera wrapped for reconnects. The first open happens in the caller, so the nominal rate that
+     * counts an outage's lost frames is the one the camera actually gave, not only the one asked for;
+     * the reconnecting source takes that already open camera as its first, and re-opens with {@code reopen}.
      */
-    private static FrameSource usbCamera(String name, String uri) throws CaptureException {
-        UsbCameraSource first = UsbCameraSource.open(name, uri);
-        UsbCameraSource[] unused = {first};
-        ReconnectingSource.Opener opener = () -> {
-            UsbCameraSource s = unused[0];
-            unused[0] = null;
-            return s != null ? s : UsbCameraSource.open(name, uri);
+    private static FrameSource reconnecting(String name, FrameSource first, ReconnectingSource.Opener reopen, double fps)
+            throws CaptureException {
+        ReconnectingSource.Opener opener = new ReconnectingSource.Opener() {
+            private FrameSource pending = first;
+
+            @Override
+            public FrameSource open() throws CaptureException {
+                FrameSource s = pending;
+                pending = null;
+                return s != null ? s : reopen.open();
+            }
         };
-        double fps = first.settings().fps();
-        return new ReconnectingSource(name, opener, ReconnectingSource.Backoff.DEFAULT, fps > 0 ? fps : Double.NaN);
+        return new ReconnectingSource(name, opener, ReconnectingSource.Backoff.DEFAULT, fps);
     }
 }

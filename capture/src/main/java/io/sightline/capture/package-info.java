@@ -4,8 +4,11 @@
  * <p>This module owns the sources, their timestamps ({@code captureNanos}, read once per frame)
  * and the part identity a frame carries (its {@code sequence}: one part, one frame). Today it has
  * the {@link io.sightline.capture.SyntheticPartCamera}, which renders machined flanges with known
- * defects for training, tests and benchmarks; files, streams (FFmpeg), V4L2/USB devices and GigE
- * Vision cameras come later behind the same {@link io.sightline.capture.FrameSource} contract.
+ * defects for training, tests and benchmarks; video files and streams (FFmpeg), image folders, and
+ * GigE Vision cameras through Aravis ({@link io.sightline.capture.GigeVisionSource}, whose frames
+ * are lent straight from the camera's buffers); V4L2/USB devices come later behind the same
+ * {@link io.sightline.capture.FrameSource} contract. {@link io.sightline.capture.FrameSources}
+ * opens any of them from its URI.
  *
  * <pre>
  *   source.grab()  --&gt;  CapturedFrame (owned by the source, reused)  --&gt;  station copies it into its ring slot

@@ -2,6 +2,7 @@
  * Native foundations shared by every module: loading OpenCV and TensorFlow once per JVM
  * ({@link io.sightline.natives.Natives}) and off-heap memory with a deterministic lifetime
  * ({@link io.sightline.natives.NativeBuffer}). Device discovery (CUDA through the JavaCPP presets,
- * with CPU fallback) and bindings the presets lack belong here too.
+ * with CPU fallback) and bindings the presets lack belong here too: Aravis for GigE Vision
+ * cameras is in {@link io.sightline.natives.aravis}, loaded only when a GigE Vision source is used.
  */
 package io.sightline.natives;
