@@ -1,8 +1,9 @@
 package io.sightline.postprocess;
 
 /**
- * The one recorded outcome every frame ends in. A part is either inspected and passed, inspected
- * and rejected for a defect, or rejected fail-safe because it could not be inspected in time.
+ * The one recorded outcome every part ends in. A part is either inspected and passed, inspected
+ * and rejected for a defect, or rejected fail-safe because it could not be inspected in time. (On a
+ * line with one camera a part is one frame; on a line with several views, see {@link PartAssembler}.)
  */
 public enum Outcome {
     PASS("pass"),
@@ -17,7 +18,13 @@ public enum Outcome {
     /** Preprocessing or inference failed on the frame. */
     FAILSAFE_ERROR("error"),
     /** The part passed the camera without a frame: its id was skipped (a lost trigger, a dropped frame, an outage). */
-    FAILSAFE_MISSED("missed");
+    FAILSAFE_MISSED("missed"),
+    /**
+     * A part inspected by several cameras (views) lacked one of its views when it had to be decided
+     * (the view's frame never came, or its camera skipped the part), while another view framed it.
+     * Added last: ordinals are reason codes on the wire (Modbus).
+     */
+    FAILSAFE_MISSING_VIEW("missing-view");
 
     private static final Outcome[] VALUES = values();
 

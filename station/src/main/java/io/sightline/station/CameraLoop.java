@@ -8,11 +8,12 @@ import io.sightline.capture.DefectKind;
 import io.sightline.capture.FrameSource;
 import io.sightline.capture.PartIds;
 import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.PartAssembler;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * One line's camera thread: triggers at a fixed rate, grabs, and publishes into the ring without
- * ever blocking. A frame that finds the ring full becomes a fail-safe reject right here; a frame
+ * One camera's thread (a line's camera, or one of its views): triggers at a fixed rate, grabs, and
+ * publishes into the ring without ever blocking. A frame that finds the ring full becomes a fail-safe reject right here; a frame
  * the camera could not deliver travels the ring as an unreadable part, so it keeps its place in the
  * line's order and is rejected at the ejector like any other.
  *
@@ -20,6 +21,11 @@ import org.bytedeco.javacpp.Pointer;
  * an id the source skipped is a part that passed the camera unseen, and is recorded here as a
  * fail-safe {@link Outcome#FAILSAFE_MISSED} reject; a repeated id is a second frame of a part that
  * already has its outcome, counted and not inspected again.
+ *
+ * <p>On a line with several views each view has its own loop, and everything about a part goes
+ * through the {@link ViewAssembly} (one outcome per part, from all its views): a frame whose part is
+ * already decided is a late view, counted there and not inspected; a skipped id is a view missing
+ * from that part. On a line with one camera the assembly passes everything straight through.
  *
  * <p>A {@linkplain FrameSource#live() live} source (a stream, a camera) paces itself: the loop
  * waits in {@code grab()} and the capture time is the frame's own. Other sources are paced by the
@@ -35,9 +41,11 @@ final class CameraLoop implements Runnable {
     private static final EventTranslatorOneArg<FrameEvent, CameraLoop> PUBLISH = CameraLoop::fill;
 
     private final int line;
+    private final int view;
     private final FrameSource source;
     private final RingBuffer<FrameEvent> ring;
-    private final OutcomeRecorder recorder;
+    private final ViewAssembly parts;
+    private final PartAssembler.Part decided = new PartAssembler.Part();
     private final double fps;
     private final TriggerSchedule.Overrun overrunPolicy;
     private final long rejectDelayNanos;
@@ -57,18 +65,20 @@ final class CameraLoop implements Runnable {
     private long published;
     private long ringFull;
     private long unreadable;
+    private volatile long notInspected;
     private volatile long missed;
     private volatile long repeated;
     private volatile long overruns;
     private volatile boolean finished;
 
-    CameraLoop(int line, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, OutcomeRecorder recorder,
+    CameraLoop(int line, int view, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, ViewAssembly parts,
                double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
         this.line = line;
+        this.view = view;
         this.source = source;
         this.setup = setup;
         this.ring = ring;
-        this.recorder = recorder;
+        this.parts = parts;
         this.fps = fps;
         this.overrunPolicy = overrunPolicy;
         this.rejectDelayNanos = rejectDelayNanos;
@@ -91,13 +101,17 @@ final class CameraLoop implements Runnable {
                     n--; // not a new part
                     continue;
                 }
-                recorder.captured(line, partId, captureNanos, truth);
+                long deadlineNanos = captureNanos + rejectDelayNanos;
+                if (!parts.arrive(line, view, partId, captureNanos, deadlineNanos, truth, decided)) {
+                    notInspected++; // its part is already decided (late view), or this view already delivered it
+                    continue;
+                }
                 if (ring.tryPublishEvent(PUBLISH, this)) {
                     published++;
                 } else {
                     ringFull++;
-                    recorder.record(line, partId, truth, Outcome.FAILSAFE_RING_FULL, Float.NaN,
-                            captureNanos, captureNanos + rejectDelayNanos, System.nanoTime());
+                    parts.viewOutcome(line, view, partId, truth, Outcome.FAILSAFE_RING_FULL, Float.NaN,
+                            captureNanos, deadlineNanos, System.nanoTime(), decided);
                 }
             }
         } finally {
@@ -138,20 +152,22 @@ final class CameraLoop implements Runnable {
         return true;
     }
 
-    /** Parts {@code from} (inclusive) to {@code to} (exclusive) passed unseen: each is a fail-safe reject. */
+    /**
+     * Parts {@code from} (inclusive) to {@code to} (exclusive) passed this camera unseen: each is a
+     * fail-safe reject (missed; on a line with several views, a view missing from the part).
+     */
     private void recordMissed(long from, long to) {
         long now = System.nanoTime();
         for (long id = from; id < to; id++) {
             missed++;
-            recorder.captured(line, id, captureNanos, DefectKind.UNKNOWN);
-            recorder.record(line, id, DefectKind.UNKNOWN, Outcome.FAILSAFE_MISSED, Float.NaN,
-                    captureNanos, captureNanos + rejectDelayNanos, now);
+            parts.missed(line, view, id, captureNanos, captureNanos + rejectDelayNanos, now, decided);
         }
     }
 
     private static void fill(FrameEvent e, long sequence, CameraLoop c) {
         e.arm(sequence);
         e.line = c.line;
+        e.view = c.view;
         e.partId = c.partId;
         e.captureNanos = c.captureNanos;
         e.deadlineNanos = c.captureNanos + c.rejectDelayNanos;
@@ -165,6 +181,14 @@ final class CameraLoop implements Runnable {
     void stop() {
         running = false;
         source.wakeUp(); // a live source may be waiting for its next frame
+    }
+
+    int line() {
+        return line;
+    }
+
+    int view() {
+        return view;
     }
 
     boolean finished() {
@@ -191,6 +215,11 @@ final class CameraLoop implements Runnable {
     /** Frames that repeated a part id already seen, not inspected again. */
     long repeated() {
         return repeated;
+    }
+
+    /** Frames not inspected because their part was already decided or this view had delivered it (several views only). */
+    long notInspected() {
+        return notInspected;
     }
 
     long overruns() {

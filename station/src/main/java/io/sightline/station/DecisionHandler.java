@@ -3,6 +3,7 @@ package io.sightline.station;
 import com.lmax.disruptor.EventHandler;
 import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.PartAssembler;
 
 /**
  * The last handler: turns each frame's state into its one outcome. A frame whose deadline has
@@ -10,12 +11,19 @@ import io.sightline.postprocess.Outcome;
  * failed frame is a fail-safe reject; otherwise the policy decides from the score. If the deadline
  * watchdog already recorded the frame as late, the decision is discarded and counted. Every
  * decided part then goes to the line's trend trackers ({@link TrendStage}).
+ *
+ * <p>On a line with several views the frame's outcome is its view's, and the part's one outcome
+ * comes from the {@link ViewAssembly} once every view is in; the trend then sees the part (its
+ * largest score), when every view was scored. A rejected view's frame is the one saved as an image.
  */
 final class DecisionHandler implements EventHandler<FrameEvent> {
     private final DecisionPolicy policy;
     private final OutcomeRecorder recorder;
     private final TrendStage trend;
     private final RejectImages images;
+    private final ViewAssembly parts;
+    private final String[][] viewNames;
+    private final PartAssembler.Part decided = new PartAssembler.Part();
     private long discardedLate;
 
     DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend) {
@@ -24,10 +32,21 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
 
     /** @param images where rejected parts' frames are saved; null: nowhere */
     DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend, RejectImages images) {
+        this(policy, recorder, trend, images, ViewAssembly.none(recorder), new String[0][]);
+    }
+
+    /**
+     * @param parts where the outcomes of lines with several views are assembled into parts
+     * @param viewNames per line, its views' names (for reject images)
+     */
+    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend, RejectImages images, ViewAssembly parts,
+                    String[][] viewNames) {
         this.policy = policy;
         this.recorder = recorder;
         this.trend = trend;
         this.images = images;
+        this.parts = parts;
+        this.viewNames = viewNames;
     }
 
     @Override
@@ -47,11 +66,18 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         } else {
             outcome = policy.decide(e.defectScore);
         }
+        boolean multiView = parts.multiView(e.line);
         if (images != null && (outcome == Outcome.REJECT_DEFECT || outcome == Outcome.FAILSAFE_ERROR)) {
-            images.offer(e.line, e.partId, outcome, e.pixels); // before the outcome frees the slot
+            // before the outcome frees the slot
+            images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.pixels);
         }
-        recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now);
-        trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
+        if (!multiView) {
+            recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now);
+            trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
+        } else if (parts.viewOutcome(e.line, e.view, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos,
+                now, decided)) {
+            trend.onOutcome(e.line, decided.partId(), decided.captureNanos(), decided.outcome(), decided.defectScore());
+        }
     }
 
     /** Frames the watchdog had already recorded as late when their decision arrived. */

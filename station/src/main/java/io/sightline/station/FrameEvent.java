@@ -13,6 +13,9 @@ import java.util.List;
  * and is reused for every frame that lands in the slot: raw pixels (off-heap, the largest camera's
  * size), the model input tensor area, identity, deadlines, scores and the outcome state.
  *
+ * <p>On a line with several views a slot holds one view's frame of a part; the views share the
+ * line's frame size and ROI views ({@link LineSetup}).
+ *
  * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the
  * preprocess handler owning the sequence (tensor, {@code status} on error), the inference handler
  * ({@code defectScore}), then exactly one of the decision handler or the deadline watchdog, which
@@ -45,6 +48,8 @@ final class FrameEvent implements AutoCloseable {
 
     long sequence = -1;
     int line;
+    /** Which of the line's cameras took the frame (0 on a line with one). */
+    int view;
     long partId;
     long captureNanos;
     long deadlineNanos;

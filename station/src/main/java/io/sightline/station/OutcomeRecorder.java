@@ -10,14 +10,15 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The single place where a frame's outcome is recorded: per-line counters, the capture-to-decision
+ * The single place where a part's outcome is recorded (a frame's, on a line with one camera): per-line counters, the capture-to-decision
  * latency histogram, the ground-truth scorecard (synthetic runs only), and the reject signal.
  *
  * <p>With a journal, each outcome is appended (and committed) first; only then is it counted
  * and its signal sent. A journal failure turns a pass into a fail-safe reject and stops the line.
  *
  * <p>Called from the decision thread, the deadline watchdog and camera threads (ring full), at
- * most once per frame (the slot's outcome claim guarantees it). Allocation-free and thread-safe.
+ * most once per part (the slot's outcome claim guarantees it for a frame, the {@link ViewAssembly} for
+ * a part with several views). Allocation-free and thread-safe.
  */
 final class OutcomeRecorder {
     private static final long MAX_LATENCY_MICROS = 60_000_000L;
@@ -107,6 +108,16 @@ final class OutcomeRecorder {
             // The outcome is recorded; a sink failure must not lose it or stop the ring.
             sinkFailures.incrementAndGet();
         }
+    }
+
+    /**
+     * A part assembled from several views ({@link ViewAssembly}): its truth is known only now (any
+     * view's defect), so it is counted here rather than at capture; then as {@link #record}.
+     */
+    void recordPart(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
+                    long captureNanos, long deadlineNanos, long nowNanos) {
+        if (truth.isDefect()) defective.incrementAndGet();
+        record(line, partId, truth, outcome, defectScore, captureNanos, deadlineNanos, nowNanos);
     }
 
     /** Latency since the previous call, folded into the run total. Call from one thread. */

@@ -29,7 +29,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <pre>
  *   decision thread: reject --copy the frame into a free preallocated buffer--> work queue
  *                    (no free buffer: the image is skipped and counted; the part is still rejected)
- *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P_REASON.png
+ *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P[_VIEW]_REASON.png  (VIEW: on a line
+ *                                                                            with several cameras)
  *                    --retention--> delete files older than maxAge, then the oldest while the folder
  *                                   is over maxBytes (files already there at start count too)
  * </pre>
@@ -50,6 +51,7 @@ final class RejectImages implements AutoCloseable {
     private final ArrayBlockingQueue<Slot> work;
     private final long[] parts;
     private final String[] reasons;
+    private final String[] views;
     private final ArrayDeque<Saved> saved = new ArrayDeque<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -81,6 +83,7 @@ final class RejectImages implements AutoCloseable {
         this.work = new ArrayBlockingQueue<>(buffers);
         this.parts = new long[buffers];
         this.reasons = new String[buffers];
+        this.views = new String[buffers];
         for (int i = 0; i < buffers; i++) free.add(new Slot(NativeBuffer.allocate(largest), new int[] {i, 0}));
         scanExisting();
         this.writer = new Thread(this::writeLoop, "sightline-reject-images");
@@ -105,6 +108,11 @@ final class RejectImages implements AutoCloseable {
 
     /** Called by the decision thread for a rejected part whose frame is in {@code pixels}. */
     void offer(int line, long partId, Outcome reason, NativeBuffer pixels) {
+        offer(line, partId, null, reason, pixels);
+    }
+
+    /** As {@link #offer(int, long, Outcome, NativeBuffer)}, for one view of a part seen by several cameras. */
+    void offer(int line, long partId, String view, Outcome reason, NativeBuffer pixels) {
         Slot slot = free.poll();
         if (slot == null) {
             skipped.incrementAndGet();
@@ -114,6 +122,7 @@ final class RejectImages implements AutoCloseable {
         slot.meta()[1] = line;
         parts[slot.meta()[0]] = partId;
         reasons[slot.meta()[0]] = reason.reason();
+        views[slot.meta()[0]] = view;
         work.add(slot);
     }
 
@@ -141,7 +150,8 @@ final class RejectImages implements AutoCloseable {
         int i = slot.meta()[0];
         Path folder = dir.resolve("line-" + line);
         Files.createDirectories(folder);
-        Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i] + "_" + reasons[i] + ".png");
+        Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i]
+                + (views[i] != null ? "_" + views[i] : "") + "_" + reasons[i] + ".png");
         try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, slot.pixels().bytes())) {
             if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
         }

@@ -13,6 +13,7 @@ import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.PartAssembler;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.trend.TrendAlarm;
 import io.sightline.postprocess.trend.TrendTracker;
@@ -48,11 +49,18 @@ import org.HdrHistogram.Histogram;
  *
  *            DeadlineWatchdog (beside the ring): a pending frame past its ejector deadline is a
  *                             fail-safe reject at once, even if a stage hangs
+ *
+ *  line with several views (top, side, ...: {@link #createWithViews}): one camera loop per view, every
+ *  frame carries its part id, and the frames' outcomes meet in the {@link ViewAssembly} before the
+ *  recorder:
+ *            view outcomes (decision, watchdog, camera) ▸ PartAssembler (per line) ▸ one outcome per
+ *            part: all views in, or at the part's deadline (a view missing = fail-safe reject)
  * </pre>
  *
- * <p>Every frame ends in exactly one recorded outcome: the slot's outcome claim makes the decision
- * handler and the watchdog mutually exclusive, and a frame that never entered the ring is recorded
- * by its camera. Steady state allocates nothing per frame.
+ * <p>Every part ends in exactly one recorded outcome: the slot's outcome claim makes the decision
+ * handler and the watchdog mutually exclusive, a frame that never entered the ring is recorded by its
+ * camera, and a part seen by several views is recorded once by its assembler. Counters, the journal,
+ * the sink and the ejector see parts. Steady state allocates nothing per frame.
  */
 public final class Station implements AutoCloseable {
     private static final long WATCHDOG_INTERVAL_NANOS = 1_000_000L;
@@ -63,7 +71,10 @@ public final class Station implements AutoCloseable {
     private final ModelInfo model;
     private final List<LineSetup> lines;
     private final List<FrameSource> sources;
+    /** Per line, its views' names (null for a line built from one frame source). */
+    private final String[][] viewNames;
     private final OutcomeRecorder recorder;
+    private final ViewAssembly parts;
     private final Disruptor<FrameEvent> disruptor;
     private final RingBuffer<FrameEvent> ring;
     private final List<FrameEvent> slots;
@@ -82,21 +93,30 @@ public final class Station implements AutoCloseable {
     private boolean closed;
     private volatile String lineStopReason;
 
-    private Station(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs) {
+    private Station(StationConfig config, ModelPackage model, List<List<CameraView>> views, boolean named, StationOutputs outputs) {
         RejectSink sink = outputs.sink();
         this.config = config;
         this.model = model.info();
-        this.sources = List.copyOf(sources);
-        if (sources.size() != config.lines()) {
+        List<FrameSource> all = new ArrayList<>();
+        for (List<CameraView> line : views) for (CameraView v : line) all.add(v.source());
+        this.sources = List.copyOf(all);
+        if (views.size() != config.lines()) {
             throw new IllegalArgumentException("lines: config has " + config.lines() + " lines but "
-                    + sources.size() + " frame sources were given");
+                    + views.size() + (named ? " lines of views" : " frame sources") + " were given");
         }
         if (this.model.inputChannels() != 1) {
             throw new IllegalArgumentException("model " + model.dir() + " expects " + this.model.inputChannels()
                     + " input channels; the cameras deliver 8-bit gray (1 channel)");
         }
+        this.viewNames = new String[views.size()][];
+        int[] viewCounts = new int[views.size()];
+        for (int line = 0; line < views.size(); line++) {
+            viewCounts[line] = views.get(line).size();
+            viewNames[line] = named ? checkViews(line, views.get(line)) : null;
+        }
         this.lines = new ArrayList<>();
-        for (FrameSource s : sources) {
+        for (List<CameraView> line : views) {
+            FrameSource s = line.get(0).source(); // the line's views share its setup (checked above)
             int[] roi = config.roi() != null ? config.roi() : defaultRoi(s.maxWidth(), s.maxHeight());
             PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
                     this.model.inputWidth(), this.model.inputHeight(), this.model.normMean(), this.model.normStd());
@@ -108,6 +128,7 @@ public final class Station implements AutoCloseable {
             }
         }
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
+        this.parts = new ViewAssembly(recorder, viewCounts, partWindow(config));
 
         int floats = this.model.floatsPerImage();
         this.slots = new ArrayList<>(config.ringSize());
@@ -135,7 +156,8 @@ public final class Station implements AutoCloseable {
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
-        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend, rejectImages);
+        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend, rejectImages, parts,
+                viewNames);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
         // The decision waits on the workers' own progress, which trails the frames they hold back
@@ -147,17 +169,56 @@ public final class Station implements AutoCloseable {
         decisionProcessor.setExceptionHandler(onError);
         disruptor.handleEventsWith(decisionProcessor);
         Sequence decided = decisionProcessor.getSequence();
-        this.watchdog = new DeadlineWatchdog(ring, decided::get, recorder,
-                WATCHDOG_INTERVAL_NANOS);
+        this.watchdog = new DeadlineWatchdog(ring, decided::get, parts, WATCHDOG_INTERVAL_NANOS);
         long rejectDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
-        for (int i = 0; i < sources.size(); i++) {
-            cameras.add(new CameraLoop(i, sources.get(i), lines.get(i), ring, recorder, config.fpsPerLine(),
-                    config.overrun(), rejectDelayNanos, config.maxFramesPerLine()));
+        for (int line = 0; line < views.size(); line++) {
+            for (int v = 0; v < views.get(line).size(); v++) {
+                cameras.add(new CameraLoop(line, v, views.get(line).get(v).source(), lines.get(line), ring, parts,
+                        config.fpsPerLine(), config.overrun(), rejectDelayNanos, config.maxFramesPerLine()));
+            }
         }
     }
 
+    /** A line's views: at least one, at most {@value PartAssembler#MAX_VIEWS}, names unique, one frame size. */
+    private static String[] checkViews(int line, List<CameraView> views) {
+        if (views.isEmpty() || views.size() > PartAssembler.MAX_VIEWS) {
+            throw new IllegalArgumentException("views: line " + line + " needs 1 to " + PartAssembler.MAX_VIEWS + " cameras, got "
+                    + views.size());
+        }
+        String[] names = new String[views.size()];
+        CameraView first = views.get(0);
+        for (int v = 0; v < views.size(); v++) {
+            CameraView view = views.get(v);
+            names[v] = view.name();
+            for (int u = 0; u < v; u++) {
+                if (names[u].equals(names[v])) {
+                    throw new IllegalArgumentException("views: line " + line + " names view '" + names[v] + "' twice");
+                }
+            }
+            FrameSource s = view.source();
+            if (s.maxWidth() != first.source().maxWidth() || s.maxHeight() != first.source().maxHeight()) {
+                throw new IllegalArgumentException("views: line " + line + "'s view '" + view.name() + "' (camera " + s.name() + ") delivers "
+                        + s.maxWidth() + "x" + s.maxHeight() + " frames, its view '" + first.name() + "' "
+                        + first.source().maxWidth() + "x" + first.source().maxHeight()
+                        + "; a line's views share its frame size, ROI and model");
+            }
+        }
+        return names;
+    }
+
     /**
-     * Builds a station (allocating every slot) without starting it.
+     * Parts a line with several views can hold in assembly: comfortably more than it has between
+     * camera and ejector (rate x reject delay, and what the ring and the ejector's FIFO can hold),
+     * a power of two, at most 65,536. Beyond it the oldest part is decided fail-safe (counted).
+     */
+    static int partWindow(StationConfig c) {
+        long travelling = (long) Math.ceil(c.fpsPerLine() * c.rejectDelayMillis() / 1000.0);
+        long want = Math.min(1L << 16, Math.max(4L * c.ringSize() + 64, 2 * travelling + 64));
+        return Integer.highestOneBit((int) want - 1) << 1;
+    }
+
+    /**
+     * Builds a station (allocating every slot) without starting it: one camera per line.
      *
      * @param sources one frame source per line, in line order; the station closes them
      */
@@ -171,10 +232,49 @@ public final class Station implements AutoCloseable {
      * journal that every outcome is appended to before its signal is sent.
      */
     public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs) {
+        List<List<CameraView>> views = new ArrayList<>();
         try {
-            return new Station(config, model, sources, outputs);
+            for (FrameSource s : sources) views.add(List.of(new CameraView("camera", s)));
         } catch (RuntimeException e) {
-            sources.forEach(FrameSource::close); // the station owns them from here on, even when it cannot start
+            sources.forEach(FrameSource::close);
+            throw e;
+        }
+        return create(config, model, views, false, outputs);
+    }
+
+    /**
+     * Builds a station whose lines may inspect each part with several cameras (views: top, side...).
+     * A part's outcome waits for all its views, up to its deadline: any view rejected for a defect
+     * rejects the part; a view's fail-safe (unreadable, error, late, ring full) is the part's; a view
+     * that skipped the part or whose frame had not come by the deadline is a fail-safe
+     * {@link Outcome#FAILSAFE_MISSING_VIEW} reject ({@link Outcome#FAILSAFE_MISSED} when no view framed
+     * it); all views passed is a pass, with the largest of their scores. Counters, journal, sinks,
+     * trend and ejector see parts; a frame that comes after its part was decided is a late view,
+     * counted and not inspected ({@link #sourceStats()} has the figures per view).
+     *
+     * <p>What a line's views share: its {@link LineSetup}, that is the frame size (every view's source
+     * must deliver the same size), the ROI (the config's, or the default for that size), the
+     * undistortion, and the model and threshold (the one model inspects every view). Each view has its
+     * own camera thread, trigger schedule and part-id tracking; their part ids must be the line's shared
+     * trigger counter. A line with one view behaves and costs exactly as {@link #create(StationConfig,
+     * ModelPackage, List, StationOutputs)} (its frames go straight to the recorder).
+     *
+     * @param views per line, in line order, its views in a fixed order; the station closes their sources
+     */
+    public static Station createWithViews(StationConfig config, ModelPackage model, List<List<CameraView>> views,
+                                          StationOutputs outputs) {
+        List<List<CameraView>> copy = new ArrayList<>();
+        for (List<CameraView> line : views) copy.add(List.copyOf(line));
+        return create(config, model, copy, true, outputs);
+    }
+
+    private static Station create(StationConfig config, ModelPackage model, List<List<CameraView>> views, boolean named,
+                                  StationOutputs outputs) {
+        try {
+            return new Station(config, model, views, named, outputs);
+        } catch (RuntimeException e) {
+            // the station owns them from here on, even when it cannot start
+            for (List<CameraView> line : views) for (CameraView v : line) v.source().close();
             throw e;
         }
     }
@@ -301,12 +401,17 @@ public final class Station implements AutoCloseable {
         return snapshot();
     }
 
-    /** Each camera's source figures, in line order; safe to call from any thread while running. */
+    /**
+     * Each camera's source figures, in line order (a line's views in their order); safe to call from
+     * any thread while running.
+     */
     public List<SourceStats> sourceStats() {
         List<SourceStats> out = new ArrayList<>();
         for (int i = 0; i < cameras.size(); i++) {
             CameraLoop c = cameras.get(i);
             FrameSource s = sources.get(i);
+            int line = c.line();
+            int view = c.view();
             long reconnects = 0;
             boolean connected = true;
             String error = null;
@@ -315,8 +420,9 @@ public final class Station implements AutoCloseable {
                 connected = r.connected();
                 error = r.lastError();
             }
-            out.add(new SourceStats(i, s.name(), s.live(), c.published() + c.ringFull(), c.unreadable(), c.missed(),
-                    c.repeated(), s.skipped(), reconnects, connected, error));
+            out.add(new SourceStats(line, s.name(), s.live(), c.published() + c.ringFull() + c.notInspected(), c.unreadable(),
+                    c.missed(), c.repeated(), s.skipped(), reconnects, connected, error,
+                    parts.multiView(line) ? viewNames[line][view] : null, parts.missingViews(line, view), parts.lateViews(line, view)));
         }
         return out;
     }
@@ -352,7 +458,8 @@ public final class Station implements AutoCloseable {
                 elapsed > 0 ? decided / elapsed : 0,
                 percentileMs(latency, 50), percentileMs(latency, 99), percentileMs(latency, 99.9),
                 latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
-                batches == 0 ? 0 : (double) batchedFrames / batches, maxSeen, hist, overruns, recorder.sinkFailures());
+                batches == 0 ? 0 : (double) batchedFrames / batches, maxSeen, hist, overruns, recorder.sinkFailures(),
+                parts.lateViews(), parts.overflows());
     }
 
     private static double percentileMs(Histogram micros, double percentile) {
@@ -384,6 +491,11 @@ public final class Station implements AutoCloseable {
     /** Frames the watchdog expired at their deadline. */
     public long expiredByWatchdog() {
         return watchdog.expired();
+    }
+
+    /** Parts of lines with several views that the watchdog decided at their deadline (a view missing or undecided). */
+    public long partsExpiredByWatchdog() {
+        return watchdog.partsExpired();
     }
 
     /** Frees every slot, handler and source. Stops the station first if it is running. */

@@ -165,4 +165,28 @@ class CliTest {
         assertEquals(1, count.code());
         assertTrue(count.err().contains("one per line (3), got 2"), count.err());
     }
+
+    @Test
+    void aDemoWithTwoViewsPerLineCountsPartsAndReportsEachView(@TempDir Path tmp) throws Exception {
+        TrainEvalCliTest.Run r = TrainEvalCliTest.run("demo", "--views", "2", "--lines", "1", "--fps", "20", "--duration", "1",
+                "--width", "640", "--height", "512", "--trend", "none", "--journal", "none", "--reject-images", "none",
+                "--reject-log", tmp.resolve("rejects.log").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        var j = r.json();
+        assertEquals(2, j.get("views").asInt());
+        assertEquals(20, j.get("captured").asLong(), "20 parts, each framed by both views: " + j);
+        assertEquals(j.get("captured").asLong(), j.get("passed").asLong() + j.get("rejected").asLong() + j.get("failsafe").asLong());
+        assertTrue(j.get("failsafeByReason").has("missing-view"), j.toString());
+        var sources = j.get("sources");
+        assertEquals(2, sources.size());
+        assertEquals("top", sources.get(0).get("view").asText());
+        assertEquals("side", sources.get(1).get("view").asText());
+        for (var source : sources) {
+            assertEquals(20, source.get("frames").asLong(), source.toString());
+            assertTrue(source.has("missingViews") && source.has("lateViews"), source.toString());
+        }
+        Run bad = run("demo", "--views", "0", "--duration", "1");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--views: expected 1 to 16"), bad.err());
+    }
 }

@@ -34,10 +34,16 @@ import picocli.CommandLine.Option;
 /** {@code sightline demo}: the whole station on synthetic part cameras, with a live status line. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the station on synthetic part cameras and report what it decided.",
-                "Every frame ends in one outcome: pass, reject (defect) or fail-safe reject; the counters balance."})
+                "Every part ends in one outcome: pass, reject (defect) or fail-safe reject; the counters balance."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--lines", paramLabel = "N", description = "production lines, one camera each (default: ${DEFAULT-VALUE})")
     int lines = StationConfig.DEFAULT_LINES;
+
+    @Option(names = "--views", paramLabel = "N",
+            description = "cameras per line (top, side, ...): a part's outcome waits for all its views up to its deadline; any view"
+                    + " rejecting rejects it, a missing view is a fail-safe reject; each synthetic view shows its own defects"
+                    + " at --defect-rate (default: ${DEFAULT-VALUE})")
+    int views = 1;
 
     @Option(names = "--fps", paramLabel = "F", description = "parts per second per line (default: ${DEFAULT-VALUE})")
     double fps = StationConfig.DEFAULT_FPS;
@@ -127,7 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--source", paramLabel = "URI",
             description = "a real frame source instead of the synthetic camera: " + io.sightline.capture.FrameSources.FORMS
-                    + "; folders loop, streams and cameras are re-opened when lost; repeat once per line, or give one for every line")
+                    + "; folders loop, streams and cameras are re-opened when lost; repeat once per line (with --views, once per"
+                    + " line and view, line 0's views first), or give one for every camera")
     List<String> sources = new ArrayList<>();
 
     @Option(names = "--trend", paramLabel = "LIST",
@@ -150,20 +157,27 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(durationSeconds > 0 && durationSeconds <= 86_400)) {
             throw new IllegalArgumentException("--duration: expected 0 < seconds <= 86400, got " + durationSeconds);
         }
+        if (views < 1 || views > MAX_VIEWS) {
+            throw new IllegalArgumentException("--views: expected 1 to " + MAX_VIEWS + " cameras per line, got " + views);
+        }
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         if (calibration != null) applyCalibration(modelDir);
         undistorter = undistorterFromCalibration();
+        // Synthetic views of a line stop at the same part (a frame budget), so the end of the run
+        // leaves no part with a view missing; one view runs until it is stopped, as before.
+        boolean budget = views > 1 && sources.isEmpty();
         StationConfig config = new StationConfig(lines, fps, modelDir, threshold, calibratedRoi, ringSize,
                 workers != null ? workers : base.workers(),
-                inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis, -1,
-                TriggerSchedule.Overrun.RESYNC);
+                inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis,
+                budget ? Math.max(1, Math.round(durationSeconds * fps)) : -1, TriggerSchedule.Overrun.RESYNC);
         List<DriftSpec> driftSpecs = new ArrayList<>();
         for (String d : drifts) driftSpecs.add(DriftSpec.parse(d, lines));
         Natives.loadAll();
         if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
         PrintStream err = System.err;
         List<FrameSource> cameras = sources.isEmpty() ? new ArrayList<>(syntheticCameras()) : realSources();
+        String[] viewNames = viewNames(views);
         ModelPackage loaded;
         try {
             loaded = ModelPackage.load(modelDir, config.inferenceThreads());
@@ -173,7 +187,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         DecisionJournal journalFile = null;
         if (!journal.equalsIgnoreCase("none")) {
-            String[] names = cameras.stream().map(FrameSource::name).toArray(String[]::new);
+            String[] names = new String[lines]; // per line: its camera, or its views' cameras joined by '+'
+            for (int i = 0; i < lines; i++) {
+                StringBuilder b = new StringBuilder();
+                for (int v = 0; v < views; v++) b.append(v == 0 ? "" : "+").append(cameras.get(i * views + v).name());
+                names[i] = b.toString();
+            }
             try {
                 journalFile = DecisionJournal.open(Path.of(journal), names, loaded.info().name() + " " + loaded.info().version(),
                         "none", false);
@@ -188,14 +207,15 @@ public final class DemoCommand implements Callable<Integer> {
              TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
                      trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
              RejectSink sink = sinks();
-             Station station = Station.create(config, pkg, cameras,
+             Station station = createStation(config, pkg, cameras, viewNames,
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
                              .withRejectImages(rejectImageSettings())
                              .withEjector((line, part, action, due, now) -> { })
                              .withUndistortion(undistorter))) {
             if (sources.isEmpty()) {
-                err.printf("sightline demo: %d line(s) x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
-                        lines, fps, width, height, defectRate, modelDir, pkg.info().version(), threshold);
+                err.printf("sightline demo: %d line(s)%s x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
+                        lines, views > 1 ? " x " + views + " views " + java.util.Arrays.toString(viewNames) : "", fps, width, height,
+                        defectRate, modelDir, pkg.info().version(), threshold);
             } else {
                 err.printf("sightline demo: %d line(s) x %.1f fps from %s, model %s (%s), threshold %.2f%n", lines, fps,
                         cameras.stream().map(c -> c.name() + " " + c.maxWidth() + "x" + c.maxHeight()).toList(), modelDir,
@@ -216,13 +236,24 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(Math.min(100, Math.max(1, (endNanos - System.nanoTime()) / 1_000_000)));
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 for (DriftSpec d : driftSpecs) {
-                    if (cameras.get(d.line()) instanceof SyntheticPartCamera c) c.setDefectRate(d.rate(defectRate, elapsed));
+                    for (int v = 0; v < views; v++) {
+                        if (cameras.get(d.line() * views + v) instanceof SyntheticPartCamera c) c.setDefectRate(d.rate(defectRate, elapsed));
+                    }
                 }
                 status.printEverySecond(station.snapshot());
             }
+            // a camera that fell behind delivers the rest of its budget, so every view ends at the same part
+            long finishBy = System.nanoTime() + 5_000_000_000L;
+            while (budget && !station.camerasFinished() && System.nanoTime() - finishBy < 0) Thread.sleep(5);
             StationStats s = station.stop(Duration.ofSeconds(10));
             status.finish();
             printSummary(err, s);
+            if (views > 1) {
+                err.printf("views: %d per line %s; parts decided without a view %d, frames after their part was decided %d,"
+                        + " parts decided early (window full) %d%n", views, java.util.Arrays.toString(viewNames),
+                        station.sourceStats().stream().mapToLong(io.sightline.station.SourceStats::missingViews).sum(), s.lateViews(),
+                        s.partWindowOverflows());
+            }
             SinkHealth health = sink.health();
             if (mqtt != null || modbus != null || kafka != null || opcua != null || !health.up()) {
                 err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
@@ -246,6 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (io.sightline.station.SourceStats ss : station.sourceStats()) {
                 Map<String, Object> sm = new LinkedHashMap<>();
                 sm.put("line", ss.line());
+                if (ss.view() != null) sm.put("view", ss.view());
                 sm.put("name", ss.name());
                 sm.put("live", ss.live());
                 sm.put("frames", ss.frames());
@@ -256,15 +288,26 @@ public final class DemoCommand implements Callable<Integer> {
                 sm.put("reconnects", ss.reconnects());
                 sm.put("connected", ss.connected());
                 if (ss.lastError() != null) sm.put("lastError", ss.lastError());
+                if (ss.view() != null) {
+                    sm.put("missingViews", ss.missingViews());
+                    sm.put("lateViews", ss.lateViews());
+                }
                 sourcesJson.add(sm);
-                if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() > 0 || !ss.connected()) {
-                    err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%n",
+                if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() + ss.missingViews()
+                        + ss.lateViews() > 0 || !ss.connected()) {
+                    err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%s%n",
                             ss.name(), ss.frames(), ss.unreadable(), ss.missed(), ss.repeated(), ss.skipped(), ss.reconnects(),
+                            ss.view() != null ? ", " + ss.missingViews() + " parts without this view, " + ss.lateViews() + " late" : "",
                             ss.lastError() != null ? " (last error: " + ss.lastError() + ")" : "");
                 }
             }
             if (json) {
                 Map<String, Object> m = toJson(s, pkg);
+                m.put("views", views);
+                if (views > 1) {
+                    m.put("lateViews", s.lateViews());
+                    m.put("partWindowOverflows", s.partWindowOverflows());
+                }
                 m.put("sources", sourcesJson);
                 m.put("trendAlarms", alarms);
                 long[] refused = station.trendRefusedAndDropped();
@@ -408,16 +451,49 @@ public final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The sources the command line names, one per line; all closed again if one cannot be opened. */
-    private List<FrameSource> realSources() throws io.sightline.capture.CaptureException {
-        if (sources.size() != 1 && sources.size() != lines) {
-            throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
+    static final int MAX_VIEWS = 16;
+
+    /** The views' names: top and side for two, top and side-1, side-2, ... for more. */
+    static String[] viewNames(int views) {
+        String[] names = new String[views];
+        names[0] = "top";
+        for (int v = 1; v < views; v++) names[v] = views == 2 ? "side" : "side-" + v;
+        return names;
+    }
+
+    /** One camera per line as before; with {@code --views}, each line's cameras (line by line) as its views. */
+    private Station createStation(StationConfig config, ModelPackage pkg, List<FrameSource> cameras, String[] viewNames,
+                                  StationOutputs outputs) {
+        if (views == 1) return Station.create(config, pkg, cameras, outputs);
+        List<List<io.sightline.station.CameraView>> perLine = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            List<io.sightline.station.CameraView> line = new ArrayList<>();
+            for (int v = 0; v < views; v++) line.add(new io.sightline.station.CameraView(viewNames[v], cameras.get(i * views + v)));
+            perLine.add(line);
         }
+        return Station.createWithViews(config, pkg, perLine, outputs);
+    }
+
+    /**
+     * The sources the command line names, one per camera (line by line, each line's views in order);
+     * all closed again if one cannot be opened.
+     */
+    private List<FrameSource> realSources() throws io.sightline.capture.CaptureException {
+        int cameraCount = lines * views;
+        if (sources.size() != 1 && sources.size() != cameraCount) {
+            if (views == 1) {
+                throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
+            }
+            throw new IllegalArgumentException("--source: give one for every camera or one per line and view (" + lines + " lines x "
+                    + views + " views = " + cameraCount + "), got " + sources.size());
+        }
+        String[] viewNames = viewNames(views);
         List<FrameSource> list = new ArrayList<>();
         try {
-            for (int i = 0; i < lines; i++) {
+            for (int i = 0; i < cameraCount; i++) {
                 String uri = sources.get(sources.size() == 1 ? 0 : i);
-                list.add(io.sightline.capture.FrameSources.open("line-" + i + ":" + uri, uri, true));
+                String name = "line-" + (i / views) + (views > 1 ? "/" + viewNames[i % views] : "") + ":" + uri;
+                list.add(io.sightline.capture.FrameSources.open(name, uri, true));
             }
             return list;
         } catch (RuntimeException | io.sightline.capture.CaptureException e) {
@@ -426,13 +502,19 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** One synthetic camera per line; all closed again if one cannot be made. */
+    /**
+     * One synthetic camera per line, or per line and view (line by line; a view's seed is the line's
+     * plus 1000 per view, so view 0 is the one-camera line's camera); all closed again if one cannot be made.
+     */
     private List<SyntheticPartCamera> syntheticCameras() {
         List<SyntheticPartCamera> cameras = new ArrayList<>();
+        String[] viewNames = viewNames(views);
         try {
             for (int i = 0; i < lines; i++) {
-                cameras.add(new SyntheticPartCamera("synthetic:line-" + i,
-                        new SyntheticPartCamera.Options(width, height, defectRate, seed + i, 32)));
+                for (int v = 0; v < views; v++) {
+                    cameras.add(new SyntheticPartCamera("synthetic:line-" + i + (views > 1 ? "/" + viewNames[v] : ""),
+                            new SyntheticPartCamera.Options(width, height, defectRate, seed + i + 1000L * v, 32)));
+                }
             }
             return cameras;
         } catch (RuntimeException e) {
