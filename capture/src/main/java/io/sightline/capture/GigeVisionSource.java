@@ -7,10 +7,9 @@ import io.sightline.natives.aravis.AravisCamera;
 import io.sightline.natives.aravis.AravisException;
 import io.sightline.natives.aravis.AravisStream;
 import io.sightline.natives.aravis.Arv;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -125,47 +124,31 @@ public final class GigeVisionSource implements FrameSource {
          * key or value is an IllegalArgumentException naming the key and what it expects.
          */
         public static Options parse(String query) {
+            return query == null || query.isEmpty() ? defaults() : of(SourceUri.parse("gige:?" + query, "gige:", KEYS, String.join(", ", KEYS)));
+        }
+
+        static Options of(SourceUri uri) {
             Options o = defaults();
-            if (query == null || query.isEmpty()) return o;
-            Set<String> seen = new LinkedHashSet<>();
-            for (String pair : query.split("&", -1)) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("gige option '" + pair + "': expected KEY=VALUE with KEY one of " + KEYS);
-                }
-                String key = pair.substring(0, eq);
-                String value = pair.substring(eq + 1);
-                if (!KEYS.contains(key)) {
-                    throw new IllegalArgumentException("gige option '" + key + "' is unknown: expected one of " + KEYS);
-                }
-                if (!seen.add(key)) throw new IllegalArgumentException("gige option '" + key + "' is given twice");
+            for (Map.Entry<String, String> e : uri.options().entrySet()) {
+                String key = e.getKey();
+                String value = e.getValue();
                 try {
                     o = switch (key) {
-                        case "exposure" -> o.withExposureUs(number(key, value, "a positive exposure time in microseconds"));
-                        case "gain" -> o.withGain(number(key, value, "a gain value, e.g. 2 or 6.5"));
+                        case "exposure" -> o.withExposureUs(uri.positive(key, value, "a positive exposure time in microseconds"));
+                        case "gain" -> o.withGain(uri.number(key, value, "a gain value, e.g. 2 or 6.5"));
                         case "trigger" -> o.withTrigger(value.equalsIgnoreCase("off") || value.equalsIgnoreCase("software")
                                 ? value.toLowerCase(Locale.ROOT) : value);
                         case "pixel" -> new Options(o.exposureUs, o.gain, o.trigger, value.equalsIgnoreCase("mono8") ? "Mono8" : value,
                                 o.fps, o.buffers, o.lossTimeoutMillis);
-                        case "fps" -> o.withFps(number(key, value, "a positive frame rate, e.g. 25"));
+                        case "fps" -> o.withFps(uri.positive(key, value, "a positive frame rate, e.g. 25"));
                         default -> throw new AssertionError(key);
                     };
-                } catch (IllegalArgumentException e) {
-                    if (e.getMessage().startsWith("gige option")) throw e;
-                    throw new IllegalArgumentException("gige option '" + key + "': " + e.getMessage(), e);
+                } catch (IllegalArgumentException ex) {
+                    if (ex.getMessage().startsWith("'")) throw ex; // already names the URI
+                    throw uri.refused(key, ex.getMessage());
                 }
             }
             return o;
-        }
-
-        private static double number(String key, String value, String expected) {
-            try {
-                double d = Double.parseDouble(value);
-                if (!Double.isFinite(d)) throw new NumberFormatException();
-                return d;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("gige option '" + key + "' is '" + value + "': expected " + expected, e);
-            }
         }
     }
 
@@ -179,13 +162,11 @@ public final class GigeVisionSource implements FrameSource {
     /** Splits {@code gige:ID[?OPTIONS]}; IllegalArgumentException naming what is wrong. */
     public static Target parseUri(String uri) {
         if (uri == null || !uri.startsWith("gige:")) throw new IllegalArgumentException("expected " + URI_FORM + ", got '" + uri + "'");
-        String rest = uri.substring("gige:".length());
-        int q = rest.indexOf('?');
-        String camera = q < 0 ? rest : rest.substring(0, q);
-        if (camera.isBlank()) {
+        SourceUri parsed = SourceUri.parse(uri, "gige:", Options.KEYS, String.join(", ", Options.KEYS));
+        if (parsed.target().isBlank()) {
             throw new IllegalArgumentException("'" + uri + "' names no camera: expected " + URI_FORM);
         }
-        return new Target(camera, Options.parse(q < 0 ? null : rest.substring(q + 1)));
+        return new Target(parsed.target(), Options.of(parsed));
     }
 
     static final int POLL_MILLIS = 50;

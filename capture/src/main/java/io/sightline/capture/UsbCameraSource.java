@@ -15,7 +15,6 @@ import io.sightline.natives.Natives;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,6 +95,7 @@ public final class UsbCameraSource implements FrameSource {
     }
 
     private static final String OPTIONS = "width, height, fps, exposure (auto or a number), fourcc";
+    private static final List<String> OPTION_KEYS = List.of("width", "height", "fps", "exposure", "fourcc");
 
     private final String name;
     private final String target; // what was opened: /dev/video0, or the sequence pattern
@@ -121,10 +121,9 @@ public final class UsbCameraSource implements FrameSource {
      */
     public static UsbCameraSource open(String name, String uri) throws CaptureException {
         if (!uri.startsWith("usb:")) throw new IllegalArgumentException("'" + uri + "': expected usb:N, usb:/dev/PATH or usb:seq:PATTERN");
-        String rest = uri.substring("usb:".length());
-        int q = rest.indexOf('?');
-        String what = q < 0 ? rest : rest.substring(0, q);
-        Request request = parseOptions(uri, q < 0 ? "" : rest.substring(q + 1));
+        SourceUri parsed = SourceUri.parse(uri, "usb:", OPTION_KEYS, OPTIONS);
+        String what = parsed.target();
+        Request request = requestOf(parsed);
         if (what.startsWith("seq:")) {
             String pattern = what.substring("seq:".length());
             if (pattern.isEmpty() || !pattern.contains("%")) {
@@ -138,64 +137,33 @@ public final class UsbCameraSource implements FrameSource {
                 + " (an image sequence standing in for a camera), each optionally followed by ?" + OPTIONS.replace(", ", "=..&") + "=..");
     }
 
-    static Request parseOptions(String uri, String query) {
-        if (query.isEmpty()) return Request.DEFAULTS;
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0 || eq == pair.length() - 1) {
-                throw new IllegalArgumentException("'" + uri + "': option '" + pair + "' is not key=value (options: " + OPTIONS + ")");
-            }
-            kv.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
+    static Request requestOf(SourceUri uri) {
+        if (uri.options().isEmpty()) return Request.DEFAULTS;
         int width = 0;
         int height = 0;
         double fps = 0;
         boolean auto = false;
         double exposure = Double.NaN;
         String fourcc = null;
-        for (Map.Entry<String, String> e : kv.entrySet()) {
+        for (Map.Entry<String, String> e : uri.options().entrySet()) {
             String k = e.getKey();
             String v = e.getValue();
             switch (k) {
-                case "width" -> width = positiveInt(uri, k, v);
-                case "height" -> height = positiveInt(uri, k, v);
-                case "fps" -> fps = positiveDouble(uri, k, v);
+                case "width" -> width = uri.positiveInt(k, v, "a positive whole number of pixels");
+                case "height" -> height = uri.positiveInt(k, v, "a positive whole number of pixels");
+                case "fps" -> fps = uri.positive(k, v, "a positive frame rate");
                 case "exposure" -> {
                     if (v.equals("auto")) auto = true;
-                    else exposure = positiveDouble(uri, k, v);
+                    else exposure = uri.positive(k, v, "auto or a positive exposure in driver units");
                 }
                 case "fourcc" -> {
-                    if (!v.matches("[A-Za-z0-9 ]{4}")) {
-                        throw new IllegalArgumentException("'" + uri + "': fourcc must be four characters such as MJPG or YUYV, got '" + v + "'");
-                    }
+                    if (!v.matches("[A-Za-z0-9 ]{4}")) throw uri.bad(k, v, "four characters such as MJPG or YUYV");
                     fourcc = v.toUpperCase(Locale.ROOT);
                 }
-                default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k + "' (options: " + OPTIONS + ")");
+                default -> throw new AssertionError(k);
             }
         }
         return new Request(width, height, fps, auto, exposure, fourcc);
-    }
-
-    private static int positiveInt(String uri, String key, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n > 0) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("'" + uri + "': " + key + " must be a positive whole number of pixels, got '" + v + "'");
-    }
-
-    private static double positiveDouble(String uri, String key, String v) {
-        try {
-            double d = Double.parseDouble(v);
-            if (d > 0 && Double.isFinite(d)) return d;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("'" + uri + "': " + key + " must be a positive number"
-                + (key.equals("exposure") ? " or auto" : "") + ", got '" + v + "'");
     }
 
     private UsbCameraSource(String name, String target, boolean device, Request request) throws CaptureException {

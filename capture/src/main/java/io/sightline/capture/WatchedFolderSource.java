@@ -161,9 +161,9 @@ public final class WatchedFolderSource implements FrameSource {
     /** Parses {@code watch:DIR?options}; the message of a bad one names the option and what it takes. */
     public static Target parse(String uri) {
         if (!uri.startsWith("watch:")) throw new IllegalArgumentException("'" + uri + "': expected watch:DIR[?options]");
-        String rest = uri.substring("watch:".length());
-        int q = rest.indexOf('?');
-        String dir = q < 0 ? rest : rest.substring(0, q);
+        String known = "settle=MS, existing=0|1, size=WxH, poll=MS";
+        SourceUri parsed = SourceUri.parse(uri, "watch:", List.of("settle", "existing", "size", "poll"), known);
+        String dir = parsed.target();
         if (dir.isEmpty()) throw new IllegalArgumentException("'" + uri + "': watch: needs a folder, e.g. watch:/mnt/camera1");
         Options d = Options.DEFAULTS;
         long settle = d.settleMillis();
@@ -171,38 +171,37 @@ public final class WatchedFolderSource implements FrameSource {
         int width = 0;
         int height = 0;
         long poll = d.pollMillis();
-        String known = "settle=MS, existing=0|1, size=WxH, poll=MS";
-        if (q >= 0) {
-            for (String pair : rest.substring(q + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                String k = eq < 0 ? pair : pair.substring(0, eq);
-                String v = eq < 0 ? "" : pair.substring(eq + 1);
-                try {
-                    switch (k) {
-                        case "settle" -> settle = Long.parseLong(v);
-                        case "poll" -> poll = Long.parseLong(v);
-                        case "existing" -> {
-                            if (!v.equals("0") && !v.equals("1")) throw new NumberFormatException();
-                            existing = v.equals("1");
-                        }
-                        case "size" -> {
-                            String[] wh = v.split("x");
-                            if (wh.length != 2) throw new NumberFormatException();
-                            width = Integer.parseInt(wh[0]);
-                            height = Integer.parseInt(wh[1]);
-                            if (width <= 0 || height <= 0) throw new NumberFormatException();
-                        }
-                        default -> throw new IllegalArgumentException("'" + uri + "': unknown option '" + k + "' (options: " + known + ")");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + uri + "': option " + k + " got '" + v + "' (options: " + known + ")");
+        for (Map.Entry<String, String> e : parsed.options().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
+            switch (k) {
+                case "settle" -> settle = millis(parsed, k, v);
+                case "poll" -> poll = millis(parsed, k, v);
+                case "existing" -> {
+                    if (!v.equals("0") && !v.equals("1")) throw parsed.bad(k, v, "0 or 1");
+                    existing = v.equals("1");
                 }
+                case "size" -> {
+                    String[] wh = v.split("x", -1);
+                    if (wh.length != 2) throw parsed.bad(k, v, "WIDTHxHEIGHT in pixels, e.g. 1280x1024");
+                    width = parsed.positiveInt(k, wh[0], "WIDTHxHEIGHT in pixels, e.g. 1280x1024");
+                    height = parsed.positiveInt(k, wh[1], "WIDTHxHEIGHT in pixels, e.g. 1280x1024");
+                }
+                default -> throw new AssertionError(k);
             }
         }
         try {
             return new Target(Path.of(dir), new Options(settle, existing, width, height, poll));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + uri + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static long millis(SourceUri uri, String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw uri.bad(key, value, "a whole number of milliseconds");
         }
     }
 
