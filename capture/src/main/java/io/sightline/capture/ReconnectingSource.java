@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * station counts the frame unreadable and asks for the next.
  */
 public final class ReconnectingSource implements FrameSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReconnectingSource.class);
+
     /** Opens the underlying source; called once at start and once per reconnect attempt. */
     @FunctionalInterface
     public interface Opener {
@@ -140,6 +142,8 @@ public final class ReconnectingSource implements FrameSource {
     }
 
     private void lose(String why) {
+        LOG.warn("camera {} lost: {}; reconnecting (every {} ms at first, then up to {} ms)", name, why, backoff.initialMillis(),
+                backoff.maxMillis());
         lastError = why;
         connected = false;
         outageStartNanos = System.nanoTime();
@@ -166,10 +170,13 @@ public final class ReconnectingSource implements FrameSource {
                 current = s;
                 reconnects++;
                 connected = true;
+                LOG.info("camera {} back after {} ms ({} failed attempts, reconnect {})", name,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStartNanos), failedAttempts, reconnects);
                 return true;
             } catch (CaptureException | RuntimeException e) {
                 failedAttempts++;
                 lastError = e.getMessage();
+                LOG.debug("camera {}: re-open failed: {}", name, lastError);
                 wait = Math.min(backoff.maxMillis(), wait * 2);
             }
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param <M> one queued signal
  */
 public abstract class BufferedSink<M> implements RejectSink {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BufferedSink.class);
     private static final long RETRY_MILLIS = 200;
 
     private final ArrayBlockingQueue<M> queue;
@@ -72,12 +73,17 @@ public abstract class BufferedSink<M> implements RejectSink {
                 }
                 deliverAll(batch);
                 delivered.addAndGet(batch.size());
+                if (!up) LOG.info("output {} up: delivering ({} waiting, {} dropped so far)", worker.getName(), queue.size(), dropped.get());
                 up = true;
                 lastError = null;
                 batch.clear();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
+                if (up || lastError == null) {
+                    LOG.warn("output {} down: {}; buffering up to {} signals and retrying every {} ms", worker.getName(), e.getMessage(),
+                            queue.remainingCapacity() + queue.size(), RETRY_MILLIS);
+                }
                 up = false;
                 lastError = e.getMessage();
                 onFailure();
@@ -93,6 +99,10 @@ public abstract class BufferedSink<M> implements RejectSink {
 
     /** Marks the destination reachable or not (a sink that checks its connection itself). */
     protected final void setUp(boolean value, String error) {
+        if (value != up) {
+            if (value) LOG.info("output {} up", worker.getName());
+            else LOG.warn("output {} down: {}", worker.getName(), error);
+        }
         up = value;
         if (error != null) lastError = error;
     }

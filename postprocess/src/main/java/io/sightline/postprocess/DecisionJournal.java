@@ -44,6 +44,9 @@ public final class DecisionJournal implements AutoCloseable {
         }
     }
 
+    /** One change of a setting while the station ran (a threshold reloaded, say), with who asked for it. */
+    public record Change(long id, long atMicros, String setting, String oldValue, String newValue, String requestedBy) {}
+
     /** One journal row. {@code score} is NaN when the part was never scored. */
     public record Entry(long id, int line, long part, String camera, long captureMicros, long decidedMicros, float score,
                         String decision, String reason, String model, String calibration) {}
@@ -97,6 +100,8 @@ public final class DecisionJournal implements AutoCloseable {
                         + "camera TEXT, capture_us INTEGER NOT NULL, decided_us INTEGER NOT NULL, score REAL, decision TEXT NOT NULL, "
                         + "reason TEXT NOT NULL, model TEXT, calibration TEXT)");
                 s.execute("CREATE INDEX IF NOT EXISTS outcomes_line_time ON outcomes (line, decided_us)");
+                s.execute("CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, setting TEXT NOT NULL, "
+                        + "old_value TEXT, new_value TEXT, requested_by TEXT NOT NULL)");
             }
             return new DecisionJournal(file, db, cameras, model, calibration);
         } catch (SQLException e) {
@@ -140,6 +145,51 @@ public final class DecisionJournal implements AutoCloseable {
         } catch (SQLException e) {
             throw new JournalException("journal " + file + ": cannot append the outcome of line " + line + " part " + part + " ("
                     + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Records a change of a setting (in the {@code changes} table) and commits it, before the
+     * change takes effect.
+     *
+     * @throws JournalException when the row cannot be written
+     */
+    public synchronized void appendChange(String setting, String oldValue, String newValue, String requestedBy) {
+        if (closed) throw new JournalException("journal " + file + " is closed", null);
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT INTO changes (at_us, setting, old_value, new_value, requested_by) VALUES (?, ?, ?, ?, ?)")) {
+            p.setLong(1, toEpochMicros(System.nanoTime()));
+            p.setString(2, setting);
+            p.setString(3, oldValue);
+            p.setString(4, newValue);
+            p.setString(5, requestedBy);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot record the change of " + setting + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The last {@code limit} changes of settings, oldest first (none in a journal from before changes were recorded). */
+    public static List<Change> changes(Path file, int limit) {
+        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement s = db.createStatement()) {
+            try (ResultSet t = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'changes'")) {
+                if (!t.next()) return List.of();
+            }
+            List<Change> out = new ArrayList<>();
+            try (PreparedStatement q = db.prepareStatement("SELECT id, at_us, setting, old_value, new_value, requested_by FROM "
+                    + "(SELECT * FROM changes ORDER BY id DESC LIMIT ?) ORDER BY id")) {
+                q.setInt(1, limit);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Change(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
         }
     }
 

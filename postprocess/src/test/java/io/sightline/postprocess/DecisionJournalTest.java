@@ -52,6 +52,29 @@ class DecisionJournalTest {
     }
 
     @Test
+    void changesOfSettingsAreRecordedWithWhoAskedAndSurviveReopening(@TempDir Path tmp) {
+        Path file = tmp.resolve("j.db");
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+            assertEquals(List.of(), DecisionJournal.changes(file, 10));
+            j.appendChange("lines[0].threshold", "0.5", "0.62", "SIGHUP reload of station.yaml");
+            j.append(0, 1, Outcome.PASS, 0.1f, System.nanoTime(), System.nanoTime());
+        }
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+            j.appendChange("lines[1].threshold", "0.5", "0.7", "dashboard 127.0.0.1");
+        }
+        List<DecisionJournal.Change> all = DecisionJournal.changes(file, 10);
+        assertEquals(2, all.size());
+        assertEquals("lines[0].threshold", all.get(0).setting());
+        assertEquals("0.5", all.get(0).oldValue());
+        assertEquals("0.62", all.get(0).newValue());
+        assertEquals("SIGHUP reload of station.yaml", all.get(0).requestedBy());
+        assertEquals("dashboard 127.0.0.1", all.get(1).requestedBy());
+        assertTrue(all.get(1).atMicros() >= all.get(0).atMicros());
+        assertEquals(List.of(all.get(1)), DecisionJournal.changes(file, 1), "the limit keeps the latest");
+        assertEquals(1, DecisionJournal.query(file, null, null, null, 10).size(), "changes are not outcomes");
+    }
+
+    @Test
     void reopeningAppendsToTheSameJournal(@TempDir Path tmp) {
         Path file = tmp.resolve("j.db");
         for (int run = 0; run < 2; run++) {

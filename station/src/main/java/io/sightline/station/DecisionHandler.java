@@ -1,14 +1,13 @@
 package io.sightline.station;
 
 import com.lmax.disruptor.EventHandler;
-import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.PartAssembler;
 
 /**
  * The last handler: turns each frame's state into its one outcome. A frame whose deadline has
  * passed is a fail-safe reject whatever its score (the ejector has already acted); an unreadable or
- * failed frame is a fail-safe reject; otherwise the policy decides from the score. If the deadline
+ * failed frame is a fail-safe reject; otherwise the line's threshold decides from the score. If the deadline
  * watchdog already recorded the frame as late, the decision is discarded and counted. Every
  * decided part then goes to the line's trend trackers ({@link TrendStage}).
  *
@@ -17,7 +16,7 @@ import io.sightline.postprocess.PartAssembler;
  * largest score), when every view was scored. A rejected view's frame is the one saved as an image.
  */
 final class DecisionHandler implements EventHandler<FrameEvent> {
-    private final DecisionPolicy policy;
+    private final LineThresholds thresholds;
     private final OutcomeRecorder recorder;
     private final TrendStage trend;
     private final RejectImages images;
@@ -26,22 +25,15 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
     private final PartAssembler.Part decided = new PartAssembler.Part();
     private long discardedLate;
 
-    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend) {
-        this(policy, recorder, trend, null);
-    }
-
-    /** @param images where rejected parts' frames are saved; null: nowhere */
-    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend, RejectImages images) {
-        this(policy, recorder, trend, images, ViewAssembly.none(recorder), new String[0][]);
-    }
-
     /**
+     * @param thresholds each line's decision threshold (changeable while running)
+     * @param images where rejected parts' frames are saved; null: nowhere
      * @param parts where the outcomes of lines with several views are assembled into parts
      * @param viewNames per line, its views' names (for reject images)
      */
-    DecisionHandler(DecisionPolicy policy, OutcomeRecorder recorder, TrendStage trend, RejectImages images, ViewAssembly parts,
+    DecisionHandler(LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend, RejectImages images, ViewAssembly parts,
                     String[][] viewNames) {
-        this.policy = policy;
+        this.thresholds = thresholds;
         this.recorder = recorder;
         this.trend = trend;
         this.images = images;
@@ -64,7 +56,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         } else if (e.status != FrameEvent.STATUS_OK) {
             outcome = Outcome.FAILSAFE_ERROR;
         } else {
-            outcome = policy.decide(e.defectScore);
+            outcome = thresholds.decide(e.line, e.defectScore);
         }
         boolean multiView = parts.multiView(e.line);
         if (images != null && (outcome == Outcome.REJECT_DEFECT || outcome == Outcome.FAILSAFE_ERROR)) {

@@ -11,7 +11,6 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.sightline.capture.FrameSource;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
-import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.PartAssembler;
 import io.sightline.postprocess.RejectSink;
@@ -63,6 +62,7 @@ import org.HdrHistogram.Histogram;
  * the sink and the ejector see parts. Steady state allocates nothing per frame.
  */
 public final class Station implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Station.class);
     private static final long WATCHDOG_INTERVAL_NANOS = 1_000_000L;
     /** Warming every batch shape takes well under a second on 2 cores; a minute means something is wrong. */
     private static final long WARM_UP_TIMEOUT_MILLIS = 60_000;
@@ -80,6 +80,8 @@ public final class Station implements AutoCloseable {
     private final List<FrameEvent> slots;
     private final List<InspectionHandler> workers = new ArrayList<>();
     private final DecisionHandler decision;
+    private final LineThresholds thresholds;
+    private final io.sightline.postprocess.DecisionJournal journal;
     private final TrendStage trend;
     private final RejectImages rejectImages;
     private final EjectorStage ejector;
@@ -127,6 +129,7 @@ public final class Station implements AutoCloseable {
                         + " (camera " + s.name() + ")", e);
             }
         }
+        this.journal = outputs.journal();
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
         this.parts = new ViewAssembly(recorder, viewCounts, partWindow(config));
 
@@ -156,7 +159,8 @@ public final class Station implements AutoCloseable {
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
-        this.decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()), recorder, trend, rejectImages, parts,
+        this.thresholds = new LineThresholds(config.lines(), config.rejectThreshold());
+        this.decision = new DecisionHandler(thresholds, recorder, trend, rejectImages, parts,
                 viewNames);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
@@ -314,8 +318,42 @@ public final class Station implements AutoCloseable {
      * outcome. Called when the journal cannot be written (the line must not run unrecorded).
      */
     void stopLine(String reason) {
+        LOG.error("stopping the line: {}; every part already captured still gets its outcome", reason);
         lineStopReason = reason;
         for (CameraLoop c : cameras) c.stop();
+    }
+
+    /** Each line's decision threshold now. */
+    public float[] thresholds() {
+        return thresholds.values();
+    }
+
+    /**
+     * Changes the decision threshold of one line ({@code line} null: every line) while running: the
+     * next frame decided uses it. The change is logged and, with a journal, recorded there with who
+     * asked for it before it takes effect; a change the journal cannot record is refused.
+     *
+     * @param requestedBy who or what asked ("SIGHUP reload of station.yaml", "dashboard 127.0.0.1")
+     * @return a one-line description of what changed
+     * @throws IllegalArgumentException naming the line or threshold when out of range
+     */
+    public synchronized String setThreshold(Integer line, float threshold, String requestedBy) {
+        thresholds.check(line, threshold);
+        float[] before = thresholds.values();
+        StringBuilder what = new StringBuilder();
+        for (int i = 0; i < before.length; i++) {
+            if ((line == null || line == i) && before[i] != threshold) {
+                if (journal != null) {
+                    journal.appendChange("lines[" + i + "].threshold", Float.toString(before[i]), Float.toString(threshold), requestedBy);
+                }
+                what.append(what.length() == 0 ? "" : ", ").append("line ").append(i).append(' ').append(before[i]).append(" -> ")
+                        .append(threshold);
+            }
+        }
+        if (what.length() == 0) return "threshold unchanged (" + threshold + ")";
+        thresholds.set(line, threshold);
+        LOG.info("threshold changed by {}: {}", requestedBy, what);
+        return "threshold " + what;
     }
 
     /** Why the station stopped the line by itself, or null. */
@@ -355,6 +393,9 @@ public final class Station implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+        LOG.info("station started: {} line(s), {} camera(s), {} worker(s), batches up to {}, ring of {}, model {} {}, thresholds {},"
+                + " reject delay {} ms", lines.size(), cameras.size(), workers.size(), config.maxBatch(), config.ringSize(), model.name(),
+                model.version(), java.util.Arrays.toString(thresholds.values()), config.rejectDelayMillis());
     }
 
     /** Scores the trend trackers refused (NaN or outside [0, 1]), and alarms past the recorded ones. */
@@ -398,7 +439,11 @@ public final class Station implements AutoCloseable {
         }
         watchdog.stop();
         for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(10));
-        return snapshot();
+        StationStats s = snapshot();
+        LOG.info("station stopped after {} s: captured {} = passed {} + rejected {} + fail-safe {} {}{}", Math.round(s.elapsedSeconds()),
+                s.captured(), s.passed(), s.rejected(), s.failSafe(), s.failSafeByReason(),
+                s.inFlight() == 0 ? "" : "; " + s.inFlight() + " STILL IN FLIGHT after the drain");
+        return s;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
  * station itself). The alarm record keeps the first {@value #MAX_RECORDED} alarms for the summary.
  */
 final class TrendStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrendStage.class);
     static final int MAX_RECORDED = 1000;
 
     private final List<TrendTracker> trackers;
@@ -49,6 +50,13 @@ final class TrendStage {
             for (int line = 0; line < lines; line++) this.watches[t][line] = watches == null || watches[t][line];
         }
         TrendTracker.Listener listener = alarm -> {
+            // rare (an alarm, then its clearing); the log's appender is asynchronous and never blocks this thread
+            if (alarm.raised()) {
+                LOG.warn("trend alarm on line {} ({}): {} at part {}: {} beyond {}", alarm.line(), alarm.detector(), alarm.rule(),
+                        alarm.partIndex(), alarm.value(), alarm.limit());
+            } else {
+                LOG.info("trend alarm cleared on line {} ({}) at part {}", alarm.line(), alarm.detector(), alarm.partIndex());
+            }
             synchronized (alarms) {
                 if (alarms.size() < MAX_RECORDED) alarms.add(alarm);
                 else dropped++;
