@@ -163,7 +163,6 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         if (calibration != null) applyCalibration(modelDir);
-        undistorter = undistorterFromCalibration();
         // Synthetic views of a line stop at the same part (a frame budget), so the end of the run
         // leaves no part with a view missing; one view runs until it is stopped, as before.
         boolean budget = views > 1 && sources.isEmpty();
@@ -376,63 +375,16 @@ public final class DemoCommand implements Callable<Integer> {
     private io.sightline.preprocess.Undistorter undistorter;
     private int[] calibratedRoi;
 
-    /** The cameras' undistortion when the calibration has a camera section (its size was checked). */
-    private io.sightline.preprocess.Undistorter undistorterFromCalibration() {
-        if (calibration == null) return null;
-        var camera = io.sightline.calibration.CalibrationFile.section(calibration, "camera");
-        if (camera == null) return null;
-        @SuppressWarnings("unchecked")
-        List<Number> d = (List<Number>) camera.get("distortion");
-        double[] k = new double[d.size()];
-        for (int i = 0; i < k.length; i++) k[i] = d.get(i).doubleValue();
-        io.sightline.natives.Natives.opencv();
-        return new io.sightline.preprocess.Undistorter(width, height, ((Number) camera.get("fx")).doubleValue(),
-                ((Number) camera.get("fy")).doubleValue(), ((Number) camera.get("cx")).doubleValue(), ((Number) camera.get("cy")).doubleValue(), k);
-    }
-
     /**
-     * Takes the threshold and reject delay from the calibration file, after checking that it was
-     * made for this camera resolution and this model.
+     * Takes the threshold, ROI and reject delay from the calibration file, after checking that it
+     * was made for this camera resolution and this model.
      */
     private void applyCalibration(Path modelDir) {
-        var camera = io.sightline.calibration.CalibrationFile.section(calibration, "camera");
-        if (camera != null) {
-            int w = ((Number) camera.get("width")).intValue();
-            int h = ((Number) camera.get("height")).intValue();
-            if (w != width || h != height) {
-                throw new IllegalArgumentException("calibration " + calibration + " was made for a " + w + "x" + h + " camera; this station's"
-                        + " cameras are " + width + "x" + height + " (re-run calibrate camera at this resolution)");
-            }
-        }
-        var roiSection = io.sightline.calibration.CalibrationFile.section(calibration, "roi");
-        if (roiSection != null) {
-            int fw = ((Number) roiSection.get("frameWidth")).intValue();
-            int fh = ((Number) roiSection.get("frameHeight")).intValue();
-            if (fw != width || fh != height) {
-                throw new IllegalArgumentException("calibration " + calibration + " found its ROI in a " + fw + "x" + fh + " frame; this"
-                        + " station's cameras are " + width + "x" + height + " (re-run calibrate roi on a frame from this camera)");
-            }
-            calibratedRoi = new int[] {((Number) roiSection.get("x")).intValue(), ((Number) roiSection.get("y")).intValue(),
-                ((Number) roiSection.get("width")).intValue(), ((Number) roiSection.get("height")).intValue()};
-        }
-        var thresholdSection = io.sightline.calibration.CalibrationFile.section(calibration, "threshold");
-        if (thresholdSection != null) {
-            io.sightline.inference.ModelInfo info = io.sightline.inference.ModelInfo.read(modelDir.resolve(io.sightline.inference.ModelInfo.FILE_NAME));
-            String model = info.name() + " " + info.version();
-            if (!model.equals(thresholdSection.get("model"))) {
-                throw new IllegalArgumentException("calibration " + calibration + " set its threshold for model '" + thresholdSection.get("model")
-                        + "'; this station runs '" + model + "' (re-run calibrate threshold with this model)");
-            }
-            threshold = ((Number) thresholdSection.get("threshold")).floatValue();
-        }
-        var timing = io.sightline.calibration.CalibrationFile.section(calibration, "timing");
-        if (timing != null) {
-            if (!"time".equals(timing.get("mode"))) {
-                throw new IllegalArgumentException("calibration " + calibration + " times rejects in encoder counts; the demo's synthetic"
-                        + " belt has no encoder (calibrate timing with --belt-speed)");
-            }
-            rejectDelayMillis = ((Number) timing.get("rejectDelayMillis")).longValue();
-        }
+        CalibrationSettings c = CalibrationSettings.read(calibration, modelDir, width, height);
+        if (c.threshold() != null) threshold = c.threshold();
+        if (c.rejectDelayMillis() != null) rejectDelayMillis = c.rejectDelayMillis();
+        calibratedRoi = c.roi();
+        undistorter = c.undistorter(width, height);
         System.err.printf("calibration %s: threshold %.4f, reject delay %d ms%n", calibration, threshold, rejectDelayMillis);
     }
 

@@ -14,9 +14,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sightline journal query|export}: trace parts in the decision journal. */
+/** {@code sightline journal query|changes|export}: trace parts, and changes of settings, in the decision journal. */
 @Command(name = "journal", mixinStandardHelpOptions = true, description = "Read the decision journal.",
-        subcommands = {JournalCommand.Query.class, JournalCommand.Export.class})
+        subcommands = {JournalCommand.Query.class, JournalCommand.Changes.class, JournalCommand.Export.class})
 public final class JournalCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -26,6 +26,10 @@ public final class JournalCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static String instant(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000).toString();
     }
 
     @Command(name = "query", mixinStandardHelpOptions = true, description = "List outcomes, oldest first.")
@@ -64,8 +68,7 @@ public final class JournalCommand implements Runnable {
             System.out.printf("%8s %4s %8s %-20s %-27s %7s %-8s %-10s%n", "id", "line", "part", "camera", "decided", "score", "decision", "reason");
             List<Map<String, Object>> out = new ArrayList<>();
             for (DecisionJournal.Entry e : rows) {
-                String decided = Instant.ofEpochSecond(Math.floorDiv(e.decidedMicros(), 1_000_000L),
-                        Math.floorMod(e.decidedMicros(), 1_000_000L) * 1000).toString();
+                String decided = instant(e.decidedMicros());
                 System.out.printf(Locale.ROOT, "%8d %4d %8d %-20s %-27s %7s %-8s %-10s%n", e.id(), e.line(), e.part(), e.camera(), decided,
                         Float.isNaN(e.score()) ? "-" : String.format(Locale.ROOT, "%.4f", e.score()), e.decision(), e.reason());
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -81,6 +84,41 @@ public final class JournalCommand implements Runnable {
                 out.add(m);
             }
             if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("rows", out)));
+            return 0;
+        }
+    }
+
+    @Command(name = "changes", mixinStandardHelpOptions = true,
+            description = "List the settings changed while the station ran (thresholds reloaded, say), with who asked, oldest first.")
+    static final class Changes implements Callable<Integer> {
+        @Option(names = "--file", paramLabel = "FILE", description = "journal (default: ${DEFAULT-VALUE})")
+        Path file = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--limit", paramLabel = "N", description = "the last N changes (default: ${DEFAULT-VALUE})")
+        int limit = 100;
+
+        @Option(names = "--json", description = "print the changes as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) throw new IllegalArgumentException("--limit: expected at least 1, got " + limit);
+            List<Map<String, Object>> out = new ArrayList<>();
+            System.out.printf("%6s %-27s %-22s %-12s %-12s %s%n", "id", "at", "setting", "from", "to", "requested by");
+            for (DecisionJournal.Change c : DecisionJournal.changes(file, limit)) {
+                String at = instant(c.atMicros());
+                System.out.printf(Locale.ROOT, "%6d %-27s %-22s %-12s %-12s %s%n", c.id(), at, c.setting(), c.oldValue(), c.newValue(),
+                        c.requestedBy());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", c.id());
+                m.put("at", at);
+                m.put("setting", c.setting());
+                m.put("from", c.oldValue());
+                m.put("to", c.newValue());
+                m.put("requestedBy", c.requestedBy());
+                out.add(m);
+            }
+            if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("changes", out)));
             return 0;
         }
     }
