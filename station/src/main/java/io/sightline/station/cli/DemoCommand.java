@@ -4,13 +4,7 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
-import io.sightline.postprocess.LoggingRejectSink;
-import io.sightline.postprocess.CompositeSink;
 import io.sightline.postprocess.DecisionJournal;
-import io.sightline.postprocess.KafkaSink;
-import io.sightline.postprocess.ModbusPlc;
-import io.sightline.postprocess.ModbusSink;
-import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
 import io.sightline.station.Station;
@@ -19,7 +13,6 @@ import io.sightline.station.StationConfig;
 import io.sightline.station.TriggerSchedule;
 import io.sightline.station.StationStats;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -272,34 +265,7 @@ public final class DemoCommand implements Callable<Integer> {
                 journalJson.put("lineStopped", station.lineStopReason());
                 err.println("THE STATION STOPPED THE LINE: " + station.lineStopReason());
             }
-            List<Map<String, Object>> sourcesJson = new ArrayList<>();
-            for (io.sightline.station.SourceStats ss : station.sourceStats()) {
-                Map<String, Object> sm = new LinkedHashMap<>();
-                sm.put("line", ss.line());
-                if (ss.view() != null) sm.put("view", ss.view());
-                sm.put("name", ss.name());
-                sm.put("live", ss.live());
-                sm.put("frames", ss.frames());
-                sm.put("unreadable", ss.unreadable());
-                sm.put("missed", ss.missed());
-                sm.put("repeated", ss.repeated());
-                sm.put("skipped", ss.skipped());
-                sm.put("reconnects", ss.reconnects());
-                sm.put("connected", ss.connected());
-                if (ss.lastError() != null) sm.put("lastError", ss.lastError());
-                if (ss.view() != null) {
-                    sm.put("missingViews", ss.missingViews());
-                    sm.put("lateViews", ss.lateViews());
-                }
-                sourcesJson.add(sm);
-                if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() + ss.missingViews()
-                        + ss.lateViews() > 0 || !ss.connected()) {
-                    err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%s%n",
-                            ss.name(), ss.frames(), ss.unreadable(), ss.missed(), ss.repeated(), ss.skipped(), ss.reconnects(),
-                            ss.view() != null ? ", " + ss.missingViews() + " parts without this view, " + ss.lateViews() + " late" : "",
-                            ss.lastError() != null ? " (last error: " + ss.lastError() + ")" : "");
-                }
-            }
+            List<Map<String, Object>> sourcesJson = sourcesJson(station, err);
             if (json) {
                 Map<String, Object> m = toJson(s, pkg);
                 m.put("views", views);
@@ -326,42 +292,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The reject log, and the outputs asked for. */
     private RejectSink sinks() throws java.io.IOException {
-        List<RejectSink> sinks = new ArrayList<>();
-        sinks.add(new LoggingRejectSink(new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true));
-        try {
-            if (mqtt != null) sinks.add(new MqttSink(mqtt, "sightline-demo-" + ProcessHandle.current().pid(), "sightline/demo", 100_000));
-            if (modbus != null) sinks.add(new ModbusSink(modbusPlc(modbus), 100_000));
-            if (kafka != null) sinks.add(new KafkaSink(kafka, "sightline-demo-" + ProcessHandle.current().pid(), "sightline", 100_000));
-            if (opcua != null) {
-                sinks.add(new io.sightline.postprocess.opcua.OpcUaSink(opcua, io.sightline.postprocess.opcua.OpcUaStationServer.NAMESPACE_URI,
-                        "PLC", 100_000));
-            }
-            if (opcuaServer != null) {
-                var server = new io.sightline.postprocess.opcua.OpcUaStationServer("127.0.0.1", opcuaServer, "Sightline",
-                        io.sightline.postprocess.opcua.OpcUaStationServer.STATION_VARIABLES, false);
-                System.err.println("OPC UA: the station's state at " + server.endpointUrl());
-                sinks.add(new io.sightline.postprocess.opcua.OpcUaStateSink(server, true));
-            }
-        } catch (Exception e) {
-            sinks.forEach(RejectSink::close);
-            if (e instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("an output could not start: " + e.getMessage(), e);
-        }
-        return sinks.size() == 1 ? sinks.get(0) : new CompositeSink(sinks);
-    }
-
-    static ModbusPlc modbusPlc(String spec) {
-        String[] p = spec.split(":");
-        try {
-            if (p.length == 2 || p.length == 3) {
-                int port = Integer.parseInt(p[1]);
-                int unit = p.length == 3 ? Integer.parseInt(p[2]) : 1;
-                if (!p[0].isBlank() && port > 0 && port < 65536 && unit >= 0 && unit < 256) return new ModbusPlc(p[0], port, unit);
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("--modbus: expected HOST:PORT or HOST:PORT:UNIT (port 1-65535, unit 0-255), got '" + spec + "'");
+        var flags = new io.sightline.station.config.StationFile.Sinks(100_000,
+                mqtt == null ? null : new io.sightline.station.config.StationFile.Mqtt(mqtt, "sightline/demo"),
+                modbus == null ? null : Outputs.modbus(modbus),
+                kafka == null ? null : new io.sightline.station.config.StationFile.Kafka(kafka, "sightline"),
+                opcua == null ? null : new io.sightline.station.config.StationFile.OpcUa(opcua),
+                opcuaServer == null ? null : new io.sightline.station.config.StationFile.OpcUaServer(opcuaServer));
+        List<Outputs.Named> outputs = Outputs.open(rejectLog, flags, "sightline-demo-" + ProcessHandle.current().pid());
+        for (Outputs.Named n : outputs) if (n.name().startsWith("opcua-server")) System.err.println("OPC UA: the station's state at " + n.name());
+        return Outputs.combine(outputs);
     }
 
     private StationOutputs.RejectImageSettings rejectImageSettings() {
@@ -475,6 +414,39 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Each camera's figures for the JSON; a camera with anything to report also gets a line on {@code err}. */
+    static List<Map<String, Object>> sourcesJson(Station station, PrintStream err) {
+        List<Map<String, Object>> sourcesJson = new ArrayList<>();
+        for (io.sightline.station.SourceStats ss : station.sourceStats()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("line", ss.line());
+            if (ss.view() != null) sm.put("view", ss.view());
+            sm.put("name", ss.name());
+            sm.put("live", ss.live());
+            sm.put("frames", ss.frames());
+            sm.put("unreadable", ss.unreadable());
+            sm.put("missed", ss.missed());
+            sm.put("repeated", ss.repeated());
+            sm.put("skipped", ss.skipped());
+            sm.put("reconnects", ss.reconnects());
+            sm.put("connected", ss.connected());
+            if (ss.lastError() != null) sm.put("lastError", ss.lastError());
+            if (ss.view() != null) {
+                sm.put("missingViews", ss.missingViews());
+                sm.put("lateViews", ss.lateViews());
+            }
+            sourcesJson.add(sm);
+            if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() + ss.missingViews()
+                    + ss.lateViews() > 0 || !ss.connected()) {
+                err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%s%n",
+                        ss.name(), ss.frames(), ss.unreadable(), ss.missed(), ss.repeated(), ss.skipped(), ss.reconnects(),
+                        ss.view() != null ? ", " + ss.missingViews() + " parts without this view, " + ss.lateViews() + " late" : "",
+                        ss.lastError() != null ? " (last error: " + ss.lastError() + ")" : "");
+            }
+        }
+        return sourcesJson;
+    }
+
     static Map<String, Object> toJson(StationStats s, ModelPackage pkg) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("captured", s.captured());
@@ -500,7 +472,7 @@ public final class DemoCommand implements Callable<Integer> {
         return Math.round(v * 1000.0) / 1000.0;
     }
 
-    private static void printSummary(PrintStream err, StationStats s) {
+    static void printSummary(PrintStream err, StationStats s) {
         err.println("── summary ─────────────────────────────────────────────");
         err.printf("captured %d = passed %d + rejected %d + fail-safe %d%s%n", s.captured(), s.passed(), s.rejected(),
                 s.failSafe(), s.balanced() && s.inFlight() == 0 ? "  (balanced)" : "  (NOT BALANCED, in flight " + s.inFlight() + ")");

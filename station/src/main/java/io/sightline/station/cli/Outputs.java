@@ -1,0 +1,103 @@
+package io.sightline.station.cli;
+
+import io.sightline.postprocess.CompositeSink;
+import io.sightline.postprocess.KafkaSink;
+import io.sightline.postprocess.LoggingRejectSink;
+import io.sightline.postprocess.ModbusPlc;
+import io.sightline.postprocess.ModbusSink;
+import io.sightline.postprocess.MqttSink;
+import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.opcua.OpcUaSink;
+import io.sightline.postprocess.opcua.OpcUaStateSink;
+import io.sightline.postprocess.opcua.OpcUaStationServer;
+import io.sightline.station.config.StationFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reject outputs a station sends to, as the config ({@code reject.log}, {@code reject.sinks})
+ * or the demo's flags name them: the reject log, MQTT, Modbus TCP, Kafka, a PLC's OPC UA server and
+ * the station's own OPC UA server. Each networked output buffers while its destination is down.
+ */
+final class Outputs {
+    private Outputs() {
+    }
+
+    /** One output and the name it goes by in logs and start-up checks. */
+    record Named(String name, RejectSink sink) {}
+
+    /**
+     * Opens the reject log (null: none) and every configured sink (null: none); if one cannot start,
+     * those already opened are closed again.
+     *
+     * @param clientId the station's client id at brokers ({@code station.name} plus the process id)
+     * @param defaultTopic the MQTT topic prefix when the config names none
+     */
+    static List<Named> open(Path rejectLog, StationFile.Sinks sinks, String clientId) throws IOException {
+        List<Named> out = new ArrayList<>();
+        try {
+            if (rejectLog != null) {
+                if (rejectLog.toAbsolutePath().getParent() != null) Files.createDirectories(rejectLog.toAbsolutePath().getParent());
+                out.add(new Named("log " + rejectLog, new LoggingRejectSink(
+                        new PrintStream(Files.newOutputStream(rejectLog), false, StandardCharsets.UTF_8), true)));
+            }
+            if (sinks == null) return out;
+            int buffer = sinks.buffer();
+            if (sinks.mqtt() != null) {
+                out.add(new Named("mqtt " + sinks.mqtt().uri(), new MqttSink(sinks.mqtt().uri(), clientId, sinks.mqtt().topic(), buffer)));
+            }
+            if (sinks.modbus() != null) {
+                StationFile.Modbus m = sinks.modbus();
+                out.add(new Named("modbus " + m.host() + ":" + m.port(), new ModbusSink(new ModbusPlc(m.host(), m.port(), m.unit()), buffer)));
+            }
+            if (sinks.kafka() != null) {
+                out.add(new Named("kafka " + sinks.kafka().bootstrap(),
+                        new KafkaSink(sinks.kafka().bootstrap(), clientId, sinks.kafka().topicPrefix(), buffer)));
+            }
+            if (sinks.opcua() != null) {
+                out.add(new Named("opcua " + sinks.opcua().url(),
+                        new OpcUaSink(sinks.opcua().url(), OpcUaStationServer.NAMESPACE_URI, "PLC", buffer)));
+            }
+            if (sinks.opcuaServer() != null) {
+                var server = new OpcUaStationServer("127.0.0.1", sinks.opcuaServer().port(), "Sightline",
+                        OpcUaStationServer.STATION_VARIABLES, false);
+                out.add(new Named("opcua-server " + server.endpointUrl(), new OpcUaStateSink(server, true)));
+            }
+            return out;
+        } catch (Exception e) {
+            out.forEach(n -> n.sink().close());
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof IOException io) throw io;
+            throw new IllegalStateException("an output could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The outputs as the one sink a station sends to. */
+    static RejectSink combine(List<Named> outputs) {
+        if (outputs.isEmpty()) return new CompositeSink(List.of());
+        if (outputs.size() == 1) return outputs.get(0).sink();
+        List<RejectSink> sinks = new ArrayList<>();
+        for (Named n : outputs) sinks.add(n.sink());
+        return new CompositeSink(sinks);
+    }
+
+    /** The demo's {@code --modbus HOST:PORT[:UNIT]}. */
+    static StationFile.Modbus modbus(String spec) {
+        String[] p = spec.split(":");
+        try {
+            if (p.length == 2 || p.length == 3) {
+                int port = Integer.parseInt(p[1]);
+                int unit = p.length == 3 ? Integer.parseInt(p[2]) : 1;
+                if (!p[0].isBlank() && port > 0 && port < 65536 && unit >= 0 && unit < 256) return new StationFile.Modbus(p[0], port, unit);
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException("--modbus: expected HOST:PORT or HOST:PORT:UNIT (port 1-65535, unit 0-255), got '" + spec + "'");
+    }
+}
