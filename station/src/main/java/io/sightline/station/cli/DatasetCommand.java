@@ -76,13 +76,15 @@ public final class DatasetCommand implements Runnable {
     /**
      * {@code sightline dataset video OUT}: a video file of synthetic parts ({@link io.sightline.capture.SyntheticPartCamera},
      * 8-bit gray, each frame a new part) for {@code file:} sources, e.g. the example config's
-     * {@code config/parts.avi}. MJPEG in AVI: every FFmpeg build has the codec and every frame is a
-     * key frame, so a station reading it decodes each part on its own. Seeded: the same options give
-     * the same frames (the encoder's bytes follow from them). {@code --labels} writes each frame's
+     * {@code config/parts.avi}. MPEG-4 (part 2, FFmpeg's own encoder, in every build) in AVI, 4:2:0: the
+     * station decodes it to gray without a per-frame cost. Not MJPEG, though every build has it too:
+     * its decoder delivers yuvj420p, which makes FFmpeg's scaler re-initialise and warn ("deprecated
+     * pixel format used") on every frame the station grabs. Seeded: the same options give the same
+     * bytes. {@code --labels} writes each frame's
      * ground truth as CSV ({@code frame,truth}).
      */
     @Command(name = "video", mixinStandardHelpOptions = true,
-            description = "Write a video of synthetic parts (8-bit gray, MJPEG in AVI) for a file: source, e.g. config/parts.avi.")
+            description = "Write a video of synthetic parts (8-bit gray, MPEG-4 in AVI) for a file: source, e.g. config/parts.avi.")
     static final class Video implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "OUT", description = "the video file to write (.avi)")
         Path out;
@@ -105,7 +107,7 @@ public final class DatasetCommand implements Runnable {
         @Option(names = "--fps", paramLabel = "F", description = "the frame rate written in the file (default: ${DEFAULT-VALUE})")
         double fps = 25;
 
-        @Option(names = "--quality", paramLabel = "Q", description = "MJPEG quantiser, 2 (best, largest) to 31 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--quality", paramLabel = "Q", description = "MPEG-4 quantiser, 2 (best, largest) to 31 (default: ${DEFAULT-VALUE})")
         int quality = 8;
 
         @Option(names = "--labels", paramLabel = "CSV", description = "also write each frame's ground truth (frame,truth)")
@@ -118,7 +120,7 @@ public final class DatasetCommand implements Runnable {
             if (!(fps > 0 && fps <= 1000)) throw new IllegalArgumentException("--fps: expected above 0 and at most 1000, got " + fps);
             if (quality < 2 || quality > 31) throw new IllegalArgumentException("--quality: expected 2 to 31, got " + quality);
             if (width % 2 != 0 || height % 2 != 0) {
-                throw new IllegalArgumentException("--width/--height: expected even sizes (MJPEG's 4:2:0 chroma), got " + width + "x" + height);
+                throw new IllegalArgumentException("--width/--height: expected even sizes (4:2:0 chroma), got " + width + "x" + height);
             }
             Map<String, Integer> kinds = writeVideo(out, frames, width, height, defectRate, seed, fps, quality, labels);
             System.err.printf("dataset video: %d frames %dx%d -> %s (%d KB); parts %s%n", frames, width, height, out.toAbsolutePath(),
@@ -139,8 +141,8 @@ public final class DatasetCommand implements Runnable {
              org.bytedeco.javacv.FFmpegFrameRecorder recorder = new org.bytedeco.javacv.FFmpegFrameRecorder(out.toString(), width, height, 0);
              org.bytedeco.javacv.Frame frame = new org.bytedeco.javacv.Frame(width, height, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 1)) {
             recorder.setFormat("avi");
-            recorder.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG);
-            recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P); // full range: gray 0..255 stays 0..255
+            recorder.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4);
+            recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(fps);
             recorder.setVideoQuality(quality);
             recorder.setMetadata("comment", "sightline dataset video --frames " + frames + " --width " + width + " --height " + height
