@@ -142,6 +142,10 @@ public final class StationFileReader {
                 problems.add(new ConfigProblem(file, 1, "", "expected a station config (a map with at least 'lines'), got an empty file"));
                 throw new ConfigException(file, problems);
             }
+            if (!(root instanceof MappingNode)) { // nothing else in it can be read as a station
+                problems.add(new ConfigProblem(file, line(root), "", "expected a station config (a map with at least 'lines'), got " + got(root)));
+                throw new ConfigException(file, problems);
+            }
             StationFile result = station(root);
             if (!problems.isEmpty()) {
                 List<ConfigProblem> sorted = new ArrayList<>(problems);

@@ -196,7 +196,9 @@ class StationFileProblemsTest {
     void anEmptyFileOrOneThatIsNotAMapIsAnError() {
         assertProblem(bad(dir, ""), 1, "", "a station config", "got an empty file");
         assertTrue(bad(dir, "# only a comment\n").getMessage().contains(":1: expected a station config (a map with at least 'lines'), got an empty file"));
-        assertProblem(bad(dir, "- a\n- b\n"), 1, "(top level)", "expected a map", "got a list of 2");
+        ConfigException list = bad(dir, "- a\n- b\n");
+        assertProblem(list, 1, "", "expected a station config (a map with at least 'lines')", "got a list of 2");
+        assertEquals(1, list.problems().size(), list.getMessage());
     }
 
     @Test

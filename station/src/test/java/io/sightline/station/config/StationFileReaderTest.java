@@ -168,6 +168,17 @@ class StationFileReaderTest {
     }
 
     @Test
+    void parseReadsTextAsIfItWereTheNominalFile() {
+        ConfigFiles.write(dir, MINIMAL);
+        Path nominal = dir.resolve("never-written.yaml");
+        StationFile f = StationFileReader.parse(MINIMAL, nominal);
+        assertEquals(nominal, f.source());
+        assertEquals(dir.resolve("models/m"), f.model());
+        ConfigException e = assertThrows(ConfigException.class, () -> StationFileReader.parse("lines: 3\n", nominal));
+        assertTrue(e.getMessage().contains(nominal + ":1: lines: expected a list of 1 to 64 lines"), e.getMessage());
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigFilesFolder() throws Exception {
         Path sub = dir.resolve("etc/station");
         Files.createDirectories(sub);
