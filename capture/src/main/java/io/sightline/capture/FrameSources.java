@@ -66,6 +66,58 @@ public final class FrameSources {
     }
 
     /**
+     * Checks {@code uri} as {@link #open} would read it, without opening anything: no file, folder,
+     * device, camera or stream is touched and no native library is loaded, so a config can be checked
+     * on a machine without its cameras. Checks the form and every option ({@code watch:}, {@code usb:},
+     * {@code gige:} options with their values), not whether the source is there.
+     *
+     * @throws IllegalArgumentException naming the URI and what is wrong with it
+     */
+    public static void check(String uri) {
+        if (uri == null || uri.isBlank()) throw new IllegalArgumentException("no source URI: expected " + FORMS);
+        if (uri.startsWith("folder:") || uri.startsWith("file:")) {
+            String scheme = uri.substring(0, uri.indexOf(':') + 1);
+            String path = uri.substring(scheme.length());
+            if (path.isBlank()) {
+                throw new IllegalArgumentException("'" + uri + "': " + scheme + " needs a " + (scheme.equals("file:") ? "video file" : "folder")
+                        + ", e.g. " + scheme + (scheme.equals("file:") ? "parts.avi" : "/data/images"));
+            }
+            try {
+                Path.of(path);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("'" + uri + "': not a valid path (" + e.getMessage() + ")", e);
+            }
+            return;
+        }
+        if (uri.startsWith("watch:")) {
+            WatchedFolderSource.parse(uri);
+            return;
+        }
+        if (uri.startsWith("usb:")) {
+            UsbCameraSource.parse(uri);
+            return;
+        }
+        if (uri.startsWith("gige:")) {
+            GigeVisionSource.parseUri(uri);
+            return;
+        }
+        if (VideoSource.isStream(uri)) {
+            String rest = uri.substring(uri.indexOf("://") + 3);
+            int end = rest.length();
+            for (char c : new char[] {'/', '?', '#'}) {
+                int i = rest.indexOf(c);
+                if (i >= 0) end = Math.min(end, i);
+            }
+            if (end == 0) { // udp://:1234 and udp://@:1234 (listen on every interface) have an authority, if no host
+                throw new IllegalArgumentException("'" + uri + "': a stream URL needs a host, e.g. " + uri.substring(0, uri.indexOf("://") + 3)
+                        + "192.168.1.20:554/stream");
+            }
+            return;
+        }
+        throw new IllegalArgumentException("source '" + uri + "': expected " + FORMS);
+    }
+
+    /**
      * A camera wrapped for reconnects. The first open happens in the caller, so the nominal rate that
      * counts an outage's lost frames is the one the camera actually gave, not only the one asked for;
      * the reconnecting source takes that already open camera as its first, and re-opens with {@code reopen}.

@@ -120,6 +120,20 @@ public final class UsbCameraSource implements FrameSource {
      * @throws IllegalArgumentException when the URI is malformed
      */
     public static UsbCameraSource open(String name, String uri) throws CaptureException {
+        Target t = parse(uri);
+        return new UsbCameraSource(name, t.target(), t.device(), t.request());
+    }
+
+    /** A parsed {@code usb:} URI: a device node ({@code /dev/videoN} for {@code usb:N}) or an image-sequence pattern. */
+    record Target(String target, boolean device, Request request) {
+    }
+
+    /**
+     * Splits and checks {@code uri} without opening anything (no device, no native library).
+     *
+     * @throws IllegalArgumentException naming the URI and what is wrong with it
+     */
+    static Target parse(String uri) {
         if (!uri.startsWith("usb:")) throw new IllegalArgumentException("'" + uri + "': expected usb:N, usb:/dev/PATH or usb:seq:PATTERN");
         SourceUri parsed = SourceUri.parse(uri, "usb:", OPTION_KEYS, OPTIONS);
         String what = parsed.target();
@@ -129,10 +143,10 @@ public final class UsbCameraSource implements FrameSource {
             if (pattern.isEmpty() || !pattern.contains("%")) {
                 throw new IllegalArgumentException("'" + uri + "': usb:seq: needs a printf-style file pattern, e.g. usb:seq:/data/frame_%04d.png");
             }
-            return new UsbCameraSource(name, pattern, false, request);
+            return new Target(pattern, false, request);
         }
-        if (what.matches("\\d{1,3}")) return new UsbCameraSource(name, "/dev/video" + Integer.parseInt(what), true, request);
-        if (what.startsWith("/")) return new UsbCameraSource(name, what, true, request);
+        if (what.matches("\\d{1,3}")) return new Target("/dev/video" + Integer.parseInt(what), true, request);
+        if (what.startsWith("/")) return new Target(what, true, request);
         throw new IllegalArgumentException("'" + uri + "': expected usb:N (the index of /dev/videoN), usb:/dev/PATH, or usb:seq:PATTERN"
                 + " (an image sequence standing in for a camera), each optionally followed by ?" + OPTIONS.replace(", ", "=..&") + "=..");
     }

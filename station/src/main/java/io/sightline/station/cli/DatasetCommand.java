@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sightline dataset ...}: turns published datasets into Sightline's dataset layout. */
 @Command(name = "dataset", mixinStandardHelpOptions = true, description = "Prepare datasets in Sightline's layout.",
-        subcommands = {DatasetCommand.Import.class})
+        subcommands = {DatasetCommand.Import.class, DatasetCommand.Video.class})
 public final class DatasetCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -71,6 +71,104 @@ public final class DatasetCommand implements Runnable {
             if (json) System.out.println(new ObjectMapper().writeValueAsString(counts));
             return 0;
         }
+    }
+
+    /**
+     * {@code sightline dataset video OUT}: a video file of synthetic parts ({@link io.sightline.capture.SyntheticPartCamera},
+     * 8-bit gray, each frame a new part) for {@code file:} sources, e.g. the example config's
+     * {@code config/parts.avi}. MPEG-4 (part 2, FFmpeg's own encoder, in every build) in AVI, 4:2:0: the
+     * station decodes it to gray without a per-frame cost. Not MJPEG, though every build has it too:
+     * its decoder delivers yuvj420p, which makes FFmpeg's scaler re-initialise and warn ("deprecated
+     * pixel format used") on every frame the station grabs. Seeded: the same options give the same
+     * bytes. {@code --labels} writes each frame's
+     * ground truth as CSV ({@code frame,truth}).
+     */
+    @Command(name = "video", mixinStandardHelpOptions = true,
+            description = "Write a video of synthetic parts (8-bit gray, MPEG-4 in AVI) for a file: source, e.g. config/parts.avi.")
+    static final class Video implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "OUT", description = "the video file to write (.avi)")
+        Path out;
+
+        @Option(names = "--frames", paramLabel = "N", description = "frames, one part each (default: ${DEFAULT-VALUE})")
+        int frames = 100;
+
+        @Option(names = "--width", paramLabel = "PX", description = "frame width (default: ${DEFAULT-VALUE})")
+        int width = 640;
+
+        @Option(names = "--height", paramLabel = "PX", description = "frame height (default: ${DEFAULT-VALUE})")
+        int height = 512;
+
+        @Option(names = "--defect-rate", paramLabel = "R", description = "fraction of parts with a defect (default: ${DEFAULT-VALUE})")
+        double defectRate = 0.1;
+
+        @Option(names = "--seed", description = "synthetic camera seed (default: ${DEFAULT-VALUE})")
+        long seed = 1;
+
+        @Option(names = "--fps", paramLabel = "F", description = "the frame rate written in the file (default: ${DEFAULT-VALUE})")
+        double fps = 25;
+
+        @Option(names = "--quality", paramLabel = "Q", description = "MPEG-4 quantiser, 2 (best, largest) to 31 (default: ${DEFAULT-VALUE})")
+        int quality = 8;
+
+        @Option(names = "--labels", paramLabel = "CSV", description = "also write each frame's ground truth (frame,truth)")
+        Path labels;
+
+        @Override
+        public Integer call() throws Exception {
+            if (frames < 1 || frames > 1_000_000) throw new IllegalArgumentException("--frames: expected 1 to 1000000, got " + frames);
+            if (!(defectRate >= 0 && defectRate <= 1)) throw new IllegalArgumentException("--defect-rate: expected 0 to 1, got " + defectRate);
+            if (!(fps > 0 && fps <= 1000)) throw new IllegalArgumentException("--fps: expected above 0 and at most 1000, got " + fps);
+            if (quality < 2 || quality > 31) throw new IllegalArgumentException("--quality: expected 2 to 31, got " + quality);
+            if (width % 2 != 0 || height % 2 != 0) {
+                throw new IllegalArgumentException("--width/--height: expected even sizes (4:2:0 chroma), got " + width + "x" + height);
+            }
+            Map<String, Integer> kinds = writeVideo(out, frames, width, height, defectRate, seed, fps, quality, labels);
+            System.err.printf("dataset video: %d frames %dx%d -> %s (%d KB); parts %s%n", frames, width, height, out.toAbsolutePath(),
+                    Files.size(out) / 1024, kinds);
+            return 0;
+        }
+    }
+
+    /** Writes the video; returns the parts per ground-truth kind. */
+    static Map<String, Integer> writeVideo(Path out, int frames, int width, int height, double defectRate, long seed, double fps,
+                                           int quality, Path labels) throws IOException {
+        io.sightline.natives.Natives.opencv();
+        if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        StringBuilder csv = new StringBuilder("frame,truth\n");
+        try (io.sightline.capture.SyntheticPartCamera camera = new io.sightline.capture.SyntheticPartCamera("synthetic:video",
+                     new io.sightline.capture.SyntheticPartCamera.Options(width, height, defectRate, seed, 32));
+             org.bytedeco.javacv.FFmpegFrameRecorder recorder = new org.bytedeco.javacv.FFmpegFrameRecorder(out.toString(), width, height, 0);
+             org.bytedeco.javacv.Frame frame = new org.bytedeco.javacv.Frame(width, height, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 1)) {
+            recorder.setFormat("avi");
+            recorder.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4);
+            recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(fps);
+            recorder.setVideoQuality(quality);
+            recorder.setMetadata("comment", "sightline dataset video --frames " + frames + " --width " + width + " --height " + height
+                    + " --defect-rate " + defectRate + " --seed " + seed + " --fps " + fps + " --quality " + quality);
+            recorder.start();
+            java.nio.ByteBuffer buffer = (java.nio.ByteBuffer) frame.image[0];
+            byte[] row = new byte[width];
+            for (int i = 0; i < frames; i++) {
+                io.sightline.capture.CapturedFrame f = camera.grab();
+                for (int y = 0; y < height; y++) {
+                    f.pixels().position((long) y * f.stride()).get(row);
+                    buffer.position(y * frame.imageStride);
+                    buffer.put(row);
+                }
+                f.pixels().position(0);
+                buffer.position(0);
+                recorder.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+                kinds.merge(f.truth().label(), 1, Integer::sum);
+                csv.append(i).append(',').append(f.truth().label()).append('\n');
+            }
+            recorder.stop();
+        } catch (io.sightline.capture.CaptureException | org.bytedeco.javacv.FrameRecorder.Exception e) {
+            throw new IOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        if (labels != null) Files.writeString(labels, csv);
+        return kinds;
     }
 
     /** BSData's image record, as far as Sightline needs it: its split, its label, its wear-development series. */

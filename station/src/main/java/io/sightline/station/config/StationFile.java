@@ -1,0 +1,304 @@
+package io.sightline.station.config;
+
+import io.sightline.station.StationConfig;
+import io.sightline.station.TriggerSchedule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One station YAML file, read and checked by {@link StationFileReader}: every value validated,
+ * every default applied, every relative path resolved against the file's folder (paths here are
+ * absolute). Immutable.
+ *
+ * <pre>
+ *   YAML                      here
+ *   station.name              {@link #name()}
+ *   model                     {@link #model()}
+ *   calibration               {@link #calibration()} (null: none)
+ *   camera.fps, .overrun      {@link #camera()}
+ *   lines[i]                  {@link #lines()}: name, views (name, source URI), threshold override, trend override
+ *   preprocess.roi            {@link #roi()} (null: the camera's default)
+ *   decision.threshold        {@link #threshold()}
+ *   pipeline.*                {@link #pipeline()} (workers, inference-threads: null = auto)
+ *   trend.*                   {@link #trend()}
+ *   reject.*                  {@link #reject()} (log null: none; sinks null: off)
+ *   journal.*                 {@link #journal()} (path null: none)
+ *   reject-images.*           {@link #rejectImages()} (dir null: none)
+ *   server.*                  {@link #server()} (token resolved from env:/file:, or null)
+ * </pre>
+ *
+ * <p>What the run command needs: {@link #toStationConfig()} for the station itself,
+ * {@link #thresholds()} for each line's threshold, {@link #trendDetectors(int)} for each line's
+ * detectors; on a reload (SIGHUP), {@link #readThresholds(Path)} or a fresh
+ * {@link StationFileReader#read(Path)} and {@link #changedKeysBesidesThresholds(StationFile)} to say
+ * what else changed and needs a restart.
+ *
+ * @param source the config file this was read from
+ * @param name {@code station.name}: names the metrics and the outputs' client ids
+ * @param model the model package folder (it holds model.json)
+ * @param calibration the calibration file, or null
+ * @param threshold {@code decision.threshold}: the lines' threshold unless a line overrides it
+ */
+public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                          float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                          RejectImages rejectImages, Server server) {
+
+    /** The trend detectors a line may run. */
+    public static final List<String> DETECTORS = List.of("lstm", "ewma", "cusum", "pchart");
+
+    public StationFile {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(model, "model");
+        lines = List.copyOf(lines);
+        if (lines.isEmpty()) throw new IllegalArgumentException("a station needs at least one line");
+    }
+
+    /** {@code camera}: the trigger rate of every line and what a late camera loop does. */
+    public record Camera(double fps, TriggerSchedule.Overrun overrun) {
+    }
+
+    /**
+     * One production line.
+     *
+     * @param views its cameras, 1 to 16, in order (one view: a plain one-camera line)
+     * @param threshold this line's decision threshold, or null for {@code decision.threshold}
+     * @param trend this line's trend detectors (empty: none), or null for {@code trend.detectors}
+     */
+    public record Line(String name, List<View> views, Float threshold, List<String> trend) {
+        public Line {
+            views = List.copyOf(views);
+            trend = trend == null ? null : List.copyOf(trend);
+        }
+    }
+
+    /**
+     * One camera of a line.
+     *
+     * @param source a {@link io.sightline.capture.FrameSources} URI, checked but not opened; a
+     *               relative {@code file:}, {@code folder:}, {@code watch:} or {@code usb:seq:} path is
+     *               already resolved against the config file's folder
+     */
+    public record View(String name, String source) {
+    }
+
+    /** {@code preprocess.roi}: the region of interest in frame pixels. */
+    public record Roi(int x, int y, int width, int height) {
+        /** {x, y, w, h}, as {@link StationConfig#roi()} takes it. */
+        public int[] toArray() {
+            return new int[] {x, y, width, height};
+        }
+    }
+
+    /**
+     * {@code pipeline}.
+     *
+     * @param workers inspection workers, or null for auto ({@link StationConfig#defaults})
+     * @param inferenceThreads TensorFlow threads per worker (0: TensorFlow's default), or null for auto
+     */
+    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch) {
+    }
+
+    /**
+     * {@code trend}.
+     *
+     * @param detectors every line's detectors unless a line overrides them (empty: none)
+     * @param model the trend LSTM package (checked only when some line runs lstm)
+     */
+    public record Trend(List<String> detectors, Path model) {
+        public Trend {
+            detectors = List.copyOf(detectors);
+        }
+    }
+
+    /**
+     * {@code reject}.
+     *
+     * @param delayMillis camera-to-ejector travel time; a part undecided by then is rejected
+     * @param log the reject signal log file, or null for none
+     */
+    public record Reject(long delayMillis, Path log, Sinks sinks) {
+    }
+
+    /**
+     * {@code reject.sinks}: each output is null when it is not configured.
+     *
+     * @param buffer messages each networked sink holds while its destination is down
+     */
+    public record Sinks(int buffer, Mqtt mqtt, Modbus modbus, Kafka kafka, OpcUa opcua, OpcUaServer opcuaServer) {
+        /** The configured outputs' names, as in the file. */
+        public List<String> names() {
+            List<String> n = new ArrayList<>();
+            if (mqtt != null) n.add("mqtt");
+            if (modbus != null) n.add("modbus");
+            if (kafka != null) n.add("kafka");
+            if (opcua != null) n.add("opcua");
+            if (opcuaServer != null) n.add("opcua-server");
+            return n;
+        }
+    }
+
+    /** An MQTT broker; messages go to {@code TOPIC/line/L/reject}, {@code .../result}, {@code .../trend}. */
+    public record Mqtt(String uri, String topic) {
+    }
+
+    /** A PLC over Modbus TCP. */
+    public record Modbus(String host, int port, int unit) {
+    }
+
+    /** Kafka; topics {@code PREFIX.rejects}, {@code .results}, {@code .trend}. */
+    public record Kafka(String bootstrap, String topicPrefix) {
+    }
+
+    /** A PLC's OPC UA server, written to as a client. */
+    public record OpcUa(String url) {
+    }
+
+    /** The station's own OPC UA server. */
+    public record OpcUaServer(int port) {
+    }
+
+    /** {@code journal}: the decision journal, or {@code path} null for none. */
+    public record Journal(Path path, boolean fsync) {
+    }
+
+    /** {@code reject-images}: rejected parts' images, or {@code dir} null for none. */
+    public record RejectImages(Path dir, long maxMb, double maxDays) {
+    }
+
+    /**
+     * {@code server}: the metrics/dashboard HTTP server.
+     *
+     * @param token the access token, resolved from {@code env:NAME} or {@code file:PATH}, or null; never
+     *              printed by {@link #toString()}
+     */
+    public record Server(boolean enabled, String bind, int port, String token) {
+        @Override
+        public String toString() {
+            return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "(set)") + "]";
+        }
+    }
+
+    /**
+     * The station's config, for {@link io.sightline.station.Station}: as many lines as the file has,
+     * {@code camera.fps} and {@code .overrun}, the model, {@code decision.threshold}, the ROI, the
+     * pipeline ({@code auto} workers and inference threads are {@link StationConfig#defaults}' for this
+     * machine), {@code reject.delay-ms}, and no frame limit. Per-line thresholds are
+     * {@link #thresholds()}.
+     */
+    public StationConfig toStationConfig() {
+        StationConfig d = StationConfig.defaults(model);
+        return new StationConfig(lines.size(), camera.fps(), model, threshold, roi == null ? null : roi.toArray(),
+                pipeline.ringSize(), pipeline.workers() != null ? pipeline.workers() : d.workers(),
+                pipeline.inferenceThreads() != null ? pipeline.inferenceThreads() : d.inferenceThreads(), pipeline.maxBatch(),
+                reject.delayMillis(), -1, camera.overrun());
+    }
+
+    /** Each line's decision threshold: its own override, else {@code decision.threshold}. */
+    public float[] thresholds() {
+        float[] t = new float[lines.size()];
+        for (int i = 0; i < t.length; i++) {
+            Float own = lines.get(i).threshold();
+            t[i] = own != null ? own : threshold;
+        }
+        return t;
+    }
+
+    /** Line {@code line}'s trend detectors: its own list, else {@code trend.detectors} (empty: none). */
+    public List<String> trendDetectors(int line) {
+        List<String> own = lines.get(line).trend();
+        return own != null ? own : trend.detectors();
+    }
+
+    /** Whether some line runs the LSTM detector (and so needs {@code trend.model}). */
+    public boolean usesLstm() {
+        for (int i = 0; i < lines.size(); i++) if (trendDetectors(i).contains("lstm")) return true;
+        return false;
+    }
+
+    /** Every camera of every line. */
+    public int cameraCount() {
+        int n = 0;
+        for (Line l : lines) n += l.views().size();
+        return n;
+    }
+
+    /**
+     * Re-reads {@code file}, checked exactly as {@link StationFileReader#read(Path)} does, and returns
+     * its per-line thresholds: what a running station applies on a reload. Compare the line count with
+     * the running station's (a changed count shows up in {@link #changedKeysBesidesThresholds}).
+     *
+     * @throws ConfigException with every problem when the file is not valid any more
+     */
+    public static float[] readThresholds(Path file) {
+        return StationFileReader.read(file).thresholds();
+    }
+
+    /**
+     * The keys (as paths in the file, e.g. {@code camera.fps}, {@code lines[1].views[0].source})
+     * whose values differ between this file and {@code other}, leaving out {@code decision.threshold}
+     * and the lines' {@code threshold}s, which a running station can take on a reload; the others need
+     * a restart. Empty when nothing else changed. A changed line count is {@code lines}.
+     */
+    public List<String> changedKeysBesidesThresholds(StationFile other) {
+        Set<String> c = new LinkedHashSet<>();
+        diff(c, "station.name", name, other.name);
+        diff(c, "model", model, other.model);
+        diff(c, "calibration", calibration, other.calibration);
+        diff(c, "camera.fps", camera.fps(), other.camera.fps());
+        diff(c, "camera.overrun", camera.overrun(), other.camera.overrun());
+        if (lines.size() != other.lines.size()) {
+            c.add("lines");
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                Line a = lines.get(i);
+                Line b = other.lines.get(i);
+                String p = "lines[" + i + "]";
+                diff(c, p + ".name", a.name(), b.name());
+                if (a.views().size() != b.views().size()) {
+                    c.add(p + ".views");
+                } else {
+                    for (int v = 0; v < a.views().size(); v++) {
+                        diff(c, p + ".views[" + v + "].name", a.views().get(v).name(), b.views().get(v).name());
+                        diff(c, p + ".views[" + v + "].source", a.views().get(v).source(), b.views().get(v).source());
+                    }
+                }
+                diff(c, p + ".trend", a.trend(), b.trend());
+            }
+        }
+        diff(c, "preprocess.roi", roi, other.roi);
+        diff(c, "pipeline.ring-size", pipeline.ringSize(), other.pipeline.ringSize());
+        diff(c, "pipeline.workers", pipeline.workers(), other.pipeline.workers());
+        diff(c, "pipeline.inference-threads", pipeline.inferenceThreads(), other.pipeline.inferenceThreads());
+        diff(c, "pipeline.max-batch", pipeline.maxBatch(), other.pipeline.maxBatch());
+        diff(c, "trend.detectors", trend.detectors(), other.trend.detectors());
+        diff(c, "trend.model", trend.model(), other.trend.model());
+        diff(c, "reject.delay-ms", reject.delayMillis(), other.reject.delayMillis());
+        diff(c, "reject.log", reject.log(), other.reject.log());
+        Sinks s = reject.sinks();
+        Sinks o = other.reject.sinks();
+        diff(c, "reject.sinks.buffer", s.buffer(), o.buffer());
+        diff(c, "reject.sinks.mqtt", s.mqtt(), o.mqtt());
+        diff(c, "reject.sinks.modbus", s.modbus(), o.modbus());
+        diff(c, "reject.sinks.kafka", s.kafka(), o.kafka());
+        diff(c, "reject.sinks.opcua", s.opcua(), o.opcua());
+        diff(c, "reject.sinks.opcua-server", s.opcuaServer(), o.opcuaServer());
+        diff(c, "journal.path", journal.path(), other.journal.path());
+        diff(c, "journal.fsync", journal.fsync(), other.journal.fsync());
+        diff(c, "reject-images.dir", rejectImages.dir(), other.rejectImages.dir());
+        diff(c, "reject-images.max-mb", rejectImages.maxMb(), other.rejectImages.maxMb());
+        diff(c, "reject-images.max-days", rejectImages.maxDays(), other.rejectImages.maxDays());
+        diff(c, "server.enabled", server.enabled(), other.server.enabled());
+        diff(c, "server.bind", server.bind(), other.server.bind());
+        diff(c, "server.port", server.port(), other.server.port());
+        diff(c, "server.token", server.token(), other.server.token());
+        return List.copyOf(c);
+    }
+
+    private static void diff(Set<String> changed, String key, Object a, Object b) {
+        if (!Objects.equals(a, b)) changed.add(key);
+    }
+}
