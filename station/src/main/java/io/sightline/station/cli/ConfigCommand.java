@@ -184,7 +184,7 @@ public final class ConfigCommand implements Runnable {
         if (c.usesLstm()) err.println("  trend model " + c.trend().model());
         StationFile.Sinks s = c.reject().sinks();
         List<String> sinks = new ArrayList<>();
-        if (s.mqtt() != null) sinks.add("mqtt " + s.mqtt().uri() + (s.mqtt().topic() != null ? " " + s.mqtt().topic() : ""));
+        if (s.mqtt() != null) sinks.add("mqtt " + s.mqtt().uri() + " " + s.mqtt().topic() + "/...");
         if (s.modbus() != null) sinks.add("modbus " + s.modbus().host() + ":" + s.modbus().port() + " unit " + s.modbus().unit());
         if (s.kafka() != null) sinks.add("kafka " + s.kafka().bootstrap() + " " + s.kafka().topicPrefix() + ".*");
         if (s.opcua() != null) sinks.add("opcua " + s.opcua().url());

@@ -141,7 +141,11 @@ public record StationFile(Path source, String name, Path model, Path calibration
         }
     }
 
-    /** An MQTT broker; messages go to {@code TOPIC/line/L/reject}, {@code .../result}, {@code .../trend}. */
+    /**
+     * An MQTT broker; messages go to {@code TOPIC/line/L/reject}, {@code .../result}, {@code .../trend}.
+     *
+     * @param topic the topic prefix; {@code sightline/<station.name>} unless the file sets it
+     */
     public record Mqtt(String uri, String topic) {
     }
 

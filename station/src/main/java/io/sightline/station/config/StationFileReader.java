@@ -187,7 +187,7 @@ public final class StationFileReader {
             Path trendModelDefault = home().resolve("models").resolve("trend");
             Path trendModel = tr.has("model") ? tr.path("model", trendModelDefault, false) : trendModelDefault;
 
-            StationFile.Reject reject = reject(root);
+            StationFile.Reject reject = reject(root, name);
 
             Section jn = section("journal", root.get("journal"), root.line, List.of("path", "fsync"));
             Path journalPath = jn.path("path", folder.resolve("sightline-out/journal.db"), true);
@@ -359,7 +359,7 @@ public final class StationFileReader {
             return new StationFile.Pipeline(ring, workers, threads, maxBatch);
         }
 
-        private StationFile.Reject reject(Section root) {
+        private StationFile.Reject reject(Section root, String stationName) {
             Section r = section("reject", root.get("reject"), root.line, List.of("delay-ms", "log", "sinks"));
             long delay = r.integer("delay-ms", StationConfig.DEFAULT_REJECT_DELAY_MILLIS, v -> v >= 0 && v <= 600_000, "0 to 600000 milliseconds");
             Path log = r.path("log", folder.resolve("sightline-out/rejects.log"), true);
@@ -371,7 +371,7 @@ public final class StationFileReader {
                 Section m = section("reject.sinks.mqtt", s.get("mqtt"), s.line, List.of("uri", "topic"));
                 String uri = m.required("uri", u -> u.matches("(tcp|ssl|ws|wss)://[^/?#\\s]+(:\\d{1,5})?(/.*)?"),
                         "a broker URI such as tcp://127.0.0.1:1883 (tcp, ssl, ws or wss)");
-                String topic = m.string("topic", null, t -> !t.isEmpty() && !t.contains("#") && !t.contains("+") && !t.startsWith("/"),
+                String topic = m.string("topic", "sightline/" + stationName, t -> !t.isEmpty() && !t.contains("#") && !t.contains("+") && !t.startsWith("/"),
                         "a topic prefix without wildcards, e.g. sightline/press-7");
                 mqtt = new StationFile.Mqtt(uri, topic);
             }

@@ -275,6 +275,8 @@ class StationFileProblemsTest {
         assertProblem(e, 11, "reject.sinks.opcua.url", "opc.tcp://", "got 'http://plc'");
         assertProblem(e, 12, "reject.sinks.opcua-server.port", "1 to 65535", "got 70000");
         assertProblem(e, 13, "reject.sinks.amqp", "one of the keys buffer, mqtt, modbus, kafka, opcua, opcua-server");
+        StationFile.Mqtt mqtt = read(dir, HEAD + "station: {name: press-7}\nreject: {sinks: {mqtt: {uri: \"tcp://b:1883\"}}}\n").reject().sinks().mqtt();
+        assertEquals(new StationFile.Mqtt("tcp://b:1883", "sightline/press-7"), mqtt);
         ConfigException missing = bad(dir, HEAD + "reject: {sinks: {mqtt: {topic: t}}}\n");
         assertProblem(missing, 6, "reject.sinks.mqtt.uri", "got nothing (the key is missing)");
     }
