@@ -90,8 +90,9 @@ public final class RunCommand implements Callable<Integer> {
         List<AutoCloseable> owned = new ArrayList<>();
         boolean handedOver = false;
         try {
+            int inferenceThreads = file.toStationConfig().inferenceThreads();
+            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), inferenceThreads));
             StationConfig sc = file.toStationConfig();
-            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), sc.inferenceThreads()));
             owned.add(pkg);
             int width = cameras.get(0).maxWidth();
             int height = cameras.get(0).maxHeight();
