@@ -1,6 +1,5 @@
 package io.sightline.station;
 
-import io.sightline.postprocess.DecisionPolicy;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +30,7 @@ public class DecisionBenchmark {
     public void setUp() {
         slot = StationStageFixtures.slot(StationStageFixtures.smallLine(8), 64);
         sink = new StationStageFixtures.CountingSink();
-        handler = new DecisionHandler(new DecisionPolicy(StationConfig.DEFAULT_THRESHOLD), new OutcomeRecorder(1, sink),
+        handler = new DecisionHandler(new LineThresholds(1, StationConfig.DEFAULT_THRESHOLD), new OutcomeRecorder(1, sink),
                 new TrendStage(java.util.List.of(new io.sightline.postprocess.trend.CusumChart(1, 500,
                         io.sightline.postprocess.trend.CusumChart.DEFAULT_K, io.sightline.postprocess.trend.CusumChart.DEFAULT_H)), sink, 1));
     }

@@ -14,7 +14,6 @@ import io.sightline.capture.ReplaySource;
 import io.sightline.inference.BatchClassifier;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.NativeBuffer;
-import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Preprocessor;
 import java.lang.management.ManagementFactory;
@@ -155,7 +154,7 @@ public final class StageCosts {
                 pre[i] = new StageWithoutWork(i, shards, progress);
             }
             var sink = new StationStageFixtures.CountingSink();
-            DecisionHandler decision = new DecisionHandler(new DecisionPolicy(config.rejectThreshold()),
+            DecisionHandler decision = new DecisionHandler(new LineThresholds(1, config.rejectThreshold()),
                     new OutcomeRecorder(1, sink), new TrendStage(java.util.List.of(), sink, 1));
             disruptor.handleEventsWith(pre);
             disruptor.handleEventsWith(new BatchEventProcessorBuilder().build(disruptor.getRingBuffer(),

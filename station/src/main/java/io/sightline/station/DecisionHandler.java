@@ -25,6 +25,11 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
     private final PartAssembler.Part decided = new PartAssembler.Part();
     private long discardedLate;
 
+    /** One-camera lines, no reject images (the stage benchmarks). */
+    DecisionHandler(LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend) {
+        this(thresholds, recorder, trend, null, ViewAssembly.none(recorder), new String[0][]);
+    }
+
     /**
      * @param thresholds each line's decision threshold (changeable while running)
      * @param images where rejected parts' frames are saved; null: nowhere

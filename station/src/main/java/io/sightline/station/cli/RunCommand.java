@@ -86,12 +86,14 @@ public final class RunCommand implements Callable<Integer> {
     private int run(StationFile file, ProcessSignals signals) throws Exception {
         StartupChecks checks = new StartupChecks();
         Natives.loadAll();
-        List<FrameSource> cameras = checks.require("cameras open", () -> openCameras(file));
+        List<FrameSource> cameras = checks.require("cameras open", () -> openCameras(file),
+                list -> String.join(", ", list.stream().map(c -> c.name() + " " + c.maxWidth() + "x" + c.maxHeight()).toList()));
         List<AutoCloseable> owned = new ArrayList<>();
         boolean handedOver = false;
         try {
             int inferenceThreads = file.toStationConfig().inferenceThreads();
-            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), inferenceThreads));
+            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), inferenceThreads),
+                    m -> m.info().name() + " " + m.info().version() + ", input " + m.info().inputWidth() + "x" + m.info().inputHeight());
             StationConfig sc = file.toStationConfig();
             owned.add(pkg);
             int width = cameras.get(0).maxWidth();
@@ -105,13 +107,13 @@ public final class RunCommand implements Callable<Integer> {
             Undistorter undistorter = calibration == null ? null : calibration.undistorter(width, height);
             if (undistorter != null) owned.add(undistorter::close);
             DecisionJournal journal = file.journal().path() == null ? null : checks.require("journal writable " + file.journal().path(),
-                    () -> openJournal(file, cameras, pkg));
+                    () -> openJournal(file, cameras, pkg), j -> "the start recorded in its changes");
             if (journal != null) owned.add(journal);
             TrendSetup trend = new TrendSetup(String.join(",", file.trend().detectors().isEmpty() ? List.of("none")
                     : file.trend().detectors()), perLineTrend(file), file.lines().size(), file.trend().model());
             owned.add(trend);
             List<Outputs.Named> outputs = checks.require("outputs start", () -> Outputs.open(file.reject().log(), file.reject().sinks(),
-                    file.name() + "-" + ProcessHandle.current().pid()));
+                    file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(Outputs.Named::name).toList().toString());
             RejectSink sink = Outputs.combine(outputs);
             owned.add(sink);
             probeOutputs(outputs, checks);

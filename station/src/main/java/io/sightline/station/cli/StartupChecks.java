@@ -34,9 +34,19 @@ final class StartupChecks {
      * @throws Failed naming the check and why
      */
     <T> T require(String what, Check<T> check) {
+        return require(what, check, r -> r instanceof CharSequence c ? c.toString() : null);
+    }
+
+    /**
+     * Runs one check and logs what it found as {@code describe} puts it (null: nothing more than ok).
+     *
+     * @throws Failed naming the check and why
+     */
+    <T> T require(String what, Check<T> check, java.util.function.Function<T, String> describe) {
         try {
             T result = check.run();
-            String line = what + ": ok" + (result == null || result instanceof Boolean ? "" : " (" + result + ")");
+            String found = describe.apply(result);
+            String line = what + ": ok" + (found == null ? "" : " (" + found + ")");
             passed.add(line);
             LOG.info("start-up check {}", line);
             return result;
