@@ -423,40 +423,52 @@ public final class StationServer implements AutoCloseable {
         m.put("time", Instant.now().toString());
         m.put("uptimeSeconds", round(s.elapsedSeconds(), 3));
         m.put("lineStopped", station.lineStopReason());
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("captured", s.captured());
-        totals.put("passed", s.passed());
-        totals.put("rejected", s.rejected());
-        totals.put("failsafe", s.failSafe());
-        totals.put("inFlight", s.inFlight());
-        totals.put("balanced", s.balanced());
-        totals.put("throughputFps", round(s.throughputFps(), 2));
-        totals.put("latencyMs", Map.of("p50", round(s.latencyP50Ms(), 3), "p99", round(s.latencyP99Ms(), 3), "max", round(s.latencyMaxMs(), 3)));
-        totals.put("meanBatch", round(s.meanBatch(), 2));
-        m.put("totals", totals);
+        // Each line's outcomes are read before its captured count: a part is counted captured before its
+        // outcome, so in flight (the difference) is never negative unless a part had two outcomes.
+        long[] sum = new long[5]; // captured, passed, rejected, failsafe, in flight
+        boolean balanced = true;
         List<Object> lines = new ArrayList<>();
         for (int line = 0; line < t.lines(); line++) {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("line", line);
-            long captured = c.capturedCount(line);
+            long passed = c.count(line, Outcome.PASS);
+            long rejected = c.count(line, Outcome.REJECT_DEFECT);
             long failsafe = 0;
             Map<String, Long> byReason = new LinkedHashMap<>();
             for (Outcome o : Outcome.values()) {
                 if (!o.isFailSafe()) continue;
-                byReason.put(o.reason(), c.count(line, o));
-                failsafe += c.count(line, o);
+                long n = c.count(line, o);
+                byReason.put(o.reason(), n);
+                failsafe += n;
             }
-            long passed = c.count(line, Outcome.PASS);
-            long rejected = c.count(line, Outcome.REJECT_DEFECT);
+            long captured = c.capturedCount(line);
+            long inFlight = captured - passed - rejected - failsafe;
+            balanced &= inFlight >= 0;
+            sum[0] += captured;
+            sum[1] += passed;
+            sum[2] += rejected;
+            sum[3] += failsafe;
+            sum[4] += inFlight;
             l.put("captured", captured);
             l.put("passed", passed);
             l.put("rejected", rejected);
             l.put("failsafe", failsafe);
             l.put("failsafeByReason", byReason);
-            l.put("inFlight", captured - passed - rejected - failsafe);
+            l.put("inFlight", inFlight);
             l.put("threshold", threshold(line));
             lines.add(l);
         }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("captured", sum[0]);
+        totals.put("passed", sum[1]);
+        totals.put("rejected", sum[2]);
+        totals.put("failsafe", sum[3]);
+        totals.put("inFlight", sum[4]);
+        totals.put("balanced", balanced);
+        totals.put("throughputFps", round(s.throughputFps(), 2));
+        totals.put("latencyMs", Map.of("p50", round(s.latencyP50Ms(), 3), "p99", round(s.latencyP99Ms(), 3), "max", round(s.latencyMaxMs(), 3)));
+        totals.put("meanBatch", round(s.meanBatch(), 2));
+        m.put("totals", totals);
         m.put("lines", lines);
         List<Object> cameras = new ArrayList<>();
         List<SourceStats> sources = station.sourceStats();

@@ -185,7 +185,8 @@
     setText('rejected-total', fmtInt(t.rejected));
     setText('failsafe-total', fmtInt(t.failsafe));
     setText('inflight-total', fmtInt(t.inFlight));
-    chip('balance', t.balanced ? 'captured = passed + rejected + fail-safe + in flight' : 'COUNTERS DO NOT BALANCE', t.balanced ? 'ok' : 'bad');
+    // in flight is what is captured and not yet decided: below zero, some part would have two outcomes
+    chip('balance', t.balanced ? 'one outcome per part' : 'MORE OUTCOMES THAN PARTS', t.balanced ? 'ok' : 'bad');
     var stopped = $('line-stopped');
     stopped.hidden = !state.lineStopped;
     if (state.lineStopped) stopped.textContent = 'THE STATION STOPPED THE LINE: ' + state.lineStopped;

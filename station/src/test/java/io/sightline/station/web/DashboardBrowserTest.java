@@ -104,6 +104,8 @@ class DashboardBrowserTest {
             assertEquals("UP", browser.evaluate("document.getElementById('sink-status').textContent").asText());
             assertEquals("0.500", browser.evaluate("document.getElementById('threshold-line-1').textContent").asText());
             assertEquals("live", browser.evaluate("document.getElementById('connection').textContent").asText());
+            assertEquals("one outcome per part", browser.evaluate("document.getElementById('balance').textContent").asText(),
+                    "a running station's counters never show more outcomes than parts");
 
             // the whole page in one picture: the viewport made as tall as the page
             JsonNode layout = browser.call("Page.getLayoutMetrics", Map.of());
