@@ -22,6 +22,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
     private final RejectImages images;
     private final ViewAssembly parts;
     private final String[][] viewNames;
+    private final LatestFrames latest;
     private final PartAssembler.Part decided = new PartAssembler.Part();
     private long discardedLate;
 
@@ -38,6 +39,13 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
      */
     DecisionHandler(LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend, RejectImages images, ViewAssembly parts,
                     String[][] viewNames) {
+        this(thresholds, recorder, trend, images, parts, viewNames, null);
+    }
+
+    /** @param latest where each camera's latest decided frame is copied for the dashboard; null: nowhere */
+    DecisionHandler(LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend, RejectImages images, ViewAssembly parts,
+                    String[][] viewNames, LatestFrames latest) {
+        this.latest = latest;
         this.thresholds = thresholds;
         this.recorder = recorder;
         this.trend = trend;
@@ -75,6 +83,8 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
                 now, decided)) {
             trend.onOutcome(e.line, decided.partId(), decided.captureNanos(), decided.outcome(), decided.defectScore());
         }
+        // after the signal went out; the slot is still this handler's until it returns
+        if (latest != null) latest.offer(e, outcome, now);
     }
 
     /** Frames the watchdog had already recorded as late when their decision arrived. */

@@ -55,6 +55,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final BatchClassifier classifier;
     private final Batcher<FrameEvent> batcher;
     private final StageProgress progress;
+    private final StageTimes.Worker times;
     private long firstPendingSequence = -1;
     private long lastSequence = -1;
     private long firstPendingStagedNanos;
@@ -62,8 +63,11 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private volatile RuntimeException warmUpFailure;
     private final BatchLinger linger = new BatchLinger(LINGER_MILLIS * 1_000_000L);
 
-    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress) {
+    /** @param times where this worker records its preprocessing and batch times (it is their only writer) */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
+                      StageTimes.Worker times) {
         this.worker = worker;
+        this.times = times;
         this.workers = workers;
         this.classifier = classifier;
         this.progress = progress;
@@ -122,6 +126,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     }
 
     private boolean preprocess(FrameEvent e) {
+        long startNanos = System.nanoTime();
         try {
             LineSetup line = lines.get(e.line);
             if (line.undistorter() != null) {
@@ -132,6 +137,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 perLine[e.line].process(e.roiViews[e.line], e.tensorView);
             }
             e.preprocessedNanos = System.nanoTime();
+            times.preprocessed(e.preprocessedNanos - startNanos);
             return true;
         } catch (RuntimeException ex) {
             e.status = FrameEvent.STATUS_ERROR;
@@ -141,9 +147,11 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     @Override
     public void run(FrameEvent[] items, int count) {
+        long startNanos = System.nanoTime();
         try {
             classifier.run(count);
             long now = System.nanoTime();
+            times.inferred(now - startNanos, count);
             for (int i = 0; i < count; i++) {
                 items[i].defectScore = classifier.defectScore(i);
                 items[i].inferredNanos = now;

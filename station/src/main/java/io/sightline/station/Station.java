@@ -49,6 +49,10 @@ import org.HdrHistogram.Histogram;
  *            DeadlineWatchdog (beside the ring): a pending frame past its ejector deadline is a
  *                             fail-safe reject at once, even if a stage hangs
  *
+ *            StationTelemetry (read by metrics and the dashboard when they ask): stage times from the
+ *                             workers, each camera's latest frame (copied by the decision at most
+ *                             4 times a second) and trend samples, all written without allocating
+ *
  *  line with several views (top, side, ...: {@link #createWithViews}): one camera loop per view, every
  *  frame carries its part id, and the frames' outcomes meet in the {@link ViewAssembly} before the
  *  recorder:
@@ -86,6 +90,9 @@ public final class Station implements AutoCloseable {
     private final RejectImages rejectImages;
     private final EjectorStage ejector;
     private final DeadlineWatchdog watchdog;
+    private final StageTimes stageTimes;
+    private final LatestFrames latestFrames;
+    private final StationTelemetry telemetry;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicInteger handlerErrors = new AtomicInteger();
@@ -143,10 +150,11 @@ public final class Station implements AutoCloseable {
 
         @SuppressWarnings("unchecked")
         EventHandler<FrameEvent>[] inspect = new EventHandler[config.workers()];
+        this.stageTimes = new StageTimes(config.workers(), config.maxBatch());
         try {
             for (int i = 0; i < inspect.length; i++) {
                 InspectionHandler h = new InspectionHandler(i, inspect.length, lines, model.newClassifier(config.maxBatch()),
-                        new StageProgress(waits));
+                        new StageProgress(waits), stageTimes.worker(i));
                 workers.add(h);
                 inspect[i] = h;
             }
@@ -159,9 +167,15 @@ public final class Station implements AutoCloseable {
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
+        int[] widths = new int[lines.size()];
+        int[] heights = new int[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            widths[i] = lines.get(i).frameWidth();
+            heights[i] = lines.get(i).frameHeight();
+        }
+        this.latestFrames = new LatestFrames(viewCounts, widths, heights, LatestFrames.INTERVAL_NANOS);
         this.thresholds = new LineThresholds(config.lines(), config.rejectThreshold());
-        this.decision = new DecisionHandler(thresholds, recorder, trend, rejectImages, parts,
-                viewNames);
+        this.decision = new DecisionHandler(thresholds, recorder, trend, rejectImages, parts, viewNames, latestFrames);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
         // The decision waits on the workers' own progress, which trails the frames they hold back
@@ -174,6 +188,10 @@ public final class Station implements AutoCloseable {
         disruptor.handleEventsWith(decisionProcessor);
         Sequence decided = decisionProcessor.getSequence();
         this.watchdog = new DeadlineWatchdog(ring, decided::get, parts, WATCHDOG_INTERVAL_NANOS);
+        String[] cameraNames = new String[sources.size()];
+        for (int i = 0; i < cameraNames.length; i++) cameraNames[i] = sources.get(i).name();
+        this.telemetry = new StationTelemetry(config, ring, stageTimes, recorder, trend, latestFrames, sink, lines, cameraNames,
+                viewNames);
         long rejectDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
         for (int line = 0; line < views.size(); line++) {
             for (int v = 0; v < views.get(line).size(); v++) {
@@ -523,6 +541,11 @@ public final class Station implements AutoCloseable {
         return config;
     }
 
+    /** Stage times, ring occupancy, sink health, trend history and each camera's latest frame, for metrics and the dashboard. */
+    public StationTelemetry telemetry() {
+        return telemetry;
+    }
+
     /** Per-line counters, for reports. */
     public io.sightline.postprocess.LineCounters lineCounters() {
         return recorder.counters();
@@ -556,6 +579,7 @@ public final class Station implements AutoCloseable {
         if (rejectImages != null) rejectImages.close();
         for (InspectionHandler w : workers) w.close();
         for (FrameEvent e : slots) e.close();
+        latestFrames.close();
         for (FrameSource s : sources) s.close();
     }
 

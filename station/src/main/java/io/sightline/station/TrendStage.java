@@ -21,12 +21,18 @@ import java.util.List;
 final class TrendStage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrendStage.class);
     static final int MAX_RECORDED = 1000;
+    static final int MAX_RECENT = 256;
 
     private final List<TrendTracker> trackers;
     /** watches[t][line]: whether tracker t watches the line (the config may choose detectors per line). */
     private final boolean[][] watches;
     private final List<TrendAlarm> alarms = new ArrayList<>();
     private long dropped;
+    /** The latest alarms (the record above keeps the first ones), and raised ones per tracker and line; under {@code alarms}. */
+    private final java.util.ArrayDeque<TrendAlarm> recent = new java.util.ArrayDeque<>();
+    private final long[][] raised;
+    /** Each tracker's recent statistic for other threads (dashboard, metrics). */
+    private final TrendHistory history;
 
     TrendStage(List<TrendTracker> trackers, RejectSink sink, int lines) {
         this(trackers, null, sink, lines);
@@ -49,6 +55,8 @@ final class TrendStage {
         for (int t = 0; t < trackers.size(); t++) {
             for (int line = 0; line < lines; line++) this.watches[t][line] = watches == null || watches[t][line];
         }
+        this.raised = new long[trackers.size()][lines];
+        this.history = new TrendHistory(trackers.size(), lines, TrendHistory.CAPACITY, TrendHistory.INTERVAL_NANOS);
         TrendTracker.Listener listener = alarm -> {
             // rare (an alarm, then its clearing); the log's appender is asynchronous and never blocks this thread
             if (alarm.raised()) {
@@ -60,6 +68,11 @@ final class TrendStage {
             synchronized (alarms) {
                 if (alarms.size() < MAX_RECORDED) alarms.add(alarm);
                 else dropped++;
+                if (recent.size() == MAX_RECENT) recent.pollFirst();
+                recent.addLast(alarm);
+                for (int t = 0; t < this.trackers.size(); t++) {
+                    if (alarm.raised() && this.trackers.get(t).name().equals(alarm.detector()) && alarm.line() < lines) raised[t][alarm.line()]++;
+                }
             }
             try {
                 sink.trendAlarm(alarm);
@@ -80,6 +93,33 @@ final class TrendStage {
         boolean rejected = outcome == Outcome.REJECT_DEFECT;
         for (int i = 0; i < trackers.size(); i++) {
             if (watches[i][line]) trackers.get(i).update(line, partId, captureNanos, defectScore, rejected);
+        }
+        if (!trackers.isEmpty()) history.maybeSample(line, partId, captureNanos, trackers, watches);
+    }
+
+    List<TrendTracker> trackers() {
+        return trackers;
+    }
+
+    boolean watches(int tracker, int line) {
+        return watches[tracker][line];
+    }
+
+    TrendHistory history() {
+        return history;
+    }
+
+    /** The latest {@value #MAX_RECENT} alarms, raised and cleared, in order; safe from any thread. */
+    List<TrendAlarm> recentAlarms() {
+        synchronized (alarms) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** Alarms tracker {@code t} raised on the line so far. */
+    long raisedAlarms(int t, int line) {
+        synchronized (alarms) {
+            return raised[t][line];
         }
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must stop it before the first frame with a message naming what is wrong.
  */
 class RunLifecycleTest {
+    private static final String TOKEN = "lifecycle-test-token-0123456789";
     private static final Path HOME = Path.of(System.getProperty("sightline.home", ".")).toAbsolutePath().normalize();
 
     /** Eight synthetic parts as PNG files: the folder source loops over them for as long as the station runs. */
@@ -68,8 +69,11 @@ class RunLifecycleTest {
                 reject-images:
                   dir: none
                 server:
-                  enabled: false
-                """.formatted(HOME.resolve("models/default"), frames, threshold, dir.resolve("rejects.log"), dir.resolve("journal.db"));
+                  bind: 127.0.0.1
+                  port: 0
+                  token: %s
+                """.formatted(HOME.resolve("models/default"), frames, threshold, dir.resolve("rejects.log"), dir.resolve("journal.db"),
+                TOKEN);
     }
 
     private static Process start(Path dir, Path configFile) throws Exception {
@@ -113,6 +117,18 @@ class RunLifecycleTest {
             Files.writeString(configFile, config(dir, frames, "0.25"));
             signal(p, "HUP");
             awaitStderr(p, dir, "threshold changed by SIGHUP");
+            // the dashboard's endpoint changes a threshold too, with the token, and says who asked
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("dashboard (http://127\\.0\\.0\\.1:\\d+/)").matcher(stderr(dir));
+            assertTrue(url.find(), stderr(dir));
+            var http = java.net.http.HttpClient.newHttpClient();
+            var post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1) + "api/thresholds")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"line\":0,\"threshold\":0.3,\"by\":\"qa\"}"));
+            assertEquals(401, http.send(post.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "no token, no change");
+            var ok = http.send(post.header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1) + "metrics"))
+                    .header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("sightline_parts_captured_total{line=\"0\"}"), metrics.body());
             Thread.sleep(500);
             p.destroy(); // SIGTERM, with ~100 frames a second still arriving
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the drain must end:\n" + stderr(dir));
@@ -131,7 +147,7 @@ class RunLifecycleTest {
         long rejects = s.get("rejected").asLong() + s.get("failsafe").asLong();
         assertEquals(captured, s.get("passed").asLong() + rejects, "every captured frame has its outcome");
         assertEquals("SIGTERM", s.get("stoppedBy").asText());
-        assertEquals(0.25, s.get("thresholds").get(0).asDouble(), 1e-6);
+        assertEquals(0.3, s.get("thresholds").get(0).asDouble(), 1e-6);
 
         Path journal = dir.resolve("journal.db");
         assertEquals(captured, DecisionJournal.query(journal, null, null, null, 1_000_000).size(),
@@ -139,6 +155,8 @@ class RunLifecycleTest {
         List<DecisionJournal.Change> changes = DecisionJournal.changes(journal, 100);
         assertTrue(changes.stream().anyMatch(c -> c.setting().equals("lines[0].threshold") && c.oldValue().equals("0.5")
                 && c.newValue().equals("0.25") && c.requestedBy().startsWith("SIGHUP reload of")), changes.toString());
+        assertTrue(changes.stream().anyMatch(c -> c.setting().equals("lines[0].threshold") && c.oldValue().equals("0.25")
+                && c.newValue().equals("0.3") && c.requestedBy().contains("qa") && c.requestedBy().contains("127.0.0.1")), changes.toString());
         long logged = Files.readAllLines(dir.resolve("rejects.log")).stream().filter(l -> l.contains(" reject line=")).count();
         assertEquals(rejects, logged, "the reject log was flushed with every reject signal");
     }

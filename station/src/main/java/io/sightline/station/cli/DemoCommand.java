@@ -109,6 +109,19 @@ public final class DemoCommand implements Callable<Integer> {
             description = "serve the station's state over OPC UA on 127.0.0.1:PORT (Objects/Sightline: State, LastResult, Counters, Errors)")
     Integer opcuaServer;
 
+    @Option(names = "--server-port", paramLabel = "PORT",
+            description = "serve the dashboard and Prometheus /metrics on this port while the demo runs (0: any free port)")
+    Integer serverPort;
+
+    @Option(names = "--server-bind", paramLabel = "ADDR",
+            description = "the dashboard server's address (default: ${DEFAULT-VALUE}); any other than loopback needs --server-token")
+    String serverBind = "127.0.0.1";
+
+    @Option(names = "--server-token", paramLabel = "TOKEN",
+            description = "every dashboard, API and metrics request must carry it (Authorization: Bearer TOKEN or ?token=TOKEN);"
+                    + " at least 16 characters")
+    String serverToken;
+
     @Option(names = "--reject-images", paramLabel = "DIR",
             description = "save rejected parts' images as PNG under DIR/line-L/; none turns it off (default: ${DEFAULT-VALUE})")
     String rejectImages = "sightline-out/reject-images";
@@ -153,6 +166,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (views < 1 || views > MAX_VIEWS) {
             throw new IllegalArgumentException("--views: expected 1 to " + MAX_VIEWS + " cameras per line, got " + views);
         }
+        if (serverPort == null && (serverToken != null || !"127.0.0.1".equals(serverBind))) {
+            throw new IllegalArgumentException("--server-bind and --server-token: expected --server-port too (they set up the dashboard server)");
+        }
+        // checked before anything starts: a bad port, address or token is an error naming it
+        io.sightline.station.web.StationServer.Options serverOptions = serverPort == null ? null
+                : new io.sightline.station.web.StationServer.Options(serverBind, serverPort, serverToken, null, null, "demo");
+        if (serverOptions != null) io.sightline.station.web.StationServer.check(serverOptions);
         Path modelDir = model != null ? model : ProjectPaths.defaultModel();
         StationConfig base = StationConfig.defaults(modelDir);
         if (calibration != null) applyCalibration(modelDir);
@@ -203,7 +223,12 @@ public final class DemoCommand implements Callable<Integer> {
                      StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
                              .withRejectImages(rejectImageSettings())
                              .withEjector((line, part, action, due, now) -> { })
-                             .withUndistortion(undistorter))) {
+                             .withUndistortion(undistorter));
+             io.sightline.station.web.StationMetrics metrics = serverOptions == null ? null
+                     : new io.sightline.station.web.StationMetrics(station);
+             io.sightline.station.web.StationServer server = serverOptions == null ? null
+                     : new io.sightline.station.web.StationServer(station, metrics,
+                             serverOptions.withJournal(journalOwned == null ? null : journalOwned.file()))) {
             if (sources.isEmpty()) {
                 err.printf("sightline demo: %d line(s)%s x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
                         lines, views > 1 ? " x " + views + " views " + java.util.Arrays.toString(viewNames) : "", fps, width, height,
@@ -219,6 +244,10 @@ public final class DemoCommand implements Callable<Integer> {
                 err.printf("trend: %s on every line%s (baseline %d parts, windows of %d)%s%n", trend,
                         trendLines.isEmpty() ? "" : ", except " + trendLines, TrendModels.BASELINE, TrendModels.WINDOW,
                         driftSpecs.isEmpty() ? "" : "; drift " + drifts);
+            }
+            if (server != null) {
+                err.printf("dashboard -> %s%s (Prometheus metrics at %smetrics)%n", server.url(),
+                        serverToken == null ? "" : "?token=YOUR_TOKEN", server.url());
             }
             StatusLine status = new StatusLine(err);
             station.start();

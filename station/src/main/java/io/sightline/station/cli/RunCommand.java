@@ -16,6 +16,9 @@ import io.sightline.station.StationStats;
 import io.sightline.station.config.ConfigException;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
+import io.sightline.station.web.StationMetrics;
+import io.sightline.station.web.StationServer;
+import io.sightline.station.web.ThresholdControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -288,9 +291,39 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The metrics and dashboard server, when the config enables it. */
+    /**
+     * The metrics and dashboard server, when the config enables it: its threshold endpoint changes
+     * the running station's thresholds like a reload does (journaled, logged, with who asked).
+     */
     private static AutoCloseable startServer(StationFile file, Station station, DecisionJournal journal, StartupChecks checks) {
-        return null;
+        StationFile.Server cfg = file.server();
+        if (!cfg.enabled()) return null;
+        ThresholdControl control = new ThresholdControl() {
+            @Override
+            public String apply(Integer line, float threshold, String requestedBy) {
+                return station.setThreshold(line, threshold, requestedBy);
+            }
+
+            @Override
+            public float current(int line) {
+                return station.thresholds()[line];
+            }
+        };
+        StationServer.Options options = StationServer.Options.loopback(cfg.port()).withBind(cfg.bind()).withToken(cfg.token())
+                .withJournal(journal == null ? null : journal.file()).withThresholds(control).withName(file.name());
+        StationMetrics metrics = new StationMetrics(station);
+        try {
+            StationServer server = checks.require("server bound to " + cfg.bind() + ":" + cfg.port(),
+                    () -> new StationServer(station, metrics, options), StationServer::url);
+            LOG.info("dashboard {}, metrics {}metrics{}", server.url(), server.url(), cfg.token() == null ? "" : " (token required)");
+            return () -> {
+                server.close();
+                metrics.close();
+            };
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     private int report(StationStats s, Station station, ModelPackage pkg, RejectSink sink, DecisionJournal journal, String why) {
