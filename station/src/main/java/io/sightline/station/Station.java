@@ -493,12 +493,16 @@ public final class Station implements AutoCloseable {
     /** Current figures; safe to call from any thread while running. */
     public StationStats snapshot() {
         var c = recorder.counters();
-        long captured = c.capturedTotal();
         Map<String, Long> byReason = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) if (o.isFailSafe()) byReason.put(o.reason(), c.total(o));
         long end = stopNanos != 0 ? stopNanos : System.nanoTime();
         double elapsed = started ? (end - startNanos) / 1e9 : 0;
-        long decided = c.passed() + c.rejectedForDefect() + c.failSafe();
+        // each counter read once, so that the figures returned add up even while parts flow
+        long passed = c.passed();
+        long rejected = c.rejectedForDefect();
+        long failSafe = c.failSafe();
+        long decided = passed + rejected + failSafe;
+        long captured = c.capturedTotal(); // after the outcomes: a part is captured before it is decided, so in flight >= 0
         Histogram latency = recorder.totalLatency();
         long batches = 0;
         long batchedFrames = 0;
@@ -516,7 +520,7 @@ public final class Station implements AutoCloseable {
         for (int i = hist.length - 1; i > 0; i--) if (hist[i] > 0) { maxSeen = i; break; }
         long overruns = 0;
         for (CameraLoop cam : cameras) overruns += cam.overruns();
-        return new StationStats(captured, c.passed(), c.rejectedForDefect(), c.failSafe(), byReason,
+        return new StationStats(captured, passed, rejected, failSafe, byReason,
                 captured - decided, recorder.defective(), recorder.escapes(), recorder.falseRejects(), elapsed,
                 elapsed > 0 ? decided / elapsed : 0,
                 percentileMs(latency, 50), percentileMs(latency, 99), percentileMs(latency, 99.9),
