@@ -31,11 +31,12 @@ public final class FrameSources {
 
     /**
      * @param name the source's name in logs and reports
-     * @param loopFolders whether a folder starts again after its last image
+     * @param loop whether a folder or a video file starts again after its last image (a replay; the
+     *             frame numbers keep counting)
      */
-    public static FrameSource open(String name, String uri, boolean loopFolders) throws CaptureException {
+    public static FrameSource open(String name, String uri, boolean loop) throws CaptureException {
         if (uri.startsWith("folder:")) {
-            return new ImageFolderSource(name, Path.of(uri.substring("folder:".length())), loopFolders);
+            return new ImageFolderSource(name, Path.of(uri.substring("folder:".length())), loop);
         }
         if (uri.startsWith("watch:")) {
             WatchedFolderSource.Target t = WatchedFolderSource.parse(uri);
@@ -44,7 +45,7 @@ public final class FrameSources {
                     ReconnectingSource.Backoff.DEFAULT, Double.NaN);
         }
         if (uri.startsWith("file:")) {
-            return new VideoSource(name, uri);
+            return new VideoSource(name, uri, loop);
         }
         if (uri.startsWith("usb:seq:")) {
             return UsbCameraSource.open(name, uri);

@@ -42,6 +42,9 @@ public final class VideoSource implements FrameSource {
     private final String name;
     private final String uri;
     private final boolean live;
+    /** A file that starts again after its last frame (a replay); the frame numbers keep counting. */
+    private final boolean loop;
+    private long restartedAt;
     private final FFmpegFrameGrabber grabber;
     private final CapturedFrame frame; // files: the one frame; streams: unused
     private long sequence;
@@ -75,7 +78,17 @@ public final class VideoSource implements FrameSource {
 
     /** Opens {@code uri} ("file:PATH" or a stream URL) and reads its first frame's size. */
     public VideoSource(String name, String uri) throws CaptureException {
+        this(name, uri, false);
+    }
+
+    /**
+     * As {@link #VideoSource(String, String)}; with {@code loop}, a file starts again from its first
+     * frame after its last (a replay for trials and the example station), its frame numbers going on
+     * counting. Streams ignore it.
+     */
+    public VideoSource(String name, String uri, boolean loop) throws CaptureException {
         this.name = name;
+        this.loop = loop && !isStream(uri);
         this.uri = uri;
         this.live = isStream(uri);
         String target = uri.startsWith("file:") ? uri.substring("file:".length()) : uri;
@@ -224,6 +237,16 @@ public final class VideoSource implements FrameSource {
         } catch (FrameGrabber.Exception | RuntimeException e) {
             errors++;
             throw new CaptureException(name + ": frame " + n + " of " + uri + " cannot be decoded (" + e.getMessage() + ")", e);
+        }
+        if (f == null && loop && n > restartedAt) { // the end of a file that had frames: from the start again
+            restartedAt = sequence;
+            try {
+                grabber.setTimestamp(0);
+                f = grabber.grabImage();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                errors++;
+                throw new CaptureException(name + ": " + uri + " cannot be read again from its start (" + e.getMessage() + ")", e);
+            }
         }
         if (f == null) return null;
         if (f.image == null || f.imageChannels != 1 || f.imageDepth != Frame.DEPTH_UBYTE) {

@@ -78,4 +78,22 @@ class VideoSourceContractTest extends FrameSourceContract {
         }
         assertTrue(frames > 5 && frames < 40, "the frames before the cut arrive, then it ends: " + frames + " frames, " + errors + " errors");
     }
+
+    @Test
+    void aLoopingFileStartsAgainAndItsFrameNumbersGoOn(@TempDir Path other) throws Exception {
+        Path video = other.resolve("five.mkv");
+        writeVideo(video, 5);
+        try (VideoSource s = new VideoSource("video", "file:" + video, true)) {
+            for (int i = 0; i < 13; i++) {
+                CapturedFrame f = s.grab();
+                assertNotNull(f, "a looping file does not end: grab " + i);
+                assertEquals(i, f.sequence(), "frame numbers keep counting across the restart");
+                assertEquals(i % 5, indexOf(f), "grab " + i + " is the file's frame " + (i % 5));
+            }
+        }
+        try (VideoSource once = new VideoSource("video", "file:" + video, false)) {
+            for (int i = 0; i < 5; i++) assertNotNull(once.grab());
+            assertNull(once.grab(), "without loop the file ends");
+        }
+    }
 }

@@ -139,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--source", paramLabel = "URI",
             description = "a real frame source instead of the synthetic camera: " + io.sightline.capture.FrameSources.FORMS
-                    + "; folders loop, streams and cameras are re-opened when lost; repeat once per line (with --views, once per"
+                    + "; folders and video files loop, streams and cameras are re-opened when lost; repeat once per line (with --views, once per"
                     + " line and view, line 0's views first), or give one for every camera")
     List<String> sources = new ArrayList<>();
 
