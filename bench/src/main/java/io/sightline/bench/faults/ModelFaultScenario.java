@@ -21,7 +21,7 @@ import java.util.Set;
  * on with the next batch.
  */
 final class ModelFaultScenario implements FaultScenario {
-    static final double FPS_PER_LINE = 300;
+    static final double FPS_PER_LINE = 200;
     static final int EVERY = 10;
 
     private final FaultModels.Kind kind;
