@@ -19,8 +19,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sightline bench}: benchmark runs that print their figures. */
 @Command(name = "sightline bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures: JMH per stage, and the open-loop end-to-end run with its rivals.",
-        subcommands = {BenchCli.Jmh.class, PipelineCommand.class, CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
+        description = "Benchmarks that print figures: JMH per stage, the open-loop end-to-end run with its rivals, and the"
+                + " fault and overload scenarios.",
+        subcommands = {BenchCli.Jmh.class, PipelineCommand.class, io.sightline.bench.faults.FaultsCommand.class,
+                CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
 public final class BenchCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,7 +10,6 @@ import io.sightline.natives.Natives;
 import io.sightline.station.StageCosts;
 import io.sightline.station.StationConfig;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -197,22 +196,7 @@ final class PipelineCommand implements Callable<Integer> {
     }
 
     static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (Exception ignored) {
-            // not Linux: keep the placeholder
-        }
-        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        return String.format(Locale.ROOT, "%s, %d cores, %.0f GiB, Java %s, %s %s", cpu, CpuTime.cores(),
-                memory / (double) (1L << 30), System.getProperty("java.version"), System.getProperty("os.name"),
-                System.getProperty("os.version"));
+        return MachineDescription.describe();
     }
 
     private String commandLine() {

@@ -17,9 +17,10 @@ import java.util.List;
  * The station itself: for every step a fresh {@link Station} with the given config, its camera
  * loops fed by replays of recorded frames on a {@link TriggerSchedule.Overrun#CATCH_UP catch-up}
  * schedule (open loop), and a sink that only counts. The model package is loaded once and shared
- * by the steps, as a station would keep it.
+ * by the steps, as a station would keep it. Public for the fault scenarios' search of the rate to
+ * overload ({@code io.sightline.bench.faults}).
  */
-final class SightlineContender implements Contender {
+public final class SightlineContender implements Contender {
     private final ModelPackage model;
     private final List<ReplaySource> replays;
     private final StationConfig base;
@@ -27,7 +28,7 @@ final class SightlineContender implements Contender {
     /**
      * @param replays one per line; each step runs on copies, the station closing them
      */
-    SightlineContender(ModelPackage model, List<ReplaySource> replays, StationConfig base) {
+    public SightlineContender(ModelPackage model, List<ReplaySource> replays, StationConfig base) {
         if (replays.size() != base.lines()) {
             throw new IllegalArgumentException(base.lines() + " lines but " + replays.size() + " replays");
         }

@@ -37,9 +37,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * The decision stage waits on the worker's own progress sequence, which trails the frames held
  * back, and is told at once when it moves ({@link StageProgress}).
  *
- * <p>A frame that fails preprocessing, or whose batch fails, is marked as an error and becomes a
- * fail-safe reject downstream. Allocates nothing per frame (the session run itself allocates
- * TensorFlow Java's small per-call objects, see {@link BatchClassifier}).
+ * <p>A frame that fails preprocessing, or that fails inference (a failed batch is run again frame
+ * by frame to find which), is marked as an error and becomes a fail-safe reject downstream.
+ * Allocates nothing per frame (the session run itself allocates TensorFlow Java's small per-call
+ * objects, see {@link BatchClassifier}).
  */
 final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runner<FrameEvent>, AutoCloseable {
     static final long LINGER_MILLIS = 8;
@@ -62,6 +63,9 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final CountDownLatch warmed = new CountDownLatch(1);
     private volatile RuntimeException warmUpFailure;
     private final BatchLinger linger = new BatchLinger(LINGER_MILLIS * 1_000_000L);
+    /** Frames in a row that failed inference run alone (see {@link #isolateFailure}). */
+    private int failedAlone;
+    static final int BROKEN_MODEL_FAILURES = 8;
 
     /** @param times where this worker records its preprocessing and batch times (it is their only writer) */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
@@ -156,8 +160,36 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].defectScore = classifier.defectScore(i);
                 items[i].inferredNanos = now;
             }
+            failedAlone = 0;
         } catch (RuntimeException ex) {
+            isolateFailure(items, count);
+        }
+    }
+
+    /**
+     * A batch whose run failed: one frame can fail its whole batch (a model that asserts on its
+     * input, a numeric check), so each frame is run again alone, and only those that fail alone are
+     * errors; the others are decided on their merits. Once {@value #BROKEN_MODEL_FAILURES} frames in a
+     * row have failed alone, the model itself is failing, not a frame: failed batches are then errors
+     * at once, without the search, until a batch runs again (a broken model costs one run per batch).
+     */
+    private void isolateFailure(FrameEvent[] items, int count) {
+        if (count == 1 || failedAlone >= BROKEN_MODEL_FAILURES) {
             for (int i = 0; i < count; i++) items[i].status = FrameEvent.STATUS_ERROR;
+            if (count == 1) failedAlone++;
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            try {
+                classifier.stage(0, items[i].tensor.floats());
+                classifier.run(1);
+                items[i].defectScore = classifier.defectScore(0);
+                items[i].inferredNanos = System.nanoTime();
+                failedAlone = 0;
+            } catch (RuntimeException ex) {
+                items[i].status = FrameEvent.STATUS_ERROR;
+                failedAlone++;
+            }
         }
     }
 

@@ -1,0 +1,96 @@
+package io.sightline.bench.faults;
+
+import io.sightline.capture.CaptureException;
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.FrameSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A hardware-triggered camera (the line's PLC or encoder fires the trigger; the camera delivers a
+ * frame for every trigger), the stand-in for what cannot exist here: a physical camera. Its frames
+ * are recorded synthetic parts ({@link io.sightline.capture.ReplaySource}); its trigger rate follows
+ * the {@link Timeline}: {@code normalFps} outside the fault, {@code faultFps} during it.
+ *
+ * <p>Live, so the station's camera loop takes each frame's own capture time: the time its trigger
+ * was due. Every trigger is delivered, a late one at once with its due time (the
+ * {@link io.sightline.station.TriggerSchedule.Overrun#CATCH_UP} behaviour of a triggered camera):
+ * a station that falls behind sees the lateness as latency, never as fewer parts.
+ */
+final class TriggeredCamera implements FrameSource {
+    private final String name;
+    private final FrameSource frames;
+    private final Timeline timeline;
+    private final double normalFps;
+    private final double faultFps;
+    private double dueNanos = Double.NaN;
+    private long sequence;
+    private volatile boolean stopping;
+    private volatile long triggers;
+
+    /** @param frames what the sensor sees, one frame per trigger; closed with this camera */
+    TriggeredCamera(String name, FrameSource frames, Timeline timeline, double normalFps, double faultFps) {
+        this.name = name;
+        this.frames = frames;
+        this.timeline = timeline;
+        this.normalFps = normalFps;
+        this.faultFps = faultFps;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int maxWidth() {
+        return frames.maxWidth();
+    }
+
+    @Override
+    public int maxHeight() {
+        return frames.maxHeight();
+    }
+
+    @Override
+    public boolean live() {
+        return true;
+    }
+
+    @Override
+    public CapturedFrame grab() throws CaptureException {
+        if (Double.isNaN(dueNanos)) {
+            long origin = timeline.awaitOrigin(() -> stopping);
+            if (origin < 0) return null;
+            dueNanos = origin;
+        }
+        long due = (long) dueNanos;
+        for (long left; (left = due - System.nanoTime()) > 0; ) {
+            if (stopping) return null;
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+        }
+        if (stopping) return null;
+        CapturedFrame f = frames.grab();
+        f.set(f.width(), f.height(), sequence++, due, f.truth());
+        double fps = timeline.phaseAt(due) == Timeline.Phase.FAULT ? faultFps : normalFps;
+        dueNanos += 1e9 / fps;
+        triggers++;
+        return f;
+    }
+
+    /** Triggers delivered so far. */
+    long triggers() {
+        return triggers;
+    }
+
+    @Override
+    public void wakeUp() {
+        stopping = true;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        frames.close();
+    }
+}
