@@ -113,7 +113,7 @@ class InspectionFailureTest {
     @Test
     void aFrameThatFailsItsBatchIsTheOnlyErrorAndTheWorkerGoesOn() {
         InspectionHandler worker = new InspectionHandler(0, 1, List.of(line), model.newClassifier(BATCH),
-                new StageProgress(new StageWaitStrategy()));
+                new StageProgress(new StageWaitStrategy()), new StageTimes(1, BATCH).worker(0));
         List<FrameEvent> all = new ArrayList<>();
         try {
             List<FrameEvent> good = batch(worker, false, false, false, false);
