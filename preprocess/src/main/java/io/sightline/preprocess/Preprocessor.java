@@ -52,8 +52,11 @@ public final class Preprocessor implements AutoCloseable {
         }
     }
 
-    /** Whether the ROI is an even whole multiple above 2 of the input, the same in both directions. */
-    static boolean halvesFirst(PreprocessSpec spec) {
+    /**
+     * Whether the ROI is an even whole multiple above 2 of the input, the same in both directions:
+     * then the resize runs in two steps (the CUDA kernel follows the same choice).
+     */
+    public static boolean halvesFirst(PreprocessSpec spec) {
         int w = spec.roiWidth();
         int h = spec.roiHeight();
         if (w % spec.inputWidth() != 0 || h % spec.inputHeight() != 0) return false;

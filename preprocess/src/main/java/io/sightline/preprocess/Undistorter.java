@@ -7,6 +7,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import io.sightline.natives.Natives;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.javacpp.indexer.ShortIndexer;
+import org.bytedeco.javacpp.indexer.UShortIndexer;
 import org.bytedeco.opencv.global.opencv_calib3d;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -61,6 +63,28 @@ public final class Undistorter implements AutoCloseable {
 
     public int height() {
         return height;
+    }
+
+    /**
+     * The maps {@link #undistort} uses, as float source coordinates per frame pixel (row-major,
+     * {@code width x height} each): {@code mapX = ix + tx / 32}, {@code mapY = iy + ty / 32} from
+     * OpenCV's fixed-point CV_16SC2 map (integer part) and its 1/32-pixel fraction index. Exact:
+     * {@code rint(map * 32)} gives back OpenCV's fixed-point coordinate. For the CUDA kernel.
+     */
+    public void copyMaps(float[] mapX, float[] mapY) {
+        int n = width * height;
+        if (mapX.length != n || mapY.length != n) {
+            throw new IllegalArgumentException("maps need " + n + " entries each, got " + mapX.length + " and " + mapY.length);
+        }
+        try (ShortIndexer xy = map1.createIndexer(); UShortIndexer frac = map2.createIndexer()) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int f = frac.get(y, x);
+                    mapX[y * width + x] = xy.get(y, x, 0) + (f & 31) / 32f;
+                    mapY[y * width + x] = xy.get(y, x, 1) + (f >> 5) / 32f;
+                }
+            }
+        }
     }
 
     /** A destination Mat over caller-owned memory of {@code width x height} bytes, made once per buffer. */
