@@ -104,9 +104,9 @@ public final class CudaDevices {
                 case AUTO:
                     if (report.available()) {
                         CudaDevice d = report.devices().get(0);
-                        return Device.cuda(0, "auto: " + d.name() + " is the first usable CUDA device");
+                        return Device.cuda(0, d.name() + " is the first usable CUDA device");
                     }
-                    String why = "auto: no usable CUDA device (" + report.reason() + ")";
+                    String why = "no usable CUDA device: " + report.reason();
                     if (!fallbackLogged) {
                         fallbackLogged = true;
                         log.warn("Device auto resolves to the CPU: {}", report.reason());
@@ -135,7 +135,7 @@ public final class CudaDevices {
             NativeLibrary.getInstance("libcuda.so.1");
         } catch (Throwable t) {
             return CudaReport.unavailable("no NVIDIA driver: libcuda.so.1 cannot be loaded (" + firstLine(t)
-                    + "); install the NVIDIA driver for CUDA 13 (R580 or newer)" + kernelModuleHint(), 0, 0, 0);
+                    + "); install the NVIDIA driver for CUDA 13 (R580 or newer)" + kernelModuleHint(), 0, 0, cudart.CUDART_VERSION);
         }
         // 2. The CUDA runtime the presets link against (libcudart.so.13): the system's, not bundled.
         int presets = cudart.CUDART_VERSION;

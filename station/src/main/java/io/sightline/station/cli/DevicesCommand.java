@@ -55,7 +55,7 @@ public final class DevicesCommand implements Callable<Integer> {
             out.println("CUDA: not available: " + report.reason());
         }
         out.println("TensorFlow: " + tfVersion + ", " + (tfCuda ? "CUDA build" : "CPU build (built without CUDA)"));
-        out.println("auto: " + auto + " (" + auto.reason() + ")");
+        out.println("auto: " + auto + (report.available() ? " (" + auto.reason() + ")" : " (CUDA not available, see above)"));
         out.println("inference on auto: " + inference + ", max batch " + maxBatch
                 + (inference.device().equals(auto) ? "" : " (" + inference.reason() + ")"));
 
