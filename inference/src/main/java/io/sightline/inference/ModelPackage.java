@@ -40,10 +40,13 @@ public final class ModelPackage implements AutoCloseable {
     private final SavedModelBundle bundle;
     private final String inputTensorName;
     private final String outputTensorName;
+    private final InferenceDevice device;
     private boolean closed;
 
-    private ModelPackage(Path dir, ModelInfo info, SavedModelBundle bundle, String inputTensorName, String outputTensorName) {
+    private ModelPackage(Path dir, ModelInfo info, SavedModelBundle bundle, String inputTensorName, String outputTensorName,
+            InferenceDevice device) {
         this.dir = dir;
+        this.device = device;
         this.info = info;
         this.bundle = bundle;
         this.inputTensorName = inputTensorName;
@@ -68,6 +71,18 @@ public final class ModelPackage implements AutoCloseable {
      * @throws IllegalArgumentException if {@code intraOpThreads} is negative
      */
     public static ModelPackage load(Path dir, int intraOpThreads) {
+        return load(dir, intraOpThreads, InferenceDevice.cpu());
+    }
+
+    /**
+     * Like {@link #load(Path, int)}, with the session placed on {@code device} (see
+     * {@link InferenceDevice} for the session options each device gets; the CPU gets exactly those of
+     * {@link #load(Path, int)}). Resolve the device with {@link InferenceDevice#choose(String)}.
+     *
+     * @throws io.sightline.natives.cuda.CudaUnavailableException if {@code device} is a GPU and the
+     *     TensorFlow native library is the CPU build
+     */
+    public static ModelPackage load(Path dir, int intraOpThreads, InferenceDevice device) {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intra-op threads must be 0 (TensorFlow's default) or more, got " + intraOpThreads);
         }
@@ -89,13 +104,13 @@ public final class ModelPackage implements AutoCloseable {
                     + ModelInfo.FILE_NAME + ")");
         }
         Natives.tensorflow();
+        java.util.Objects.requireNonNull(device, "device");
+        ConfigProto config = device.sessionConfig(intraOpThreads, TensorFlowBuild.hasCuda());
         SavedModelBundle bundle;
         try {
             SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(TAG);
-            if (intraOpThreads > 0) {
-                loader = loader.withConfigProto(ConfigProto.newBuilder()
-                        .setIntraOpParallelismThreads(intraOpThreads).setInterOpParallelismThreads(-1)
-                        .setExperimental(ConfigProto.Experimental.newBuilder().setDisableThreadSpinning(true)).build());
+            if (config != null) {
+                loader = loader.withConfigProto(config);
             }
             bundle = loader.load();
         } catch (RuntimeException e) {
@@ -115,7 +130,7 @@ public final class ModelPackage implements AutoCloseable {
             }
             checkInput(dir, input, info);
             checkOutput(dir, output, info);
-            return new ModelPackage(dir, info, bundle, input.name, output.name);
+            return new ModelPackage(dir, info, bundle, input.name, output.name, device);
         } catch (RuntimeException e) {
             bundle.close();
             throw e;
@@ -125,6 +140,11 @@ public final class ModelPackage implements AutoCloseable {
     /** The content of {@code model.json}. */
     public ModelInfo info() {
         return info;
+    }
+
+    /** The device its session runs on. */
+    public InferenceDevice device() {
+        return device;
     }
 
     /** The folder this package was loaded from. */

@@ -1,8 +1,9 @@
 /**
  * Native foundations shared by every module: loading OpenCV and TensorFlow once per JVM
  * ({@link io.sightline.natives.Natives}) and off-heap memory with a deterministic lifetime
- * ({@link io.sightline.natives.NativeBuffer}). Device discovery (CUDA through the JavaCPP presets,
- * with CPU fallback) and bindings the presets lack belong here too: Aravis for GigE Vision
+ * ({@link io.sightline.natives.NativeBuffer}). CUDA device discovery and the
+ * device choice ({@code auto}, {@code cpu}, {@code cuda:N}) are in {@link io.sightline.natives.cuda}. Bindings the
+ * presets lack belong here too: Aravis for GigE Vision
  * cameras is in {@link io.sightline.natives.aravis}, loaded only when a GigE Vision source is used.
  */
 package io.sightline.natives;
