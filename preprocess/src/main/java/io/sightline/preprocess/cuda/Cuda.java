@@ -1,7 +1,6 @@
 package io.sightline.preprocess.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cuGetErrorString;
-import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
 import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 
@@ -42,20 +41,20 @@ public final class Cuda {
         if (unavailable != null) throw new CudaUnavailableException(unavailable, null);
     }
 
+    /**
+     * The driver, runtime and devices as native's discovery found them (one check per JVM, the same
+     * reason {@code ./sightline devices} prints), then NVRTC, which only this stage needs.
+     */
     private static String probe() {
+        io.sightline.natives.cuda.CudaReport report = io.sightline.natives.cuda.CudaDevices.discover();
+        if (!report.available()) return NEEDS + ": " + report.reason();
         try {
             Loader.load(cudart.class);
             Loader.load(nvrtc.class);
         } catch (LinkageError e) {
-            // UnsatisfiedLinkError (no libcudart.so.13 / libnvrtc.so.13 / libcuda.so.1), or a class that failed to initialise
-            return NEEDS + ": loading them failed: " + e;
+            // UnsatisfiedLinkError (no libnvrtc.so.13), or a class that failed to initialise
+            return NEEDS + ": loading the CUDA runtime or NVRTC failed: " + e;
         }
-        int[] count = new int[1];
-        int err = cudaGetDeviceCount(count);
-        if (err != cudaSuccess) {
-            return NEEDS + ": cudaGetDeviceCount failed: " + cudaGetErrorString(err).getString() + " (cudaError " + err + ")";
-        }
-        if (count[0] == 0) return NEEDS + ": the driver reports no CUDA device";
         return null;
     }
 
