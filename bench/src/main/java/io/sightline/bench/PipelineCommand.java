@@ -82,23 +82,26 @@ final class PipelineCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--device", paramLabel = "cpu|cuda",
-            description = "where the station preprocesses frames: cpu (OpenCV) or cuda (CudaPreprocessor) (default: ${DEFAULT-VALUE})")
+            description = "where the station preprocesses frames: cpu (OpenCV) or cuda (CudaPreprocessor on device 0; inference on the"
+                    + " GPU too with the -Pgpu build) (default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
     @Override
     public Integer call() throws Exception {
         require(device.equals("cpu") || device.equals("cuda"), "--device", device, "cpu or cuda");
+        io.sightline.natives.cuda.Device preprocessDevice = io.sightline.natives.cuda.Device.cpu();
+        io.sightline.inference.InferenceDevice inferenceDevice = io.sightline.inference.InferenceDevice.cpu();
         if (device.equals("cuda")) {
             String missing = io.sightline.preprocess.cuda.Cuda.unavailableReason();
             if (missing != null) {
                 System.err.println("bench pipeline --device cuda: " + missing);
                 return 3;
             }
-            // CudaPreprocessor exists and is tested (CudaPreprocessorGpuTest), but the station's
-            // inspection workers are not switched to it yet: refuse rather than measure the CPU path.
-            System.err.println("bench pipeline --device cuda: the station's inspection workers cannot use CUDA preprocessing yet"
-                    + " (not wired); measure the CUDA stage alone with ./sightline bench jmh CudaPreprocess");
-            return 3;
+            // the workers preprocess on device 0; inference follows on the GPU when TensorFlow is the
+            // GPU build (-Pgpu), else on the CPU (one log line says so), and the report names both
+            preprocessDevice = io.sightline.natives.cuda.CudaDevices.select("cuda:0");
+            inferenceDevice = io.sightline.inference.InferenceDevice.choose("auto");
+            System.err.printf("bench pipeline: preprocessing on %s, inference on %s%n", preprocessDevice, inferenceDevice.device());
         }
         require(budgetMs > 0, "--budget-ms", budgetMs, "above 0");
         require(stepSeconds >= 1 && stepSeconds <= 600, "--step-seconds", stepSeconds, "1 to 600");
@@ -109,12 +112,12 @@ final class PipelineCommand implements Callable<Integer> {
         Natives.loadAll();
         int cores = CpuTime.cores();
         StationConfig base = StationConfig.defaults(modelDir).withLines(lines).withRing(ringSize).withMaxBatch(maxBatch)
-                .withRejectDelayMillis(rejectDelayMillis);
+                .withRejectDelayMillis(rejectDelayMillis).withPreprocessDevice(preprocessDevice);
         if (workers != null) base = base.withWorkers(workers);
         if (inferenceThreads != null) base = base.withInferenceThreads(inferenceThreads);
 
         List<ReplaySource> replays = new ArrayList<>();
-        try (ModelPackage pkg = ModelPackage.load(modelDir, base.inferenceThreads())) {
+        try (ModelPackage pkg = ModelPackage.load(modelDir, base.inferenceThreads(), inferenceDevice)) {
             ModelInfo info = pkg.info();
             SyntheticPartCamera.Options camera = SyntheticPartCamera.Options.defaults().withDefectRate(0.1);
             for (int i = 0; i < lines; i++) {
@@ -220,6 +223,7 @@ final class PipelineCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("./sightline", "bench", "pipeline"));
         if (json) args.add("--json");
         if (reportDir != null) args.add("--report " + reportDir);
+        if (!device.equals("cpu")) args.add("--device " + device);
         if (budgetMs != 50) args.add("--budget-ms " + budgetMs);
         if (stepSeconds != 8) args.add("--step-seconds " + stepSeconds);
         if (lines != StationConfig.DEFAULT_LINES) args.add("--lines " + lines);

@@ -5,6 +5,7 @@ import com.lmax.disruptor.Sequence;
 import io.sightline.inference.BatchClassifier;
 import io.sightline.natives.NativeBuffer;
 import io.sightline.preprocess.Preprocessor;
+import io.sightline.preprocess.cuda.CudaPreprocessor;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,9 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final int worker;
     private final int workers;
     private final Preprocessor[] perLine;
+    private final io.sightline.natives.cuda.Device preprocessDevice;
+    /** Per line, its CUDA preprocessor when the device is CUDA (made in onStart, on this worker's thread); else nulls. */
+    private final CudaPreprocessor[] onCuda;
     private final List<LineSetup> lines;
     /** Per line with a camera calibration: this worker's undistorted frame and its views. */
     private final NativeBuffer[] undistorted;
@@ -67,9 +71,22 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private int failedAlone;
     static final int BROKEN_MODEL_FAILURES = 8;
 
-    /** @param times where this worker records its preprocessing and batch times (it is their only writer) */
+    /** Preprocessing on the CPU. */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
                       StageTimes.Worker times) {
+        this(worker, workers, lines, classifier, progress, times, io.sightline.natives.cuda.Device.cpu());
+    }
+
+    /**
+     * @param times where this worker records its preprocessing and batch times (it is their only writer)
+     * @param preprocessDevice the CPU (OpenCV), or CUDA: then each line's frames go through its own
+     *                         {@link CudaPreprocessor} (ROI, undistortion, resize and normalise in one kernel),
+     *                         made in this worker's thread when it starts
+     */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
+                      StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this.preprocessDevice = preprocessDevice;
+        this.onCuda = new CudaPreprocessor[lines.size()];
         this.worker = worker;
         this.times = times;
         this.workers = workers;
@@ -133,7 +150,10 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         long startNanos = System.nanoTime();
         try {
             LineSetup line = lines.get(e.line);
-            if (line.undistorter() != null) {
+            if (onCuda[e.line] != null) {
+                // the whole frame goes up: ROI, undistortion, resize and normalise run in one kernel
+                onCuda[e.line].process(e.pixels.bytes(), e.tensor.floats());
+            } else if (line.undistorter() != null) {
                 // the lens's distortion out first, into this worker's own buffer, then the ROI from there
                 line.undistorter().undistort(e.roiViews[e.line], undistortedMats[e.line]);
                 perLine[e.line].process(undistortedViews[e.line], e.tensorView);
@@ -203,6 +223,17 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     @Override
     public void onStart() {
         try {
+            if (preprocessDevice.isCuda()) {
+                for (int i = 0; i < lines.size(); i++) {
+                    LineSetup l = lines.get(i);
+                    try {
+                        onCuda[i] = new CudaPreprocessor(l.spec(), l.frameWidth(), l.frameHeight(), l.frameWidth(), l.undistorter());
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("CUDA preprocessing (device " + preprocessDevice + ") for line " + i + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
             classifier.warmUp();
         } catch (RuntimeException e) {
             warmUpFailure = e;
@@ -222,7 +253,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                     + timeoutMillis + " ms");
         }
         if (warmUpFailure != null) {
-            throw new IllegalStateException("inspection worker " + worker + " could not run the model: "
+            throw new IllegalStateException("inspection worker " + worker + " could not start: "
                     + warmUpFailure.getMessage(), warmUpFailure);
         }
     }
@@ -234,6 +265,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     @Override
     public void close() {
         for (Preprocessor p : perLine) p.close();
+        for (CudaPreprocessor c : onCuda) if (c != null) c.close();
         for (int i = 0; i < undistorted.length; i++) {
             if (undistorted[i] == null) continue;
             undistortedViews[i].close();

@@ -154,7 +154,7 @@ public final class Station implements AutoCloseable {
         try {
             for (int i = 0; i < inspect.length; i++) {
                 InspectionHandler h = new InspectionHandler(i, inspect.length, lines, model.newClassifier(config.maxBatch()),
-                        new StageProgress(waits), stageTimes.worker(i));
+                        new StageProgress(waits), stageTimes.worker(i), config.preprocessDevice());
                 workers.add(h);
                 inspect[i] = h;
             }
@@ -411,9 +411,10 @@ public final class Station implements AutoCloseable {
             threads.add(t);
             t.start();
         }
-        LOG.info("station started: {} line(s), {} camera(s), {} worker(s), batches up to {}, ring of {}, model {} {}, thresholds {},"
-                + " reject delay {} ms", lines.size(), cameras.size(), workers.size(), config.maxBatch(), config.ringSize(), model.name(),
-                model.version(), java.util.Arrays.toString(thresholds.values()), config.rejectDelayMillis());
+        LOG.info("station started: {} line(s), {} camera(s), {} worker(s) preprocessing on {}, batches up to {}, ring of {}, model {} {},"
+                + " thresholds {}, reject delay {} ms", lines.size(), cameras.size(), workers.size(), config.preprocessDevice(),
+                config.maxBatch(), config.ringSize(), model.name(), model.version(), java.util.Arrays.toString(thresholds.values()),
+                config.rejectDelayMillis());
     }
 
     /** Scores the trend trackers refused (NaN or outside [0, 1]), and alarms past the recorded ones. */

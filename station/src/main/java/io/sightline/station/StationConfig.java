@@ -25,10 +25,13 @@ import java.nio.file.Path;
  * @param overrun what a camera loop that falls more than one trigger period behind does: skip the
  *                missed triggers (a free-running camera) or deliver them all late (a triggered camera,
  *                an open-loop benchmark)
+ * @param preprocessDevice where the workers preprocess (ROI, undistortion, resize, normalise): the CPU
+ *                         with OpenCV, or CUDA device 0 with the fused kernel of
+ *                         {@link io.sightline.preprocess.cuda.CudaPreprocessor} (same tensors)
  */
 public record StationConfig(int lines, double fpsPerLine, Path modelDir, float rejectThreshold, int[] roi,
                             int ringSize, int workers, int inferenceThreads, int maxBatch, long rejectDelayMillis,
-                            long maxFramesPerLine, TriggerSchedule.Overrun overrun) {
+                            long maxFramesPerLine, TriggerSchedule.Overrun overrun, io.sightline.natives.cuda.Device preprocessDevice) {
     public static final int DEFAULT_LINES = 2;
     public static final double DEFAULT_FPS = 25;
     public static final float DEFAULT_THRESHOLD = 0.5f;
@@ -60,7 +63,23 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
                 "0 to 600000 milliseconds");
         check(maxFramesPerLine == -1 || maxFramesPerLine > 0, "max-frames", maxFramesPerLine, "-1 or a positive count");
         check(overrun != null, "overrun", overrun, "one of " + java.util.Arrays.toString(TriggerSchedule.Overrun.values()));
+        check(preprocessDevice != null, "device", preprocessDevice, "cpu or cuda:0");
+        check(preprocessDevice.isCpu() || preprocessDevice.cudaIndex() == 0, "device", preprocessDevice,
+                "cpu or cuda:0 (CUDA preprocessing runs on the first device)");
         roi = roi == null ? null : roi.clone();
+    }
+
+    /** Preprocessing on the CPU. */
+    public StationConfig(int lines, double fpsPerLine, Path modelDir, float rejectThreshold, int[] roi, int ringSize, int workers,
+                         int inferenceThreads, int maxBatch, long rejectDelayMillis, long maxFramesPerLine,
+                         TriggerSchedule.Overrun overrun) {
+        this(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis,
+                maxFramesPerLine, overrun, io.sightline.natives.cuda.Device.cpu());
+    }
+
+    public StationConfig withPreprocessDevice(io.sightline.natives.cuda.Device v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch,
+                rejectDelayMillis, maxFramesPerLine, overrun, v);
     }
 
     /**
@@ -71,7 +90,7 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
         int cores = Runtime.getRuntime().availableProcessors();
         return new StationConfig(DEFAULT_LINES, DEFAULT_FPS, modelDir, DEFAULT_THRESHOLD, null, DEFAULT_RING_SIZE,
                 defaultWorkers(cores), defaultInferenceThreads(cores), DEFAULT_MAX_BATCH,
-                DEFAULT_REJECT_DELAY_MILLIS, -1, TriggerSchedule.Overrun.RESYNC);
+                DEFAULT_REJECT_DELAY_MILLIS, -1, TriggerSchedule.Overrun.RESYNC, io.sightline.natives.cuda.Device.cpu());
     }
 
     static int defaultWorkers(int cores) {
@@ -83,48 +102,48 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
     }
 
     public StationConfig withLines(int v) {
-        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withFps(double v) {
-        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withThreshold(float v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withRoi(int[] v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withWorkers(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withInferenceThreads(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, v, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, v, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withMaxBatch(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, v, rejectDelayMillis, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, v, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withRejectDelayMillis(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, v, maxFramesPerLine, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, v, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     public StationConfig withMaxFramesPerLine(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, v, overrun);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, v, overrun, preprocessDevice);
     }
 
     public StationConfig withOverrun(TriggerSchedule.Overrun v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, v);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, v, preprocessDevice);
     }
 
     public StationConfig withRing(int size) {
         return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, size, workers, inferenceThreads,
-                Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine, overrun);
+                Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
     }
 
     @Override

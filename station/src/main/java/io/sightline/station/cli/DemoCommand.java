@@ -65,6 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-batch", paramLabel = "N", description = "largest inference batch (default: ${DEFAULT-VALUE})")
     int maxBatch = StationConfig.DEFAULT_MAX_BATCH;
 
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "where preprocessing and inference run: auto (CUDA device 0 when usable, else the CPU with one log line"
+                    + " saying why), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; ./sightline devices shows this machine's)")
+    String device = "auto";
+
     @Option(names = "--ring-size", paramLabel = "N", description = "ring slots, a power of two (default: ${DEFAULT-VALUE})")
     int ringSize = StationConfig.DEFAULT_RING_SIZE;
 
@@ -183,6 +188,8 @@ public final class DemoCommand implements Callable<Integer> {
                 workers != null ? workers : base.workers(),
                 inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis,
                 budget ? Math.max(1, Math.round(durationSeconds * fps)) : -1, TriggerSchedule.Overrun.RESYNC);
+        DeviceChoice deviceChoice = DeviceChoice.resolve(device);
+        config = config.withPreprocessDevice(deviceChoice.preprocess());
         List<DriftSpec> driftSpecs = new ArrayList<>();
         for (String d : drifts) driftSpecs.add(DriftSpec.parse(d, lines));
         Natives.loadAll();
@@ -192,7 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
         String[] viewNames = viewNames(views);
         ModelPackage loaded;
         try {
-            loaded = ModelPackage.load(modelDir, config.inferenceThreads());
+            loaded = ModelPackage.load(modelDir, config.inferenceThreads(), deviceChoice.inference());
         } catch (RuntimeException e) {
             cameras.forEach(FrameSource::close);
             throw e;

@@ -95,9 +95,11 @@ public final class RunCommand implements Callable<Integer> {
         boolean handedOver = false;
         try {
             int inferenceThreads = file.toStationConfig().inferenceThreads();
-            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), inferenceThreads),
+            DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device()),
+                    DeviceChoice::describe);
+            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), inferenceThreads, device.inference()),
                     m -> m.info().name() + " " + m.info().version() + ", input " + m.info().inputWidth() + "x" + m.info().inputHeight());
-            StationConfig sc = file.toStationConfig();
+            StationConfig sc = file.toStationConfig().withPreprocessDevice(device.preprocess());
             owned.add(pkg);
             int width = cameras.get(0).maxWidth();
             int height = cameras.get(0).maxHeight();

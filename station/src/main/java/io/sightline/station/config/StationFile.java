@@ -98,8 +98,10 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *
      * @param workers inspection workers, or null for auto ({@link StationConfig#defaults})
      * @param inferenceThreads TensorFlow threads per worker (0: TensorFlow's default), or null for auto
+     * @param device where preprocessing and inference run: {@code auto} (CUDA device 0 when one is usable,
+     *               else the CPU, with one log line saying why), {@code cpu}, {@code cuda} or {@code cuda:N}
      */
-    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch) {
+    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device) {
     }
 
     /**
@@ -278,6 +280,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "pipeline.workers", pipeline.workers(), other.pipeline.workers());
         diff(c, "pipeline.inference-threads", pipeline.inferenceThreads(), other.pipeline.inferenceThreads());
         diff(c, "pipeline.max-batch", pipeline.maxBatch(), other.pipeline.maxBatch());
+        diff(c, "pipeline.device", pipeline.device(), other.pipeline.device());
         diff(c, "trend.detectors", trend.detectors(), other.trend.detectors());
         diff(c, "trend.model", trend.model(), other.trend.model());
         diff(c, "reject.delay-ms", reject.delayMillis(), other.reject.delayMillis());

@@ -344,7 +344,8 @@ public final class StationFileReader {
         }
 
         private StationFile.Pipeline pipeline(Section root) {
-            Section p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch"));
+            Section p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch",
+                    "device"));
             int ring = (int) p.integer("ring-size", StationConfig.DEFAULT_RING_SIZE, v -> v >= 4 && v <= 65_536 && Long.bitCount(v) == 1,
                     "a power of two from 4 to 65536");
             Integer workers = p.auto("workers", 1, 64, "auto or an integer from 1 to 64");
@@ -356,7 +357,15 @@ public final class StationFileReader {
             } else {
                 maxBatch = Math.min(StationConfig.DEFAULT_MAX_BATCH, ring);
             }
-            return new StationFile.Pipeline(ring, workers, threads, maxBatch);
+            String device = p.string("device", "auto", v -> {
+                try {
+                    io.sightline.natives.cuda.DeviceRequest.parse(v);
+                    return true;
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }, "auto, cpu, cuda or cuda:N");
+            return new StationFile.Pipeline(ring, workers, threads, maxBatch, device);
         }
 
         private StationFile.Reject reject(Section root, String stationName) {

@@ -89,7 +89,7 @@ class StationFileReaderTest {
         assertEquals("top", f.lines().get(0).views().get(0).name());
         assertNull(f.roi());
         assertEquals(0.5f, f.threshold());
-        assertEquals(new StationFile.Pipeline(128, null, null, 16), f.pipeline());
+        assertEquals(new StationFile.Pipeline(128, null, null, 16, "auto"), f.pipeline());
         assertEquals(List.of(), f.trend().detectors());
         assertFalse(f.usesLstm());
         assertEquals(200, f.reject().delayMillis());
@@ -149,7 +149,7 @@ class StationFileReaderTest {
         assertEquals(List.of("ewma"), f.trendDetectors(0));
         assertEquals(List.of(), f.trendDetectors(1));
         assertEquals(new StationFile.Roi(10, 20, 300, 400), f.roi());
-        assertEquals(new StationFile.Pipeline(1024, 3, 0, 64), f.pipeline());
+        assertEquals(new StationFile.Pipeline(1024, 3, 0, 64, "auto"), f.pipeline());
         assertEquals(new StationFile.Reject(0, null, new StationFile.Sinks(5, new StationFile.Mqtt("tcp://10.0.0.2:1883", "plant/press-7"),
                 new StationFile.Modbus("plc.local", 5020, 3), new StationFile.Kafka("k1:9092,k2:9093", "press7"),
                 new StationFile.OpcUa("opc.tcp://10.0.0.3:4840/plc"), new StationFile.OpcUaServer(4850))), f.reject());
