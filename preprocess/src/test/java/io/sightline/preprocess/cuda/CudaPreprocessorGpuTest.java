@@ -8,7 +8,7 @@ import io.sightline.natives.Natives;
 import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Undistorter;
 import org.bytedeco.javacpp.BytePointer;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CudaPreprocessorGpuTest {
     static final int BATCH = 7;
 
-    @BeforeAll
-    static void needsAGpu() {
+    /** Before each test, so that each shows as skipped (with why) in the report rather than vanishing. */
+    @BeforeEach
+    void needsAGpu() {
         Natives.opencv();
         String reason = Cuda.unavailableReason();
         assumeTrue(reason == null, () -> "skipped: this test needs an NVIDIA GPU with a CUDA 13 driver; " + reason);
