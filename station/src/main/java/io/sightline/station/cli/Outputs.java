@@ -36,7 +36,6 @@ final class Outputs {
      * those already opened are closed again.
      *
      * @param clientId the station's client id at brokers ({@code station.name} plus the process id)
-     * @param defaultTopic the MQTT topic prefix when the config names none
      */
     static List<Named> open(Path rejectLog, StationFile.Sinks sinks, String clientId) throws IOException {
         List<Named> out = new ArrayList<>();

@@ -138,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
                 LOG.info("running: {} start-up check(s) passed{}; SIGTERM drains and exits, SIGHUP reloads thresholds from {}",
                         checks.passed().size(), checks.warnings().isEmpty() ? "" : ", " + checks.warnings().size() + " warning(s)",
                         file.source());
-                String why = runUntilStopped(station, file, signals);
+                String why = runUntilStopped(station, file, calibration, signals);
                 LOG.info("stopping ({}): draining every frame already captured", why);
                 StationStats s = station.stop(Duration.ofSeconds(10));
                 return report(s, station, pkg, sink, journal, why);
@@ -156,13 +156,14 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Waits for a stop signal, the duration, or every source's end; applies reloads meanwhile. */
-    private String runUntilStopped(Station station, StationFile file, ProcessSignals signals) throws InterruptedException {
+    private String runUntilStopped(Station station, StationFile file, CalibrationSettings calibration, ProcessSignals signals)
+            throws InterruptedException {
         long endNanos = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
         StationFile current = file;
         while (true) {
             ProcessSignals.Received r = signals.poll(100);
             if (r != null && r.event() == ProcessSignals.Event.STOP) return r.signal();
-            if (r != null && r.event() == ProcessSignals.Event.RELOAD) current = reload(station, current, r.signal());
+            if (r != null && r.event() == ProcessSignals.Event.RELOAD) current = reload(station, current, calibration, r.signal());
             if (durationSeconds != null && System.nanoTime() - endNanos >= 0) return "--duration " + durationSeconds + " s over";
             if (station.camerasFinished()) return "every source ended";
             if (station.lineStopReason() != null) return "the station stopped the line: " + station.lineStopReason();
@@ -170,10 +171,11 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Re-reads the config and applies its thresholds; what else changed is logged as needing a
-     * restart. A file that is not valid any more changes nothing.
+     * Re-reads the config and applies its thresholds (by {@link #thresholds}'s rule, so a calibrated
+     * threshold stays in force); what else changed is logged as needing a restart.
+     * A file that is not valid any more changes nothing.
      */
-    private StationFile reload(Station station, StationFile current, String signal) {
+    private StationFile reload(Station station, StationFile current, CalibrationSettings calibration, String signal) {
         StationFile next;
         try {
             next = StationFileReader.read(current.source());
@@ -187,7 +189,7 @@ public final class RunCommand implements Callable<Integer> {
                     next.lines().size(), current.lines().size());
             return current;
         }
-        float[] t = next.thresholds();
+        float[] t = thresholds(next, calibration); // the calibration file is a restart key: the one the station started with
         float[] running = station.thresholds();
         int changed = 0;
         for (int line = 0; line < t.length; line++) {
@@ -201,16 +203,23 @@ public final class RunCommand implements Callable<Integer> {
         return next;
     }
 
-    /** The config's per-line thresholds (and a calibrated one, when the file leaves it at the default). */
-    private static void applyThresholds(Station station, StationFile file, CalibrationSettings calibration) {
+    /**
+     * Each line's threshold: its own in the file; else the calibration's, when it has one; else
+     * {@code decision.threshold}. The same rule at the start and on every reload.
+     */
+    static float[] thresholds(StationFile file, CalibrationSettings calibration) {
         float[] t = file.thresholds();
         for (int line = 0; line < t.length; line++) {
-            float want = t[line];
             if (calibration != null && calibration.threshold() != null && file.lines().get(line).threshold() == null) {
-                want = calibration.threshold();
+                t[line] = calibration.threshold();
             }
-            station.setThreshold(line, want, "config " + file.source());
         }
+        return t;
+    }
+
+    private static void applyThresholds(Station station, StationFile file, CalibrationSettings calibration) {
+        float[] t = thresholds(file, calibration);
+        for (int line = 0; line < t.length; line++) station.setThreshold(line, t[line], "config " + file.source());
     }
 
     private static List<FrameSource> openCameras(StationFile file) throws Exception {
