@@ -25,8 +25,14 @@ import java.util.Locale;
  * <pre>
  *   outcome --append (INSERT + COMMIT, WAL mode)--> journal file   then   --> reject sink / PLC
  *   table outcomes: id, line, part, camera, capture_us, decided_us (epoch micros), score (NULL: never
- *                   scored), decision (pass | reject | failsafe), reason, model, calibration
+ *                   scored), decision (pass | reject | failsafe), reason, model, calibration,
+ *                   box_x, box_y, box_w, box_h (where the model saw the defect, frame pixels; NULL but
+ *                   for a defect reject by a model with a defect map)
  * </pre>
+ *
+ * <p>A journal file from before the defect box existed is upgraded when it is opened for writing
+ * (the four columns are added, NULL in its old rows); reading one that was never upgraded gives no
+ * boxes.
  *
  * <p>WAL with {@code synchronous=NORMAL}: a commit is in the operating system's hands when
  * {@link #append} returns, so a killed process loses nothing it appended (a power cut can lose
@@ -47,9 +53,18 @@ public final class DecisionJournal implements AutoCloseable {
     /** One change of a setting while the station ran (a threshold reloaded, say), with who asked for it. */
     public record Change(long id, long atMicros, String setting, String oldValue, String newValue, String requestedBy) {}
 
-    /** One journal row. {@code score} is NaN when the part was never scored. */
+    /** Where the model saw a rejected part's defect, in frame pixels. */
+    public record Box(int x, int y, int width, int height) {}
+
+    /**
+     * One journal row. {@code score} is NaN when the part was never scored; {@code defectBox} is null
+     * but for a defect reject by a model with a defect map.
+     */
     public record Entry(long id, int line, long part, String camera, long captureMicros, long decidedMicros, float score,
-                        String decision, String reason, String model, String calibration) {}
+                        String decision, String reason, String model, String calibration, Box defectBox) {}
+
+    /** The defect box's columns, in order. */
+    private static final String[] BOX_COLUMNS = {"box_x", "box_y", "box_w", "box_h"};
 
     private final Path file;
     private final Connection db;
@@ -69,7 +84,7 @@ public final class DecisionJournal implements AutoCloseable {
         this.model = model;
         this.calibration = calibration;
         this.insert = db.prepareStatement("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, "
-                + "reason, model, calibration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "reason, model, calibration, box_x, box_y, box_w, box_h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.epochMicrosAtOpen = Math.multiplyExact(System.currentTimeMillis(), 1000L);
         this.nanosAtOpen = System.nanoTime();
     }
@@ -98,7 +113,9 @@ public final class DecisionJournal implements AutoCloseable {
                 s.execute("PRAGMA synchronous=" + (fsyncEachCommit ? "FULL" : "NORMAL"));
                 s.execute("CREATE TABLE IF NOT EXISTS outcomes (id INTEGER PRIMARY KEY, line INTEGER NOT NULL, part INTEGER NOT NULL, "
                         + "camera TEXT, capture_us INTEGER NOT NULL, decided_us INTEGER NOT NULL, score REAL, decision TEXT NOT NULL, "
-                        + "reason TEXT NOT NULL, model TEXT, calibration TEXT)");
+                        + "reason TEXT NOT NULL, model TEXT, calibration TEXT, box_x INTEGER, box_y INTEGER, box_w INTEGER, "
+                        + "box_h INTEGER)");
+                addBoxColumns(db, s);
                 s.execute("CREATE INDEX IF NOT EXISTS outcomes_line_time ON outcomes (line, decided_us)");
                 s.execute("CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, setting TEXT NOT NULL, "
                         + "old_value TEXT, new_value TEXT, requested_by TEXT NOT NULL)");
@@ -117,16 +134,54 @@ public final class DecisionJournal implements AutoCloseable {
         }
     }
 
+    /** A journal from before the defect box: its columns are added (NULL in the rows already there). */
+    private static void addBoxColumns(Connection db, Statement s) throws SQLException {
+        boolean[] present = boxColumns(db);
+        for (int i = 0; i < BOX_COLUMNS.length; i++) {
+            if (!present[i]) s.execute("ALTER TABLE outcomes ADD COLUMN " + BOX_COLUMNS[i] + " INTEGER");
+        }
+    }
+
+    /** Which of {@link #BOX_COLUMNS} the outcomes table has. */
+    private static boolean[] boxColumns(Connection db) throws SQLException {
+        boolean[] present = new boolean[BOX_COLUMNS.length];
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(outcomes)")) {
+            while (r.next()) {
+                String name = r.getString("name");
+                for (int i = 0; i < BOX_COLUMNS.length; i++) if (BOX_COLUMNS[i].equalsIgnoreCase(name)) present[i] = true;
+            }
+        }
+        return present;
+    }
+
+    /** The SELECT list of the box columns: the columns, or NULLs for a journal from before them. */
+    private static String boxSelect(Connection db) throws SQLException {
+        for (boolean p : boxColumns(db)) if (!p) return "NULL, NULL, NULL, NULL";
+        return String.join(", ", BOX_COLUMNS);
+    }
+
     public Path file() {
         return file;
     }
 
     /**
-     * Appends one outcome and commits it. Returns when it is in the journal.
+     * Appends one outcome (without a defect box) and commits it. Returns when it is in the journal.
      *
      * @throws JournalException when the row cannot be written (disk full, read-only, removed)
      */
-    public synchronized void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos) {
+    public void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos) {
+        append(line, part, outcome, score, captureNanos, decidedNanos, 0, 0, 0, 0);
+    }
+
+    /**
+     * Appends one outcome with where the model saw the defect, and commits it. The box (frame pixels)
+     * is recorded only for {@link Outcome#REJECT_DEFECT} and when its width and height are positive;
+     * otherwise the row's box is NULL. Allocates nothing beyond what the driver does.
+     *
+     * @throws JournalException when the row cannot be written (disk full, read-only, removed)
+     */
+    public synchronized void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos,
+                                    int boxX, int boxY, int boxWidth, int boxHeight) {
         if (closed) throw new JournalException("journal " + file + " is closed", null);
         try {
             insert.setInt(1, line);
@@ -140,6 +195,14 @@ public final class DecisionJournal implements AutoCloseable {
             insert.setString(8, outcome.reason());
             insert.setString(9, model);
             insert.setString(10, calibration);
+            if (outcome == Outcome.REJECT_DEFECT && boxWidth > 0 && boxHeight > 0) {
+                insert.setInt(11, boxX);
+                insert.setInt(12, boxY);
+                insert.setInt(13, boxWidth);
+                insert.setInt(14, boxHeight);
+            } else {
+                for (int i = 11; i <= 14; i++) insert.setNull(i, Types.INTEGER);
+            }
             insert.executeUpdate();
             appended++;
         } catch (SQLException e) {
@@ -212,14 +275,22 @@ public final class DecisionJournal implements AutoCloseable {
         if (decision != null && !List.of("pass", "reject", "failsafe").contains(decision)) {
             throw new IllegalArgumentException("decision: expected pass, reject or failsafe, got '" + decision + "'");
         }
-        StringBuilder sql = new StringBuilder("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, model, "
-                + "calibration FROM outcomes WHERE 1=1");
-        if (line != null) sql.append(" AND line = ?");
-        if (since != null) sql.append(" AND decided_us >= ?");
-        if (decision != null) sql.append(" AND decision = ?");
-        sql.append(" ORDER BY id LIMIT ?");
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-             PreparedStatement q = db.prepareStatement(sql.toString())) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            StringBuilder sql = new StringBuilder("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, "
+                    + "model, calibration, " + boxSelect(db) + " FROM outcomes WHERE 1=1");
+            if (line != null) sql.append(" AND line = ?");
+            if (since != null) sql.append(" AND decided_us >= ?");
+            if (decision != null) sql.append(" AND decision = ?");
+            sql.append(" ORDER BY id LIMIT ?");
+            return query(db, sql.toString(), line, since, decision, limit);
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static List<Entry> query(Connection db, String sql, Integer line, Instant since, String decision, int limit)
+            throws SQLException {
+        try (PreparedStatement q = db.prepareStatement(sql)) {
             int i = 1;
             if (line != null) q.setInt(i++, line);
             if (since != null) q.setLong(i++, Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1000);
@@ -231,13 +302,18 @@ public final class DecisionJournal implements AutoCloseable {
                     float score = r.getFloat(7);
                     if (r.wasNull()) score = Float.NaN;
                     out.add(new Entry(r.getLong(1), r.getInt(2), r.getLong(3), r.getString(4), r.getLong(5), r.getLong(6), score,
-                            r.getString(8), r.getString(9), r.getString(10), r.getString(11)));
+                            r.getString(8), r.getString(9), r.getString(10), r.getString(11), box(r, 12)));
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The box in columns {@code first..first+3}, or null when they are NULL. */
+    private static Box box(ResultSet r, int first) throws SQLException {
+        int x = r.getInt(first);
+        if (r.wasNull()) return null;
+        return new Box(x, r.getInt(first + 1), r.getInt(first + 2), r.getInt(first + 3));
     }
 
     /** Writes every row as CSV (header first) and returns the number of rows. */
@@ -246,16 +322,19 @@ public final class DecisionJournal implements AutoCloseable {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
              Statement s = db.createStatement();
              ResultSet r = s.executeQuery("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, model, "
-                     + "calibration FROM outcomes ORDER BY id");
+                     + "calibration, " + boxSelect(db) + " FROM outcomes ORDER BY id");
              Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            w.write("id,line,part,camera,capture_time,decided_time,score,decision,reason,model,calibration\n");
+            w.write("id,line,part,camera,capture_time,decided_time,score,decision,reason,model,calibration,"
+                    + "box_x,box_y,box_width,box_height\n");
             long rows = 0;
             while (r.next()) {
                 float score = r.getFloat(7);
                 boolean noScore = r.wasNull();
-                w.write(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s%n", r.getLong(1), r.getInt(2), r.getLong(3),
+                Box box = box(r, 12);
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s%n", r.getLong(1), r.getInt(2), r.getLong(3),
                         csvField(r.getString(4)), micros(r.getLong(5)), micros(r.getLong(6)), noScore ? "" : Float.toString(score),
-                        r.getString(8), r.getString(9), csvField(r.getString(10)), csvField(r.getString(11))));
+                        r.getString(8), r.getString(9), csvField(r.getString(10)), csvField(r.getString(11)),
+                        box == null ? ",,," : box.x() + "," + box.y() + "," + box.width() + "," + box.height()));
                 rows++;
             }
             return rows;

@@ -52,6 +52,67 @@ class DecisionJournalTest {
     }
 
     @Test
+    void aDefectRejectsBoxIsRecordedAndEveryOtherRowHasNone(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("boxes.db");
+        long t = System.nanoTime();
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+            j.append(0, 1, Outcome.REJECT_DEFECT, 0.9f, t, t, 120, 80, 64, 48);
+            j.append(0, 2, Outcome.PASS, 0.1f, t, t, 120, 80, 64, 48);            // a pass has no defect to locate
+            j.append(0, 3, Outcome.FAILSAFE_ERROR, Float.NaN, t, t, 120, 80, 64, 48); // nor a fail-safe
+            j.append(0, 4, Outcome.REJECT_DEFECT, 0.8f, t, t);                     // a model without a map
+            j.append(0, 5, Outcome.REJECT_DEFECT, 0.8f, t, t, 5, 5, 0, 10);          // an empty box is none
+        }
+        List<DecisionJournal.Entry> rows = DecisionJournal.query(file, null, null, null, 10);
+        assertEquals(new DecisionJournal.Box(120, 80, 64, 48), rows.get(0).defectBox());
+        for (int i = 1; i < rows.size(); i++) assertNull(rows.get(i).defectBox(), "row " + rows.get(i));
+        Path csv = tmp.resolve("boxes.csv");
+        DecisionJournal.exportCsv(file, csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertTrue(lines.get(0).endsWith(",box_x,box_y,box_width,box_height"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(",120,80,64,48"), lines.get(1));
+        assertTrue(lines.get(2).endsWith(",,,"), lines.get(2));
+    }
+
+    @Test
+    void aJournalFromBeforeDefectBoxesIsReadAndThenUpgradedWhenOpened(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("old.db");
+        // the schema as it was before the defect box, with one row in it
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             java.sql.Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE outcomes (id INTEGER PRIMARY KEY, line INTEGER NOT NULL, part INTEGER NOT NULL, camera TEXT, "
+                    + "capture_us INTEGER NOT NULL, decided_us INTEGER NOT NULL, score REAL, decision TEXT NOT NULL, "
+                    + "reason TEXT NOT NULL, model TEXT, calibration TEXT)");
+            s.execute("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, reason, model, calibration) "
+                    + "VALUES (0, 7, 'cam-a', 1, 2, 0.95, 'reject', 'defect', 'old-model', 'none')");
+        }
+        List<DecisionJournal.Entry> before = DecisionJournal.query(file, null, null, null, 10);
+        assertEquals(1, before.size(), "an old journal reads as it is");
+        assertNull(before.get(0).defectBox());
+        assertEquals(1, DecisionJournal.exportCsv(file, tmp.resolve("old.csv")));
+
+        long t = System.nanoTime();
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+            j.append(0, 8, Outcome.REJECT_DEFECT, 0.9f, t, t, 1, 2, 3, 4);
+        }
+        List<DecisionJournal.Entry> after = DecisionJournal.query(file, null, null, null, 10);
+        assertEquals(2, after.size());
+        assertEquals(7, after.get(0).part());
+        assertEquals("old-model", after.get(0).model());
+        assertNull(after.get(0).defectBox(), "the old row has no box");
+        assertEquals(new DecisionJournal.Box(1, 2, 3, 4), after.get(1).defectBox());
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             java.sql.Statement s = db.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT box_x, box_y, box_w, box_h FROM outcomes WHERE part = 8")) {
+            assertTrue(r.next(), "the file itself has the new columns");
+            assertEquals(4, r.getInt(4));
+        }
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
+            j.append(0, 9, Outcome.PASS, 0.1f, t, t); // opening an upgraded journal again changes nothing
+        }
+        assertEquals(3, DecisionJournal.query(file, null, null, null, 10).size());
+    }
+
+    @Test
     void changesOfSettingsAreRecordedWithWhoAskedAndSurviveReopening(@TempDir Path tmp) {
         Path file = tmp.resolve("j.db");
         try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false)) {
