@@ -72,6 +72,22 @@ public final class ImageDataset {
      * parts, say, to measure false rejects) is accepted too.
      */
     public static ImageDataset open(Path dir, boolean forTraining) {
+        return open(dir, forTraining ? Use.TRAIN : Use.SCORE);
+    }
+
+    /** What a dataset is opened for, which decides the classes it needs. */
+    public enum Use {
+        /** Supervised training: 'ok' and at least one defect class, every class with images. */
+        TRAIN,
+        /** Good-only (anomaly) training: 'ok' with images; defect classes optional (they only validate). */
+        TRAIN_GOOD_ONLY,
+        /** Scoring: any classes, one is enough. */
+        SCORE
+    }
+
+    /** As {@link #open(Path)}, with the class rules of {@code use}. */
+    public static ImageDataset open(Path dir, Use use) {
+        boolean forTraining = use != Use.SCORE;
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("dataset folder " + dir + (Files.exists(dir) ? " is not a folder"
                     : " does not exist") + " (expected DIR/<class>/*.png|jpg|bmp with class 'ok' for good parts)");
@@ -82,7 +98,7 @@ public final class ImageDataset {
         int[] ignored = new int[1];
         if (!split) {
             Map<String, List<Path>> byClass = scanClasses(dir, ignored);
-            List<String> classes = orderedClasses(dir, byClass.keySet(), forTraining);
+            List<String> classes = orderedClasses(dir, byClass.keySet(), use);
             requireImages(dir, byClass, classes);
             return new ImageDataset(dir, false, classes, samples(byClass, classes), List.of(), ignored[0]);
         }
@@ -90,7 +106,7 @@ public final class ImageDataset {
         Map<String, List<Path>> testByClass = scanClasses(testDir, ignored);
         Set<String> names = new TreeSet<>(trainByClass.keySet());
         names.addAll(testByClass.keySet());
-        List<String> classes = orderedClasses(dir, names, forTraining);
+        List<String> classes = orderedClasses(dir, names, use);
         if (forTraining) requireImages(trainDir, trainByClass, classes);
         for (String name : testByClass.keySet()) {
             if (testByClass.get(name).isEmpty()) {
@@ -120,8 +136,8 @@ public final class ImageDataset {
         return byClass;
     }
 
-    private static List<String> orderedClasses(Path dir, Set<String> names, boolean forTraining) {
-        if (!forTraining && !names.isEmpty()) {
+    private static List<String> orderedClasses(Path dir, Set<String> names, Use use) {
+        if (use == Use.SCORE && !names.isEmpty()) {
             List<String> classes = new ArrayList<>();
             if (names.contains(OK_CLASS)) classes.add(OK_CLASS);
             for (String name : new TreeSet<>(names)) if (!name.equals(OK_CLASS)) classes.add(name);
@@ -132,9 +148,10 @@ public final class ImageDataset {
                     + (names.isEmpty() ? "no class folders" : names) + "); good parts go in " + dir.resolve(OK_CLASS)
                     + " and each defect class in a folder of its own");
         }
-        if (names.size() < 2) {
+        if (names.size() < 2 && use == Use.TRAIN) {
             throw new IllegalArgumentException("dataset " + dir + " has only the class '" + OK_CLASS
-                    + "'; a model needs at least one defect class folder beside it (e.g. " + dir.resolve("scratch") + ")");
+                    + "'; a model needs at least one defect class folder beside it (e.g. " + dir.resolve("scratch")
+                    + "), or train --mode anomaly, which learns from good images alone");
         }
         List<String> classes = new ArrayList<>();
         classes.add(OK_CLASS);

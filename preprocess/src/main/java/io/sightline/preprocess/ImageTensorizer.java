@@ -25,12 +25,22 @@ import org.bytedeco.opencv.opencv_core.MatVector;
  * <pre>
  *   file --imdecode (unchanged)--> u8 or u16, 1/3/4 channels
  *        --to the model's channels (gray, or BGR), u16 scaled to u8-->
+ *        --canonical orientation: turned 90 degrees when its long side lies across the input's-->
+ *        --fit: padded (mirrored border) to the input's aspect ratio when it differs by more than 5%-->
  *        --the station's {@link Preprocessor}, ROI = the whole image, per channel-->
  *        INTER_AREA resize to inputW x inputH (halving first where the station does),
  *        normalise (p/255 - mean)/std --> HWC floats
  * </pre>
  *
- * <p>Strategy "resize": the whole image is area-averaged to the input size. Small defects stay
+ * <p>Strategy "fit": every image keeps its own proportions. A dataset of one part photographed
+ * portrait and landscape, or cropped to different sizes, would otherwise be squashed by a
+ * different amount in each image, and a round pit becomes an ellipse of a different shape in
+ * each; turned to one orientation and padded to one aspect ratio, one part looks the same in
+ * every tensor, which is what a fixed station camera delivers. The padding mirrors the image's
+ * border, so it carries no edge the CNN could learn as a cue. An image whose aspect ratio is within
+ * {@value #ASPECT_TOLERANCE} of the input's is resized as it is (the station's camera case).
+ *
+ * <p>The whole image is then area-averaged to the input size. Small defects stay
  * visible as long as the downscale factor keeps them a few input pixels wide; the CNN's global
  * max pooling (see the inference module) then lets one small bright response decide the image.
  * Colour images are processed one channel at a time by the same gray code path, then
@@ -49,6 +59,9 @@ public final class ImageTensorizer implements AutoCloseable {
             super(message);
         }
     }
+
+    /** Relative aspect-ratio difference up to which an image is resized without padding. */
+    public static final double ASPECT_TOLERANCE = 0.05;
 
     private final int inputWidth;
     private final int inputHeight;
@@ -144,15 +157,20 @@ public final class ImageTensorizer implements AutoCloseable {
         if (dst.length < floatsPerImage()) {
             throw new IllegalArgumentException("destination holds " + dst.length + " floats, the tensor needs " + floatsPerImage());
         }
-        Preprocessor pre = preprocessorFor(image.cols(), image.rows());
-        if (channels == 1) {
-            runPlane(pre, image, 0);
-            planes[0].floats().position(0).get(dst, 0, floatsPerImage());
-            return;
-        }
-        try (MatVector split = new MatVector()) {
-            opencv_core.split(image, split);
-            for (int c = 0; c < channels; c++) runPlane(pre, split.get(c), c);
+        Mat fitted = fit(image);
+        try {
+            Preprocessor pre = preprocessorFor(fitted.cols(), fitted.rows());
+            if (channels == 1) {
+                runPlane(pre, fitted, 0);
+                planes[0].floats().position(0).get(dst, 0, floatsPerImage());
+                return;
+            }
+            try (MatVector split = new MatVector()) {
+                opencv_core.split(fitted, split);
+                for (int c = 0; c < channels; c++) runPlane(pre, split.get(c), c);
+            }
+        } finally {
+            if (fitted != image) fitted.close();
         }
         int plane = inputWidth * inputHeight;
         try (MatVector merged = new MatVector(channels)) {
@@ -160,6 +178,51 @@ public final class ImageTensorizer implements AutoCloseable {
             opencv_core.merge(merged, interleavedMat);
         }
         interleaved.floats().position(0).get(dst, 0, plane * channels);
+    }
+
+    /**
+     * The image in the input's orientation and aspect ratio: {@code image} itself when both
+     * already match, else a new Mat (turned, and padded with a mirrored border).
+     */
+    Mat fit(Mat image) {
+        Mat turned = image;
+        if (needsTurn(image.cols(), image.rows(), inputWidth, inputHeight)) {
+            turned = new Mat();
+            opencv_core.rotate(image, turned, opencv_core.ROTATE_90_CLOCKWISE);
+        }
+        int[] padded = paddedSize(turned.cols(), turned.rows(), inputWidth, inputHeight);
+        if (padded[0] == turned.cols() && padded[1] == turned.rows()) return turned;
+        Mat out = new Mat();
+        int left = (padded[0] - turned.cols()) / 2;
+        int top = (padded[1] - turned.rows()) / 2;
+        opencv_core.copyMakeBorder(turned, out, top, padded[1] - turned.rows() - top, left,
+                padded[0] - turned.cols() - left, opencv_core.BORDER_REFLECT_101);
+        if (turned != image) turned.close();
+        return out;
+    }
+
+    /**
+     * Whether an image is turned to the input's orientation: when the input is not square, the
+     * image is clearly (by more than the tolerance) portrait where the input is landscape, or the
+     * other way round.
+     */
+    public static boolean needsTurn(int width, int height, int inputWidth, int inputHeight) {
+        if (inputWidth == inputHeight) return false;
+        boolean inputLandscape = inputWidth > inputHeight;
+        double aspect = (double) width / height;
+        return inputLandscape ? aspect < 1 - ASPECT_TOLERANCE : aspect > 1 + ASPECT_TOLERANCE;
+    }
+
+    /**
+     * The size an image (already in the input's orientation) is padded to so that its aspect ratio
+     * is the input's: the image's own size when they are within {@link #ASPECT_TOLERANCE}.
+     */
+    public static int[] paddedSize(int width, int height, int inputWidth, int inputHeight) {
+        double target = (double) inputWidth / inputHeight;
+        double aspect = (double) width / height;
+        if (Math.abs(aspect / target - 1) <= ASPECT_TOLERANCE) return new int[] {width, height};
+        if (aspect < target) return new int[] {(int) Math.round(height * target), height};
+        return new int[] {width, (int) Math.round(width / target)};
     }
 
     private void runPlane(Preprocessor pre, Mat plane, int c) {

@@ -22,7 +22,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * images themselves, with no knowledge of any particular dataset.
  *
  * <ul>
- *   <li><b>Size</b>: the median image size, scaled down by the smallest factor {@code s >= 1}
+ *   <li><b>Orientation</b>: the majority's; a portrait image of a mostly landscape set counts
+ *       turned (and {@link ImageTensorizer} turns it the same way).</li>
+ *   <li><b>Size</b>: the median image size (each side's median, in that orientation), scaled down by the smallest factor {@code s >= 1}
  *       that brings it to at most {@link #MAX_INPUT_PIXELS}, keeping the aspect ratio, each side
  *       rounded to a multiple of 16 (the CNN halves four times). A defect {@code d} pixels wide
  *       stays {@code d / s} input pixels wide; {@link #scale()} is recorded in model.json so a
@@ -101,6 +103,17 @@ public record InputChoice(int width, int height, int channels, double scale, int
         if (sizes.isEmpty()) {
             throw new IllegalArgumentException("none of the " + tried + " probed images could be read (corrupt files or "
                     + "unsupported formats?); expected " + ImageDataset.IMAGE_EXTENSIONS + " images");
+        }
+        // one orientation for all: the majority's (a portrait image of a landscape set is turned)
+        long landscape = sizes.stream().filter(s -> s[0] > s[1]).count();
+        long portrait = sizes.stream().filter(s -> s[1] > s[0]).count();
+        boolean canonicalLandscape = landscape >= portrait;
+        for (int[] s : sizes) {
+            if (s[0] != s[1] && (s[0] > s[1]) != canonicalLandscape) {
+                int swap = s[0];
+                s[0] = s[1];
+                s[1] = swap;
+            }
         }
         int[] widths = sizes.stream().mapToInt(s -> s[0]).sorted().toArray();
         int[] heights = sizes.stream().mapToInt(s -> s[1]).sorted().toArray();
