@@ -25,10 +25,11 @@ import org.tensorflow.types.TFloat32;
  *         |                      32, 64, ... , maxBatch);
  *         |                      a smaller bucket gets rows [0,n) copied from the staging tensor
  *         v
- *   one Session run              feeds the bucket's tensor, fetches probs [bucket,K]
- *         |
+ *   one Session run              feeds the bucket's tensor, fetches probs [bucket,K] and, when the
+ *         |                      model has one, its defect map [bucket,h,w] from the same run
  *         v
  *   prob(row, k), defectScore(row)   read from a preallocated float[maxBatch*K]
+ *   mapValue(row, x, y), locate(row, out)   read from a preallocated float[maxBatch*h*w]
  * </pre>
  *
  * <p>Buckets: one input tensor for every batch size up to {@value #EXACT_UP_TO}, then one per power
@@ -68,11 +69,18 @@ public final class BatchClassifier implements AutoCloseable {
     private final MovablePointer copyDestination = new MovablePointer();
     private final MovablePointer copySource = new MovablePointer();
     private final float[] probs;
+    private final boolean hasMap;
+    private final int mapWidth;
+    private final int mapHeight;
+    private final int inputWidth;
+    private final int inputHeight;
+    private final float[] maps;
     private int lastRows;
     private int lastBucket;
     private boolean closed;
 
-    BatchClassifier(Session session, String inputTensorName, String outputTensorName, ModelInfo info, int maxBatch) {
+    BatchClassifier(Session session, String inputTensorName, String outputTensorName, String mapTensorName, ModelInfo info,
+            int maxBatch) {
         this.maxBatch = maxBatch;
         this.floatsPerImage = info.floatsPerImage();
         this.numClasses = info.numClasses();
@@ -83,13 +91,20 @@ public final class BatchClassifier implements AutoCloseable {
         this.bucketAddresses = new long[bucketSizes.length];
         this.bucketRunners = new Session.Runner[bucketSizes.length];
         this.probs = new float[maxBatch * numClasses];
+        this.hasMap = mapTensorName != null;
+        this.inputWidth = info.inputWidth();
+        this.inputHeight = info.inputHeight();
+        this.mapWidth = hasMap ? InspectionCnn.mapSide(info.inputWidth()) : 0;
+        this.mapHeight = hasMap ? InspectionCnn.mapSide(info.inputHeight()) : 0;
+        this.maps = new float[maxBatch * mapWidth * mapHeight];
         try {
             for (int b = 0; b < bucketSizes.length; b++) {
                 TFloat32 tensor = TFloat32.tensorOf(Shape.of(bucketSizes[b], info.inputHeight(), info.inputWidth(), info.inputChannels()));
                 bucketTensors[b] = tensor;
                 bucketAddresses[b] = TF_TensorData(SightlineTensorAccess.nativeHandle(tensor)).address();
                 Pointer.memset(copyDestination.moveTo(bucketAddresses[b]), 0, bucketSizes[b] * bytesPerImage);
-                bucketRunners[b] = session.runner().feed(inputTensorName, tensor).fetch(outputTensorName);
+                Session.Runner runner = session.runner().feed(inputTensorName, tensor).fetch(outputTensorName);
+                bucketRunners[b] = hasMap ? runner.fetch(mapTensorName) : runner;
             }
         } catch (RuntimeException e) {
             close();
@@ -185,6 +200,7 @@ public final class BatchClassifier implements AutoCloseable {
         lastRows = 0;
         try (Result result = bucketRunners[bucket].run()) {
             readProbs(result.get(0), bucketSizes[bucket]);
+            if (hasMap) readMaps(result.get(1), bucketSizes[bucket]);
         } catch (RuntimeException e) {
             throw new InferenceException("inference on a batch of " + n + " images (bucket of " + bucketSizes[bucket]
                     + ") failed: " + e.getMessage(), e);
@@ -203,6 +219,42 @@ public final class BatchClassifier implements AutoCloseable {
     /** 1 - p(ok) for row {@code row} of the last {@link #run}: 0 = surely good, 1 = surely defective. */
     public float defectScore(int row) {
         return 1f - prob(row, okIndex);
+    }
+
+    /** Whether the model yields a defect map (packages trained before maps existed do not). */
+    public boolean hasDefectMap() {
+        return hasMap;
+    }
+
+    /** Defect map width in cells (0 without a map). */
+    public int mapWidth() {
+        return mapWidth;
+    }
+
+    /** Defect map height in cells (0 without a map). */
+    public int mapHeight() {
+        return mapHeight;
+    }
+
+    /** p(defect) of cell (x, y) of row {@code row}'s defect map, from the last {@link #run}. */
+    public float mapValue(int row, int x, int y) {
+        Objects.checkIndex(row, lastRows);
+        Objects.checkIndex(x, mapWidth);
+        Objects.checkIndex(y, mapHeight);
+        return maps[(row * mapHeight + y) * mapWidth + x];
+    }
+
+    /**
+     * Where row {@code row}'s defect map places the defect, in input pixels: see
+     * {@link DefectMaps#locate}; {@code out} gets x, y, width, height, peak x, peak y. Allocates nothing.
+     *
+     * @return false (and {@code out} untouched) when the model has no map
+     */
+    public boolean locate(int row, int[] out) {
+        Objects.checkIndex(row, lastRows);
+        if (!hasMap) return false;
+        DefectMaps.locate(maps, row * mapWidth * mapHeight, mapWidth, mapHeight, inputWidth, inputHeight, out);
+        return true;
     }
 
     /** The bucket (tensor batch size) the last {@link #run} used; 0 before the first run. */
@@ -235,6 +287,17 @@ public final class BatchClassifier implements AutoCloseable {
                     + "), expected " + expectedBytes + " for [" + bucketSize + "," + numClasses + "] float32");
         }
         copySource.moveTo(TF_TensorData(handle).address()).get(probs, 0, bucketSize * numClasses);
+    }
+
+    private void readMaps(Tensor output, int bucketSize) {
+        TF_Tensor handle = SightlineTensorAccess.nativeHandle(output);
+        int floats = bucketSize * mapWidth * mapHeight;
+        long actualBytes = TF_TensorByteSize(handle);
+        if (actualBytes != (long) floats * Float.BYTES) {
+            throw new IllegalStateException("defect map has " + actualBytes + " bytes (shape " + output.shape()
+                    + "), expected [" + bucketSize + "," + mapHeight + "," + mapWidth + "] float32");
+        }
+        copySource.moveTo(TF_TensorData(handle).address()).get(maps, 0, floats);
     }
 
     private void checkOpen() {

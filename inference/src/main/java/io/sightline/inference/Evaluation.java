@@ -88,6 +88,34 @@ public record Evaluation(List<String> classes, float threshold, double auroc, do
                 ok, defects, confusion, rocCurve(scores, defective));
     }
 
+    /**
+     * The escape rate at the best threshold whose false-reject rate is at most {@code maxFalseRejects}
+     * (on these samples): how many defects a line tuned to lose that few good parts lets through.
+     * NaN without both good and defective samples.
+     */
+    public double escapeAtFalseRejectRate(double maxFalseRejects) {
+        if (okCount == 0 || defectCount == 0) return Double.NaN;
+        double bestRecall = 0;
+        for (double[] corner : roc) {
+            if (corner[0] <= maxFalseRejects + 1e-12) bestRecall = Math.max(bestRecall, corner[1]);
+        }
+        return 1 - bestRecall;
+    }
+
+    /**
+     * The false-reject rate at the best threshold whose escape rate is at most {@code maxEscapes}:
+     * how many good parts a line that may let that few defects through throws away. NaN without
+     * both good and defective samples.
+     */
+    public double falseRejectAtEscapeRate(double maxEscapes) {
+        if (okCount == 0 || defectCount == 0) return Double.NaN;
+        double best = 1;
+        for (double[] corner : roc) {
+            if (corner[1] >= 1 - maxEscapes - 1e-12) best = Math.min(best, corner[0]);
+        }
+        return best;
+    }
+
     /** The inspection score: {@code 1 - p(ok)}. */
     public static float defectScore(float[] probs, int okIndex) {
         return 1f - probs[okIndex];
@@ -111,6 +139,8 @@ public record Evaluation(List<String> classes, float threshold, double auroc, do
         m.put("escapeRate", finite(escapeRate));
         m.put("falseRejectRate", finite(falseRejectRate));
         m.put("threshold", threshold);
+        m.put("escapeAtFrr1", finite(escapeAtFalseRejectRate(0.01)));
+        m.put("frrAtEscape1", finite(falseRejectAtEscapeRate(0.01)));
         m.put("n", Map.of("ok", okCount, "defect", defectCount));
         Map<String, Object> recall = new LinkedHashMap<>();
         double[] r = perClassRecall();

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
@@ -21,6 +22,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
@@ -37,18 +40,31 @@ import org.tensorflow.types.TInt32;
  *     | max pool 2x2                               H/8 x W/8
  *     | conv 3x3 -> 32 ch, leaky relu
  *     | max pool 2x2                               H/16 x W/16
- *     | conv 3x3 -> 64 ch, leaky relu              receptive field 75 px: most of a 128 px part
- *     | global max (64) ++ global mean (64)        128 features; the max keeps small local defects,
- *     | dense -> K logits                          the mean sees what is missing or moved
- *   probs  [-1,K] float32, softmax named "probs"
+ *     | conv 3x3 -> 64 ch, leaky relu = F          receptive field 75 px: most of a 128 px part
+ *     +-- decision head (ok against any defect):
+ *     |     cell logit  c(x,y) = F(x,y).map_kernel + mean(F).global_kernel + decision_bias
+ *     |     map  [-1,H/16,W/16] = sigmoid(c), named "map": where the model sees the defect
+ *     |     p(defect) = max over the cells of map  (one small strong response decides the image)
+ *     +-- class head: global max (64) ++ global mean (64) -> dense -> K logits -> softmax s
+ *   probs  [-1,K] float32, named "probs":  p(ok) = 1 - p(defect),
+ *          p(k) = p(defect) * s(k) / (1 - s(ok)) for every defect class k
  * </pre>
+ *
+ * <p>Two heads, because one does not serve both questions. The decision (pass or reject) is ok
+ * against any defect: on a small imbalanced multi-class set a K-way softmax alone spreads its
+ * evidence over the defect classes, and a tiny class's weight can pull p(ok) down for every part
+ * (a whole line rejected). The decision head answers that question alone, with its own balanced
+ * loss; the class head only says which defect it is, and {@code probs} keeps the model package
+ * contract ({@code 1 - p(ok)} is the score, per-class probabilities sum to 1). The defect map is
+ * the decision head itself, evaluated per cell: its maximum <em>is</em> the score, so the map
+ * comes from the same {@code session.run} as the score and explains it exactly.
  *
  * <p>Sized for 128x128x1 grey images on a 2-core CPU: about 19.8 MFLOPs per frame (see
  * {@link #flopsPerImage}). The last stage's receptive field spans most of the part, so a missing
- * or misplaced feature (which no small window can see) changes the pooled features; the earlier
- * three-convolution stack (35 px field, 6.4 MFLOPs) could not learn those, and with plain relus
- * it sometimes did not train at all. Convolutions and pools use SAME padding, so odd sizes lose
- * no border pixels; a spatial size is divided by 2 with rounding up at each downsampling step.
+ * or misplaced feature (which no small window can see) changes the features; the mean term of
+ * the decision sees global changes (uneven brightness, a missing feature) that no cell alone
+ * shows. Convolutions and pools use SAME padding, so odd sizes lose no border pixels; a spatial
+ * size is divided by 2 with rounding up at each downsampling step.
  *
  * <p>Weights are plain Java arrays ({@link Weights}), initialised from a seeded
  * {@link java.util.Random} (He initialisation), and become the variables' initial values, so the
@@ -59,10 +75,12 @@ import org.tensorflow.types.TInt32;
 public final class InspectionCnn {
     /** Name of the input placeholder and of the serving signature's input. */
     public static final String INPUT_NAME = "image";
-    /** Name of the softmax op and of the serving signature's output. */
+    /** Name of the class probabilities op and of the serving signature's output. */
     public static final String OUTPUT_NAME = "probs";
+    /** Name of the defect map op and of the serving signature's second output, {@code [-1,H/16,W/16]}. */
+    public static final String MAP_NAME = "map";
     /** Architecture id recorded in model.json's training summary. */
-    public static final String ARCHITECTURE = "sightline-inspection-cnn/2";
+    public static final String ARCHITECTURE = "sightline-inspection-cnn/3";
     /** Smallest input width or height: the CNN downsamples by 16. */
     public static final int MIN_INPUT_SIDE_PX = 16;
 
@@ -84,8 +102,10 @@ public final class InspectionCnn {
      * the uniform prediction whatever the data (seen with seed 42 on the synthetic set).
      */
     static final float LEAKY_SLOPE = 0.1f;
-    /** Global max and global mean of the last convolution, concatenated. */
-    static final int FEATURES = 2 * CONVS[CONVS.length - 1].channels();
+    /** Channels of the last convolution, F. */
+    static final int LAST_CHANNELS = CONVS[CONVS.length - 1].channels();
+    /** Global max and global mean of the last convolution, concatenated: the class head's input. */
+    static final int FEATURES = 2 * LAST_CHANNELS;
 
     /** One convolution of the stack. */
     record Conv(int size, int stride, int channels, boolean poolAfter) {}
@@ -96,17 +116,24 @@ public final class InspectionCnn {
     private final int numClasses;
     private final Placeholder<TFloat32> image;
     private final Operand<TFloat32> logits;
+    private final Operand<TFloat32> cellLogits;
+    private final Operand<TFloat32> decisionLogit;
+    private final Operand<TFloat32> map;
     private final Operand<TFloat32> probs;
     private final Map<Parameter, Variable<TFloat32>> variables;
 
     private InspectionCnn(int widthPx, int heightPx, int channels, int numClasses, Placeholder<TFloat32> image,
-            Operand<TFloat32> logits, Operand<TFloat32> probs, Map<Parameter, Variable<TFloat32>> variables) {
+            Operand<TFloat32> logits, Operand<TFloat32> cellLogits, Operand<TFloat32> decisionLogit, Operand<TFloat32> map,
+            Operand<TFloat32> probs, Map<Parameter, Variable<TFloat32>> variables) {
         this.widthPx = widthPx;
         this.heightPx = heightPx;
         this.channels = channels;
         this.numClasses = numClasses;
         this.image = image;
         this.logits = logits;
+        this.cellLogits = cellLogits;
+        this.decisionLogit = decisionLogit;
+        this.map = map;
         this.probs = probs;
         this.variables = variables;
     }
@@ -114,12 +141,28 @@ public final class InspectionCnn {
     /** The trainable tensors of the CNN, in the order the graph uses them. */
     public enum Parameter {
         CONV1_KERNEL, CONV1_BIAS, CONV2_KERNEL, CONV2_BIAS, CONV3_KERNEL, CONV3_BIAS, CONV4_KERNEL, CONV4_BIAS,
-        DENSE_KERNEL, DENSE_BIAS;
+        /** Class head: [features, K]. */
+        DENSE_KERNEL,
+        /** Class head: [K]. */
+        DENSE_BIAS,
+        /** Decision head, per cell: [F, 1]. */
+        MAP_KERNEL,
+        /** Decision head, from the mean of F: [F, 1]. */
+        GLOBAL_KERNEL,
+        /** Decision head: [1]. Its logit for a featureless image. */
+        DECISION_BIAS;
+
+        private static final int CONV_PARAMETERS = 2 * CONVS.length;
 
         /** Tensor shape: kernels are [height, width, in, out], the dense kernel [features, K]. */
         public long[] shape(int channels, int numClasses) {
-            if (this == DENSE_KERNEL) return new long[] {FEATURES, numClasses};
-            if (this == DENSE_BIAS) return new long[] {numClasses};
+            switch (this) {
+                case DENSE_KERNEL: return new long[] {FEATURES, numClasses};
+                case DENSE_BIAS: return new long[] {numClasses};
+                case MAP_KERNEL, GLOBAL_KERNEL: return new long[] {LAST_CHANNELS, 1};
+                case DECISION_BIAS: return new long[] {1};
+                default: break;
+            }
             int layer = ordinal() / 2;
             Conv conv = CONVS[layer];
             if (isBias()) return new long[] {conv.channels()};
@@ -140,7 +183,12 @@ public final class InspectionCnn {
         }
 
         boolean isBias() {
-            return ordinal() % 2 == 1;
+            return this == DENSE_BIAS || this == DECISION_BIAS || (ordinal() < CONV_PARAMETERS && ordinal() % 2 == 1);
+        }
+
+        /** A head's kernel: initialised smaller than He (logits start near 0, no early saturation). */
+        boolean isHead() {
+            return this == DENSE_KERNEL || this == MAP_KERNEL || this == GLOBAL_KERNEL;
         }
 
         static Parameter kernel(int layer) {
@@ -179,8 +227,9 @@ public final class InspectionCnn {
         }
 
         /**
-         * He-initialised kernels (normal, standard deviation sqrt(2 / fan-in)) and zero biases,
-         * drawn from {@code new Random(seed)}: the same seed gives the same weights.
+         * He-initialised convolution kernels (normal, standard deviation sqrt(2 / fan-in)), head
+         * kernels with standard deviation sqrt(1 / fan-in) / 4 (so the first logits sit near 0),
+         * and zero biases, drawn from {@code new Random(seed)}: the same seed gives the same weights.
          */
         public static Weights heInitialised(int channels, int numClasses, long seed) {
             Random random = new Random(seed);
@@ -191,7 +240,7 @@ public final class InspectionCnn {
                 float[] parameterValues = new float[parameter.size(channels, numClasses)];
                 if (!parameter.isBias()) {
                     int fanIn = parameterValues.length / (int) parameterShape[parameterShape.length - 1];
-                    double std = Math.sqrt(2.0 / fanIn);
+                    double std = parameter.isHead() ? Math.sqrt(1.0 / fanIn) / 4 : Math.sqrt(2.0 / fanIn);
                     for (int i = 0; i < parameterValues.length; i++) {
                         parameterValues[i] = (float) (random.nextGaussian() * std);
                     }
@@ -243,11 +292,13 @@ public final class InspectionCnn {
     /**
      * Adds the CNN to {@code tf}'s graph: placeholder {@value #INPUT_NAME} {@code [-1,H,W,C]},
      * variables initialised to {@code initialWeights} (the session runs their initialisers on its
-     * first run), softmax {@value #OUTPUT_NAME} {@code [-1,K]}. Call once per graph: the op names
+     * first run), {@value #OUTPUT_NAME} {@code [-1,K]} and {@value #MAP_NAME}; {@code okIndex} is the
+     * passing class's index. Call once per graph: the op names
      * are fixed.
      */
-    public static InspectionCnn define(Ops tf, int widthPx, int heightPx, Weights initialWeights) {
+    public static InspectionCnn define(Ops tf, int widthPx, int heightPx, int okIndex, Weights initialWeights) {
         checkInputSize(widthPx, heightPx);
+        Objects.checkIndex(okIndex, initialWeights.numClasses());
         int channels = initialWeights.channels();
         int numClasses = initialWeights.numClasses();
         Map<Parameter, Variable<TFloat32>> variables = new EnumMap<>(Parameter.class);
@@ -268,13 +319,37 @@ public final class InspectionCnn {
         }
         Operand<TFloat32> last = x;
         Operand<TInt32> spatialAxes = tf.constant(new int[] {1, 2});
-        Operand<TFloat32> features = tf.concat(List.of(
-                tf.reduceMax(last, spatialAxes),
-                tf.math.mean(last, spatialAxes)), tf.constant(1));
+        Operand<TFloat32> meanFeatures = tf.math.mean(last, spatialAxes);
+        Operand<TFloat32> features = tf.concat(List.of(tf.reduceMax(last, spatialAxes), meanFeatures), tf.constant(1));
         Operand<TFloat32> logits = tf.nn.biasAdd(
                 tf.linalg.matMul(features, variables.get(Parameter.DENSE_KERNEL)), variables.get(Parameter.DENSE_BIAS));
-        Operand<TFloat32> probs = tf.withName(OUTPUT_NAME).nn.softmax(logits);
-        return new InspectionCnn(widthPx, heightPx, channels, numClasses, image, logits, probs, variables);
+
+        // decision head: a 1x1 convolution of F plus a term from F's mean, per cell [-1,h,w,1]
+        Operand<TFloat32> mapKernel = tf.reshape(variables.get(Parameter.MAP_KERNEL), tf.constant(new long[] {1, 1, LAST_CHANNELS, 1}));
+        Operand<TFloat32> globalTerm = tf.nn.biasAdd(
+                tf.linalg.matMul(meanFeatures, variables.get(Parameter.GLOBAL_KERNEL)), variables.get(Parameter.DECISION_BIAS));
+        Operand<TFloat32> cellLogits = tf.math.add(
+                tf.nn.conv2d(last, mapKernel, List.of(1L, 1L, 1L, 1L), "SAME"),
+                tf.reshape(globalTerm, tf.constant(new long[] {-1, 1, 1, 1})));
+        Operand<TFloat32> decisionLogit = tf.reduceMax(cellLogits, tf.constant(new int[] {1, 2, 3})); // [-1]
+        Operand<TFloat32> map = tf.withName(MAP_NAME).squeeze(tf.math.sigmoid(cellLogits), Squeeze.axis(List.of(3L)));
+
+        // probs: p(ok) from the decision head, the defect classes share p(defect) in the class head's proportions
+        Operand<TFloat32> softmax = tf.nn.softmax(logits);
+        Operand<TFloat32> pDefect = tf.reshape(tf.math.sigmoid(decisionLogit), tf.constant(new long[] {-1, 1}));
+        float[] okMask = new float[numClasses];
+        okMask[okIndex] = 1f;
+        float[] defectMask = new float[numClasses];
+        Arrays.fill(defectMask, 1f);
+        defectMask[okIndex] = 0f;
+        Operand<TFloat32> sOk = tf.reduceSum(tf.math.mul(softmax, tf.constant(okMask)), tf.constant(1), ReduceSum.keepDims(true));
+        Operand<TFloat32> defectShare = tf.math.div(tf.math.mul(softmax, tf.constant(defectMask)),
+                tf.math.maximum(tf.math.sub(tf.constant(1f), sOk), tf.constant(1e-12f)));
+        Operand<TFloat32> probs = tf.withName(OUTPUT_NAME).math.add(
+                tf.math.mul(tf.math.sub(tf.constant(1f), pDefect), tf.constant(okMask)),
+                tf.math.mul(pDefect, defectShare));
+        return new InspectionCnn(widthPx, heightPx, channels, numClasses, image, logits, cellLogits, decisionLogit, map, probs,
+                variables);
     }
 
     /** The input placeholder {@value #INPUT_NAME}, {@code [-1,H,W,C]}. */
@@ -287,9 +362,34 @@ public final class InspectionCnn {
         return logits;
     }
 
-    /** The softmax output {@value #OUTPUT_NAME}, {@code [-1,K]}. */
+    /** The class probabilities {@value #OUTPUT_NAME}, {@code [-1,K]}. */
     public Operand<TFloat32> probs() {
         return probs;
+    }
+
+    /** The decision head's logit per cell, {@code [-1,h,w,1]}: the defect map before the sigmoid. */
+    public Operand<TFloat32> cellLogits() {
+        return cellLogits;
+    }
+
+    /** The decision head's image logit {@code [-1]}: the largest cell logit. */
+    public Operand<TFloat32> decisionLogit() {
+        return decisionLogit;
+    }
+
+    /** The defect map {@value #MAP_NAME}, {@code [-1,h,w]}, each cell's p(defect). */
+    public Operand<TFloat32> map() {
+        return map;
+    }
+
+    /** Map width in cells for an input {@code widthPx} wide: the input halved (rounding up) four times. */
+    public static int mapSide(int inputSidePx) {
+        int side = inputSidePx;
+        for (Conv conv : CONVS) {
+            side = (side + conv.stride() - 1) / conv.stride();
+            if (conv.poolAfter()) side = halfUp(side);
+        }
+        return side;
     }
 
     /** The graph variable holding {@code parameter}. */
@@ -315,12 +415,13 @@ public final class InspectionCnn {
 
     /** The model package contract's signature: {@code serving_default}, image -> probs. */
     public Signature servingSignature() {
-        return Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT_NAME, image).output(OUTPUT_NAME, probs).build();
+        return Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT_NAME, image).output(OUTPUT_NAME, probs)
+                .output(MAP_NAME, map).build();
     }
 
     /**
      * Floating-point operations per frame, counting a multiply-add as 2 and only the
-     * convolutions and the dense layer (bias, activation, pooling and softmax add well under 2%).
+     * convolutions and the two heads (bias, activation, pooling and softmax add well under 2%).
      * About 19.8 million for 128x128x1 and 2 classes.
      */
     public static long flopsPerImage(int widthPx, int heightPx, int channels, int numClasses) {
@@ -340,6 +441,7 @@ public final class InspectionCnn {
             }
         }
         multiplyAdds += (long) FEATURES * numClasses;
+        multiplyAdds += (long) w * h * LAST_CHANNELS + LAST_CHANNELS; // decision head: per cell, and the mean term
         return 2 * multiplyAdds;
     }
 
@@ -360,7 +462,7 @@ public final class InspectionCnn {
         prepareEmptyFolder(dir);
         Natives.tensorflow();
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            InspectionCnn cnn = define(Ops.create(graph), info.inputWidth(), info.inputHeight(), weights);
+            InspectionCnn cnn = define(Ops.create(graph), info.inputWidth(), info.inputHeight(), info.okIndex(), weights);
             session.initialize();
             SavedModelBundle.exporter(dir.toString())
                     .withFunction(SessionFunction.create(cnn.servingSignature(), session))

@@ -40,6 +40,7 @@ public record ModelInfo(
         String format,
         String name,
         String version,
+        String mode,
         List<String> classes,
         int inputWidth,
         int inputHeight,
@@ -53,11 +54,15 @@ public record ModelInfo(
     public static final String FORMAT = "sightline-model/1";
     /** Name of the passing class; required in {@code classes}. */
     public static final String OK_CLASS = "ok";
+    /** {@code mode} of a model trained on labelled defect classes (the default when model.json has none). */
+    public static final String MODE_SUPERVISED = "supervised";
+    /** {@code mode} of a model trained on good images alone; its classes are [ok, anomaly]. */
+    public static final String MODE_ANOMALY = "anomaly";
     /** File name of the model description inside a model package folder. */
     public static final String FILE_NAME = "model.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> FIELD_NAMES = List.of("format", "name", "version", "classes",
+    private static final List<String> FIELD_NAMES = List.of("format", "name", "version", "mode", "classes",
             "inputWidth", "inputHeight", "inputChannels", "normMean", "normStd", "training", "evaluation");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE = new TypeReference<>() {};
 
@@ -67,6 +72,9 @@ public record ModelInfo(
         }
         requireText("name", name);
         requireText("version", version);
+        if (!MODE_SUPERVISED.equals(mode) && !MODE_ANOMALY.equals(mode)) {
+            throw new IllegalArgumentException("mode is '" + mode + "', expected '" + MODE_SUPERVISED + "' or '" + MODE_ANOMALY + "'");
+        }
         if (classes == null || classes.isEmpty()) {
             throw new IllegalArgumentException("classes must list at least '" + OK_CLASS + "' and one defect class");
         }
@@ -83,6 +91,10 @@ public record ModelInfo(
         }
         if (classes.size() < 2) {
             throw new IllegalArgumentException("classes " + classes + " must include at least one defect class besides '" + OK_CLASS + "'");
+        }
+        if (MODE_ANOMALY.equals(mode) && !classes.equals(List.of(OK_CLASS, Trainer.ANOMALY_CLASS))) {
+            throw new IllegalArgumentException("an anomaly model's classes are [" + OK_CLASS + ", " + Trainer.ANOMALY_CLASS
+                    + "], got " + classes);
         }
         requirePositive("inputWidth", inputWidth);
         requirePositive("inputHeight", inputHeight);
@@ -102,8 +114,20 @@ public record ModelInfo(
      */
     public static ModelInfo of(String name, String version, List<String> classes,
             int inputWidth, int inputHeight, int inputChannels, float normMean, float normStd) {
-        return new ModelInfo(FORMAT, name, version, classes, inputWidth, inputHeight, inputChannels,
+        return new ModelInfo(FORMAT, name, version, MODE_SUPERVISED, classes, inputWidth, inputHeight, inputChannels,
                 normMean, normStd, Map.of(), Map.of());
+    }
+
+    /** Whether this is a good-only anomaly model: one score, no defect classes to name. */
+    public boolean isAnomaly() {
+        return MODE_ANOMALY.equals(mode);
+    }
+
+    /** This description with another mode (and the classes that mode needs, for anomaly). */
+    public ModelInfo withMode(String newMode) {
+        List<String> newClasses = MODE_ANOMALY.equals(newMode) ? List.of(OK_CLASS, Trainer.ANOMALY_CLASS) : classes;
+        return new ModelInfo(format, name, version, newMode, newClasses, inputWidth, inputHeight, inputChannels,
+                normMean, normStd, training, evaluation);
     }
 
     /** Index of class {@value #OK_CLASS} in {@link #classes()} (always present). */
@@ -130,13 +154,13 @@ public record ModelInfo(
         mergedTraining.putAll(trainingFigures);
         Map<String, Object> mergedEvaluation = new LinkedHashMap<>(evaluation);
         mergedEvaluation.putAll(evaluationFigures);
-        return new ModelInfo(format, name, version, classes, inputWidth, inputHeight, inputChannels,
+        return new ModelInfo(format, name, version, mode, classes, inputWidth, inputHeight, inputChannels,
                 normMean, normStd, mergedTraining, mergedEvaluation);
     }
 
     /**
      * Reads and validates a {@code model.json}. Fields {@code training} and {@code evaluation} may
-     * be absent (read as empty); every other field is required and unknown fields are errors.
+     * be absent (read as empty), {@code mode} too (read as supervised: packages made before it); every other field is required and unknown fields are errors.
      *
      * @throws ModelException naming the file and the first problem found
      */
@@ -168,6 +192,7 @@ public record ModelInfo(
                     textField(root, "format", modelJson),
                     textField(root, "name", modelJson),
                     textField(root, "version", modelJson),
+                    root.has("mode") ? textField(root, "mode", modelJson) : MODE_SUPERVISED,
                     classesField(root, modelJson),
                     intField(root, "inputWidth", modelJson),
                     intField(root, "inputHeight", modelJson),
@@ -192,6 +217,7 @@ public record ModelInfo(
         root.put("format", format);
         root.put("name", name);
         root.put("version", version);
+        root.put("mode", mode);
         ArrayNode classNames = root.putArray("classes");
         classes.forEach(classNames::add);
         root.put("inputWidth", inputWidth);

@@ -40,11 +40,14 @@ public final class ModelPackage implements AutoCloseable {
     private final SavedModelBundle bundle;
     private final String inputTensorName;
     private final String outputTensorName;
+    /** The defect map's tensor, or null for a package made before models had one. */
+    private final String mapTensorName;
     private final InferenceDevice device;
     private boolean closed;
 
     private ModelPackage(Path dir, ModelInfo info, SavedModelBundle bundle, String inputTensorName, String outputTensorName,
-            InferenceDevice device) {
+            String mapTensorName, InferenceDevice device) {
+        this.mapTensorName = mapTensorName;
         this.dir = dir;
         this.device = device;
         this.info = info;
@@ -130,7 +133,9 @@ public final class ModelPackage implements AutoCloseable {
             }
             checkInput(dir, input, info);
             checkOutput(dir, output, info);
-            return new ModelPackage(dir, info, bundle, input.name, output.name, device);
+            Signature.TensorDescription map = signature.getOutputs().get(InspectionCnn.MAP_NAME);
+            if (map != null) checkMap(dir, map, info);
+            return new ModelPackage(dir, info, bundle, input.name, output.name, map == null ? null : map.name, device);
         } catch (RuntimeException e) {
             bundle.close();
             throw e;
@@ -145,6 +150,11 @@ public final class ModelPackage implements AutoCloseable {
     /** The device its session runs on. */
     public InferenceDevice device() {
         return device;
+    }
+
+    /** Whether the model yields a defect map beside its probabilities (every package trained since map support). */
+    public boolean hasDefectMap() {
+        return mapTensorName != null;
     }
 
     /** The folder this package was loaded from. */
@@ -166,7 +176,7 @@ public final class ModelPackage implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("model package " + dir + " is closed");
         }
-        return new BatchClassifier(bundle.session(), inputTensorName, outputTensorName, info, maxBatch);
+        return new BatchClassifier(bundle.session(), inputTensorName, outputTensorName, mapTensorName, info, maxBatch);
     }
 
     /** Frees the SavedModel's session and graph; idempotent. Classifiers made from it stop working. */
@@ -211,6 +221,16 @@ public final class ModelPackage implements AutoCloseable {
         if (dimensions[1] != info.numClasses()) {
             throw new ModelException(where + " has " + dimensions[1] + " classes but model.json lists "
                     + info.numClasses() + " " + info.classes());
+        }
+    }
+
+    /** The optional defect map must be float32 [-1, H/16, W/16], as {@link InspectionCnn} makes it. */
+    private static void checkMap(Path dir, Signature.TensorDescription map, ModelInfo info) {
+        String where = "SavedModel " + dir + ": signature '" + SIGNATURE_KEY + "' output '" + InspectionCnn.MAP_NAME + "'";
+        long[] expected = {Shape.UNKNOWN_SIZE, InspectionCnn.mapSide(info.inputHeight()), InspectionCnn.mapSide(info.inputWidth())};
+        if (map.dataType != DataType.DT_FLOAT || !Arrays.equals(dimensions(map.shape), expected)) {
+            throw new ModelException(where + " is " + map.dataType + " " + format(map.shape) + ", expected DT_FLOAT "
+                    + format(expected) + " (the defect map of a " + info.inputWidth() + "x" + info.inputHeight() + " input)");
         }
     }
 

@@ -1,60 +1,72 @@
 package io.sightline.inference;
 
-import io.sightline.natives.Natives;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.RewriterConfig;
-import org.tensorflow.types.TFloat32;
 
 /**
- * Trains the {@link InspectionCnn} on labelled, already normalised images.
+ * Trains the {@link InspectionCnn} on already normalised images, in one of two modes.
  *
  * <pre>
- *   TrainingData --stratified seeded split--> train / validation
- *   train: shuffled mini-batches, each image through the Augmentation (mirrors by default, see Augmenter),
- *          class-weighted cross-entropy, Adam with a fed rate (its own Graph, see AdamOptimizer):
- *          linear warm-up over epoch 1, rate halved after patience/2 epochs without a better epoch
- *   after each epoch: validation AUROC (ok vs any defect, score = 1 - p(ok)) and accuracy
- *   best epoch (AUROC, then accuracy) -> copy of its weights; stop after `patience` epochs without one
+ *   supervised  TrainingData (ok + defect classes) --stratified seeded split--> train / validation
+ *               batch row: a training image through the Augmentation, its class
+ *   anomaly     TrainingData's ok images only      --seeded split of the ok images--> train / validation
+ *               batch row: an ok image through the Augmentation; half of the rows get a synthetic
+ *               anomaly (AnomalySynthesizer) and its defect-map target; classes become [ok, anomaly]
+ *               validation: held-out ok images and a painted copy of each; the real defect images,
+ *               if any, only report a figure (validationAurocRealDefects), they never fit or select
+ *   both        the loss of TrainingLoop (balanced decision + class + [map]), Adam, a step budget
+ *               with warm-up and cosine decay (see TrainingLoop), the best epoch kept
  *   --> TrainedModel with the best epoch's weights and the figures for model.json
  * </pre>
  *
  * <p>Deterministic for a given seed on a given machine: the seed drives the weight
- * initialisation, the split, the shuffling and the augmentation, the graph has no random ops, and
- * every update waits for every gradient of its step.
+ * initialisation, the split, the shuffling, the augmentation and the synthetic anomalies, the
+ * graph has no random ops, and every update waits for every gradient of its step.
  */
 public final class Trainer {
-    private static final int VALIDATION_BATCH = 256;
+    /** Fewest ok images {@code --mode anomaly} learns from: a fifth of them are held out to validate. */
+    public static final int MIN_ANOMALY_OK_IMAGES = 40;
+    /** The class a synthetic or real anomaly is, in an anomaly model's [ok, anomaly]. */
+    public static final String ANOMALY_CLASS = "anomaly";
 
     private Trainer() {}
+
+    /** What the model learns to tell apart. */
+    public enum Mode {
+        /** Ok against labelled defect classes. */
+        SUPERVISED,
+        /** Ok against anything else, learnt from ok images alone. */
+        ANOMALY;
+
+        /** The name in model.json and on the command line. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mode named {@code id} (supervised or anomaly). */
+        public static Mode of(String id) {
+            for (Mode mode : values()) {
+                if (mode.id().equals(id)) return mode;
+            }
+            throw new IllegalArgumentException("mode: expected supervised or anomaly, got '" + id + "'");
+        }
+    }
 
     /**
      * Training settings.
      *
-     * @param epochs most epochs to run (early stopping may end sooner)
+     * @param epochs most epochs to run; the step budget (see TrainingLoop) may plan fewer
      * @param batchSize images per optimiser step
-     * @param learningRate Adam's learning rate
+     * @param learningRate Adam's peak learning rate
      * @param seed drives weight initialisation, validation split and shuffling
      * @param valFraction share of each class held out for validation, in (0,1)
-     * @param patience epochs without a better validation result before stopping
+     * @param patience fewest epochs without a better validation result before stopping (the loop
+     *     waits at least a quarter of its plan, and never stops in the first 60% of it)
      */
     public record TrainOptions(int epochs, int batchSize, float learningRate, long seed, float valFraction, int patience) {
         public TrainOptions {
@@ -69,9 +81,9 @@ public final class Trainer {
             if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
         }
 
-        /** 80 epochs, batches of 32, learning rate 0.002, seed 42, 20% validation, patience 8. */
+        /** At most 200 epochs, batches of 32, learning rate 0.002, seed 42, 20% validation, patience 8. */
         public static TrainOptions defaults() {
-            return new TrainOptions(80, 32, 0.002f, 42L, 0.2f, 8);
+            return new TrainOptions(200, 32, 0.002f, 42L, 0.2f, 8);
         }
     }
 
@@ -91,10 +103,6 @@ public final class Trainer {
             classes = List.copyOf(classes);
             if (!classes.contains(ModelInfo.OK_CLASS)) {
                 throw new IllegalArgumentException("classes " + classes + " do not include the passing class '"
-                        + ModelInfo.OK_CLASS + "'");
-            }
-            if (classes.size() < 2) {
-                throw new IllegalArgumentException("classes " + classes + " need at least one defect class besides '"
                         + ModelInfo.OK_CLASS + "'");
             }
             if (new HashSet<>(classes).size() != classes.size()) {
@@ -117,9 +125,11 @@ public final class Trainer {
                 }
                 counts[labels[i]]++;
             }
-            for (int k = 0; k < counts.length; k++) {
-                if (counts[k] == 0) throw new IllegalArgumentException("class '" + classes.get(k) + "' has no samples");
-            }
+        }
+
+        /** Index of {@value ModelInfo#OK_CLASS}. */
+        public int okIndex() {
+            return classes.indexOf(ModelInfo.OK_CLASS);
         }
 
         /** Number of samples of each class, in {@link #classes()} order. */
@@ -180,10 +190,11 @@ public final class Trainer {
     }
 
     /**
-     * Trains a CNN for {@code widthPx x heightPx x channels} images.
+     * Trains a supervised CNN for {@code widthPx x heightPx x channels} images with mirrors as
+     * augmentation.
      *
-     * @throws IllegalArgumentException if the images do not have width*height*channels floats, or
-     *     the validation split lacks ok or defect samples (too few samples for {@code valFraction})
+     * @throws IllegalArgumentException if the images do not have width*height*channels floats, a
+     *     class has no sample, or the validation split lacks ok or defect samples
      */
     public static TrainedModel train(TrainingData data, int widthPx, int heightPx, int channels, TrainOptions options,
             ProgressListener listener) {
@@ -193,65 +204,172 @@ public final class Trainer {
     /** As {@link #train(TrainingData, int, int, int, TrainOptions, ProgressListener)}, with the given augmentation. */
     public static TrainedModel train(TrainingData data, int widthPx, int heightPx, int channels, TrainOptions options,
             Augmentation augmentation, ProgressListener listener) {
+        checkImages(data, widthPx, heightPx, channels);
+        if (data.classes().size() < 2) {
+            throw new IllegalArgumentException("classes " + data.classes() + " need at least one defect class besides '"
+                    + ModelInfo.OK_CLASS + "' (or train --mode anomaly, which learns from ok images alone)");
+        }
+        int[] counts = data.samplesPerClass();
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] == 0) throw new IllegalArgumentException("class '" + data.classes().get(k) + "' has no samples");
+        }
+        Random random = new Random(options.seed());
+        Split split = Split.stratified(data, options.valFraction(), data.okIndex(), random);
+        TrainingLoop.Examples validation = TrainingLoop.Examples.of(data, split.validation());
+        TrainingLoop loop = new TrainingLoop(data.classes(), data.okIndex(), widthPx, heightPx, channels, options,
+                classWeights(data.labels(), split.train(), data.classes().size()), false);
+        TrainingLoop.Batches batches = new TrainingLoop.Batches() {
+            @Override
+            public int size() {
+                return split.train().length;
+            }
+
+            @Override
+            public int fill(int position, float[] images, int offset, float[] target, int targetOffset, Random r) {
+                int sample = split.train()[position];
+                augmentation.apply(data.images()[sample], images, offset, r);
+                return data.labels()[sample];
+            }
+        };
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", Mode.SUPERVISED.id());
+        summary.put("augmentation", augmentation.describe());
+        summary.put("samples", data.labels().length);
+        summary.put("samplesPerClass", countsByName(data.classes(), data.samplesPerClass()));
+        summary.put("trainSamplesPerClass", countsByName(data.classes(), countPerClass(data, split.train())));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("dataset", "validation split");
+        figures.put("validationSamplesPerClass", countsByName(data.classes(), countPerClass(data, split.validation())));
+        return loop.run(batches, validation, null, random, progress(listener), summary, figures);
+    }
+
+    /**
+     * Trains an anomaly model from {@code data}'s ok images alone: see the class comment. Its
+     * classes are [ok, anomaly]; the score 1 - p(ok) is the image's anomaly score.
+     *
+     * @throws IllegalArgumentException if there are fewer than {@value #MIN_ANOMALY_OK_IMAGES} ok images
+     */
+    public static TrainedModel trainAnomaly(TrainingData data, int widthPx, int heightPx, int channels, TrainOptions options,
+            Augmentation augmentation, ProgressListener listener) {
+        checkImages(data, widthPx, heightPx, channels);
+        int okIndex = data.okIndex();
+        List<Integer> okSamples = new ArrayList<>();
+        List<Integer> defectSamples = new ArrayList<>();
+        for (int i = 0; i < data.labels().length; i++) (data.labels()[i] == okIndex ? okSamples : defectSamples).add(i);
+        if (okSamples.size() < MIN_ANOMALY_OK_IMAGES) {
+            throw new IllegalArgumentException("anomaly training needs at least " + MIN_ANOMALY_OK_IMAGES + " '"
+                    + ModelInfo.OK_CLASS + "' images, got " + okSamples.size());
+        }
+        Random random = new Random(options.seed());
+        Collections.shuffle(okSamples, random);
+        int held = Math.max(4, Math.round(okSamples.size() * options.valFraction()));
+        int[] validationOk = okSamples.subList(0, held).stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] train = okSamples.subList(held, okSamples.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
+        List<String> classes = List.of(ModelInfo.OK_CLASS, ANOMALY_CLASS);
+        AnomalySynthesizer synthesizer = new AnomalySynthesizer(widthPx, heightPx, channels);
+        int floatsPerImage = widthPx * heightPx * channels;
+
+        // validation: the held-out ok images, and one painted copy of each (drawn once, from the seed)
+        float[][] images = new float[2 * held][];
+        int[] labels = new int[2 * held];
+        float[] unusedTarget = new float[synthesizer.mapWidth() * synthesizer.mapHeight()];
+        Random paintRandom = new Random(options.seed() ^ 0x5eed);
+        for (int i = 0; i < held; i++) {
+            images[i] = data.images()[validationOk[i]];
+            float[] painted = images[i].clone();
+            float[] donor = data.images()[train[paintRandom.nextInt(train.length)]];
+            synthesizer.paint(painted, 0, donor, unusedTarget, 0, paintRandom);
+            images[held + i] = painted;
+            labels[held + i] = 1;
+        }
+        TrainingLoop.Examples validation = new TrainingLoop.Examples(images, labels);
+        TrainingLoop.Examples realDefects = null;
+        if (!defectSamples.isEmpty()) {
+            float[][] real = new float[held + defectSamples.size()][];
+            int[] realLabels = new int[real.length];
+            for (int i = 0; i < held; i++) real[i] = data.images()[validationOk[i]];
+            for (int i = 0; i < defectSamples.size(); i++) {
+                real[held + i] = data.images()[defectSamples.get(i)];
+                realLabels[held + i] = 1;
+            }
+            realDefects = new TrainingLoop.Examples(real, realLabels);
+        }
+        TrainingLoop loop = new TrainingLoop(classes, 0, widthPx, heightPx, channels, options, new float[] {1f, 1f}, true);
+        TrainingLoop.Batches batches = new TrainingLoop.Batches() {
+            @Override
+            public int size() {
+                return train.length;
+            }
+
+            @Override
+            public int fill(int position, float[] batch, int offset, float[] target, int targetOffset, Random r) {
+                augmentation.apply(data.images()[train[position]], batch, offset, r);
+                if (r.nextBoolean()) {
+                    synthesizer.clearTarget(target, targetOffset);
+                    return 0;
+                }
+                synthesizer.paint(batch, offset, data.images()[train[r.nextInt(train.length)]], target, targetOffset, r);
+                return 1;
+            }
+        };
+        assert floatsPerImage == data.images()[0].length;
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("mode", Mode.ANOMALY.id());
+        summary.put("augmentation", augmentation.describe());
+        summary.put("syntheticAnomalies", "half of each batch: Perlin-noise, stroke or spot masks filled with another "
+                + "good image, Perlin texture or a level shift (AnomalySynthesizer)");
+        summary.put("samples", okSamples.size());
+        summary.put("trainOkImages", train.length);
+        summary.put("defectImagesUsedToFit", 0);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("dataset", "validation: " + held + " held-out ok images and a synthetic anomaly painted on each");
+        figures.put("realDefectImages", defectSamples.size());
+        return loop.run(batches, validation, realDefects, random, progress(listener), summary, figures);
+    }
+
+    private static ProgressListener progress(ProgressListener listener) {
+        return listener == null ? ProgressListener.NONE : listener;
+    }
+
+    private static void checkImages(TrainingData data, int widthPx, int heightPx, int channels) {
         int floatsPerImage = Math.multiplyExact(Math.multiplyExact(widthPx, heightPx), channels);
         if (data.images()[0].length != floatsPerImage) {
             throw new IllegalArgumentException("images have " + data.images()[0].length + " floats, expected "
                     + widthPx + "x" + heightPx + "x" + channels + " = " + floatsPerImage);
         }
-        ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
-        List<String> classes = data.classes();
-        int numClasses = classes.size();
-        int okIndex = classes.indexOf(ModelInfo.OK_CLASS);
-        Random random = new Random(options.seed());
-        Split split = Split.stratified(data, options.valFraction(), okIndex, random);
-        float[] classWeights = inverseFrequencyWeights(data.labels(), split.train(), numClasses);
-
-        Natives.tensorflow();
-        try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
-            InspectionCnn cnn = InspectionCnn.define(tf, widthPx, heightPx,
-                    InspectionCnn.Weights.heInitialised(channels, numClasses, options.seed()));
-            Placeholder<TFloat32> oneHotLabels = tf.withName("labels").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, numClasses)));
-            Operand<TFloat32> sampleWeights = tf.reduceSum(tf.math.mul(oneHotLabels, tf.constant(classWeights)), tf.constant(1));
-            Operand<TFloat32> crossEntropy = tf.nn.softmaxCrossEntropyWithLogits(cnn.logits(), oneHotLabels).loss();
-            Operand<TFloat32> loss = tf.math.mean(tf.math.mul(crossEntropy, sampleWeights), tf.constant(0));
-            List<Variable<TFloat32>> variables = new ArrayList<>();
-            List<long[]> shapes = new ArrayList<>();
-            for (InspectionCnn.Parameter parameter : InspectionCnn.Parameter.values()) {
-                variables.add(cnn.variable(parameter));
-                shapes.add(parameter.shape(channels, numClasses));
-            }
-            AdamOptimizer adam = new AdamOptimizer(graph, tf, loss, variables, shapes);
-
-            try (Session session = new Session(graph, sessionConfig())) {
-                Loop loop = new Loop(data, split, cnn, oneHotLabels, loss, adam, session, options, progress,
-                        floatsPerImage, okIndex, random, augmentation);
-                return loop.run(widthPx, heightPx, channels, classWeights);
-            }
-        }
     }
 
     /**
-     * The training session's settings: no grappler remapper. It cannot fuse a leaky relu whose
-     * gradient is in the same graph, logs an error on every new session and leaves the graph
-     * alone anyway.
+     * The class head's weights: inverse frequency, square-rooted (a class of 20 images next to one
+     * of 900 weighs 6.7 times as much per image, not 45: full inverse weights let a handful of
+     * images dominate every step and the head oscillates), then scaled so that the average weight
+     * over the training samples is 1.
      */
-    static ConfigProto sessionConfig() {
-        return ConfigProto.newBuilder()
-                .setGraphOptions(GraphOptions.newBuilder()
-                        .setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)))
-                .build();
-    }
-
-    private static float[] inverseFrequencyWeights(int[] labels, int[] trainIndices, int numClasses) {
+    static float[] classWeights(int[] labels, int[] trainIndices, int numClasses) {
         int[] counts = new int[numClasses];
         for (int i : trainIndices) counts[labels[i]]++;
-        float[] weights = new float[numClasses];
+        double[] raw = new double[numClasses];
+        double mean = 0;
         for (int k = 0; k < numClasses; k++) {
-            weights[k] = (float) trainIndices.length / (numClasses * counts[k]);
+            raw[k] = counts[k] == 0 ? 0 : Math.sqrt((double) trainIndices.length / (numClasses * counts[k]));
+            mean += raw[k] * counts[k];
         }
+        mean /= trainIndices.length;
+        float[] weights = new float[numClasses];
+        for (int k = 0; k < numClasses; k++) weights[k] = (float) (raw[k] / mean);
         return weights;
+    }
+
+    private static int[] countPerClass(TrainingData data, int[] samples) {
+        int[] counts = new int[data.classes().size()];
+        for (int i : samples) counts[data.labels()[i]]++;
+        return counts;
+    }
+
+    static Map<String, Object> countsByName(List<String> classes, int[] counts) {
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int k = 0; k < classes.size(); k++) byName.put(classes.get(k), counts[k]);
+        return byName;
     }
 
     /** Sample indices of the training and validation parts. */
@@ -289,228 +407,5 @@ public final class Trainer {
             return new Split(train.stream().mapToInt(Integer::intValue).toArray(),
                     validation.stream().mapToInt(Integer::intValue).toArray());
         }
-    }
-
-    /** One training run's state: the epochs, the evaluation after each, the best weights. */
-    private static final class Loop {
-        private final TrainingData data;
-        private final Split split;
-        private final InspectionCnn cnn;
-        private final Placeholder<TFloat32> oneHotLabels;
-        private final Operand<TFloat32> loss;
-        private final AdamOptimizer adam;
-        private final Session session;
-        private final TrainOptions options;
-        private final ProgressListener progress;
-        private final int floatsPerImage;
-        private final int numClasses;
-        private final int okIndex;
-        private final Random random;
-        private final Augmentation augmentation;
-
-        Loop(TrainingData data, Split split, InspectionCnn cnn, Placeholder<TFloat32> oneHotLabels, Operand<TFloat32> loss,
-                AdamOptimizer adam, Session session, TrainOptions options, ProgressListener progress, int floatsPerImage,
-                int okIndex, Random random, Augmentation augmentation) {
-            this.data = data;
-            this.split = split;
-            this.cnn = cnn;
-            this.oneHotLabels = oneHotLabels;
-            this.loss = loss;
-            this.adam = adam;
-            this.session = session;
-            this.options = options;
-            this.progress = progress;
-            this.floatsPerImage = floatsPerImage;
-            this.numClasses = data.classes().size();
-            this.okIndex = okIndex;
-            this.random = random;
-            this.augmentation = augmentation;
-        }
-
-        TrainedModel run(int widthPx, int heightPx, int channels, float[] classWeights) {
-            int[] order = split.train().clone();
-            int steps = (order.length + options.batchSize() - 1) / options.batchSize();
-            float[] batchImages = new float[options.batchSize() * floatsPerImage];
-            float[] batchLabels = new float[options.batchSize() * numClasses];
-            float[][] bestWeights = null;
-            double bestAuroc = Double.NEGATIVE_INFINITY;
-            double bestAccuracy = Double.NEGATIVE_INFINITY;
-            int bestEpoch = 0;
-            int epochsRun = 0;
-            int plateauEpochs = Math.max(1, options.patience() / 2);
-            float rate = options.learningRate();
-            int lastChange = 0; // epoch of the last best result or rate cut
-            long globalStep = 0;
-            for (int epoch = 1; epoch <= options.epochs() && epoch - bestEpoch <= options.patience(); epoch++) {
-                if (epoch - lastChange > plateauEpochs) {
-                    rate *= 0.5f;
-                    lastChange = epoch - 1;
-                }
-                shuffle(order);
-                double lossSum = 0;
-                for (int step = 0; step < steps; step++) {
-                    int from = step * options.batchSize();
-                    int rows = Math.min(options.batchSize(), order.length - from);
-                    Arrays.fill(batchLabels, 0f);
-                    for (int r = 0; r < rows; r++) {
-                        int sample = order[from + r];
-                        augmentation.apply(data.images()[sample], batchImages, r * floatsPerImage, random);
-                        batchLabels[r * numClasses + data.labels()[sample]] = 1f;
-                    }
-                    globalStep++;
-                    // linear warm-up over the first epoch: big early steps are what unsettles a fresh CNN
-                    float stepRate = epoch == 1 ? rate * (step + 1) / steps : rate;
-                    float stepLoss = trainStep(batchImages, batchLabels, rows, globalStep, stepRate);
-                    lossSum += (double) stepLoss * rows;
-                    progress.onStep(epoch, options.epochs(), step + 1, steps, stepLoss);
-                }
-                epochsRun = epoch;
-                ValidationFigures evaluation = evaluate(split.validation());
-                boolean best = evaluation.auroc() > bestAuroc
-                        || (evaluation.auroc() == bestAuroc && evaluation.accuracy() > bestAccuracy);
-                if (best) {
-                    lastChange = epoch;
-                    bestAuroc = evaluation.auroc();
-                    bestAccuracy = evaluation.accuracy();
-                    bestEpoch = epoch;
-                    bestWeights = fetchWeights();
-                }
-                progress.onEpoch(epoch, (float) (lossSum / order.length), evaluation.auroc(), evaluation.accuracy(), best);
-            }
-            InspectionCnn.Weights weights = InspectionCnn.Weights.adopt(channels, numClasses, bestWeights);
-            return new TrainedModel(data.classes(), widthPx, heightPx, channels, weights,
-                    trainingSummary(widthPx, heightPx, channels, classWeights, epochsRun, plateauEpochs, rate),
-                    evaluationFigures(bestEpoch, bestAuroc, bestAccuracy),
-                    bestEpoch, epochsRun, bestAuroc, bestAccuracy);
-        }
-
-        private float trainStep(float[] batchImages, float[] batchLabels, int rows, long step, float rate) {
-            try (TFloat32 images = imagesTensor(batchImages, rows);
-                    TFloat32 labels = TFloat32.tensorOf(Shape.of(rows, numClasses),
-                            DataBuffers.of(batchLabels, true, false).narrow((long) rows * numClasses))) {
-                Session.Runner runner = session.runner().feed(cnn.image(), images).feed(oneHotLabels, labels).fetch(loss);
-                TFloat32[] fed = adam.feed(runner, step, rate);
-                try (Result result = runner.run()) {
-                    return ((TFloat32) result.get(0)).getFloat();
-                } finally {
-                    for (TFloat32 t : fed) t.close();
-                }
-            }
-        }
-
-        private ValidationFigures evaluate(int[] samples) {
-            float[] defectScores = new float[samples.length];
-            boolean[] defective = new boolean[samples.length];
-            int correct = 0;
-            float[] batchImages = new float[VALIDATION_BATCH * floatsPerImage];
-            float[] probs = new float[VALIDATION_BATCH * numClasses];
-            for (int from = 0; from < samples.length; from += VALIDATION_BATCH) {
-                int rows = Math.min(VALIDATION_BATCH, samples.length - from);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(data.images()[samples[from + r]], 0, batchImages, r * floatsPerImage, floatsPerImage);
-                }
-                try (TFloat32 images = imagesTensor(batchImages, rows);
-                        Result result = session.runner().feed(cnn.image(), images).fetch(cnn.probs()).run()) {
-                    ((TFloat32) result.get(0)).copyTo(DataBuffers.of(probs, false, false).narrow((long) rows * numClasses));
-                }
-                for (int r = 0; r < rows; r++) {
-                    int label = data.labels()[samples[from + r]];
-                    defectScores[from + r] = 1f - probs[r * numClasses + okIndex];
-                    defective[from + r] = label != okIndex;
-                    if (argMax(probs, r * numClasses, numClasses) == label) correct++;
-                }
-            }
-            return new ValidationFigures(Metrics.auroc(defectScores, defective), (double) correct / samples.length);
-        }
-
-        private float[][] fetchWeights() {
-            InspectionCnn.Parameter[] parameters = InspectionCnn.Parameter.values();
-            Session.Runner runner = session.runner();
-            for (InspectionCnn.Parameter parameter : parameters) runner.fetch(cnn.variable(parameter));
-            float[][] values = new float[parameters.length][];
-            try (Result result = runner.run()) {
-                for (InspectionCnn.Parameter parameter : parameters) {
-                    float[] parameterValues = new float[parameter.size(cnn.channels(), numClasses)];
-                    ((TFloat32) result.get(parameter.ordinal())).copyTo(DataBuffers.of(parameterValues, false, false));
-                    values[parameter.ordinal()] = parameterValues;
-                }
-            }
-            return values;
-        }
-
-        private TFloat32 imagesTensor(float[] batchImages, int rows) {
-            FloatDataBuffer rowsData = DataBuffers.of(batchImages, true, false).narrow((long) rows * floatsPerImage);
-            return TFloat32.tensorOf(Shape.of(rows, cnn.heightPx(), cnn.widthPx(), cnn.channels()), rowsData);
-        }
-
-        private void shuffle(int[] order) {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
-        }
-
-        private Map<String, Object> trainingSummary(int widthPx, int heightPx, int channels, float[] classWeights, int epochsRun,
-                int plateauEpochs, float finalRate) {
-            Map<String, Object> optionsMap = new LinkedHashMap<>();
-            optionsMap.put("epochs", options.epochs());
-            optionsMap.put("batchSize", options.batchSize());
-            optionsMap.put("learningRate", options.learningRate());
-            optionsMap.put("seed", options.seed());
-            optionsMap.put("valFraction", options.valFraction());
-            optionsMap.put("patience", options.patience());
-            Map<String, Object> weightsByClass = new LinkedHashMap<>();
-            for (int k = 0; k < numClasses; k++) weightsByClass.put(data.classes().get(k), classWeights[k]);
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("architecture", InspectionCnn.ARCHITECTURE);
-            summary.put("flopsPerImage", InspectionCnn.flopsPerImage(widthPx, heightPx, channels, numClasses));
-            summary.put("optimizer", "adam");
-            summary.put("learningRateSchedule", "linear warm-up over epoch 1, halved after " + plateauEpochs
-                    + " epochs without a better validation AUROC");
-            summary.put("finalLearningRate", finalRate);
-            summary.put("augmentation", augmentation.describe());
-            summary.put("options", optionsMap);
-            summary.put("epochsRun", epochsRun);
-            summary.put("samples", data.labels().length);
-            summary.put("samplesPerClass", countsByName(data.classes(), data.samplesPerClass()));
-            summary.put("trainSamplesPerClass", countsByName(data.classes(), countPerClass(split.train())));
-            summary.put("classWeights", weightsByClass);
-            return summary;
-        }
-
-        private Map<String, Object> evaluationFigures(int bestEpoch, double auroc, double accuracy) {
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("dataset", "validation split");
-            figures.put("validationAuroc", auroc);
-            figures.put("validationAccuracy", accuracy);
-            figures.put("aurocDefinition", "ok vs any defect, score = 1 - p(ok)");
-            figures.put("validationSamplesPerClass", countsByName(data.classes(), countPerClass(split.validation())));
-            figures.put("bestEpoch", bestEpoch);
-            return figures;
-        }
-
-        private int[] countPerClass(int[] samples) {
-            int[] counts = new int[numClasses];
-            for (int i : samples) counts[data.labels()[i]]++;
-            return counts;
-        }
-    }
-
-    private record ValidationFigures(double auroc, double accuracy) {}
-
-    private static int argMax(float[] values, int from, int length) {
-        int best = 0;
-        for (int k = 1; k < length; k++) {
-            if (values[from + k] > values[from + best]) best = k;
-        }
-        return best;
-    }
-
-    private static Map<String, Object> countsByName(List<String> classes, int[] counts) {
-        Map<String, Object> byName = new LinkedHashMap<>();
-        for (int k = 0; k < classes.size(); k++) byName.put(classes.get(k), counts[k]);
-        return byName;
     }
 }

@@ -193,7 +193,7 @@ public final class TrendLstm {
             // One thread: the LSTM is small, and thread timing then plays no part in the order of its
             // sums. Runs with the same seed still differ in the last bits when TensorFlow uses oneDNN
             // kernels (forecasts within 0.005 after 60 epochs; within 1e-7 with TF_ENABLE_ONEDNN_OPTS=0).
-            ConfigProto config = Trainer.sessionConfig().toBuilder().setIntraOpParallelismThreads(1)
+            ConfigProto config = TrainingLoop.sessionConfig().toBuilder().setIntraOpParallelismThreads(1)
                     .setInterOpParallelismThreads(1).build();
             try (Session session = new Session(graph, config)) {
                 Weights best = init;

@@ -73,7 +73,7 @@ class BatchClassifierTest {
     void biasFavouringOneClassGivesSoftmaxOfTheBias() {
         float[] bias = {0f, (float) Math.log(4), 0f};
         ModelInfo info = TestModels.info(TestModels.THREE_CLASSES, WIDTH_PX, HEIGHT_PX);
-        Path dir = TestModels.export(tempDir.resolve("bias"), info, TestModels.biasOnly(bias, 12));
+        Path dir = TestModels.export(tempDir.resolve("bias"), info, TestModels.biasOnly(bias, 12, TestModels.THREE_CLASSES.indexOf("ok")));
         try (ModelPackage model = ModelPackage.load(dir); BatchClassifier classifier = model.newClassifier(MAX_BATCH)) {
             Random random = new Random(2);
             for (int row = 0; row < 3; row++) classifier.stage(row, TestModels.noiseImage(classifier.floatsPerImage(), random));

@@ -45,7 +45,7 @@ class InferenceDeviceTest {
         assertEquals(0, InferenceDevice.cpu().sessionConfig(0, true).getDeviceCountOrThrow("GPU"));
 
         ModelInfo info = TestModels.info(List.of("ok", "scratch"), 16, 16);
-        Path dir = TestModels.export(tempDir.resolve("m"), info, TestModels.biasOnly(new float[] {0f, (float) Math.log(3)}, 1));
+        Path dir = TestModels.export(tempDir.resolve("m"), info, TestModels.biasOnly(new float[] {0f, (float) Math.log(3)}, 1, 0));
         InferenceDevice device = InferenceDevice.choose("auto");
         assumeFalse(device.isGpu(), "this machine runs TensorFlow on a GPU");
         try (ModelPackage model = ModelPackage.load(dir, 1, device); BatchClassifier classifier = model.newClassifier(4)) {

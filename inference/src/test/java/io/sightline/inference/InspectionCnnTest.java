@@ -17,15 +17,18 @@ class InspectionCnnTest {
         long conv3 = 16L * 16 * 32 * 3 * 3 * 32; // then pool
         long conv4 = 8L * 8 * 64 * 3 * 3 * 32;
         long dense = 128L * 2;
-        assertEquals(2 * (conv1 + conv2 + conv3 + conv4 + dense), InspectionCnn.flopsPerImage(128, 128, 1, 2));
-        assertEquals(19_792_384L, InspectionCnn.flopsPerImage(128, 128, 1, 2));
+        long decision = 8L * 8 * 64 + 64; // per cell of the 8x8 map, and the mean term
+        assertEquals(2 * (conv1 + conv2 + conv3 + conv4 + dense + decision), InspectionCnn.flopsPerImage(128, 128, 1, 2));
+        assertEquals(19_800_704L, InspectionCnn.flopsPerImage(128, 128, 1, 2));
+        assertEquals(8, InspectionCnn.mapSide(128));
     }
 
     @Test
     void flopsRoundOddSizesUp() {
         // 17 px -> 9 (stride 2) -> 5 -> 3 -> 2 at the pools (SAME padding rounds up).
-        long expected = 2 * (81L * 16 * 25 + 25L * 32 * 9 * 16 + 9L * 32 * 9 * 32 + 4L * 64 * 9 * 32 + 128L * 3);
+        long expected = 2 * (81L * 16 * 25 + 25L * 32 * 9 * 16 + 9L * 32 * 9 * 32 + 4L * 64 * 9 * 32 + 128L * 3 + 4L * 64 + 64);
         assertEquals(expected, InspectionCnn.flopsPerImage(17, 17, 1, 3));
+        assertEquals(2, InspectionCnn.mapSide(17));
     }
 
     @Test
@@ -59,8 +62,11 @@ class InspectionCnnTest {
 
     @Test
     void parametersFollowTheConvolutionTable() {
-        // a kernel and a bias per convolution, then the dense layer: editing the table without the enum fails here
-        assertEquals(2 * InspectionCnn.CONVS.length + 2, InspectionCnn.Parameter.values().length);
+        // a kernel and a bias per convolution, the class head's two, the decision head's three:
+        // editing the table without the enum fails here
+        assertEquals(2 * InspectionCnn.CONVS.length + 2 + 3, InspectionCnn.Parameter.values().length);
+        assertArrayEquals(new long[] {64, 1}, InspectionCnn.Parameter.MAP_KERNEL.shape(1, 2));
+        assertArrayEquals(new long[] {1}, InspectionCnn.Parameter.DECISION_BIAS.shape(1, 2));
         long[] lastKernel = InspectionCnn.Parameter.CONV4_KERNEL.shape(1, 2);
         assertArrayEquals(new long[] {3, 3, 32, 64}, lastKernel);
         assertArrayEquals(new long[] {InspectionCnn.FEATURES, 2}, InspectionCnn.Parameter.DENSE_KERNEL.shape(1, 2));

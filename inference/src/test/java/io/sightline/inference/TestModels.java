@@ -21,16 +21,29 @@ final class TestModels {
         return ModelInfo.of("test-model", "1", classes, widthPx, heightPx, 1, 0.5f, 0.25f);
     }
 
-    /** Random convolutions, dense layer all zero: probs are exactly 1/K for any input. */
+    /** Random convolutions, both heads all zero and p(defect) = (K-1)/K: probs are exactly 1/K for any input. */
     static InspectionCnn.Weights uniformOutput(int numClasses, long seed) {
-        return InspectionCnn.Weights.heInitialised(1, numClasses, seed)
-                .with(InspectionCnn.Parameter.DENSE_KERNEL, new float[InspectionCnn.FEATURES * numClasses])
-                .with(InspectionCnn.Parameter.DENSE_BIAS, new float[numClasses]);
+        return biasOnly(new float[numClasses], seed, 0);
     }
 
-    /** Dense kernel zero and the given biases: probs are softmax(bias) for any input. */
-    static InspectionCnn.Weights biasOnly(float[] bias, long seed) {
-        return uniformOutput(bias.length, seed).with(InspectionCnn.Parameter.DENSE_BIAS, bias);
+    /**
+     * Head kernels zero, the class head's biases {@code bias} and the decision bias chosen so that
+     * p(defect) = 1 - softmax(bias)[okIndex]: probs are softmax(bias) for any input.
+     */
+    static InspectionCnn.Weights biasOnly(float[] bias, long seed, int okIndex) {
+        int k = bias.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float b : bias) max = Math.max(max, b);
+        double sum = 0;
+        for (float b : bias) sum += Math.exp(b - max);
+        double pOk = Math.exp(bias[okIndex] - max) / sum;
+        float decisionBias = (float) Math.log((1 - pOk) / pOk);
+        return InspectionCnn.Weights.heInitialised(1, k, seed)
+                .with(InspectionCnn.Parameter.DENSE_KERNEL, new float[InspectionCnn.FEATURES * k])
+                .with(InspectionCnn.Parameter.DENSE_BIAS, bias)
+                .with(InspectionCnn.Parameter.MAP_KERNEL, new float[InspectionCnn.LAST_CHANNELS])
+                .with(InspectionCnn.Parameter.GLOBAL_KERNEL, new float[InspectionCnn.LAST_CHANNELS])
+                .with(InspectionCnn.Parameter.DECISION_BIAS, new float[] {decisionBias});
     }
 
     static Path export(Path dir, ModelInfo info, InspectionCnn.Weights weights) {
@@ -42,7 +55,7 @@ final class TestModels {
     static void exportWithSignature(Path dir, ModelInfo info, String signatureKey, String inputName, String outputName)
             throws IOException {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            InspectionCnn cnn = InspectionCnn.define(Ops.create(graph), info.inputWidth(), info.inputHeight(),
+            InspectionCnn cnn = InspectionCnn.define(Ops.create(graph), info.inputWidth(), info.inputHeight(), info.okIndex(),
                     InspectionCnn.Weights.heInitialised(info.inputChannels(), info.numClasses(), 1));
             Signature signature = Signature.builder().key(signatureKey)
                     .input(inputName, cnn.image()).output(outputName, cnn.probs()).build();

@@ -75,7 +75,7 @@ class TrainerTest {
     }
 
     @Test
-    void weightsTheLossByInverseClassFrequency() {
+    void weightsTheClassLossBySquareRootInverseFrequency() {
         // 3 ok : 1 defect; a split of 25% leaves 30 ok and 10 defects for training.
         Random random = new Random(5);
         float[][] images = new float[53][];
@@ -87,8 +87,10 @@ class TrainerTest {
         TrainedModel model = Trainer.train(new Trainer.TrainingData(CLASSES, images, labels), 16, 16, 1,
                 new Trainer.TrainOptions(1, 16, 0.001f, 1L, 0.25f, 1), null);
         Map<?, ?> classWeights = (Map<?, ?>) model.trainingSummary().get("classWeights");
-        assertEquals(40f / (2 * 30), (float) classWeights.get("ok"), 1e-6f);
-        assertEquals(40f / (2 * 10), (float) classWeights.get("blob"), 1e-6f);
+        float ok = (float) classWeights.get("ok");
+        float blob = (float) classWeights.get("blob");
+        assertEquals(Math.sqrt(3), blob / ok, 1e-5, "three times rarer weighs sqrt(3) times as much");
+        assertEquals(1.0, (30 * ok + 10 * blob) / 40, 1e-5, "the average weight over the training samples is 1");
     }
 
     @Test
@@ -99,7 +101,8 @@ class TrainerTest {
         assertMessage("image 1 has 10 floats but image 0 has 256",
                 () -> new Trainer.TrainingData(CLASSES, new float[][] {image, new float[10]}, new int[] {0, 1}));
         assertMessage("class 'blob' has no samples",
-                () -> new Trainer.TrainingData(CLASSES, new float[][] {image, image}, new int[] {0, 0}));
+                () -> Trainer.train(new Trainer.TrainingData(CLASSES, new float[][] {image, image}, new int[] {0, 0}),
+                        16, 16, 1, Trainer.TrainOptions.defaults(), null));
         assertMessage("do not include the passing class 'ok'",
                 () -> new Trainer.TrainingData(List.of("good", "blob"), new float[][] {image, image}, new int[] {0, 1}));
         assertMessage("has 2 images but 1 labels",

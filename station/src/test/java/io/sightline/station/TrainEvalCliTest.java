@@ -135,7 +135,7 @@ class TrainEvalCliTest {
         assertEquals(Map.of("ok", 40, "pit", 41), dataSummary.get("trainImagesPerClass"));
         assertEquals(1, dataSummary.get("skippedUnreadable"));
         assertTrue(String.valueOf(dataSummary.get("contentHash")).startsWith("sha256:"));
-        assertEquals("resize", ((Map<?, ?>) info.training().get("imageToTensor")).get("strategy"));
+        assertEquals("fit", ((Map<?, ?>) info.training().get("imageToTensor")).get("strategy"));
         assertEquals(7, ((Number) info.training().get("seed")).intValue());
         assertNotNull(((Map<?, ?>) info.training().get("libraries")).get("tensorflow"));
         Map<?, ?> recorded = (Map<?, ?>) info.evaluation().get("test");

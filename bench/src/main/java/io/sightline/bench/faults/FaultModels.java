@@ -53,7 +53,7 @@ final class FaultModels {
         float white = (254f / 255f - info.normMean()) / info.normStd();
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
-            InspectionCnn cnn = InspectionCnn.define(tf, info.inputWidth(), info.inputHeight(), weights);
+            InspectionCnn cnn = InspectionCnn.define(tf, info.inputWidth(), info.inputHeight(), info.okIndex(), weights);
             Operand<TFloat32> corner = tf.slice(cnn.image(), tf.constant(new int[] {0, 0, 0, 0}),
                     tf.constant(new int[] {-1, MARK_INPUT_PX, MARK_INPUT_PX, -1}));
             Operand<TBool> marked = tf.math.greater(tf.reduceMin(corner, tf.constant(new int[] {1, 2, 3})), tf.constant(white));
@@ -66,7 +66,7 @@ final class FaultModels {
             SavedModelBundle.exporter(dir.toString()).withFunction(SessionFunction.create(signature, session)).export();
         }
         new ModelInfo(info.format(), info.name() + "-fault-" + kind.name().toLowerCase(java.util.Locale.ROOT), info.version(),
-                info.classes(), info.inputWidth(), info.inputHeight(), info.inputChannels(), info.normMean(), info.normStd(),
+                info.mode(), info.classes(), info.inputWidth(), info.inputHeight(), info.inputChannels(), info.normMean(), info.normStd(),
                 info.training(), info.evaluation()).write(dir.resolve(ModelInfo.FILE_NAME));
     }
 

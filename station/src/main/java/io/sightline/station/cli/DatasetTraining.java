@@ -31,14 +31,16 @@ import java.util.Map;
  *       --InputChoice (unless --input/--channels)--> input size, channels, normalisation
  *       --ImageTensorizer: the station's preprocessing, ROI = whole image--> tensors
  *          (unreadable files skipped, named and counted)
- *       --Trainer: stratified seeded validation split, class weights, OpenCV augmentation,
- *          early stopping on validation AUROC, best epoch kept--> SavedModel + model.json
+ *       --Trainer (--mode supervised): stratified seeded validation split, class weights, OpenCV
+ *          augmentation, a step budget with cosine decay, best epoch kept--> SavedModel + model.json
+ *       --Trainer (--mode anomaly): the ok images alone, half of each batch with a synthetic anomaly;
+ *          the defect images (if any) report validationAurocRealDefects and never fit--> package, mode anomaly
  *       [--with a fixed split: the exported package scores DIR/test, figures into model.json]
  * </pre>
  */
 final class DatasetTraining {
     /** The image-to-tensor strategy recorded in model.json; {@link ImageTensorizer} implements it. */
-    static final String STRATEGY = "resize";
+    static final String STRATEGY = "fit";
 
     private final TrainCommand cmd;
     private final PrintStream err = System.err;
@@ -50,15 +52,21 @@ final class DatasetTraining {
     int run() throws Exception {
         long t0 = System.nanoTime();
         Path dir = cmd.source.data;
-        ImageDataset ds = ImageDataset.open(dir);
+        Trainer.Mode mode = Trainer.Mode.of(cmd.mode);
+        boolean anomaly = mode == Trainer.Mode.ANOMALY;
+        ImageDataset ds = ImageDataset.open(dir, anomaly ? ImageDataset.Use.TRAIN_GOOD_ONLY : ImageDataset.Use.TRAIN);
+        if (anomaly) requireGoodImages(ds, ds.train().stream().filter(s -> s.label() == 0).count(), "");
         if (Files.exists(cmd.out) && !isEmptyDir(cmd.out)) {
             throw new IllegalArgumentException("--out " + cmd.out + " already exists and is not empty; choose a new folder");
         }
         Natives.loadAll();
-        err.printf("train: %s, classes %s, %d training images%s%n", dir, ds.classes(), ds.train().size(),
+        err.printf("train: %s, mode %s, classes %s, %d training images%s%n", dir, mode.id(), ds.classes(), ds.train().size(),
                 ds.fixedSplit() ? " (+ " + ds.test().size() + " test images, the folder's own split)" : "");
+        if (anomaly && ds.classes().size() > 1) {
+            err.println("train: --mode anomaly learns from the ok images alone; the defect images only report a validation figure");
+        }
         if (ds.ignoredFiles() > 0) err.printf("train: %d files in class folders are not images by name and were ignored%n", ds.ignoredFiles());
-        InputChoice choice = inputChoice(ds);
+        InputChoice choice = inputChoice(ds, anomaly);
         err.printf(Locale.ROOT, "train: input %s; CNN %.1f MFLOPs per image%n", choice.describe(),
                 InspectionCnn.flopsPerImage(choice.width(), choice.height(), choice.channels(), ds.classes().size()) / 1e6);
 
@@ -71,7 +79,8 @@ final class DatasetTraining {
         err.println();
         int[] perClass = new int[ds.classes().size()];
         for (int label : images.labels()) perClass[label]++;
-        for (int k = 0; k < perClass.length; k++) {
+        if (anomaly) requireGoodImages(ds, perClass[0], " readable");
+        for (int k = 0; k < perClass.length && !anomaly; k++) {
             if (perClass[k] == 0) {
                 throw new IllegalArgumentException("class '" + ds.classes().get(k) + "' has no readable training image ("
                         + images.skipped().size() + " files skipped as unreadable); nothing to learn it from");
@@ -85,7 +94,9 @@ final class DatasetTraining {
         TrainedModel trained;
         try (Augmenter augmenter = new Augmenter(choice.width(), choice.height(), choice.channels(), choice.pixelStd(),
                 augmentSettings())) {
-            trained = Trainer.train(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar);
+            trained = anomaly
+                    ? Trainer.trainAnomaly(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar)
+                    : Trainer.train(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar);
         }
         bar.finish();
         double trainSeconds = (System.nanoTime() - loadedNanos) / 1e9;
@@ -100,7 +111,8 @@ final class DatasetTraining {
         training.put("readingSeconds", round1((loadedNanos - t0) / 1e9));
         training.put("libraries", TrainCommand.libraryVersions());
         String modelName = cmd.name != null ? cmd.name : dir.toAbsolutePath().normalize().getFileName() + "-cnn";
-        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, modelName, cmd.version, ds.classes(), choice.width(),
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, modelName, cmd.version,
+                anomaly ? ModelInfo.MODE_ANOMALY : ModelInfo.MODE_SUPERVISED, trained.classes(), choice.width(),
                 choice.height(), choice.channels(), choice.pixelMean(), choice.pixelStd(), training, Map.of());
         trained.export(cmd.out, info);
         err.printf(Locale.ROOT, "train: best epoch %d of %d, validation AUROC %.4f, accuracy %.4f; %.0f s training%n",
@@ -108,12 +120,16 @@ final class DatasetTraining {
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", cmd.out.toString());
+        summary.put("mode", mode.id());
+        Object realDefects = trained.evaluation().get("validationAurocRealDefects");
+        if (realDefects != null) summary.put("validationAurocRealDefects", realDefects);
         summary.put("validationAuroc", trained.validationAuroc());
         summary.put("validationAccuracy", trained.validationAccuracy());
         summary.put("bestEpoch", trained.bestEpoch());
         summary.put("epochsRun", trained.epochsRun());
         summary.put("trainingSeconds", round1(trainSeconds));
         summary.put("skipped", images.skipped().size());
+        summary.put("peakRssMb", peakRssMb());
         if (ds.fixedSplit()) {
             Evaluation test = evaluateTestSplit(ds);
             summary.put("test", test.toMap());
@@ -140,8 +156,18 @@ final class DatasetTraining {
         }
     }
 
-    private InputChoice inputChoice(ImageDataset ds) {
-        InputChoice choice = InputChoice.probe(ds.train());
+    /** Refuses anomaly training on fewer good images than {@link Trainer#MIN_ANOMALY_OK_IMAGES}, naming the folder. */
+    private static void requireGoodImages(ImageDataset ds, long count, String what) {
+        if (count < Trainer.MIN_ANOMALY_OK_IMAGES) {
+            Path okDir = (ds.fixedSplit() ? ds.root().resolve("train") : ds.root()).resolve(ModelInfo.OK_CLASS);
+            throw new IllegalArgumentException("--mode anomaly: " + okDir + " holds " + count + what + " images; at least "
+                    + Trainer.MIN_ANOMALY_OK_IMAGES + " good images are needed to learn what normal looks like");
+        }
+    }
+
+    private InputChoice inputChoice(ImageDataset ds, boolean goodOnly) {
+        // anomaly mode: even the normalisation is learnt from the good images alone
+        InputChoice choice = InputChoice.probe(goodOnly ? ds.train().stream().filter(s -> s.label() == 0).toList() : ds.train());
         if (cmd.input != null) {
             int[] wh = TrainCommand.parseSize(cmd.input);
             choice = choice.withSize(wh[0], wh[1]);
@@ -166,9 +192,11 @@ final class DatasetTraining {
     static Map<String, Object> strategy(InputChoice choice) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("strategy", STRATEGY);
-        m.put("description", "the whole image (or the station's ROI) area-averaged (INTER_AREA) to the input size, "
-                + "normalised (p/255 - normMean)/normStd; colour images per channel, BGR order; the CNN's global max "
-                + "pooling lets a small local defect decide the score");
+        m.put("description", "the whole image (or the station's ROI) turned to the input's orientation when its long "
+                + "side lies across it, padded with a mirrored border to the input's aspect ratio when it differs by more "
+                + "than 5%, area-averaged (INTER_AREA) to the input size, normalised (p/255 - normMean)/normStd; colour "
+                + "images per channel, BGR order; the decision is the defect map's largest cell, so a small local "
+                + "defect decides the score");
         m.put("channelOrder", choice.channels() == 3 ? "BGR" : "gray");
         m.put("medianSourceSize", choice.medianWidth() + "x" + choice.medianHeight());
         m.put("sourcePixelsPerInputPixel", Math.round(choice.scale() * 100) / 100.0);
@@ -199,7 +227,7 @@ final class DatasetTraining {
         List<String> args = new ArrayList<>(List.of("./sightline", "train", "--data", cmd.source.data.toString(), "--out",
                 cmd.out.toString(), "--input", choice.width() + "x" + choice.height(), "--channels",
                 String.valueOf(choice.channels()), "--epochs", String.valueOf(cmd.epochs), "--seed", String.valueOf(cmd.seed),
-                "--val-fraction", String.valueOf(cmd.valFraction), "--augment", cmd.augment));
+                "--val-fraction", String.valueOf(cmd.valFraction), "--augment", cmd.augment, "--mode", cmd.mode));
         return String.join(" ", args);
     }
 
@@ -208,6 +236,18 @@ final class DatasetTraining {
         try (var s = Files.list(p)) {
             return s.findAny().isEmpty();
         }
+    }
+
+    /** This process's peak resident memory (VmHWM), in MB; null where /proc does not say (not Linux). */
+    static Long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     private static double round1(double v) {

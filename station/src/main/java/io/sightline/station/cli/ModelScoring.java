@@ -21,19 +21,32 @@ final class ModelScoring {
 
     private ModelScoring() {}
 
-    /** The read images, their class probabilities (row per image) and labels in the model's class indices. */
-    record Scored(LabelledImages images, float[][] probs, int[] labels) {}
+    /**
+     * The read images, their class probabilities (row per image), labels in the model's class
+     * indices and, when the model has one, each image's defect map (null without).
+     */
+    record Scored(LabelledImages images, float[][] probs, int[] labels, Maps maps) {}
+
+    /**
+     * Each image's defect map from the same session run as its probabilities: {@code values[i]} is
+     * image i's p(defect) per cell, row by row, {@code width x height} cells over an input of
+     * {@code inputWidth x inputHeight} pixels.
+     */
+    record Maps(int width, int height, int inputWidth, int inputHeight, float[][] values) {}
 
     /**
      * Reads {@code samples} (skipping unreadable files with a warning) and scores them.
      *
-     * @throws IllegalArgumentException if a sample's class is not one of the model's classes
+     * For an anomaly model every class but ok counts as {@code anomaly}.
+     *
+     * @throws IllegalArgumentException if a sample's class is not one of the (supervised) model's classes
      */
     static Scored score(ModelPackage model, List<ImageDataset.Sample> samples, PrintStream err) {
         ModelInfo info = model.info();
         List<ImageDataset.Sample> mapped = new ArrayList<>();
         for (ImageDataset.Sample s : samples) {
-            int k = info.classes().indexOf(s.className());
+            // an anomaly model knows ok and anomaly: every defect class of the folder is an anomaly
+            int k = info.isAnomaly() ? (s.className().equals(ModelInfo.OK_CLASS) ? 0 : 1) : info.classes().indexOf(s.className());
             if (k < 0) {
                 throw new IllegalArgumentException("class '" + s.className() + "' (" + s.path().getParent() + ") is not a class of model "
                         + model.dir() + ", which knows " + info.classes());
@@ -49,19 +62,29 @@ final class ModelScoring {
         err.println();
         int n = images.tensors().length;
         float[][] probs = new float[n][info.numClasses()];
+        Maps maps = null;
         try (BatchClassifier classifier = model.newClassifier(BATCH)) {
+            if (classifier.hasDefectMap()) {
+                maps = new Maps(classifier.mapWidth(), classifier.mapHeight(), info.inputWidth(), info.inputHeight(),
+                        new float[n][classifier.mapWidth() * classifier.mapHeight()]);
+            }
             for (int from = 0; from < n; from += BATCH) {
                 int rows = Math.min(BATCH, n - from);
                 for (int r = 0; r < rows; r++) classifier.stage(r, images.tensors()[from + r]);
                 classifier.run(rows);
                 for (int r = 0; r < rows; r++) {
                     for (int k = 0; k < info.numClasses(); k++) probs[from + r][k] = classifier.prob(r, k);
+                    if (maps == null) continue;
+                    float[] map = maps.values()[from + r];
+                    for (int y = 0; y < maps.height(); y++) {
+                        for (int x = 0; x < maps.width(); x++) map[y * maps.width() + x] = classifier.mapValue(r, x, y);
+                    }
                 }
                 progress(err, "scoring", from + rows, n);
             }
         }
         if (n > 0) err.println();
-        return new Scored(images, probs, images.labels());
+        return new Scored(images, probs, images.labels(), maps);
     }
 
     static void progress(PrintStream err, String what, int done, int total) {

@@ -50,13 +50,19 @@ public final class TrainCommand implements Callable<Integer> {
         Integer samples;
     }
 
+    @Option(names = "--mode", paramLabel = "supervised|anomaly",
+            description = "supervised: learn ok against the defect class folders; anomaly: learn from the ok images alone "
+                    + "(defect images, if any, only report a validation figure) (default: ${DEFAULT-VALUE})")
+    String mode = Trainer.Mode.SUPERVISED.id();
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "model package folder to write")
     Path out;
 
     @Option(names = "--seed", description = "seed for rendering, split, initialisation and shuffling (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "maximum epochs; early stopping on validation AUROC (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "E", description = "most epochs; the run plans at least 2,000 steps and "
+            + "25 epochs within this (default: ${DEFAULT-VALUE})")
     int epochs = Trainer.TrainOptions.defaults().epochs();
 
     @Option(names = "--input", paramLabel = "WxH",
@@ -95,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException("--val-fraction: expected a fraction between 0 and 1 (exclusive), got " + valFraction);
         }
+        Trainer.Mode.of(mode);
         if (source.data != null) {
             return new DatasetTraining(this).run();
         }
@@ -112,16 +119,20 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.TrainingData data = render(samples, wh[0], wh[1], err);
         Trainer.TrainOptions options = options();
         ProgressBar bar = new ProgressBar(err);
-        var trained = Trainer.train(data, wh[0], wh[1], 1, options, bar);
+        boolean anomaly = Trainer.Mode.of(mode) == Trainer.Mode.ANOMALY;
+        var trained = anomaly
+                ? Trainer.trainAnomaly(data, wh[0], wh[1], 1, options, Trainer.Augmentation.mirrors(wh[0], wh[1], 1), bar)
+                : Trainer.train(data, wh[0], wh[1], 1, options, bar);
         bar.finish();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("source", "synthetic part camera " + width + "x" + height);
         training.put("command", "./sightline train --synthetic " + samples + " --seed " + seed + " --epochs " + epochs
-                + " --input " + input + " --out " + out);
+                + " --input " + input + (anomaly ? " --mode anomaly" : "") + " --out " + out);
         training.put("roi", SyntheticPartCamera.defaultRoi(width, height));
         training.put("seed", seed);
         training.put("libraries", libraryVersions());
-        ModelInfo info = new ModelInfo("sightline-model/1", "synthetic-flange-cnn", version, data.classes(),
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, "synthetic-flange-cnn", version,
+                anomaly ? ModelInfo.MODE_ANOMALY : ModelInfo.MODE_SUPERVISED, trained.classes(),
                 wh[0], wh[1], 1, NORM_MEAN, NORM_STD, training, Map.of());
         trained.export(out, info);
         err.printf("model package written to %s%n", out.toAbsolutePath());
@@ -205,31 +216,45 @@ public final class TrainCommand implements Callable<Integer> {
         return new Trainer.TrainingData(classes, images, labels);
     }
 
-    /** Epoch, step, loss, validation figures and time left, redrawn in place. */
+    /**
+     * Epoch, step, loss, validation figures and time left: redrawn in place on a terminal; one line
+     * per epoch when the output is a file or a pipe (a CI log of a training run stays readable).
+     */
     static final class ProgressBar implements Trainer.ProgressListener {
         private final PrintStream out;
+        private final boolean redraw;
         private final long startNanos = System.nanoTime();
         private int lastEpoch = -1;
+        private int plannedEpochs;
 
         ProgressBar(PrintStream out) {
+            this(out, System.console() != null);
+        }
+
+        ProgressBar(PrintStream out, boolean redraw) {
             this.out = out;
+            this.redraw = redraw;
         }
 
         @Override
         public void onStep(int epoch, int epochs, int step, int steps, float loss) {
+            plannedEpochs = epochs;
+            lastEpoch = epoch;
+            if (!redraw) return;
             double done = ((epoch - 1) + (double) step / steps) / epochs;
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double left = done > 0 ? elapsed * (1 - done) / done : 0;
             int filled = (int) Math.round(30 * (double) step / steps);
             out.printf("\repoch %d/%d [%s%s] step %d/%d loss %.4f  ~%.0f s left (at most)   ", epoch, epochs,
                     "#".repeat(filled), ".".repeat(30 - filled), step, steps, loss, left);
-            lastEpoch = epoch;
         }
 
         @Override
         public void onEpoch(int epoch, float trainLoss, double valAuroc, double valAccuracy, boolean best) {
-            out.printf("\repoch %d: train loss %.4f, validation AUROC %.4f, accuracy %.4f%s%s%n", epoch, trainLoss,
-                    valAuroc, valAccuracy, best ? "  (best so far)" : "", " ".repeat(20));
+            double elapsed = (System.nanoTime() - startNanos) / 1e9;
+            out.printf(java.util.Locale.ROOT, "%sepoch %d/%d: train loss %.4f, validation AUROC %.4f, accuracy %.4f, %.0f s%s%s%n",
+                    redraw ? "\r" : "", epoch, plannedEpochs, trainLoss, valAuroc, valAccuracy, elapsed,
+                    best ? "  (best so far)" : "", redraw ? " ".repeat(20) : "");
         }
 
         void finish() {
