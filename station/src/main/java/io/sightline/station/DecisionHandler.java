@@ -14,6 +14,10 @@ import io.sightline.postprocess.PartAssembler;
  * <p>On a line with several views the frame's outcome is its view's, and the part's one outcome
  * comes from the {@link ViewAssembly} once every view is in; the trend then sees the part (its
  * largest score), when every view was scored. A rejected view's frame is the one saved as an image.
+ *
+ * <p>A frame rejected for a defect by a model with a defect map carries its defect box (frame
+ * pixels): the journal records it with the outcome (one-view lines; a part of several views has
+ * none, as no one view's box is the part's), the saved image and the dashboard's frame draw it.
  */
 final class DecisionHandler implements EventHandler<FrameEvent> {
     private final LineThresholds thresholds;
@@ -72,12 +76,15 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
             outcome = thresholds.decide(e.line, e.defectScore);
         }
         boolean multiView = parts.multiView(e.line);
+        int boxWidth = outcome == Outcome.REJECT_DEFECT && e.hasDefectBox ? e.boxWidth : 0; // 0: no box
         if (images != null && (outcome == Outcome.REJECT_DEFECT || outcome == Outcome.FAILSAFE_ERROR)) {
             // before the outcome frees the slot
-            images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.pixels);
+            images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.pixels,
+                    e.boxX, e.boxY, boxWidth, e.boxHeight);
         }
         if (!multiView) {
-            recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now);
+            recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now,
+                    e.boxX, e.boxY, boxWidth, e.boxHeight);
             trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
         } else if (parts.viewOutcome(e.line, e.view, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos,
                 now, decided)) {

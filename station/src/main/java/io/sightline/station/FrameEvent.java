@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the
  * preprocess handler owning the sequence (tensor, {@code status} on error), the inference handler
- * ({@code defectScore}), then exactly one of the decision handler or the deadline watchdog, which
+ * ({@code defectScore} and, with a defect-map model, the defect box), then exactly one of the decision handler or the deadline watchdog, which
  * race for the outcome through {@link #claimOutcome()}.
  */
 final class FrameEvent implements AutoCloseable {
@@ -57,6 +57,16 @@ final class FrameEvent implements AutoCloseable {
     DefectKind truth = DefectKind.UNKNOWN;
     byte status;
     float defectScore;
+    /**
+     * Where the model sees the defect, in frame pixels (the map's box through the line's ROI), written
+     * by the inspection worker with the score; {@code hasDefectBox} false when the model has no map or
+     * the frame was not scored.
+     */
+    boolean hasDefectBox;
+    int boxX;
+    int boxY;
+    int boxWidth;
+    int boxHeight;
     long preprocessedNanos;
     long inferredNanos;
     @SuppressWarnings("unused") // accessed through STATE
@@ -81,6 +91,7 @@ final class FrameEvent implements AutoCloseable {
         this.sequence = sequence;
         this.status = STATUS_OK;
         this.defectScore = Float.NaN;
+        this.hasDefectBox = false;
         this.preprocessedNanos = 0;
         this.inferredNanos = 0;
         STATE.setRelease(this, PENDING);

@@ -38,6 +38,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * The decision stage waits on the worker's own progress sequence, which trails the frames held
  * back, and is told at once when it moves ({@link StageProgress}).
  *
+ * <p>With a model that has a defect map (fetched by the same session run as the scores), each
+ * scored frame also gets its defect box: the map's box in input pixels
+ * ({@link BatchClassifier#locate}), turned into frame pixels through its line's ROI
+ * ({@link LineSetup#inputBoxToFrame}) and kept in the slot's primitive fields.
+ *
  * <p>A frame that fails preprocessing, or that fails inference (a failed batch is run again frame
  * by frame to find which), is marked as an error and becomes a fail-safe reject downstream.
  * Allocates nothing per frame (the session run itself allocates TensorFlow Java's small per-call
@@ -67,6 +72,8 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final CountDownLatch warmed = new CountDownLatch(1);
     private volatile RuntimeException warmUpFailure;
     private final BatchLinger linger = new BatchLinger(LINGER_MILLIS * 1_000_000L);
+    /** The defect box of one row: x, y, width, height, peak x, peak y (input, then frame pixels). */
+    private final int[] located = new int[6];
     /** Frames in a row that failed inference run alone (see {@link #isolateFailure}). */
     private int failedAlone;
     static final int BROKEN_MODEL_FAILURES = 8;
@@ -178,12 +185,26 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             times.inferred(now - startNanos, count);
             for (int i = 0; i < count; i++) {
                 items[i].defectScore = classifier.defectScore(i);
+                locateDefect(items[i], i);
                 items[i].inferredNanos = now;
             }
             failedAlone = 0;
         } catch (RuntimeException ex) {
             isolateFailure(items, count);
         }
+    }
+
+    /** The frame's defect box from row {@code row} of the last run, in frame pixels; none without a map. */
+    private void locateDefect(FrameEvent e, int row) {
+        if (!classifier.locate(row, located) || !lines.get(e.line).inputBoxToFrame(located)) {
+            e.hasDefectBox = false;
+            return;
+        }
+        e.boxX = located[0];
+        e.boxY = located[1];
+        e.boxWidth = located[2];
+        e.boxHeight = located[3];
+        e.hasDefectBox = true;
     }
 
     /**
@@ -204,6 +225,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 classifier.stage(0, items[i].tensor.floats());
                 classifier.run(1);
                 items[i].defectScore = classifier.defectScore(0);
+                locateDefect(items[i], 0);
                 items[i].inferredNanos = System.nanoTime();
                 failedAlone = 0;
             } catch (RuntimeException ex) {

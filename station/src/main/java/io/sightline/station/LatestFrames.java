@@ -8,7 +8,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Each camera's latest decided frame, for the dashboard: a copy taken on the decision thread at
- * most every {@link #INTERVAL_NANOS}, with the frame's outcome and score.
+ * most every {@link #INTERVAL_NANOS}, with the frame's outcome, score and, for a defect reject by a
+ * model with a defect map, its defect box (frame pixels).
  *
  * <pre>
  *   decision thread: frame decided, its camera's copy older than the interval
@@ -26,9 +27,12 @@ final class LatestFrames implements AutoCloseable {
     static final long INTERVAL_NANOS = 250_000_000L;
     private static final int READ_ATTEMPTS = 20;
 
-    /** One camera's latest frame as a reader got it; {@code pixels} is null when not asked for. */
+    /**
+     * One camera's latest frame as a reader got it; {@code pixels} is null when not asked for,
+     * {@code defectBox} ({x, y, width, height}, frame pixels) when the frame has none.
+     */
     record Copy(int camera, int line, int view, int width, int height, byte[] pixels, long partId, Outcome outcome,
-                float score, long decidedNanos, long version) {}
+                float score, int[] defectBox, long decidedNanos, long version) {}
 
     private final int[] firstCamera;
     private final int[] lineOf;
@@ -43,6 +47,8 @@ final class LatestFrames implements AutoCloseable {
     private final long[] partIds;
     private final int[] outcomes;
     private final float[] scores;
+    /** Per camera: its frame's defect box x, y, width, height (width 0: none). */
+    private final int[] boxes;
     private final long[] decidedNanos;
     private final long intervalNanos;
 
@@ -80,6 +86,7 @@ final class LatestFrames implements AutoCloseable {
         this.partIds = new long[cameras];
         this.outcomes = new int[cameras];
         this.scores = new float[cameras];
+        this.boxes = new int[4 * cameras];
         this.decidedNanos = new long[cameras];
         this.intervalNanos = intervalNanos;
         try {
@@ -115,6 +122,11 @@ final class LatestFrames implements AutoCloseable {
         partIds[c] = e.partId;
         outcomes[c] = outcome.ordinal();
         scores[c] = e.defectScore;
+        boolean box = outcome == Outcome.REJECT_DEFECT && e.hasDefectBox;
+        boxes[4 * c] = e.boxX;
+        boxes[4 * c + 1] = e.boxY;
+        boxes[4 * c + 2] = box ? e.boxWidth : 0;
+        boxes[4 * c + 3] = e.boxHeight;
         decidedNanos[c] = nowNanos;
         versions.lazySet(c, v + 2);
     }
@@ -140,11 +152,15 @@ final class LatestFrames implements AutoCloseable {
                 long part = partIds[camera];
                 int outcome = outcomes[camera];
                 float score = scores[camera];
+                int bx = boxes[4 * camera];
+                int by = boxes[4 * camera + 1];
+                int bw = boxes[4 * camera + 2];
+                int bh = boxes[4 * camera + 3];
                 long decided = decidedNanos[camera];
                 VarHandle.loadLoadFence(); // everything above is read before the version is checked again
                 if (versions.get(camera) == v1) {
                     return new Copy(camera, lineOf[camera], viewOf[camera], widths[camera], heights[camera], pixels, part,
-                            Outcome.ofOrdinal(outcome), score, decided, v1 / 2);
+                            Outcome.ofOrdinal(outcome), score, bw > 0 ? new int[] {bx, by, bw, bh} : null, decided, v1 / 2);
                 }
             }
             return null;

@@ -78,9 +78,18 @@ final class OutcomeRecorder {
 
     void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
                 long captureNanos, long deadlineNanos, long nowNanos) {
+        record(line, partId, truth, outcome, defectScore, captureNanos, deadlineNanos, nowNanos, 0, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #record(int, long, DefectKind, Outcome, float, long, long, long)}, with where the model
+     * saw the defect (frame pixels; width 0: nowhere), which the journal keeps for a defect reject.
+     */
+    void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
+                long captureNanos, long deadlineNanos, long nowNanos, int boxX, int boxY, int boxWidth, int boxHeight) {
         if (journal != null) {
             try {
-                journal.append(line, partId, outcome, defectScore, captureNanos, nowNanos);
+                journal.append(line, partId, outcome, defectScore, captureNanos, nowNanos, boxX, boxY, boxWidth, boxHeight);
             } catch (DecisionJournal.JournalException e) {
                 // Unrecorded, the part must not pass: reject it, and stop the line.
                 if (outcome == Outcome.PASS) outcome = Outcome.FAILSAFE_ERROR;

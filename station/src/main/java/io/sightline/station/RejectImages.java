@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * Rejected parts' images, saved as PNG for a person to look at, within a retention limit.
@@ -31,12 +34,16 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *                    (no free buffer: the image is skipped and counted; the part is still rejected)
  *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P[_VIEW]_REASON.png  (VIEW: on a line
  *                                                                            with several cameras)
+ *                    the frame as it was (gray), or with a defect box: in colour with the box drawn
+ *                    ({@link #BOX_BGR}, {@link #boxThickness} px, its outer edge on the box's edge)
  *                    --retention--> delete files older than maxAge, then the oldest while the folder
  *                                   is over maxBytes (files already there at start count too)
  * </pre>
  */
 final class RejectImages implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+    /** The defect box's colour (blue, green, red): magenta, unlike any decision colour. */
+    static final int[] BOX_BGR = {255, 0, 255};
 
     private record Slot(NativeBuffer pixels, int[] meta) {}
 
@@ -52,6 +59,8 @@ final class RejectImages implements AutoCloseable {
     private final long[] parts;
     private final String[] reasons;
     private final String[] views;
+    /** Per buffer: its frame's defect box x, y, width, height (width 0: none). */
+    private final int[] boxes;
     private final ArrayDeque<Saved> saved = new ArrayDeque<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -84,6 +93,7 @@ final class RejectImages implements AutoCloseable {
         this.parts = new long[buffers];
         this.reasons = new String[buffers];
         this.views = new String[buffers];
+        this.boxes = new int[4 * buffers];
         for (int i = 0; i < buffers; i++) free.add(new Slot(NativeBuffer.allocate(largest), new int[] {i, 0}));
         scanExisting();
         this.writer = new Thread(this::writeLoop, "sightline-reject-images");
@@ -113,6 +123,15 @@ final class RejectImages implements AutoCloseable {
 
     /** As {@link #offer(int, long, Outcome, NativeBuffer)}, for one view of a part seen by several cameras. */
     void offer(int line, long partId, String view, Outcome reason, NativeBuffer pixels) {
+        offer(line, partId, view, reason, pixels, 0, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #offer(int, long, String, Outcome, NativeBuffer)}, with where the model saw the defect
+     * (frame pixels; a width or height of 0: nowhere), drawn on the saved image. Allocates nothing.
+     */
+    void offer(int line, long partId, String view, Outcome reason, NativeBuffer pixels, int boxX, int boxY, int boxWidth,
+               int boxHeight) {
         Slot slot = free.poll();
         if (slot == null) {
             skipped.incrementAndGet();
@@ -123,6 +142,12 @@ final class RejectImages implements AutoCloseable {
         parts[slot.meta()[0]] = partId;
         reasons[slot.meta()[0]] = reason.reason();
         views[slot.meta()[0]] = view;
+        int b = 4 * slot.meta()[0];
+        boolean hasBox = boxWidth > 0 && boxHeight > 0;
+        boxes[b] = boxX;
+        boxes[b + 1] = boxY;
+        boxes[b + 2] = hasBox ? boxWidth : 0;
+        boxes[b + 3] = hasBox ? boxHeight : 0;
         work.add(slot);
     }
 
@@ -153,13 +178,39 @@ final class RejectImages implements AutoCloseable {
         Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i]
                 + (views[i] != null ? "_" + views[i] : "") + "_" + reasons[i] + ".png");
         try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, slot.pixels().bytes())) {
-            if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
+            if (boxes[4 * i + 2] == 0) {
+                if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
+            } else {
+                try (Mat colour = withBox(frame, boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3])) {
+                    if (!opencv_imgcodecs.imwrite(file.toString(), colour)) throw new IOException("could not write " + file);
+                }
+            }
         }
         long bytes = Files.size(file);
         saved.add(new Saved(file, bytes, System.currentTimeMillis()));
         totalBytes += bytes;
         written.incrementAndGet();
         enforceRetention();
+    }
+
+    /** Line width of the box on a frame of that size: 2 px, 3 from 1,200 px, and so on. */
+    static int boxThickness(int width, int height) {
+        return Math.max(2, Math.max(width, height) / 400);
+    }
+
+    /** The gray frame in colour with the box drawn inside its edge. */
+    private static Mat withBox(Mat gray, int x, int y, int w, int h) {
+        Mat colour = new Mat();
+        opencv_imgproc.cvtColor(gray, colour, opencv_imgproc.COLOR_GRAY2BGR);
+        int t = Math.min(boxThickness(gray.cols(), gray.rows()), Math.max(1, Math.min(w, h) / 2));
+        try (Scalar c = new Scalar(BOX_BGR[0], BOX_BGR[1], BOX_BGR[2], 0)) {
+            for (int k = 0; k < t; k++) { // t nested 1-px rectangles: every drawn pixel lies in the box
+                try (Point a = new Point(x + k, y + k); Point b = new Point(x + w - 1 - k, y + h - 1 - k)) {
+                    opencv_imgproc.rectangle(colour, a, b, c, 1, opencv_imgproc.LINE_8, 0);
+                }
+            }
+        }
+        return colour;
     }
 
     private void enforceRetention() throws IOException {

@@ -65,13 +65,15 @@ public final class StationTelemetry {
      * @param view the view's name on a line with several cameras, else null
      * @param pixels null unless asked for
      * @param roi the line's region of interest {x, y, width, height} in frame pixels
+     * @param defectBox where the model saw the defect {x, y, width, height} in frame pixels: for a
+     *                  defect reject by a model with a defect map, else null
      * @param outcome the frame's outcome (on a line with several views: the view's)
      * @param score its defect score, NaN when it was never scored
      * @param ageSeconds how long ago it was decided
      * @param version goes up with every new frame of the camera
      */
     public record Frame(int camera, int line, String view, String name, int width, int height, byte[] pixels, int[] roi,
-                        long partId, Outcome outcome, float score, double ageSeconds, long version) {}
+                        int[] defectBox, long partId, Outcome outcome, float score, double ageSeconds, long version) {}
 
     /** An alarm raised or cleared, {@code secondsAgo} before the read. */
     public record AlarmMarker(double secondsAgo, long partIndex, double value, double limit, boolean raised, String rule) {}
@@ -213,7 +215,7 @@ public final class StationTelemetry {
         LatestFrames.Copy c = frames.read(camera, withPixels);
         if (c == null) return null;
         return new Frame(camera, c.line(), cameraView(camera), cameraNames[camera], c.width(), c.height(), c.pixels(), roi(c.line()),
-                c.partId(), c.outcome(), c.score(), Math.max(0, (System.nanoTime() - c.decidedNanos()) / 1e9), c.version());
+                c.defectBox(), c.partId(), c.outcome(), c.score(), Math.max(0, (System.nanoTime() - c.decidedNanos()) / 1e9), c.version());
     }
 
     /** The trend detectors' names, in the station's order. */

@@ -69,6 +69,35 @@ class RejectImagesTest {
     }
 
     @Test
+    void aRejectWithADefectBoxIsSavedInColourWithTheBoxDrawnInsideItsEdge(@TempDir Path tmp) throws Exception {
+        int w = 96;
+        int h = 64;
+        try (NativeBuffer f = frame(w, h, 4)) {
+            try (RejectImages images = new RejectImages(tmp, new int[] {w}, new int[] {h}, 2, 1L << 30, Duration.ofDays(1))) {
+                images.offer(0, 7, null, Outcome.REJECT_DEFECT, f, 20, 10, 30, 24);
+            }
+            List<Path> saved = pngs(tmp);
+            assertEquals(1, saved.size());
+            byte[] frame = new byte[w * h];
+            f.bytes().get(frame, 0, frame.length);
+            int t = RejectImages.boxThickness(w, h);
+            try (Mat read = opencv_imgcodecs.imread(saved.get(0).toString(), opencv_imgcodecs.IMREAD_UNCHANGED);
+                 org.bytedeco.javacpp.indexer.UByteIndexer px = read.createIndexer()) {
+                assertEquals(3, read.channels());
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        boolean inBox = x >= 20 && x < 50 && y >= 10 && y < 34;
+                        boolean onEdge = inBox && (x < 20 + t || x >= 50 - t || y < 10 + t || y >= 34 - t);
+                        int[] got = {px.get(y, x, 0), px.get(y, x, 1), px.get(y, x, 2)};
+                        int g = frame[y * w + x] & 0xff;
+                        assertArrayEquals(onEdge ? RejectImages.BOX_BGR : new int[] {g, g, g}, got, "pixel " + x + "," + y);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aBusyWriterSkipsImagesButNeverBlocks(@TempDir Path tmp) throws Exception {
         RejectImages images;
         try (NativeBuffer f = frame(640, 480, 3)) {

@@ -18,13 +18,16 @@ import javax.imageio.ImageIO;
 
 /**
  * A camera's latest frame as a PNG for the dashboard, with its decision drawn on it: the region
- * of interest outlined in the decision's colour and a label with the decision, the score and the
- * part. Runs on a server thread, only when a client asks.
+ * of interest outlined in the decision's colour, a label with the decision, the score and the
+ * part, and for a defect reject by a model with a defect map the defect box in {@link #DEFECT_BOX}
+ * (inside its edge). Runs on a server thread, only when a client asks.
  */
 final class FrameImages {
     static final Color PASS = new Color(0x22, 0xc5, 0x5e);
     static final Color REJECT = new Color(0xef, 0x44, 0x44);
     static final Color FAILSAFE = new Color(0xf5, 0x9e, 0x0b);
+    /** Where the model saw the defect: magenta, unlike any decision colour (as on the saved reject images). */
+    static final Color DEFECT_BOX = new Color(0xff, 0x00, 0xff);
 
     private FrameImages() {}
 
@@ -35,6 +38,17 @@ final class FrameImages {
     /** "PASS", "REJECT" or "FAIL-SAFE late". */
     static String label(Outcome o) {
         return o == Outcome.PASS ? "PASS" : o == Outcome.REJECT_DEFECT ? "REJECT" : "FAIL-SAFE " + o.reason();
+    }
+
+    /** A box {x, y, width, height} as JSON fields, or null. */
+    static java.util.Map<String, Object> boxJson(int[] box) {
+        if (box == null) return null;
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("x", box[0]);
+        m.put("y", box[1]);
+        m.put("width", box[2]);
+        m.put("height", box[3]);
+        return m;
     }
 
     /**
@@ -63,6 +77,20 @@ final class FrameImages {
             g.setStroke(new BasicStroke(Math.max(2, Math.round(width / 200f))));
             g.setColor(c);
             g.drawRect(x, y, w, h);
+            int[] box = f.defectBox();
+            if (box != null) {
+                int bx0 = (int) Math.round(box[0] * scale);
+                int by0 = (int) Math.round(box[1] * scale);
+                int bw = Math.max(1, (int) Math.round(box[2] * scale));
+                int bh = Math.max(1, (int) Math.round(box[3] * scale));
+                int t = Math.max(1, Math.min(Math.max(2, Math.round(width / 320f)), Math.min(bw, bh) / 2));
+                java.awt.Stroke roiStroke = g.getStroke();
+                g.setStroke(new BasicStroke(1));
+                g.setColor(DEFECT_BOX);
+                for (int k = 0; k < t; k++) g.drawRect(bx0 + k, by0 + k, bw - 1 - 2 * k, bh - 1 - 2 * k); // inside the box
+                g.setStroke(roiStroke);
+                g.setColor(c);
+            }
             String text = label(f.outcome()) + (Float.isNaN(f.score()) ? "" : String.format(Locale.ROOT, "  %.3f", f.score()))
                     + "  part " + f.partId();
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(12, width / 32)));

@@ -502,6 +502,7 @@ public final class StationServer implements AutoCloseable {
                 latest.put("version", f.version());
                 latest.put("width", f.width());
                 latest.put("height", f.height());
+                latest.put("defectBox", FrameImages.boxJson(f.defectBox()));
                 cam.put("latest", latest);
             }
             cameras.add(cam);
@@ -609,6 +610,8 @@ public final class StationServer implements AutoCloseable {
             r.put("score", number(e.score()));
             r.put("decision", e.decision());
             r.put("reason", e.reason());
+            DecisionJournal.Box b = e.defectBox();
+            r.put("defectBox", b == null ? null : FrameImages.boxJson(new int[] {b.x(), b.y(), b.width(), b.height()}));
             rows.add(r);
         }
         Map<String, Object> m = new LinkedHashMap<>();
