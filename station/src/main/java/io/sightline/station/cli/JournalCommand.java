@@ -65,12 +65,15 @@ public final class JournalCommand implements Runnable {
             }
             List<DecisionJournal.Entry> rows = DecisionJournal.query(file, line, from, decision == null ? null
                     : decision.toLowerCase(Locale.ROOT), limit);
-            System.out.printf("%8s %4s %8s %-20s %-27s %7s %-8s %-10s%n", "id", "line", "part", "camera", "decided", "score", "decision", "reason");
+            System.out.printf("%8s %4s %8s %-20s %-27s %7s %-8s %-10s %s%n", "id", "line", "part", "camera", "decided", "score", "decision",
+                    "reason", "defect box (x,y wxh)");
             List<Map<String, Object>> out = new ArrayList<>();
             for (DecisionJournal.Entry e : rows) {
                 String decided = instant(e.decidedMicros());
-                System.out.printf(Locale.ROOT, "%8d %4d %8d %-20s %-27s %7s %-8s %-10s%n", e.id(), e.line(), e.part(), e.camera(), decided,
-                        Float.isNaN(e.score()) ? "-" : String.format(Locale.ROOT, "%.4f", e.score()), e.decision(), e.reason());
+                DecisionJournal.Box b = e.defectBox();
+                System.out.printf(Locale.ROOT, "%8d %4d %8d %-20s %-27s %7s %-8s %-10s %s%n", e.id(), e.line(), e.part(), e.camera(), decided,
+                        Float.isNaN(e.score()) ? "-" : String.format(Locale.ROOT, "%.4f", e.score()), e.decision(), e.reason(),
+                        b == null ? "-" : b.x() + "," + b.y() + " " + b.width() + "x" + b.height());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", e.id());
                 m.put("line", e.line());
@@ -81,6 +84,16 @@ public final class JournalCommand implements Runnable {
                 m.put("decision", e.decision());
                 m.put("reason", e.reason());
                 m.put("model", e.model());
+                m.put("calibration", e.calibration());
+                Map<String, Object> box = null;
+                if (b != null) {
+                    box = new LinkedHashMap<>();
+                    box.put("x", b.x());
+                    box.put("y", b.y());
+                    box.put("width", b.width());
+                    box.put("height", b.height());
+                }
+                m.put("defectBox", box);
                 out.add(m);
             }
             if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("rows", out)));
