@@ -37,7 +37,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "reject when 1 - p(ok) >= T: the operating point (default: the station's ${DEFAULT-VALUE})")
     float threshold = StationConfig.DEFAULT_THRESHOLD;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "write report.md, roc.png and worst.png (contact sheet) into DIR")
+    @Option(names = "--report", paramLabel = "DIR", description = "write report.md, roc.png and worst.png (contact sheet of the "
+            + "worst calls, with the defect map drawn on each when the model has one) into DIR")
     Path report;
 
     @Option(names = "--json", description = "print the figures as one JSON object on the last line of standard output")
@@ -66,8 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
             figures.put("data", data.toString() + (ds.fixedSplit() ? "/test" : ""));
             print(e, scored.images().skipped().size());
             if (report != null) {
-                for (Path p : EvalReport.write(report, model.getFileName() + " on " + data.getFileName(), e,
-                        scored.images().samples(), scored.probs(), scored.labels(), pkg.info().okIndex())) {
+                for (Path p : EvalReport.write(report, model.getFileName() + " on " + data.getFileName(), e, scored, pkg.info())) {
                     err.println("wrote " + p);
                 }
             }

@@ -3,6 +3,7 @@ package io.sightline.station.cli;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.inference.Evaluation;
+import io.sightline.inference.ModelInfo;
 import io.sightline.preprocess.ImageDataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * What {@code sightline eval --report DIR} writes for a person to look at: {@code roc.png} (the
  * ROC curve with the operating point marked), {@code worst.png} (a contact sheet of the worst
  * misclassified images with their scores) and {@code report.md} tying them to the figures.
+ *
+ * <p>With a model that has a defect map, each cell of {@code worst.png} shows the image as the
+ * model saw it with its defect map and box drawn over it ({@link DefectOverlay}); without one, the
+ * image file as it is.
  */
 final class EvalReport {
     /** Cells on the contact sheet. */
@@ -40,19 +45,22 @@ final class EvalReport {
 
     private EvalReport() {}
 
-    /** One image's place on the contact sheet. */
-    record Miss(ImageDataset.Sample sample, String truth, String predicted, float score, boolean misclassified) {}
+    /** One image's place on the contact sheet; {@code index} is its row in the scored images. */
+    record Miss(int index, ImageDataset.Sample sample, String truth, String predicted, float score, boolean misclassified) {}
 
-    static List<Path> write(Path dir, String title, Evaluation e, List<ImageDataset.Sample> samples, float[][] probs,
-                            int[] labels, int okIndex) throws IOException {
+    /**
+     * Writes the report of {@code scored} (by the model {@code info} describes) into {@code dir}:
+     * with the defect maps drawn on the worst calls when {@code scored} has them.
+     */
+    static List<Path> write(Path dir, String title, Evaluation e, ModelScoring.Scored scored, ModelInfo info) throws IOException {
         Files.createDirectories(dir);
         Path roc = dir.resolve("roc.png");
         Path sheet = dir.resolve("worst.png");
         Path md = dir.resolve("report.md");
         BitmapEncoder.saveBitmap(rocChart(title, e), roc.toString(), BitmapEncoder.BitmapFormat.PNG);
-        List<Miss> worst = worst(e, samples, probs, labels, okIndex, SHEET_CELLS);
-        contactSheet(worst, sheet);
-        Files.writeString(md, markdown(title, e, worst), StandardCharsets.UTF_8);
+        List<Miss> worst = worst(e, scored.images().samples(), scored.probs(), scored.labels(), info.okIndex(), SHEET_CELLS);
+        contactSheet(worst, sheet, scored, info);
+        Files.writeString(md, markdown(title, e, worst, scored.maps() != null), StandardCharsets.UTF_8);
         return List.of(md, roc, sheet);
     }
 
@@ -70,7 +78,7 @@ final class EvalReport {
             boolean rejected = score >= e.threshold();
             int predicted = 0;
             for (int k = 1; k < probs[i].length; k++) if (probs[i][k] > probs[i][predicted]) predicted = k;
-            all.add(new Miss(samples.get(i), e.classes().get(labels[i]), e.classes().get(predicted), score,
+            all.add(new Miss(i, samples.get(i), e.classes().get(labels[i]), e.classes().get(predicted), score,
                     defective != rejected));
         }
         // wrongness: how far the score lies on the wrong side of the threshold (negative: right side)
@@ -106,7 +114,8 @@ final class EvalReport {
         return chart;
     }
 
-    private static void contactSheet(List<Miss> cells, Path out) {
+    private static void contactSheet(List<Miss> cells, Path out, ModelScoring.Scored scored, ModelInfo info) {
+        ModelScoring.Maps maps = scored.maps();
         int rows = Math.max(1, (cells.size() + COLUMNS - 1) / COLUMNS);
         try (Scalar white = new Scalar(255, 255, 255, 0);
              Mat sheet = new Mat(rows * (CELL + LABEL_ROWS), COLUMNS * CELL, CV_8UC3, white)) {
@@ -114,7 +123,8 @@ final class EvalReport {
                 Miss m = cells.get(i);
                 int x0 = (i % COLUMNS) * CELL;
                 int y0 = (i / COLUMNS) * (CELL + LABEL_ROWS);
-                try (Mat img = opencv_imgcodecs.imread(m.sample().path().toString(), opencv_imgcodecs.IMREAD_COLOR)) {
+                try (Mat img = maps != null ? DefectOverlay.modelView(scored.images().tensors()[m.index()], info)
+                        : opencv_imgcodecs.imread(m.sample().path().toString(), opencv_imgcodecs.IMREAD_COLOR)) {
                     if (img != null && !img.empty()) {
                         double s = Math.min((double) (CELL - 8) / img.cols(), (double) (CELL - 8) / img.rows());
                         int w = Math.max(1, (int) (img.cols() * s));
@@ -122,7 +132,8 @@ final class EvalReport {
                         try (Mat small = new Mat(); Size size = new Size(w, h);
                              Rect r = new Rect(x0 + (CELL - w) / 2, y0 + (CELL - h) / 2, w, h);
                              Mat target = new Mat(sheet, r)) {
-                            opencv_imgproc.resize(img, small, size, 0, 0, opencv_imgproc.INTER_AREA);
+                            opencv_imgproc.resize(img, small, size, 0, 0, s > 1 ? opencv_imgproc.INTER_LINEAR : opencv_imgproc.INTER_AREA);
+                            if (maps != null) DefectOverlay.draw(small, maps.values()[m.index()], maps);
                             small.copyTo(target);
                         }
                     }
@@ -151,7 +162,7 @@ final class EvalReport {
         return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
-    private static String markdown(String title, Evaluation e, List<Miss> worst) {
+    private static String markdown(String title, Evaluation e, List<Miss> worst, boolean withMaps) {
         StringBuilder b = new StringBuilder();
         b.append("# Evaluation: ").append(title).append("\n\n");
         b.append(String.format(Locale.ROOT, "- %d good and %d defective parts%n", e.okCount(), e.defectCount()));
@@ -174,6 +185,10 @@ final class EvalReport {
             b.append(t == 0 ? "" : ", ").append(e.classes().get(t)).append(' ').append(fmt(recall[t]));
         }
         b.append("\n\n![ROC](roc.png)\n\n## Worst calls\n\n![worst calls](worst.png)\n\n");
+        if (withMaps) {
+            b.append("Each image is shown as the model saw it, with its defect map over it: a heat colour (blue to red as "
+                    + "p(defect) rises, clear where it is low) and, in magenta, the box of the cells at or above half the map's peak.\n\n");
+        }
         b.append("| | file | true class | defect score |\n|---|---|---|---|\n");
         for (Miss m : worst) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f |%n", m.misclassified() ? "miss" : "close call",
