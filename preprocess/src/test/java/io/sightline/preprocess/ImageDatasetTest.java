@@ -166,13 +166,14 @@ class ImageDatasetTest {
 
     /**
      * The tensor training and evaluation make of a file is bit for bit the one the station's
-     * preprocessing makes of the same pixels in a camera frame with the ROI on the whole frame.
+     * preprocessing makes of the same pixels in a camera frame with the ROI on the whole frame,
+     * when the image has the input's aspect ratio (within 5%), as a station's ROI does.
      */
     @Test
     void fileTensorIsTheStationsTensor(@TempDir Path dir) throws Exception {
         int w = 384;
         int h = 256;
-        for (int[] input : new int[][] {{64, 64}, {96, 64}, {100, 70}}) { // two-step halving, one step, fractional
+        for (int[] input : new int[][] {{48, 32}, {96, 64}, {100, 68}}) { // two-step halving, one step, fractional
             Path png = writeGray(dir.resolve("f" + input[0] + ".png"), w, h, 7);
             byte[] pixels = texture(w, h, 7);
             try (ImageTensorizer t = new ImageTensorizer(input[0], input[1], 1, 0.45f, 0.2f)) {
@@ -191,6 +192,38 @@ class ImageDatasetTest {
                     assertArrayEquals(station, fromFile, 0f, "input " + input[0] + "x" + input[1]);
                 }
             }
+        }
+    }
+
+    /**
+     * Strategy fit: a portrait image of a landscape input is turned 90 degrees, and an image of
+     * another aspect ratio is padded with a mirrored border, not squashed.
+     */
+    @Test
+    void imagesAreTurnedAndPaddedNotSquashed(@TempDir Path dir) throws Exception {
+        assertTrue(ImageTensorizer.needsTurn(256, 384, 96, 64));
+        assertFalse(ImageTensorizer.needsTurn(384, 256, 96, 64));
+        assertFalse(ImageTensorizer.needsTurn(256, 384, 64, 64), "a square input takes both orientations");
+        assertArrayEquals(new int[] {384, 256}, ImageTensorizer.paddedSize(384, 256, 100, 68), "within 5%: as it is");
+        assertArrayEquals(new int[] {384, 384}, ImageTensorizer.paddedSize(384, 256, 64, 64));
+        assertArrayEquals(new int[] {384, 256}, ImageTensorizer.paddedSize(256, 256, 96, 64));
+
+        // the same picture, saved landscape and turned to portrait, gives the same tensor
+        Path landscape = writeGray(dir.resolve("landscape.png"), 384, 256, 5);
+        Path portrait = dir.resolve("portrait.png");
+        try (org.bytedeco.opencv.opencv_core.Mat m = org.bytedeco.opencv.global.opencv_imgcodecs.imread(landscape.toString(),
+                org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE);
+             org.bytedeco.opencv.opencv_core.Mat turned = new org.bytedeco.opencv.opencv_core.Mat()) {
+            org.bytedeco.opencv.global.opencv_core.rotate(m, turned, org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE);
+            org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(portrait.toString(), turned);
+        }
+        try (ImageTensorizer t = new ImageTensorizer(96, 64, 1, 0.45f, 0.2f)) {
+            float[] a = new float[t.floatsPerImage()];
+            float[] b = new float[t.floatsPerImage()];
+            t.load(landscape, a);
+            t.load(portrait, b);
+            // the portrait copy was turned counter-clockwise; the tensorizer turns it clockwise, back
+            assertArrayEquals(a, b, 0f);
         }
     }
 
