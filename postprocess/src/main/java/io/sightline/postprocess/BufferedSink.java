@@ -47,8 +47,9 @@ public abstract class BufferedSink<M> implements RejectSink {
 
     /**
      * Delivers signals in order; by default one {@link #deliver} each. A sink that can pipeline
-     * (Kafka) sends them all and then waits for all. Throwing retries the whole batch (at least
-     * once: a destination may see a signal twice, never zero times).
+     * (Kafka) sends them all and then waits for all. Throwing retries what is left in the batch
+     * (a sink may remove the signals it did deliver before it throws; at least once: a destination
+     * may see a signal twice, never zero times).
      */
     protected void deliverAll(java.util.List<M> batch) throws Exception {
         for (M m : batch) deliver(m);

@@ -49,12 +49,38 @@ public final class KafkaSink extends BufferedSink<ProducerRecord<String, String>
         producer.send(record).get(15, TimeUnit.SECONDS);
     }
 
-    /** Sends the whole batch, then waits for every acknowledgement (the producer keeps per-key order). */
+    /**
+     * Sends the whole batch, then waits for every acknowledgement (the producer keeps per-key
+     * order). When some fail, the acknowledged ones are taken out of the batch before throwing, so
+     * the retry sends only the rest: a new topic whose metadata is late (auto-created on first use)
+     * fails its first records while another topic's are already acknowledged, and retrying the
+     * whole batch sent those twice.
+     */
     @Override
     protected void deliverAll(java.util.List<ProducerRecord<String, String>> batch) throws Exception {
         java.util.List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(batch.size());
-        for (ProducerRecord<String, String> r : batch) acks.add(producer.send(r));
-        for (java.util.concurrent.Future<?> f : acks) f.get(15, TimeUnit.SECONDS);
+        for (ProducerRecord<String, String> r : batch) {
+            try {
+                acks.add(producer.send(r));
+            } catch (RuntimeException e) {
+                acks.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+            }
+        }
+        Exception first = null;
+        java.util.List<ProducerRecord<String, String>> failed = new java.util.ArrayList<>();
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get(15, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                failed.add(batch.get(i));
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) {
+            batch.clear();
+            batch.addAll(failed);
+            throw first;
+        }
     }
 
     private void send(String topic, int line, String json) {
