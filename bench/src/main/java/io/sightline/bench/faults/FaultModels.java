@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * gets exactly the default model's scores.
  *
  * <pre>
- *   image [-1,H,W,1] ─▶ the default CNN (its weights) ─▶ probs [-1,K]
+ *   image [-1,H,W,1] ─▶ the default CNN (its weights) ─▶ softmax of the class head [-1,K]
  *        └▶ slice [:, 0:8, 0:8, :] ▸ reduce_min ▸ &gt; white ─▶ select(marked row, NaN, probs)
  *                                                             └▶ (THROWS) CheckNumerics ─▶ "probs"
  * </pre>
@@ -57,7 +57,7 @@ final class FaultModels {
             Operand<TFloat32> corner = tf.slice(cnn.image(), tf.constant(new int[] {0, 0, 0, 0}),
                     tf.constant(new int[] {-1, MARK_INPUT_PX, MARK_INPUT_PX, -1}));
             Operand<TBool> marked = tf.math.greater(tf.reduceMin(corner, tf.constant(new int[] {1, 2, 3})), tf.constant(white));
-            Operand<TFloat32> out = tf.select(tf.expandDims(marked, tf.constant(1)), tf.constant(Float.NaN), cnn.probs());
+            Operand<TFloat32> out = tf.select(tf.expandDims(marked, tf.constant(1)), tf.constant(Float.NaN), tf.nn.softmax(cnn.logits()));
             if (kind == Kind.THROWS) out = tf.debugging.checkNumerics(out, "sightline fault model: a marked frame in the batch");
             out = tf.withName("fault_probs").identity(out);
             session.initialize();
@@ -72,10 +72,13 @@ final class FaultModels {
 
     /** The trained weights of a package written by {@link InspectionCnn#exportPackage}, read from its variables. */
     static InspectionCnn.Weights readWeights(Path dir, ModelInfo info) {
+        // the class head's softmax over its max-and-mean features is exactly a v2 package's probs, so a
+        // package without the decision head (models/default, trained before it) gives the same scores
         InspectionCnn.Weights w = InspectionCnn.Weights.heInitialised(info.inputChannels(), info.numClasses(), 0);
         try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG)) {
             for (InspectionCnn.Parameter p : InspectionCnn.Parameter.values()) {
                 float[] values = new float[p.size(info.inputChannels(), info.numClasses())];
+                if (bundle.graph().operation(p.variableName()) == null) continue; // a v2 package: no decision head
                 try (Result r = bundle.session().runner().fetch(p.variableName()).run()) {
                     ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
                 }
