@@ -267,7 +267,6 @@ public final class Trainer {
         int[] train = okSamples.subList(held, okSamples.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
         List<String> classes = List.of(ModelInfo.OK_CLASS, ANOMALY_CLASS);
         AnomalySynthesizer synthesizer = new AnomalySynthesizer(widthPx, heightPx, channels);
-        int floatsPerImage = widthPx * heightPx * channels;
 
         // validation: the held-out ok images, and one painted copy of each (drawn once, from the seed)
         float[][] images = new float[2 * held][];
@@ -312,7 +311,6 @@ public final class Trainer {
                 return 1;
             }
         };
-        assert floatsPerImage == data.images()[0].length;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("mode", Mode.ANOMALY.id());
         summary.put("augmentation", augmentation.describe());
