@@ -22,10 +22,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -314,8 +312,8 @@ public final class InspectionCnn {
         Operand<TFloat32> x = image;
         for (int layer = 0; layer < CONVS.length; layer++) {
             Conv conv = CONVS[layer];
-            x = convRelu(tf, x, variables.get(Parameter.kernel(layer)), variables.get(Parameter.bias(layer)), conv.stride());
-            if (conv.poolAfter()) x = maxPool(tf, x);
+            x = CnnLayers.convRelu(tf, x, variables.get(Parameter.kernel(layer)), variables.get(Parameter.bias(layer)), conv.stride());
+            if (conv.poolAfter()) x = CnnLayers.maxPool(tf, x);
         }
         Operand<TFloat32> last = x;
         Operand<TInt32> spatialAxes = tf.constant(new int[] {1, 2});
@@ -335,19 +333,7 @@ public final class InspectionCnn {
         Operand<TFloat32> map = tf.withName(MAP_NAME).squeeze(tf.math.sigmoid(cellLogits), Squeeze.axis(List.of(3L)));
 
         // probs: p(ok) from the decision head, the defect classes share p(defect) in the class head's proportions
-        Operand<TFloat32> softmax = tf.nn.softmax(logits);
-        Operand<TFloat32> pDefect = tf.reshape(tf.math.sigmoid(decisionLogit), tf.constant(new long[] {-1, 1}));
-        float[] okMask = new float[numClasses];
-        okMask[okIndex] = 1f;
-        float[] defectMask = new float[numClasses];
-        Arrays.fill(defectMask, 1f);
-        defectMask[okIndex] = 0f;
-        Operand<TFloat32> sOk = tf.reduceSum(tf.math.mul(softmax, tf.constant(okMask)), tf.constant(1), ReduceSum.keepDims(true));
-        Operand<TFloat32> defectShare = tf.math.div(tf.math.mul(softmax, tf.constant(defectMask)),
-                tf.math.maximum(tf.math.sub(tf.constant(1f), sOk), tf.constant(1e-12f)));
-        Operand<TFloat32> probs = tf.withName(OUTPUT_NAME).math.add(
-                tf.math.mul(tf.math.sub(tf.constant(1f), pDefect), tf.constant(okMask)),
-                tf.math.mul(pDefect, defectShare));
+        Operand<TFloat32> probs = CnnLayers.probabilities(tf, OUTPUT_NAME, logits, decisionLogit, okIndex, numClasses);
         return new InspectionCnn(widthPx, heightPx, channels, numClasses, image, logits, cellLogits, decisionLogit, map, probs,
                 variables);
     }
@@ -487,17 +473,6 @@ public final class InspectionCnn {
         } catch (IOException e) {
             throw new ModelException("cannot create export folder " + dir + ": " + e, e);
         }
-    }
-
-    private static Operand<TFloat32> convRelu(Ops tf, Operand<TFloat32> input, Operand<TFloat32> kernel,
-            Operand<TFloat32> bias, long stride) {
-        Operand<TFloat32> convolution = tf.nn.conv2d(input, kernel, List.of(1L, stride, stride, 1L), "SAME");
-        return tf.nn.leakyRelu(tf.nn.biasAdd(convolution, bias), LeakyRelu.alpha(LEAKY_SLOPE));
-    }
-
-    private static Operand<TFloat32> maxPool(Ops tf, Operand<TFloat32> input) {
-        Operand<TInt32> window = tf.constant(new int[] {1, POOL_SIZE, POOL_SIZE, 1});
-        return tf.nn.maxPool(input, window, window, "SAME");
     }
 
     private static int halfUp(int sizePx) {
