@@ -105,7 +105,7 @@ class SyntheticPartCameraTest {
             assertEquals(roi[2], roi[3]);
             assertTrue(roi[0] >= 0 && roi[1] >= 0 && roi[0] + roi[2] <= s[0] && roi[1] + roi[3] <= s[1], Arrays.toString(roi));
             // the part's worst-case reach from the image centre
-            double reach = min * (SyntheticPartCamera.PART_RADIUS_FRACTION + SyntheticPartCamera.SHIFT_FRACTION * Math.sqrt(2));
+            double reach = min * (PartScene.PART_RADIUS_FRACTION + PartScene.SHIFT_FRACTION * Math.sqrt(2));
             assertTrue(roi[2] / 2.0 > reach, "ROI " + Arrays.toString(roi) + " holds the part at " + s[0] + "x" + s[1]);
         }
         assertThrows(IllegalArgumentException.class, () -> SyntheticPartCamera.defaultRoi(0, 10));
