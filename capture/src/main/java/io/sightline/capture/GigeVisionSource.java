@@ -180,6 +180,7 @@ public final class GigeVisionSource implements FrameSource {
     private final boolean softwareTrigger;
     private final boolean freeRunning;
     private AravisCamera camera;
+    private GigeControl control;
     private AravisStream stream;
     private final CapturedFrame frame;
     private final Memory out; // image size, padding: read back per frame without allocating
@@ -221,7 +222,8 @@ public final class GigeVisionSource implements FrameSource {
         CapturedFrame f = null;
         try {
             camera = AravisCamera.open(cameraIdOrAddress);
-            configure();
+            control = new GigeControl(name, cameraName, camera);
+            control.configure(options);
             int[] size = camera.size();
             int payload = camera.payloadBytes();
             if (payload < (long) size[0] * size[1]) {
@@ -239,7 +241,7 @@ public final class GigeVisionSource implements FrameSource {
         } catch (AravisException e) {
             if (f != null) f.close();
             releaseNative();
-            throw new CaptureException(name + ": " + e.getMessage() + notFoundHint(e), e);
+            throw new CaptureException(name + ": " + e.getMessage() + (camera == null ? GigeControl.notFoundHint() : ""), e);
         } catch (CaptureException | RuntimeException e) {
             if (f != null) f.close();
             releaseNative();
@@ -250,66 +252,6 @@ public final class GigeVisionSource implements FrameSource {
         lastArrivalNanos = now;
         lastProbeNanos = now;
         silentSinceNanos = now;
-    }
-
-    /** Pixel format first (it changes the payload), then rate, then trigger (setting a rate clears it), then exposure and gain. */
-    private void configure() throws AravisException, CaptureException {
-        try {
-            camera.setPixelFormat(options.pixelFormat());
-        } catch (AravisException e) {
-            throw new CaptureException(name + ": camera '" + cameraName + "' cannot send Mono8, the 8-bit gray the station needs: it offers "
-                    + describe(() -> camera.pixelFormats().toString()) + " and is set to " + describe(this::currentPixelFormat)
-                    + " (" + e.getMessage() + ")");
-        }
-        int code = camera.pixelFormatCode();
-        if (code != Arv.PIXEL_FORMAT_MONO_8) {
-            throw new CaptureException(name + ": camera '" + cameraName + "' is set to " + describe(this::currentPixelFormat) + " (0x"
-                    + Integer.toHexString(code) + ") after being asked for Mono8, the 8-bit gray the station needs");
-        }
-        camera.setContinuous();
-        if (!Double.isNaN(options.fps())) camera.setFrameRate(options.fps());
-        if (freeRunning) {
-            camera.clearTriggers();
-        } else {
-            String source = softwareTrigger ? "Software" : options.trigger();
-            try {
-                camera.setTrigger(source);
-            } catch (AravisException e) {
-                throw new CaptureException(name + ": " + e.getMessage() + "; trigger sources it offers: "
-                        + describe(() -> camera.triggerSources().toString()));
-            }
-        }
-        if (!Double.isNaN(options.exposureUs())) camera.setExposureUs(options.exposureUs());
-        if (!Double.isNaN(options.gain())) camera.setGain(options.gain());
-    }
-
-    private String currentPixelFormat() throws AravisException {
-        return camera.pixelFormat();
-    }
-
-    private interface Describer {
-        String get() throws AravisException;
-    }
-
-    private static String describe(Describer d) {
-        try {
-            String s = d.get();
-            return s == null ? "(unknown)" : s;
-        } catch (AravisException | RuntimeException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** For a camera that was not found: which cameras discovery does see (one more discovery round). */
-    private String notFoundHint(AravisException e) {
-        if (camera != null) return "";
-        try {
-            List<Aravis.Device> found = Aravis.devices();
-            return found.isEmpty() ? "; no camera answered discovery on this host's interfaces"
-                    : "; cameras that answer: " + found;
-        } catch (AravisException | RuntimeException ignored) {
-            return "";
-        }
     }
 
     @Override
@@ -433,16 +375,7 @@ public final class GigeVisionSource implements FrameSource {
 
     /** Asks the camera for a feature; a camera that no longer answers is lost. */
     private void probe(String why) throws SourceLostException {
-        String failure = null;
-        if (!camera.inControl()) {
-            failure = "Aravis lost its control channel (heartbeat)";
-        } else {
-            try {
-                camera.payloadBytes();
-            } catch (AravisException e) {
-                failure = e.getMessage();
-            }
-        }
+        String failure = control.lostReason();
         if (failure != null) {
             lost = true;
             long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastArrivalNanos);
@@ -506,38 +439,20 @@ public final class GigeVisionSource implements FrameSource {
 
     /** Changes the exposure while streaming; returns the value the camera took. */
     public double setExposureUs(double us) throws CaptureException {
-        try {
-            camera.setExposureUs(us);
-            return camera.exposureUs();
-        } catch (AravisException e) {
-            throw new CaptureException(name + ": " + e.getMessage(), e);
-        }
+        return control.setExposureUs(us);
     }
 
     /** Changes the gain while streaming; returns the value the camera took. */
     public double setGain(double gain) throws CaptureException {
-        try {
-            camera.setGain(gain);
-            return camera.gain();
-        } catch (AravisException e) {
-            throw new CaptureException(name + ": " + e.getMessage(), e);
-        }
+        return control.setGain(gain);
     }
 
     public double exposureUs() throws CaptureException {
-        try {
-            return camera.exposureUs();
-        } catch (AravisException e) {
-            throw new CaptureException(name + ": " + e.getMessage(), e);
-        }
+        return control.exposureUs();
     }
 
     public double gain() throws CaptureException {
-        try {
-            return camera.gain();
-        } catch (AravisException e) {
-            throw new CaptureException(name + ": " + e.getMessage(), e);
-        }
+        return control.gain();
     }
 
     @Override
