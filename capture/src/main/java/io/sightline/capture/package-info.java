@@ -2,13 +2,23 @@
  * Frame sources: everything that turns a camera (real or synthetic) into {@link io.sightline.capture.CapturedFrame}s.
  *
  * <p>This module owns the sources, their timestamps ({@code captureNanos}, read once per frame)
- * and the part identity a frame carries (its {@code sequence}: one part, one frame). Today it has
- * the {@link io.sightline.capture.SyntheticPartCamera}, which renders machined flanges with known
- * defects for training, tests and benchmarks; video files and streams (FFmpeg), image folders, and
- * GigE Vision cameras through Aravis ({@link io.sightline.capture.GigeVisionSource}, whose frames
- * are lent straight from the camera's buffers); V4L2/USB devices come later behind the same
- * {@link io.sightline.capture.FrameSource} contract. {@link io.sightline.capture.FrameSources}
- * opens any of them from its URI.
+ * and the part identity a frame carries (its {@code sequence}: one part, one frame). It offers:
+ * <ul>
+ *   <li>{@link io.sightline.capture.SyntheticPartCamera}: renders machined flanges with known defects,
+ *       for training, tests, benchmarks and demos;</li>
+ *   <li>cameras: USB/V4L2 devices ({@link io.sightline.capture.UsbCameraSource}, through OpenCV) and
+ *       GigE Vision cameras through Aravis ({@link io.sightline.capture.GigeVisionSource}, whose frames
+ *       are lent straight from the camera's buffers);</li>
+ *   <li>files and streams: video files and network streams through FFmpeg
+ *       ({@link io.sightline.capture.VideoSource}), image folders
+ *       ({@link io.sightline.capture.ImageFolderSource}), folders watched for new images
+ *       ({@link io.sightline.capture.WatchedFolderSource}), and recorded frames replayed for the
+ *       benchmarks ({@link io.sightline.capture.ReplaySource});</li>
+ *   <li>{@link io.sightline.capture.ReconnectingSource}, which re-opens a live source that was lost,
+ *       with backoff, counting the outage's frames.</li>
+ * </ul>
+ * All follow the {@link io.sightline.capture.FrameSource} contract, and
+ * {@link io.sightline.capture.FrameSources} opens any of them from its URI.
  *
  * <pre>
  *   source.grab()  --&gt;  CapturedFrame (owned by the source, reused)  --&gt;  station copies it into its ring slot
