@@ -1,31 +1,27 @@
 package io.sightline.station.config;
 
-import io.sightline.calibration.CalibrationFile;
+import static io.sightline.station.config.YamlSection.got;
+import static io.sightline.station.config.YamlSection.isNull;
+import static io.sightline.station.config.YamlSection.line;
+
 import io.sightline.capture.FrameSources;
 import io.sightline.inference.ModelInfo;
 import io.sightline.station.StationConfig;
 import io.sightline.station.TriggerSchedule;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -33,10 +29,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a station YAML file into a {@link StationFile}, or throws a {@link ConfigException} that
@@ -58,11 +52,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class StationFileReader {
     static final Pattern STATION_NAME = Pattern.compile("[a-z0-9._-]{1,64}");
     static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})?)*");
     static final int MAX_LINES = 64;
     static final int MAX_VIEWS = 16;
-    static final int MIN_TOKEN_CHARS = 16;
 
     static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
             "pipeline", "trend", "reject", "journal", "reject-images", "server");
@@ -110,14 +101,16 @@ public final class StationFileReader {
     private static final class Walk {
         private final Path file;
         private final Path folder;
-        private final Function<String, String> env;
         private final List<ConfigProblem> problems = new ArrayList<>();
+        private final YamlProblems sink;
+        private final StationFileChecks checks;
 
         Walk(Path file, Function<String, String> env) {
             this.file = file;
             Path parent = file.toAbsolutePath().normalize().getParent();
             this.folder = parent != null ? parent : Path.of("").toAbsolutePath();
-            this.env = env;
+            this.sink = new YamlProblems(file, problems);
+            this.checks = new StationFileChecks(sink, folder, env);
         }
 
         StationFile file(String text) {
@@ -156,47 +149,47 @@ public final class StationFileReader {
         }
 
         private StationFile station(Node rootNode) {
-            Section root = section("", rootNode, 1, ROOT_KEYS);
+            YamlSection root = section("", rootNode, 1, ROOT_KEYS);
 
-            Section st = section("station", root.get("station"), root.line, List.of("name"));
+            YamlSection st = section("station", root.get("station"), root.line, List.of("name"));
             String name = st.string("name", "sightline", s -> STATION_NAME.matcher(s).matches(),
                     "a name of 1 to 64 characters a-z, 0-9, '.', '_' or '-'");
 
             Path model = existingPath(root, "model", home().resolve("models").resolve("default"));
-            ModelInfo modelInfo = root.problemAt("model") ? null : checkModel(root, model);
+            ModelInfo modelInfo = root.problemAt("model") ? null : checks.checkModel(root, model);
             Path calibration = root.has("calibration") ? root.path("calibration", null, false) : null;
-            if (calibration != null && !root.problemAt("calibration")) checkCalibration(root, calibration, modelInfo);
+            if (calibration != null && !root.problemAt("calibration")) checks.checkCalibration(root, calibration, modelInfo);
 
-            Section cam = section("camera", root.get("camera"), root.line, List.of("fps", "overrun"));
+            YamlSection cam = section("camera", root.get("camera"), root.line, List.of("fps", "overrun"));
             double fps = cam.number("fps", StationConfig.DEFAULT_FPS, v -> v > 0 && v <= 10_000,
                     "a trigger rate above 0 and at most 10000 frames/s per line");
             TriggerSchedule.Overrun overrun = cam.overrun("overrun");
 
             List<StationFile.Line> lines = lines(root);
 
-            Section pre = section("preprocess", root.get("preprocess"), root.line, List.of("roi"));
+            YamlSection pre = section("preprocess", root.get("preprocess"), root.line, List.of("roi"));
             StationFile.Roi roi = pre.roi("roi");
 
-            Section dec = section("decision", root.get("decision"), root.line, List.of("threshold"));
+            YamlSection dec = section("decision", root.get("decision"), root.line, List.of("threshold"));
             float threshold = (float) dec.number("threshold", StationConfig.DEFAULT_THRESHOLD, v -> v > 0 && v <= 1, "a score in (0, 1]");
 
             StationFile.Pipeline pipeline = pipeline(root);
 
-            Section tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model"));
+            YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model"));
             List<String> detectors = tr.detectors("detectors", List.of("lstm", "cusum"));
             Path trendModelDefault = home().resolve("models").resolve("trend");
             Path trendModel = tr.has("model") ? tr.path("model", trendModelDefault, false) : trendModelDefault;
 
             StationFile.Reject reject = reject(root, name);
 
-            Section jn = section("journal", root.get("journal"), root.line, List.of("path", "fsync"));
+            YamlSection jn = section("journal", root.get("journal"), root.line, List.of("path", "fsync"));
             Path journalPath = jn.path("path", folder.resolve("sightline-out/journal.db"), true);
             if (journalPath != null && Files.isDirectory(journalPath)) {
                 jn.problem("path", "expected a journal file (or none), got " + journalPath + ", a folder");
             }
             boolean fsync = jn.bool("fsync", false);
 
-            Section ri = section("reject-images", root.get("reject-images"), root.line, List.of("dir", "max-mb", "max-days"));
+            YamlSection ri = section("reject-images", root.get("reject-images"), root.line, List.of("dir", "max-mb", "max-days"));
             Path riDir = ri.path("dir", folder.resolve("sightline-out/reject-images"), true);
             if (riDir != null && Files.exists(riDir) && !Files.isDirectory(riDir)) {
                 ri.problem("dir", "expected a folder for the images (or none), got " + riDir + ", a file");
@@ -208,14 +201,14 @@ public final class StationFileReader {
 
             boolean lstm = detectors.contains("lstm");
             for (StationFile.Line l : lines) lstm |= l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
-            if (lstm && !tr.problemAt("model")) checkTrendModel(tr, trendModel);
+            if (lstm && !tr.problemAt("model")) checks.checkTrendModel(tr, trendModel);
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
                     pipeline, new StationFile.Trend(detectors, trendModel), reject, new StationFile.Journal(journalPath, fsync),
                     new StationFile.RejectImages(riDir, maxMb, maxDays), server);
         }
 
-        private List<StationFile.Line> lines(Section root) {
+        private List<StationFile.Line> lines(YamlSection root) {
             Node node = root.get("lines");
             List<StationFile.Line> lines = new ArrayList<>();
             String expected = "a list of 1 to " + MAX_LINES + " lines, each with its views (cameras)";
@@ -236,7 +229,7 @@ public final class StationFileReader {
                     problem(ln, path, "expected a line: a map with keys name, views, threshold, trend, got null");
                     continue;
                 }
-                Section l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend"));
+                YamlSection l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend"));
                 if (!(ln instanceof MappingNode)) continue; // reported by section
                 String name = l.string("name", "line-" + i, s -> VIEW_NAME.matcher(s).matches(),
                         "a line name of 1 to 32 letters, digits, '_', '.' or '-'");
@@ -251,7 +244,7 @@ public final class StationFileReader {
             return lines;
         }
 
-        private List<StationFile.View> views(Section line, Map<String, String> cameras) {
+        private List<StationFile.View> views(YamlSection line, Map<String, String> cameras) {
             Node node = line.get("views");
             List<StationFile.View> views = new ArrayList<>();
             String path = line.path + ".views";
@@ -273,7 +266,7 @@ public final class StationFileReader {
                     problem(vn, vp, "expected a view: a map with keys name, source, got null");
                     continue;
                 }
-                Section view = section(vp, vn, line(vn), List.of("name", "source"));
+                YamlSection view = section(vp, vn, line(vn), List.of("name", "source"));
                 if (!(vn instanceof MappingNode)) continue;
                 String name = view.string("name", defaults[v], s -> VIEW_NAME.matcher(s).matches(),
                         "a view name of 1 to 32 letters, digits, '_', '.' or '-'");
@@ -286,7 +279,7 @@ public final class StationFileReader {
         }
 
         /** The view's source URI, checked by {@link FrameSources#check} and with a relative path resolved. */
-        private String source(Section view, Map<String, String> cameras) {
+        private String source(YamlSection view, Map<String, String> cameras) {
             Node node = view.get("source");
             String path = view.path + ".source";
             String expected = "a frame source URI: " + FrameSources.FORMS;
@@ -343,8 +336,8 @@ public final class StationFileReader {
             return uri;
         }
 
-        private StationFile.Pipeline pipeline(Section root) {
-            Section p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch",
+        private StationFile.Pipeline pipeline(YamlSection root) {
+            YamlSection p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch",
                     "device"));
             int ring = (int) p.integer("ring-size", StationConfig.DEFAULT_RING_SIZE, v -> v >= 4 && v <= 65_536 && Long.bitCount(v) == 1,
                     "a power of two from 4 to 65536");
@@ -368,16 +361,16 @@ public final class StationFileReader {
             return new StationFile.Pipeline(ring, workers, threads, maxBatch, device);
         }
 
-        private StationFile.Reject reject(Section root, String stationName) {
-            Section r = section("reject", root.get("reject"), root.line, List.of("delay-ms", "log", "sinks"));
+        private StationFile.Reject reject(YamlSection root, String stationName) {
+            YamlSection r = section("reject", root.get("reject"), root.line, List.of("delay-ms", "log", "sinks"));
             long delay = r.integer("delay-ms", StationConfig.DEFAULT_REJECT_DELAY_MILLIS, v -> v >= 0 && v <= 600_000, "0 to 600000 milliseconds");
             Path log = r.path("log", folder.resolve("sightline-out/rejects.log"), true);
             if (log != null && Files.isDirectory(log)) r.problem("log", "expected a log file (or none), got " + log + ", a folder");
-            Section s = section("reject.sinks", r.get("sinks"), r.line, List.of("buffer", "mqtt", "modbus", "kafka", "opcua", "opcua-server"));
+            YamlSection s = section("reject.sinks", r.get("sinks"), r.line, List.of("buffer", "mqtt", "modbus", "kafka", "opcua", "opcua-server"));
             int buffer = (int) s.integer("buffer", 100_000, v -> v >= 1 && v <= 10_000_000, "1 to 10000000 messages");
             StationFile.Mqtt mqtt = null;
             if (s.present("mqtt")) {
-                Section m = section("reject.sinks.mqtt", s.get("mqtt"), s.line, List.of("uri", "topic"));
+                YamlSection m = section("reject.sinks.mqtt", s.get("mqtt"), s.line, List.of("uri", "topic"));
                 String uri = m.required("uri", u -> u.matches("(tcp|ssl|ws|wss)://[^/?#\\s]+(:\\d{1,5})?(/.*)?"),
                         "a broker URI such as tcp://127.0.0.1:1883 (tcp, ssl, ws or wss)");
                 String topic = m.string("topic", "sightline/" + stationName, t -> !t.isEmpty() && !t.contains("#") && !t.contains("+") && !t.startsWith("/"),
@@ -386,16 +379,16 @@ public final class StationFileReader {
             }
             StationFile.Modbus modbus = null;
             if (s.present("modbus")) {
-                Section m = section("reject.sinks.modbus", s.get("modbus"), s.line, List.of("host", "port", "unit"));
-                String host = m.required("host", StationFileReader::isHost, "a PLC's host name or IP address");
+                YamlSection m = section("reject.sinks.modbus", s.get("modbus"), s.line, List.of("host", "port", "unit"));
+                String host = m.required("host", HostNames::isHost, "a PLC's host name or IP address");
                 int port = (int) m.integer("port", 502, v -> v >= 1 && v <= 65_535, "a TCP port from 1 to 65535");
                 int unit = (int) m.integer("unit", 1, v -> v >= 0 && v <= 255, "a Modbus unit id from 0 to 255");
                 modbus = new StationFile.Modbus(host, port, unit);
             }
             StationFile.Kafka kafka = null;
             if (s.present("kafka")) {
-                Section k = section("reject.sinks.kafka", s.get("kafka"), s.line, List.of("bootstrap", "topic-prefix"));
-                String bootstrap = k.required("bootstrap", StationFileReader::isBootstrap,
+                YamlSection k = section("reject.sinks.kafka", s.get("kafka"), s.line, List.of("bootstrap", "topic-prefix"));
+                String bootstrap = k.required("bootstrap", HostNames::isBootstrap,
                         "HOST:PORT of one or more brokers, comma-separated, e.g. 127.0.0.1:9092");
                 String prefix = k.string("topic-prefix", "sightline", t -> t.matches("[A-Za-z0-9._-]{1,200}"),
                         "a topic prefix of letters, digits, '.', '_' or '-'");
@@ -403,23 +396,23 @@ public final class StationFileReader {
             }
             StationFile.OpcUa opcua = null;
             if (s.present("opcua")) {
-                Section o = section("reject.sinks.opcua", s.get("opcua"), s.line, List.of("url"));
+                YamlSection o = section("reject.sinks.opcua", s.get("opcua"), s.line, List.of("url"));
                 String url = o.required("url", u -> u.matches("opc\\.tcp://[^/?#\\s]+(:\\d{1,5})?(/.*)?"),
                         "an OPC UA endpoint URL such as opc.tcp://127.0.0.1:4840");
                 opcua = new StationFile.OpcUa(url);
             }
             StationFile.OpcUaServer opcuaServer = null;
             if (s.present("opcua-server")) {
-                Section o = section("reject.sinks.opcua-server", s.get("opcua-server"), s.line, List.of("port"));
+                YamlSection o = section("reject.sinks.opcua-server", s.get("opcua-server"), s.line, List.of("port"));
                 opcuaServer = new StationFile.OpcUaServer((int) o.integer("port", 4841, v -> v >= 1 && v <= 65_535, "a TCP port from 1 to 65535"));
             }
             return new StationFile.Reject(delay, log, new StationFile.Sinks(buffer, mqtt, modbus, kafka, opcua, opcuaServer));
         }
 
-        private StationFile.Server server(Section root) {
-            Section s = section("server", root.get("server"), root.line, List.of("enabled", "bind", "port", "token"));
+        private StationFile.Server server(YamlSection root) {
+            YamlSection s = section("server", root.get("server"), root.line, List.of("enabled", "bind", "port", "token"));
             boolean enabled = s.bool("enabled", true);
-            String bind = s.string("bind", "127.0.0.1", StationFileReader::isHost, "an IP address or host name to listen on, e.g. 127.0.0.1");
+            String bind = s.string("bind", "127.0.0.1", HostNames::isHost, "an IP address or host name to listen on, e.g. 127.0.0.1");
             int port = (int) s.integer("port", 8080, v -> v >= 0 && v <= 65_535, "a TCP port from 0 (any free port) to 65535");
             String token = null;
             Node tokenNode = s.get("token");
@@ -427,427 +420,34 @@ public final class StationFileReader {
                 if (!(tokenNode instanceof ScalarNode t)) {
                     problem(tokenNode, "server.token", "expected a token, env:NAME or file:PATH, got " + got(tokenNode));
                 } else {
-                    token = token(t);
+                    token = checks.token(t);
                 }
             }
-            if (enabled && token == null && bind != null && !isLoopback(bind) && !s.problemAt("token")) {
+            if (enabled && token == null && bind != null && !HostNames.isLoopback(bind) && !s.problemAt("token")) {
                 Node at = tokenNode != null ? tokenNode : s.get("bind");
-                add(at != null ? line(at) : s.line, "server.token", "expected a token of at least " + MIN_TOKEN_CHARS
+                add(at != null ? line(at) : s.line, "server.token", "expected a token of at least " + StationFileChecks.MIN_TOKEN_CHARS
                         + " characters (or env:NAME, file:PATH) because server.bind " + bind + " is not a loopback address, got none");
             }
             return new StationFile.Server(enabled, bind, port, token);
         }
 
-        /** The token a {@code server.token} value stands for; reported (never echoed) when missing or too short. */
-        private String token(ScalarNode node) {
-            String v = node.getValue().trim();
-            String what;
-            String token;
-            if (v.startsWith("env:")) {
-                String name = v.substring(4);
-                if (!ENV_NAME.matcher(name).matches()) {
-                    problem(node, "server.token", "expected env:NAME with NAME an environment variable's name, got " + got(node));
-                    return null;
-                }
-                what = "environment variable " + name;
-                token = env.apply(name);
-                if (token == null) {
-                    problem(node, "server.token", "expected " + what + " to hold the token, got it unset");
-                    return null;
-                }
-                token = token.trim();
-            } else if (v.startsWith("file:")) {
-                Path p;
-                try {
-                    p = folder.resolve(v.substring(5)).normalize();
-                } catch (InvalidPathException e) {
-                    problem(node, "server.token", "expected file:PATH, got an invalid path (" + e.getMessage() + ")");
-                    return null;
-                }
-                what = "token file " + p;
-                try {
-                    token = Files.readString(p).trim();
-                } catch (NoSuchFileException e) {
-                    problem(node, "server.token", "expected a file holding the token, got no such file: " + p);
-                    return null;
-                } catch (IOException e) {
-                    problem(node, "server.token", "expected a readable file holding the token, got " + p + " (" + e + ")");
-                    return null;
-                }
-            } else {
-                what = "the token";
-                token = v;
-            }
-            if (token.length() < MIN_TOKEN_CHARS) {
-                problem(node, "server.token", "expected " + what + " to be at least " + MIN_TOKEN_CHARS + " characters long, got "
-                        + (token.isEmpty() ? "an empty one" : token.length() + " characters"));
-                return null;
-            }
-            return token;
-        }
 
-        private ModelInfo checkModel(Section root, Path model) {
-            if (model == null) return null;
-            Node at = root.get("model");
-            String expected = "a model package folder with " + ModelInfo.FILE_NAME;
-            if (!Files.exists(model)) {
-                report(root, at, "model", "expected " + expected + ", got " + model + " (no such folder)");
-                return null;
-            }
-            if (!Files.isDirectory(model)) {
-                report(root, at, "model", "expected " + expected + ", got " + model + " (a file, not a folder)");
-                return null;
-            }
-            Path json = model.resolve(ModelInfo.FILE_NAME);
-            if (!Files.isRegularFile(json)) {
-                report(root, at, "model", "expected " + expected + ", got " + model + " (it has no " + ModelInfo.FILE_NAME + ")");
-                return null;
-            }
-            ModelInfo info;
-            try {
-                info = ModelInfo.read(json);
-            } catch (RuntimeException e) {
-                report(root, at, "model", "expected a valid model package, got " + e.getMessage());
-                return null;
-            }
-            if (info.inputChannels() != 1) {
-                report(root, at, "model", "expected a model for 8-bit gray cameras (1 input channel), got " + model + " with "
-                        + info.inputChannels() + " input channels");
-            }
-            return info;
-        }
-
-        private void checkCalibration(Section root, Path calibration, ModelInfo model) {
-            Node at = root.get("calibration");
-            if (!Files.isRegularFile(calibration)) {
-                problem(at, "calibration", "expected a calibration file (sightline calibrate ... --out FILE), got " + calibration
-                        + (Files.isDirectory(calibration) ? " (a folder)" : " (no such file)"));
-                return;
-            }
-            Map<String, Object> sections;
-            try {
-                sections = CalibrationFile.read(calibration);
-            } catch (RuntimeException e) {
-                problem(at, "calibration", "expected a valid calibration file, got " + e.getMessage());
-                return;
-            }
-            if (model != null && sections.get("threshold") instanceof Map<?, ?> t) {
-                String name = model.name() + " " + model.version();
-                if (!name.equals(t.get("model"))) {
-                    problem(at, "calibration", "expected a threshold calibrated for the model '" + name + "', got one for '" + t.get("model")
-                            + "' (re-run calibrate threshold with this model)");
-                }
-            }
-        }
-
-        private void checkTrendModel(Section trend, Path model) {
-            Node at = trend.get("model");
-            String expected = "the trend LSTM package (a folder with model.json), needed because a line runs lstm";
-            if (!Files.isDirectory(model)) {
-                report(trend, at, "trend.model", "expected " + expected + ", got " + model + (Files.exists(model) ? " (a file)" : " (no such folder)"));
-            } else if (!Files.isRegularFile(model.resolve("model.json"))) {
-                report(trend, at, "trend.model", "expected " + expected + ", got " + model + " (it has no model.json)");
-            }
-        }
-
-        /** A problem at {@code node}, or at its section when the value was a default. */
-        private void report(Section s, Node node, String path, String message) {
-            if (node != null) problem(node, path, message);
-            else add(s.line, path, message + " (the default; set " + path + ")");
-        }
-
-        private Path existingPath(Section root, String key, Path dflt) {
+        private Path existingPath(YamlSection root, String key, Path dflt) {
             return root.has(key) ? root.path(key, dflt, false) : dflt;
         }
 
-        // ---- sections and scalars ----
+        // ---- sections and problems ----
 
-        /** A map at {@code path}: absent or null is an empty one; anything else is reported. */
-        private Section section(String path, Node node, int fallbackLine, List<String> known) {
-            Section s = new Section(path, node != null ? line(node) : fallbackLine);
-            if (node == null || isNull(node)) return s;
-            if (!(node instanceof MappingNode map)) {
-                problem(node, path.isEmpty() ? "(top level)" : path, "expected a map" + (known.isEmpty() ? "" : " with keys " + String.join(", ", known))
-                        + ", got " + got(node));
-                return s;
-            }
-            for (NodeTuple t : map.getValue()) {
-                Node k = t.getKeyNode();
-                if (!(k instanceof ScalarNode ks)) {
-                    problem(k, path.isEmpty() ? "(top level)" : path, "expected a key (one of " + String.join(", ", known) + "), got " + got(k));
-                    continue;
-                }
-                String key = ks.getValue();
-                String full = s.key(key);
-                if (!known.contains(key)) {
-                    String near = nearest(key, known);
-                    problem(k, full, "expected one of the keys " + String.join(", ", known) + ", got '" + key + "'"
-                            + (near != null ? " (did you mean '" + near + "'?)" : ""));
-                    continue;
-                }
-                NodeTuple first = s.entries.putIfAbsent(key, t);
-                if (first != null) {
-                    problem(k, full, "expected each key once, got it again (first on line " + line(first.getKeyNode()) + ")");
-                }
-            }
-            return s;
+        private YamlSection section(String path, Node node, int fallbackLine, List<String> known) {
+            return YamlSection.of(sink, folder, path, node, fallbackLine, known);
         }
 
-        /** A map's known keys and their values; the typed getters report what is wrong and return a default. */
-        private final class Section {
-            final String path;
-            final int line;
-            final Map<String, NodeTuple> entries = new LinkedHashMap<>();
-
-            Section(String path, int line) {
-                this.path = path;
-                this.line = line;
-            }
-
-            String key(String k) {
-                return path.isEmpty() ? k : path + "." + k;
-            }
-
-            boolean has(String k) {
-                return entries.containsKey(k);
-            }
-
-            /** Given and not null. */
-            boolean present(String k) {
-                return has(k) && !Walk.isNull(get(k));
-            }
-
-            boolean isNull(String k) {
-                return has(k) && Walk.isNull(get(k));
-            }
-
-            Node get(String k) {
-                NodeTuple t = entries.get(k);
-                return t == null ? null : t.getValueNode();
-            }
-
-            void problem(String k, String message) {
-                Node n = get(k);
-                if (n != null) Walk.this.problem(n, key(k), message);
-                else add(line, key(k), message);
-            }
-
-            boolean problemAt(String k) {
-                String full = key(k);
-                for (ConfigProblem p : problems) if (p.key().equals(full)) return true;
-                return false;
-            }
-
-            /** A plain scalar's text, or null after reporting anything else (null, a list, a map, a quoted value when {@code plain}). */
-            private String scalar(String k, String expected, boolean plain) {
-                Node n = get(k);
-                if (n instanceof ScalarNode s && !Walk.isNull(n)
-                        && (!plain || s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN)) {
-                    return s.getValue();
-                }
-                problem(k, "expected " + expected + ", got " + got(n));
-                return null;
-            }
-
-            String string(String k, String dflt, java.util.function.Predicate<String> ok, String expected) {
-                if (!has(k)) return dflt;
-                String v = scalar(k, expected, false);
-                if (v == null) return dflt;
-                if (!ok.test(v)) {
-                    problem(k, "expected " + expected + ", got '" + v + "'");
-                    return dflt;
-                }
-                return v;
-            }
-
-            String required(String k, java.util.function.Predicate<String> ok, String expected) {
-                if (!has(k)) {
-                    add(line, key(k), "expected " + expected + ", got nothing (the key is missing)");
-                    return null;
-                }
-                return string(k, null, ok, expected);
-            }
-
-            double number(String k, double dflt, java.util.function.DoublePredicate ok, String expected) {
-                if (!has(k)) return dflt;
-                String v = scalar(k, expected, true);
-                if (v == null) return dflt;
-                double d;
-                try {
-                    d = Double.parseDouble(v.replace("_", ""));
-                } catch (NumberFormatException e) {
-                    problem(k, "expected " + expected + ", got " + got(get(k)));
-                    return dflt;
-                }
-                if (!Double.isFinite(d) || !ok.test(d)) {
-                    problem(k, "expected " + expected + ", got " + got(get(k)));
-                    return dflt;
-                }
-                return d;
-            }
-
-            long integer(String k, long dflt, LongPredicate ok, String expected) {
-                if (!has(k)) return dflt;
-                String v = scalar(k, expected, true);
-                if (v == null) return dflt;
-                Long n = parseLong(v);
-                if (n == null || !ok.test(n)) {
-                    problem(k, "expected " + expected + ", got " + got(get(k)));
-                    return dflt;
-                }
-                return n;
-            }
-
-            /** {@code auto} (null) or an integer in [min, max]. */
-            Integer auto(String k, int min, int max, String expected) {
-                if (!has(k)) return null;
-                if (get(k) instanceof ScalarNode s && s.getValue().equals("auto")) return null;
-                String v = scalar(k, expected, true);
-                if (v == null) return null;
-                Long n = parseLong(v);
-                if (n == null || n < min || n > max) {
-                    problem(k, "expected " + expected + ", got " + got(get(k)));
-                    return null;
-                }
-                return n.intValue();
-            }
-
-            boolean bool(String k, boolean dflt) {
-                if (!has(k)) return dflt;
-                Node n = get(k);
-                if (n instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-                    return switch (s.getValue().toLowerCase(Locale.ROOT)) {
-                        case "true", "yes", "on", "y" -> true;
-                        default -> false;
-                    };
-                }
-                problem(k, "expected true or false, got " + got(n));
-                return dflt;
-            }
-
-            /** A path resolved against the config's folder; {@code none} is null when {@code noneAllowed}. */
-            Path path(String k, Path dflt, boolean noneAllowed) {
-                if (!has(k)) return dflt;
-                String expected = noneAllowed ? "a path or none" : "a path";
-                if (!noneAllowed && isNull(k)) return dflt == null ? null : reportNull(k, expected, dflt);
-                String v = scalar(k, expected, false);
-                if (v == null) return dflt;
-                if (noneAllowed && v.equalsIgnoreCase("none")) return null;
-                if (v.isBlank()) {
-                    problem(k, "expected " + expected + ", got an empty string");
-                    return dflt;
-                }
-                try {
-                    return folder.resolve(v).normalize();
-                } catch (InvalidPathException e) {
-                    problem(k, "expected " + expected + ", got " + got(get(k)) + " (" + e.getReason() + ")");
-                    return dflt;
-                }
-            }
-
-            private Path reportNull(String k, String expected, Path dflt) {
-                problem(k, "expected " + expected + ", got null");
-                return dflt;
-            }
-
-            TriggerSchedule.Overrun overrun(String k) {
-                String expected = "resync (a free-running camera skips the triggers it missed) or catch-up (a triggered camera"
-                        + " delivers them all, late)";
-                if (!has(k)) return TriggerSchedule.Overrun.RESYNC;
-                String v = scalar(k, expected, false);
-                if (v == null) return TriggerSchedule.Overrun.RESYNC;
-                for (TriggerSchedule.Overrun o : TriggerSchedule.Overrun.values()) {
-                    String lower = o.name().toLowerCase(Locale.ROOT);
-                    if (v.equals(lower) || v.equals(lower.replace('_', '-'))) return o;
-                }
-                problem(k, "expected " + expected + ", got " + got(get(k)));
-                return TriggerSchedule.Overrun.RESYNC;
-            }
-
-            /** {@code [x, y, w, h]} or null. */
-            StationFile.Roi roi(String k) {
-                if (!present(k)) return null;
-                Node n = get(k);
-                String expected = "[x, y, w, h]: 4 integers in frame pixels, x and y >= 0, w and h > 0";
-                if (!(n instanceof SequenceNode seq) || seq.getValue().size() != 4) {
-                    problem(k, "expected " + expected + ", got " + got(n));
-                    return null;
-                }
-                int[] v = new int[4];
-                for (int i = 0; i < 4; i++) {
-                    Node e = seq.getValue().get(i);
-                    Long x = e instanceof ScalarNode s && s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN ? parseLong(s.getValue()) : null;
-                    if (x == null || x < (i < 2 ? 0 : 1) || x > 100_000) {
-                        problem(k, "expected " + expected + ", got " + got(n));
-                        return null;
-                    }
-                    v[i] = x.intValue();
-                }
-                return new StationFile.Roi(v[0], v[1], v[2], v[3]);
-            }
-
-            /** A list of detector names, {@code []} or {@code none} (empty), or one name; {@code dflt} when absent or null. */
-            List<String> detectors(String k, List<String> dflt) {
-                if (!present(k)) return dflt;
-                Node n = get(k);
-                String expected = "a list of trend detectors from " + String.join(", ", StationFile.DETECTORS) + ", or none / []";
-                List<Node> items = new ArrayList<>();
-                if (n instanceof SequenceNode seq) {
-                    items.addAll(seq.getValue());
-                } else if (n instanceof ScalarNode s) {
-                    if (s.getValue().equalsIgnoreCase("none")) return List.of();
-                    items.add(n);
-                } else {
-                    problem(k, "expected " + expected + ", got " + got(n));
-                    return dflt;
-                }
-                List<String> names = new ArrayList<>();
-                for (Node item : items) {
-                    String name = item instanceof ScalarNode s ? s.getValue().trim().toLowerCase(Locale.ROOT) : null;
-                    if (name == null || !StationFile.DETECTORS.contains(name)) {
-                        String near = name == null ? null : nearest(name, StationFile.DETECTORS);
-                        Walk.this.problem(item, key(k), "expected " + expected + ", got " + got(item) + (near != null ? " (did you mean '" + near + "'?)" : ""));
-                        continue;
-                    }
-                    if (names.contains(name)) {
-                        Walk.this.problem(item, key(k), "expected each detector once, got " + name + " twice");
-                        continue;
-                    }
-                    names.add(name);
-                }
-                return names;
-            }
+        private void problem(Node node, String path, String message) {
+            sink.problem(node, path, message);
         }
 
-        // ---- helpers ----
-
-        static boolean isNull(Node n) {
-            return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
-        }
-
-        void problem(Node node, String path, String message) {
-            add(node == null ? 0 : line(node), path, message);
-        }
-
-        void add(int line, String path, String message) {
-            problems.add(new ConfigProblem(file, line, path, message));
-        }
-
-        static int line(Node n) {
-            return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
-        }
-
-        /** How a value is described after "got": the scalar as written, or what kind of node it is. */
-        static String got(Node n) {
-            if (n == null) return "nothing";
-            if (n instanceof SequenceNode s) return s.getValue().isEmpty() ? "an empty list" : "a list of " + s.getValue().size();
-            if (n instanceof MappingNode) return "a map";
-            ScalarNode s = (ScalarNode) n;
-            if (s.getTag().equals(Tag.NULL)) return "null" + (s.getValue().isEmpty() ? " (no value)" : "");
-            String v = s.getValue();
-            if (v.length() > 120) v = v.substring(0, 117) + "...";
-            if (s.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN) return "\"" + v + "\" (a quoted string)";
-            return s.getTag().equals(Tag.STR) ? "'" + v + "'" : v;
+        private void add(int line, String path, String message) {
+            sink.add(line, path, message);
         }
     }
 
@@ -865,93 +465,5 @@ public final class StationFileReader {
         names[0] = "top";
         for (int v = 1; v < views; v++) names[v] = views == 2 ? "side" : "side-" + v;
         return names;
-    }
-
-    /** A whole number as YAML writes one (underscores allowed, 0x hex), or null. */
-    static Long parseLong(String v) {
-        String s = v.replace("_", "");
-        try {
-            if (s.matches("[-+]?[0-9]+")) return Long.parseLong(s.startsWith("+") ? s.substring(1) : s);
-            if (s.matches("0x[0-9a-fA-F]+")) return Long.parseLong(s.substring(2), 16);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        return null;
-    }
-
-    static boolean isHost(String s) {
-        if (s.isEmpty() || s.length() > 253) return false;
-        if (s.contains(":")) return isIpv6(s);
-        return HOST.matcher(s).matches();
-    }
-
-    private static boolean isIpv6(String s) {
-        if (!s.matches("[0-9A-Fa-f:.]+")) return false;
-        try {
-            InetAddress.getByName(s); // a literal: no lookup
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    static boolean isBootstrap(String s) {
-        for (String b : s.split(",", -1)) {
-            String t = b.trim();
-            int colon = t.lastIndexOf(':');
-            if (colon <= 0) return false;
-            String host = t.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            Long port = parseLong(t.substring(colon + 1));
-            if (!isHost(host) || port == null || port < 1 || port > 65_535) return false;
-        }
-        return true;
-    }
-
-    /** localhost, 127.0.0.0/8 or ::1: only this machine can reach a server bound there. */
-    static boolean isLoopback(String bind) {
-        if (bind.equalsIgnoreCase("localhost")) return true;
-        if (bind.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) return true;
-        if (bind.contains(":") && isIpv6(bind)) {
-            try {
-                return InetAddress.getByName(bind).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** The known key nearest to {@code key} when it is close enough to be a typo, else null. */
-    static String nearest(String key, List<String> known) {
-        String norm = key.toLowerCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = k.equals(norm) ? 0 : distance(norm, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        int allowed = Math.max(1, Math.min(3, key.length() / 3));
-        return best != null && bestDistance <= allowed ? best : null;
-    }
-
-    /** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one (optimal string alignment). */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }
