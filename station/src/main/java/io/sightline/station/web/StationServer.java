@@ -6,14 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.sightline.postprocess.DecisionJournal;
-import io.sightline.postprocess.LineCounters;
-import io.sightline.postprocess.Outcome;
-import io.sightline.postprocess.SinkHealth;
-import io.sightline.station.SourceStats;
 import io.sightline.station.Station;
-import io.sightline.station.StationStats;
-import io.sightline.station.StationTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,12 +16,7 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +25,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -83,7 +70,6 @@ public final class StationServer implements AutoCloseable {
     private static final String WEBJARS = "/META-INF/resources/webjars/";
     private static final Pattern CAMERA_IMAGE = Pattern.compile("/api/cameras/([^/]*)/latest\\.png");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-    private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final Logger LOG = LoggerFactory.getLogger(StationServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Seconds a client may take to send its request, and to take its response, before the JDK's server cuts it off. */
@@ -157,18 +143,16 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    /** A camera's last rendered frame and what it shows. */
-    private record CachedImage(long version, int width, byte[] png, long partId, Outcome outcome, float score) {}
-
     private final Station station;
     private final StationMetrics metrics;
     private final Options options;
-    private final byte[] tokenDigest;
+    private final TokenAuth auth;
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final Map<String, byte[]> pages = new LinkedHashMap<>();
     private final String contentSecurityPolicy;
-    private final AtomicReferenceArray<CachedImage> images;
+    private final StationViews views;
+    private final CameraImages images;
 
     /**
      * Binds and starts serving.
@@ -184,12 +168,13 @@ public final class StationServer implements AutoCloseable {
         this.metrics = metrics;
         this.options = options;
         InetAddress address = check(options);
-        this.tokenDigest = options.token() == null ? null : sha256(options.token());
+        this.auth = new TokenAuth(options.token());
         for (String page : List.of("index.html", "dashboard.js", "dashboard.css")) pages.put(page, resource(RESOURCES + page));
         this.contentSecurityPolicy = "default-src 'none'; script-src 'self' 'sha256-" + inlineScriptHash(pages.get("index.html"))
                 + "'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
                 + " frame-ancestors 'none'";
-        this.images = new AtomicReferenceArray<>(station.telemetry().cameras());
+        this.views = new StationViews(station, options);
+        this.images = new CameraImages(station.telemetry());
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "sightline-http-" + threadNumber.getAndIncrement());
@@ -259,12 +244,12 @@ public final class StationServer implements AutoCloseable {
         try (ex) {
             try {
                 Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-                if (!authorized(ex, query)) {
+                if (!auth.authorized(ex, query)) {
                     ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sightline\"");
                     throw new HttpError(401, "this station's server requires its token: send 'Authorization: Bearer TOKEN' or add"
                             + " ?token=TOKEN to the URL");
                 }
-                checkHost(ex);
+                auth.checkHost(ex, this::url);
                 route(ex, ex.getRequestURI().getPath(), query);
             } catch (HttpError e) {
                 sendError(ex, e.status, e.getMessage());
@@ -298,11 +283,11 @@ public final class StationServer implements AutoCloseable {
         } else if (path.equals("/metrics")) {
             send(ex, 200, StationMetrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/api/state")) {
-            sendJson(ex, 200, state());
+            sendJson(ex, 200, views.state());
         } else if (path.equals("/api/rejects")) {
-            sendJson(ex, 200, rejects(query));
+            sendJson(ex, 200, views.rejects(query));
         } else if (image.matches()) {
-            cameraImage(ex, image.group(1), query);
+            images.serve(ex, image.group(1), query);
         } else {
             throw new HttpError(404, "no such page: " + path);
         }
@@ -313,36 +298,13 @@ public final class StationServer implements AutoCloseable {
         return new HttpError(405, ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": expected " + allowed);
     }
 
-    private boolean authorized(HttpExchange ex, Map<String, String> query) {
-        if (tokenDigest == null) return true;
-        String given = null;
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) given = header.substring(7).trim();
-        else if (query.containsKey("token")) given = query.get("token");
-        // digests have one length whatever was sent, and isEqual compares every byte
-        return given != null && MessageDigest.isEqual(sha256(given), tokenDigest);
-    }
-
-    /** Without a token the server is loopback only: a page that got here through another host name is refused. */
-    private void checkHost(HttpExchange ex) {
-        if (tokenDigest != null) return;
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (host == null) return;
-        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
-                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
-        name = name.toLowerCase(java.util.Locale.ROOT);
-        if (!(name.equals("localhost") || name.equals("[::1]") || LOOPBACK_V4.matcher(name).matches())) {
-            throw new HttpError(403, "Host '" + host + "' is not a loopback name, and this server has no token: open " + url());
-        }
-    }
-
     // ---- POST /api/thresholds
 
     private void postThreshold(HttpExchange ex) throws IOException {
         ThresholdControl control = options.thresholds();
         if (control == null) throw new HttpError(501, "this station was started without threshold control");
         InetAddress remote = ex.getRemoteAddress().getAddress();
-        if (tokenDigest == null && !remote.isLoopbackAddress()) {
+        if (!auth.hasToken() && !remote.isLoopbackAddress()) {
             throw new HttpError(403, "threshold changes without a token are taken from this machine only, not from " + remote.getHostAddress());
         }
         String origin = ex.getRequestHeaders().getFirst("Origin");
@@ -387,7 +349,7 @@ public final class StationServer implements AutoCloseable {
             }
             line = l.intValue();
         }
-        String by = "http " + remote.getHostAddress() + (tokenDigest != null ? " (token)" : "");
+        String by = "http " + remote.getHostAddress() + (auth.hasToken() ? " (token)" : "");
         JsonNode operator = json.get("by");
         if (operator != null && !operator.isNull()) {
             if (!operator.isTextual() || operator.textValue().isBlank() || operator.textValue().length() > 64
@@ -410,282 +372,6 @@ public final class StationServer implements AutoCloseable {
         m.put("threshold", threshold);
         m.put("requestedBy", by);
         sendJson(ex, 200, m);
-    }
-
-    // ---- GET /api/state
-
-    private Map<String, Object> state() {
-        StationStats s = station.snapshot();
-        LineCounters c = station.lineCounters();
-        StationTelemetry t = station.telemetry();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("station", options.name());
-        m.put("time", Instant.now().toString());
-        m.put("uptimeSeconds", round(s.elapsedSeconds(), 3));
-        m.put("lineStopped", station.lineStopReason());
-        // Each line's outcomes are read before its captured count: a part is counted captured before its
-        // outcome, so in flight (the difference) is never negative unless a part had two outcomes.
-        long[] sum = new long[5]; // captured, passed, rejected, failsafe, in flight
-        boolean balanced = true;
-        List<Object> lines = new ArrayList<>();
-        for (int line = 0; line < t.lines(); line++) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("line", line);
-            long passed = c.count(line, Outcome.PASS);
-            long rejected = c.count(line, Outcome.REJECT_DEFECT);
-            long failsafe = 0;
-            Map<String, Long> byReason = new LinkedHashMap<>();
-            for (Outcome o : Outcome.values()) {
-                if (!o.isFailSafe()) continue;
-                long n = c.count(line, o);
-                byReason.put(o.reason(), n);
-                failsafe += n;
-            }
-            long captured = c.capturedCount(line);
-            long inFlight = captured - passed - rejected - failsafe;
-            balanced &= inFlight >= 0;
-            sum[0] += captured;
-            sum[1] += passed;
-            sum[2] += rejected;
-            sum[3] += failsafe;
-            sum[4] += inFlight;
-            l.put("captured", captured);
-            l.put("passed", passed);
-            l.put("rejected", rejected);
-            l.put("failsafe", failsafe);
-            l.put("failsafeByReason", byReason);
-            l.put("inFlight", inFlight);
-            l.put("threshold", threshold(line));
-            lines.add(l);
-        }
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("captured", sum[0]);
-        totals.put("passed", sum[1]);
-        totals.put("rejected", sum[2]);
-        totals.put("failsafe", sum[3]);
-        totals.put("inFlight", sum[4]);
-        totals.put("balanced", balanced);
-        totals.put("throughputFps", round(s.throughputFps(), 2));
-        totals.put("latencyMs", Map.of("p50", round(s.latencyP50Ms(), 3), "p99", round(s.latencyP99Ms(), 3), "max", round(s.latencyMaxMs(), 3)));
-        totals.put("meanBatch", round(s.meanBatch(), 2));
-        m.put("totals", totals);
-        m.put("lines", lines);
-        List<Object> cameras = new ArrayList<>();
-        List<SourceStats> sources = station.sourceStats();
-        for (int i = 0; i < sources.size(); i++) {
-            SourceStats ss = sources.get(i);
-            Map<String, Object> cam = new LinkedHashMap<>();
-            cam.put("index", i);
-            cam.put("line", ss.line());
-            cam.put("view", ss.view());
-            cam.put("name", ss.name());
-            cam.put("live", ss.live());
-            cam.put("frames", ss.frames());
-            cam.put("unreadable", ss.unreadable());
-            cam.put("missed", ss.missed());
-            cam.put("repeated", ss.repeated());
-            cam.put("skipped", ss.skipped());
-            cam.put("reconnects", ss.reconnects());
-            cam.put("connected", ss.connected());
-            cam.put("lastError", ss.lastError());
-            StationTelemetry.Frame f = i < t.cameras() ? t.latestFrame(i, false) : null;
-            if (f == null) {
-                cam.put("latest", null);
-            } else {
-                Map<String, Object> latest = new LinkedHashMap<>();
-                latest.put("partId", f.partId());
-                latest.put("decision", f.outcome().decision());
-                latest.put("reason", f.outcome().reason());
-                latest.put("label", FrameImages.label(f.outcome()));
-                latest.put("score", number(f.score()));
-                latest.put("ageSeconds", round(f.ageSeconds(), 3));
-                latest.put("version", f.version());
-                latest.put("width", f.width());
-                latest.put("height", f.height());
-                latest.put("defectBox", FrameImages.boxJson(f.defectBox()));
-                cam.put("latest", latest);
-            }
-            cameras.add(cam);
-        }
-        m.put("cameras", cameras);
-        SinkHealth h = t.sinkHealth();
-        Map<String, Object> sink = new LinkedHashMap<>();
-        sink.put("up", h.up());
-        sink.put("buffered", h.buffered());
-        sink.put("dropped", h.dropped());
-        sink.put("lastError", h.lastError());
-        sink.put("failures", s.sinkFailures());
-        m.put("sink", sink);
-        m.put("ring", Map.of("size", t.ringSize(), "occupancy", t.ringOccupancy()));
-        Map<String, Object> thresholds = new LinkedHashMap<>();
-        thresholds.put("configured", (double) t.configuredThreshold());
-        thresholds.put("adjustable", options.thresholds() != null);
-        m.put("thresholds", thresholds);
-        m.put("trend", trend(t));
-        m.put("journal", options.journal() != null);
-        Map<String, Object> errors = new LinkedHashMap<>();
-        errors.put("handlerErrors", station.handlerErrors());
-        errors.put("watchdogExpired", station.expiredByWatchdog());
-        errors.put("rejectImagesSaved", station.rejectImagesSaved());
-        errors.put("rejectImagesSkipped", station.rejectImagesSkipped());
-        m.put("errors", errors);
-        return m;
-    }
-
-    private double threshold(int line) {
-        ThresholdControl control = options.thresholds();
-        float now = Float.NaN;
-        if (control != null) {
-            try {
-                now = control.current(line);
-            } catch (RuntimeException e) {
-                LOG.warn("threshold control could not tell line {}'s threshold: {}", line, e.toString());
-            }
-        }
-        return round(Float.isNaN(now) ? station.telemetry().configuredThreshold() : now, 4);
-    }
-
-    private static Map<String, Object> trend(StationTelemetry t) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("detectors", t.trendDetectors());
-        List<Object> lines = new ArrayList<>();
-        for (int line = 0; line < t.lines(); line++) {
-            List<Object> detectors = new ArrayList<>();
-            for (StationTelemetry.TrendSeries s : t.trend(line)) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("name", s.detector());
-                d.put("watched", s.watched());
-                d.put("statistic", number(s.statistic()));
-                d.put("limit", number(s.limit()));
-                d.put("alarmed", s.alarmed());
-                d.put("alarmsRaised", s.alarmsRaised());
-                int n = s.secondsAgo().length;
-                List<Object> ago = new ArrayList<>(n);
-                List<Object> values = new ArrayList<>(n);
-                List<Object> limits = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    ago.add(round(s.secondsAgo()[i], 2));
-                    values.add(number((float) s.values()[i]));
-                    limits.add(number((float) s.limits()[i]));
-                }
-                d.put("samples", Map.of("secondsAgo", ago, "value", values, "limit", limits));
-                List<Object> alarms = new ArrayList<>();
-                for (StationTelemetry.AlarmMarker a : s.alarms()) {
-                    Map<String, Object> am = new LinkedHashMap<>();
-                    am.put("secondsAgo", round(a.secondsAgo(), 2));
-                    am.put("part", a.partIndex());
-                    am.put("value", number((float) a.value()));
-                    am.put("limit", number((float) a.limit()));
-                    am.put("raised", a.raised());
-                    am.put("rule", a.rule());
-                    alarms.add(am);
-                }
-                d.put("alarms", alarms);
-                detectors.add(d);
-            }
-            lines.add(Map.of("line", line, "detectors", detectors));
-        }
-        out.put("lines", lines);
-        return out;
-    }
-
-    // ---- GET /api/rejects
-
-    private Map<String, Object> rejects(Map<String, String> query) {
-        int limit = intParam(query, "limit", 20, 1, MAX_REJECTS);
-        int lines = station.telemetry().lines();
-        Integer line = query.containsKey("line") ? intParam(query, "line", 0, 0, lines - 1) : null;
-        Path journal = options.journal();
-        if (journal == null) throw new HttpError(404, "no decision journal is configured for this station");
-        List<DecisionJournal.Entry> found = latestRejects(journal, line, limit);
-        List<Object> rows = new ArrayList<>();
-        for (DecisionJournal.Entry e : found) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", e.id());
-            r.put("line", e.line());
-            r.put("part", e.part());
-            r.put("camera", e.camera());
-            r.put("captured", micros(e.captureMicros()));
-            r.put("decided", micros(e.decidedMicros()));
-            r.put("score", number(e.score()));
-            r.put("decision", e.decision());
-            r.put("reason", e.reason());
-            DecisionJournal.Box b = e.defectBox();
-            r.put("defectBox", b == null ? null : FrameImages.boxJson(new int[] {b.x(), b.y(), b.width(), b.height()}));
-            rows.add(r);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("journal", journal.toString());
-        m.put("rejects", rows);
-        return m;
-    }
-
-    /**
-     * The journal's newest rejects (defect and fail-safe), newest first. The journal reads oldest
-     * first, so this looks back over widening windows until it has {@code limit} of them.
-     */
-    static List<DecisionJournal.Entry> latestRejects(Path journal, Integer line, int limit) {
-        long[] windowsSeconds = {10, 60, 600, 3600, 86_400, -1};
-        int cap = 20_000;
-        List<DecisionJournal.Entry> found = new ArrayList<>();
-        for (long w : windowsSeconds) {
-            Instant since = w < 0 ? null : Instant.now().minusSeconds(w);
-            found.clear();
-            boolean truncated = false;
-            try {
-                for (String decision : List.of("reject", "failsafe")) {
-                    List<DecisionJournal.Entry> part = DecisionJournal.query(journal, line, since, decision, cap);
-                    truncated |= part.size() == cap;
-                    found.addAll(part);
-                }
-            } catch (DecisionJournal.JournalException e) {
-                throw new HttpError(503, e.getMessage());
-            }
-            if (found.size() >= limit || w < 0 || truncated) break;
-        }
-        found.sort(Comparator.comparingLong(DecisionJournal.Entry::id).reversed());
-        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
-    }
-
-    // ---- GET /api/cameras/{i}/latest.png
-
-    private void cameraImage(HttpExchange ex, String index, Map<String, String> query) throws IOException {
-        StationTelemetry t = station.telemetry();
-        int cameras = t.cameras();
-        int camera;
-        try {
-            camera = Integer.parseInt(index);
-        } catch (NumberFormatException e) {
-            camera = -1;
-        }
-        if (camera < 0 || camera >= cameras) {
-            throw new HttpError(400, "camera index '" + index + "': expected 0 to " + (cameras - 1) + " (this station has "
-                    + cameras + " camera" + (cameras == 1 ? "" : "s") + ")");
-        }
-        StationTelemetry.Frame meta = t.latestFrame(camera, false);
-        if (meta == null) throw new HttpError(404, "camera " + camera + " has no decided frame yet");
-        int width = intParam(query, "width", Math.min(DEFAULT_IMAGE_WIDTH, meta.width()), 16, meta.width());
-        CachedImage cached = images.get(camera);
-        if (cached == null || cached.version() != meta.version() || cached.width() != width) {
-            StationTelemetry.Frame f = t.latestFrame(camera, true);
-            if (f == null) throw new HttpError(503, "camera " + camera + "'s frame is being replaced too often to be read; try again");
-            cached = new CachedImage(f.version(), width, FrameImages.png(f, width), f.partId(), f.outcome(), f.score());
-            images.set(camera, cached);
-        }
-        String etag = "\"c" + camera + "-v" + cached.version() + "-w" + width + "\"";
-        Headers h = ex.getResponseHeaders();
-        h.set("ETag", etag);
-        h.set("Cache-Control", "private, no-cache");
-        // what the picture shows, so that a page can caption it with this frame's decision and no other
-        h.set("X-Sightline-Part", Long.toString(cached.partId()));
-        h.set("X-Sightline-Decision", cached.outcome().decision());
-        h.set("X-Sightline-Label", FrameImages.label(cached.outcome()));
-        h.set("X-Sightline-Score", Float.isNaN(cached.score()) ? "" : String.format(java.util.Locale.ROOT, "%.3f", cached.score()));
-        if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
-            send(ex, 304, null, null);
-            return;
-        }
-        send(ex, 200, "image/png", cached.png());
     }
 
     // ---- static files
@@ -717,12 +403,12 @@ public final class StationServer implements AutoCloseable {
         int open = s.indexOf("<script>");
         int close = s.indexOf("</script>", open);
         if (open < 0 || close < 0) throw new IllegalStateException("the dashboard's index.html has no inline <script>");
-        return Base64.getEncoder().encodeToString(sha256(s.substring(open + "<script>".length(), close)));
+        return Base64.getEncoder().encodeToString(TokenAuth.sha256(s.substring(open + "<script>".length(), close)));
     }
 
     // ---- helpers
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         Headers h = ex.getResponseHeaders();
         if (type != null) h.set("Content-Type", type);
         h.set("X-Content-Type-Options", "nosniff");
@@ -772,7 +458,7 @@ public final class StationServer implements AutoCloseable {
         return m;
     }
 
-    private static int intParam(Map<String, String> query, String name, int fallback, int min, int max) {
+    static int intParam(Map<String, String> query, String name, int fallback, int min, int max) {
         String v = query.get(name);
         if (v == null) return fallback;
         try {
@@ -782,31 +468,5 @@ public final class StationServer implements AutoCloseable {
             // reported below
         }
         throw new HttpError(400, name + ": expected an integer from " + min + " to " + max + ", got '" + v + "'");
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    /** A float as JSON: its shortest decimal form, null for NaN. */
-    private static Object number(float v) {
-        return Float.isFinite(v) ? (Object) Double.valueOf(Float.toString(v)) : null;
-    }
-
-    private static Object number(double v) {
-        return Double.isFinite(v) ? (Object) v : null;
-    }
-
-    private static double round(double v, int decimals) {
-        double f = Math.pow(10, decimals);
-        return Math.round(v * f) / f;
-    }
-
-    private static String micros(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000).toString();
     }
 }
