@@ -9,6 +9,6 @@
  *   <li>{@link io.sightline.calibration.ScaleCalibration}: millimetres per pixel;</li>
  *   <li>reject timing (in the CLI: distance and encoder resolution or belt speed).</li>
  * </ul>
- * Undistortion itself runs in preprocess ({@link io.sightline.preprocess.Undistorter}).
+ * Undistortion itself runs in preprocess ({@code io.sightline.preprocess.Undistorter}).
  */
 package io.sightline.calibration;
