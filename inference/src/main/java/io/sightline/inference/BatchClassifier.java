@@ -8,7 +8,6 @@ import java.util.Objects;
 import org.bytedeco.javacpp.Pointer;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.SightlineTensorAccess;
 import org.tensorflow.Tensor;
 import org.tensorflow.internal.c_api.TF_Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -101,7 +100,7 @@ public final class BatchClassifier implements AutoCloseable {
             for (int b = 0; b < bucketSizes.length; b++) {
                 TFloat32 tensor = TFloat32.tensorOf(Shape.of(bucketSizes[b], info.inputHeight(), info.inputWidth(), info.inputChannels()));
                 bucketTensors[b] = tensor;
-                bucketAddresses[b] = TF_TensorData(SightlineTensorAccess.nativeHandle(tensor)).address();
+                bucketAddresses[b] = TF_TensorData(TensorHandles.of(tensor)).address();
                 Pointer.memset(copyDestination.moveTo(bucketAddresses[b]), 0, bucketSizes[b] * bytesPerImage);
                 Session.Runner runner = session.runner().feed(inputTensorName, tensor).fetch(outputTensorName);
                 bucketRunners[b] = hasMap ? runner.fetch(mapTensorName) : runner;
@@ -279,7 +278,7 @@ public final class BatchClassifier implements AutoCloseable {
     }
 
     private void readProbs(Tensor output, int bucketSize) {
-        TF_Tensor handle = SightlineTensorAccess.nativeHandle(output);
+        TF_Tensor handle = TensorHandles.of(output);
         long expectedBytes = (long) bucketSize * numClasses * Float.BYTES;
         long actualBytes = TF_TensorByteSize(handle);
         if (actualBytes != expectedBytes) {
@@ -290,7 +289,7 @@ public final class BatchClassifier implements AutoCloseable {
     }
 
     private void readMaps(Tensor output, int bucketSize) {
-        TF_Tensor handle = SightlineTensorAccess.nativeHandle(output);
+        TF_Tensor handle = TensorHandles.of(output);
         int floats = bucketSize * mapWidth * mapHeight;
         long actualBytes = TF_TensorByteSize(handle);
         if (actualBytes != (long) floats * Float.BYTES) {
