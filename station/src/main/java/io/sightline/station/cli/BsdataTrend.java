@@ -2,6 +2,7 @@ package io.sightline.station.cli;
 
 import io.sightline.inference.ModelPackage;
 import io.sightline.inference.TrendLstm;
+import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.postprocess.trend.CusumChart;
 import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.postprocess.trend.LstmTrendTracker;

@@ -5,6 +5,7 @@ import io.sightline.calibration.CalibrationFile;
 import io.sightline.calibration.CameraCalibration;
 import io.sightline.calibration.ThresholdCalibration;
 import io.sightline.inference.ModelPackage;
+import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.ImageDataset;
 import java.io.IOException;

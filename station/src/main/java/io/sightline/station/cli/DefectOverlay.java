@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.inference.DefectMaps;
 import io.sightline.inference.ModelInfo;
+import io.sightline.inference.dataset.ModelScoring;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_imgproc;

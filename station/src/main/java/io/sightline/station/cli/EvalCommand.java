@@ -3,6 +3,7 @@ package io.sightline.station.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.inference.Evaluation;
 import io.sightline.inference.ModelPackage;
+import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.ImageDataset;
 import io.sightline.station.StationConfig;

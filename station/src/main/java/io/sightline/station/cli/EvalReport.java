@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.inference.Evaluation;
 import io.sightline.inference.ModelInfo;
+import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.preprocess.ImageDataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,17 @@
 package io.sightline.station.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.DefectKind;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.Trainer;
+import io.sightline.inference.dataset.DatasetTraining;
 import io.sightline.natives.NativeBuffer;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Preprocessor;
+import io.sightline.station.StationConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,9 +106,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Mode.of(mode);
         if (source.data != null) {
-            return new DatasetTraining(this).run();
+            return trainOnFolder();
         }
         return trainSynthetic(source.samples);
+    }
+
+    private int trainOnFolder() throws Exception {
+        DatasetTraining.Request request = new DatasetTraining.Request(source.data, out, mode, name, version, input, channels,
+                augment, epochs, seed, valFraction, options(), StationConfig.DEFAULT_THRESHOLD);
+        Map<String, Object> summary = new DatasetTraining(request, () -> new ProgressBar(System.err),
+                test -> EvalCommand.print(test, 0)).run();
+        if (json) System.out.println(new ObjectMapper().writeValueAsString(summary));
+        return 0;
     }
 
     private int trainSynthetic(int samples) throws Exception {
@@ -141,16 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The native libraries and Java this model was trained with, for model.json. */
     static Map<String, Object> libraryVersions() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tensorflow", org.tensorflow.TensorFlow.version());
-        m.put("opencv", org.bytedeco.opencv.global.opencv_core.CV_VERSION());
-        try {
-            m.put("javacpp", org.bytedeco.javacpp.Loader.getVersion());
-        } catch (java.io.IOException e) {
-            m.put("javacpp", "unknown (" + e.getMessage() + ")");
-        }
-        m.put("java", System.getProperty("java.version"));
-        return m;
+        return DatasetTraining.libraryVersions();
     }
 
     Trainer.TrainOptions options() {
@@ -160,7 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static int[] parseSize(String s) {
-        return parsePair(s, 16, 1024, "--input: expected WxH with 16 <= W,H <= 1024 (e.g. 128x128)");
+        return DatasetTraining.parseInputSize(s);
     }
 
     /** "AxB" with min <= A,B <= max, or an error with {@code expected} and the input. */

@@ -8,6 +8,7 @@ import io.sightline.inference.Evaluation;
 import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
+import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.ImageDataset;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.inference.dataset;
 
 import io.sightline.inference.BatchClassifier;
 import io.sightline.inference.ModelInfo;
@@ -15,9 +15,9 @@ import java.util.Locale;
  * Runs a model package over labelled image files the way the station would see them: the same
  * {@link ImageTensorizer} as training, the same {@link BatchClassifier} as the inspection workers.
  */
-final class ModelScoring {
+public final class ModelScoring {
     /** Images per session run. */
-    static final int BATCH = 16;
+    public static final int BATCH = 16;
 
     private ModelScoring() {}
 
@@ -25,14 +25,14 @@ final class ModelScoring {
      * The read images, their class probabilities (row per image), labels in the model's class
      * indices and, when the model has one, each image's defect map (null without).
      */
-    record Scored(LabelledImages images, float[][] probs, int[] labels, Maps maps) {}
+    public record Scored(LabelledImages images, float[][] probs, int[] labels, Maps maps) {}
 
     /**
      * Each image's defect map from the same session run as its probabilities: {@code values[i]} is
      * image i's p(defect) per cell, row by row, {@code width x height} cells over an input of
      * {@code inputWidth x inputHeight} pixels.
      */
-    record Maps(int width, int height, int inputWidth, int inputHeight, float[][] values) {}
+    public record Maps(int width, int height, int inputWidth, int inputHeight, float[][] values) {}
 
     /**
      * Reads {@code samples} (skipping unreadable files with a warning) and scores them.
@@ -41,7 +41,7 @@ final class ModelScoring {
      *
      * @throws IllegalArgumentException if a sample's class is not one of the (supervised) model's classes
      */
-    static Scored score(ModelPackage model, List<ImageDataset.Sample> samples, PrintStream err) {
+    public static Scored score(ModelPackage model, List<ImageDataset.Sample> samples, PrintStream err) {
         ModelInfo info = model.info();
         List<ImageDataset.Sample> mapped = new ArrayList<>();
         for (ImageDataset.Sample s : samples) {
@@ -87,7 +87,8 @@ final class ModelScoring {
         return new Scored(images, probs, images.labels(), maps);
     }
 
-    static void progress(PrintStream err, String what, int done, int total) {
+    /** Rewrites one progress line in place ({@code \r}) every 25 items and at the end. */
+    public static void progress(PrintStream err, String what, int done, int total) {
         if (done == total || done % 25 == 0) {
             err.printf(Locale.ROOT, "\r%s %d/%d", what, done, total);
         }

@@ -1,6 +1,5 @@
-package io.sightline.station.cli;
+package io.sightline.inference.dataset;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.inference.Augmenter;
 import io.sightline.inference.Evaluation;
 import io.sightline.inference.InspectionCnn;
@@ -13,7 +12,6 @@ import io.sightline.preprocess.ImageDataset;
 import io.sightline.preprocess.ImageTensorizer;
 import io.sightline.preprocess.InputChoice;
 import io.sightline.preprocess.LabelledImages;
-import io.sightline.station.StationConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@code sightline train --data DIR}: a labelled image folder to a model package.
@@ -38,26 +38,51 @@ import java.util.Map;
  *       [--with a fixed split: the exported package scores DIR/test, figures into model.json]
  * </pre>
  */
-final class DatasetTraining {
+public final class DatasetTraining {
     /** The image-to-tensor strategy recorded in model.json; {@link ImageTensorizer} implements it. */
     static final String STRATEGY = "fit";
 
-    private final TrainCommand cmd;
+    /**
+     * What {@code sightline train --data} asks for, its options as given: {@code mode} (a
+     * {@link Trainer.Mode} id), {@code input} ({@code WxH} or null to choose from the images),
+     * {@code channels} ({@code auto}, 1 or 3), {@code augment} ({@code full} or {@code flips}),
+     * {@code name} (null: the folder's name), {@code threshold} (the defect threshold the test
+     * split's figures are taken at).
+     */
+    public record Request(Path data, Path out, String mode, String name, String version, String input, String channels,
+                          String augment, int epochs, long seed, float valFraction, Trainer.TrainOptions options,
+                          float threshold) {}
+
+    private final Request request;
+    private final Supplier<? extends Trainer.ProgressListener> progress;
+    private final Consumer<Evaluation> testSplitReport;
     private final PrintStream err = System.err;
 
-    DatasetTraining(TrainCommand cmd) {
-        this.cmd = cmd;
+    /**
+     * @param progress makes the training progress listener, once, when training starts
+     * @param testSplitReport shown the test split's evaluation when the folder has its own split
+     */
+    public DatasetTraining(Request request, Supplier<? extends Trainer.ProgressListener> progress,
+                           Consumer<Evaluation> testSplitReport) {
+        this.request = request;
+        this.progress = progress;
+        this.testSplitReport = testSplitReport;
     }
 
-    int run() throws Exception {
+    /**
+     * Trains and exports the package to {@code out}, reporting on standard error.
+     *
+     * @return the figures {@code --json} prints
+     */
+    public Map<String, Object> run() throws Exception {
         long t0 = System.nanoTime();
-        Path dir = cmd.source.data;
-        Trainer.Mode mode = Trainer.Mode.of(cmd.mode);
+        Path dir = request.data();
+        Trainer.Mode mode = Trainer.Mode.of(request.mode());
         boolean anomaly = mode == Trainer.Mode.ANOMALY;
         ImageDataset ds = ImageDataset.open(dir, anomaly ? ImageDataset.Use.TRAIN_GOOD_ONLY : ImageDataset.Use.TRAIN);
         if (anomaly) requireGoodImages(ds, ds.train().stream().filter(s -> s.label() == 0).count(), "");
-        if (Files.exists(cmd.out) && !isEmptyDir(cmd.out)) {
-            throw new IllegalArgumentException("--out " + cmd.out + " already exists and is not empty; choose a new folder");
+        if (Files.exists(request.out()) && !isEmptyDir(request.out())) {
+            throw new IllegalArgumentException("--out " + request.out() + " already exists and is not empty; choose a new folder");
         }
         Natives.loadAll();
         err.printf("train: %s, mode %s, classes %s, %d training images%s%n", dir, mode.id(), ds.classes(), ds.train().size(),
@@ -89,8 +114,8 @@ final class DatasetTraining {
         long loadedNanos = System.nanoTime();
 
         Trainer.TrainingData data = new Trainer.TrainingData(ds.classes(), images.tensors(), images.labels());
-        Trainer.TrainOptions options = cmd.options();
-        TrainCommand.ProgressBar bar = new TrainCommand.ProgressBar(err);
+        Trainer.TrainOptions options = request.options();
+        Trainer.ProgressListener bar = progress.get();
         TrainedModel trained;
         try (Augmenter augmenter = new Augmenter(choice.width(), choice.height(), choice.channels(), choice.pixelStd(),
                 augmentSettings())) {
@@ -98,7 +123,7 @@ final class DatasetTraining {
                     ? Trainer.trainAnomaly(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar)
                     : Trainer.train(data, choice.width(), choice.height(), choice.channels(), options, augmenter, bar);
         }
-        bar.finish();
+        err.flush();
         double trainSeconds = (System.nanoTime() - loadedNanos) / 1e9;
 
         Map<String, Object> training = new LinkedHashMap<>();
@@ -106,20 +131,20 @@ final class DatasetTraining {
         training.put("command", commandLine(choice));
         training.put("imageToTensor", strategy(choice));
         training.put("data", dataSummary(ds, images));
-        training.put("seed", cmd.seed);
+        training.put("seed", request.seed());
         training.put("trainingSeconds", round1(trainSeconds));
         training.put("readingSeconds", round1((loadedNanos - t0) / 1e9));
-        training.put("libraries", TrainCommand.libraryVersions());
-        String modelName = cmd.name != null ? cmd.name : dir.toAbsolutePath().normalize().getFileName() + "-cnn";
-        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, modelName, cmd.version,
+        training.put("libraries", libraryVersions());
+        String modelName = request.name() != null ? request.name() : dir.toAbsolutePath().normalize().getFileName() + "-cnn";
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, modelName, request.version(),
                 anomaly ? ModelInfo.MODE_ANOMALY : ModelInfo.MODE_SUPERVISED, trained.classes(), choice.width(),
                 choice.height(), choice.channels(), choice.pixelMean(), choice.pixelStd(), training, Map.of());
-        trained.export(cmd.out, info);
+        trained.export(request.out(), info);
         err.printf(Locale.ROOT, "train: best epoch %d of %d, validation AUROC %.4f, accuracy %.4f; %.0f s training%n",
                 trained.bestEpoch(), trained.epochsRun(), trained.validationAuroc(), trained.validationAccuracy(), trainSeconds);
 
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", cmd.out.toString());
+        summary.put("model", request.out().toString());
         summary.put("mode", mode.id());
         Object realDefects = trained.evaluation().get("validationAurocRealDefects");
         if (realDefects != null) summary.put("validationAurocRealDefects", realDefects);
@@ -133,20 +158,19 @@ final class DatasetTraining {
         if (ds.fixedSplit()) {
             Evaluation test = evaluateTestSplit(ds);
             summary.put("test", test.toMap());
-            EvalCommand.print(test, 0);
+            testSplitReport.accept(test);
         }
-        err.printf("model package written to %s%n", cmd.out.toAbsolutePath());
-        if (cmd.json) System.out.println(new ObjectMapper().writeValueAsString(summary));
-        return 0;
+        err.printf("model package written to %s%n", request.out().toAbsolutePath());
+        return summary;
     }
 
     /** Scores DIR/test with the exported package (what the station will load) and records the figures in model.json. */
     private Evaluation evaluateTestSplit(ImageDataset ds) {
-        Path modelJson = cmd.out.resolve(ModelInfo.FILE_NAME);
-        try (ModelPackage pkg = ModelPackage.load(cmd.out)) {
+        Path modelJson = request.out().resolve(ModelInfo.FILE_NAME);
+        try (ModelPackage pkg = ModelPackage.load(request.out())) {
             ModelScoring.Scored scored = ModelScoring.score(pkg, ds.test(), err);
             Evaluation e = Evaluation.of(pkg.info().classes(), pkg.info().okIndex(), scored.probs(), scored.labels(),
-                    StationConfig.DEFAULT_THRESHOLD);
+                    request.threshold());
             Map<String, Object> figures = new LinkedHashMap<>(e.toMap());
             figures.put("dataset", "test split " + ds.root().resolve("test"));
             figures.put("skipped", scored.images().skipped().size());
@@ -168,24 +192,24 @@ final class DatasetTraining {
     private InputChoice inputChoice(ImageDataset ds, boolean goodOnly) {
         // anomaly mode: even the normalisation is learnt from the good images alone
         InputChoice choice = InputChoice.probe(goodOnly ? ds.train().stream().filter(s -> s.label() == 0).toList() : ds.train());
-        if (cmd.input != null) {
-            int[] wh = TrainCommand.parseSize(cmd.input);
+        if (request.input() != null) {
+            int[] wh = parseInputSize(request.input());
             choice = choice.withSize(wh[0], wh[1]);
         }
-        switch (cmd.channels) {
+        switch (request.channels()) {
             case "auto" -> { }
             case "1" -> choice = choice.withChannels(1);
             case "3" -> choice = choice.withChannels(3);
-            default -> throw new IllegalArgumentException("--channels: expected auto, 1 or 3, got '" + cmd.channels + "'");
+            default -> throw new IllegalArgumentException("--channels: expected auto, 1 or 3, got '" + request.channels() + "'");
         }
         return choice;
     }
 
     private Augmenter.Settings augmentSettings() {
-        return switch (cmd.augment) {
+        return switch (request.augment()) {
             case "full" -> Augmenter.Settings.defaults();
             case "flips" -> Augmenter.Settings.flipsOnly();
-            default -> throw new IllegalArgumentException("--augment: expected full or flips, got '" + cmd.augment + "'");
+            default -> throw new IllegalArgumentException("--augment: expected full or flips, got '" + request.augment() + "'");
         };
     }
 
@@ -224,10 +248,10 @@ final class DatasetTraining {
     }
 
     private String commandLine(InputChoice choice) {
-        List<String> args = new ArrayList<>(List.of("./sightline", "train", "--data", cmd.source.data.toString(), "--out",
-                cmd.out.toString(), "--input", choice.width() + "x" + choice.height(), "--channels",
-                String.valueOf(choice.channels()), "--epochs", String.valueOf(cmd.epochs), "--seed", String.valueOf(cmd.seed),
-                "--val-fraction", String.valueOf(cmd.valFraction), "--augment", cmd.augment, "--mode", cmd.mode));
+        List<String> args = new ArrayList<>(List.of("./sightline", "train", "--data", request.data().toString(), "--out",
+                request.out().toString(), "--input", choice.width() + "x" + choice.height(), "--channels",
+                String.valueOf(choice.channels()), "--epochs", String.valueOf(request.epochs()), "--seed", String.valueOf(request.seed()),
+                "--val-fraction", String.valueOf(request.valFraction()), "--augment", request.augment(), "--mode", request.mode()));
         return String.join(" ", args);
     }
 
@@ -248,6 +272,35 @@ final class DatasetTraining {
             return null;
         }
         return null;
+    }
+
+    /** The native libraries and Java this model was trained with, for model.json. */
+    public static Map<String, Object> libraryVersions() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tensorflow", org.tensorflow.TensorFlow.version());
+        m.put("opencv", org.bytedeco.opencv.global.opencv_core.CV_VERSION());
+        try {
+            m.put("javacpp", org.bytedeco.javacpp.Loader.getVersion());
+        } catch (java.io.IOException e) {
+            m.put("javacpp", "unknown (" + e.getMessage() + ")");
+        }
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    /** {@code --input WxH} with 16 <= W,H <= 1024, or an error naming the option and the input. */
+    public static int[] parseInputSize(String s) {
+        String[] parts = s.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int a = Integer.parseInt(parts[0].trim());
+                int b = Integer.parseInt(parts[1].trim());
+                if (a >= 16 && b >= 16 && a <= 1024 && b <= 1024) return new int[] {a, b};
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--input: expected WxH with 16 <= W,H <= 1024 (e.g. 128x128), got '" + s + "'");
     }
 
     private static double round1(double v) {
