@@ -7,6 +7,7 @@ import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.ImageDataset;
 import io.sightline.station.StationConfig;
+import io.sightline.station.eval.EvalReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

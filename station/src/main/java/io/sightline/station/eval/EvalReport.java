@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.station.eval;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
@@ -37,7 +37,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * model saw it with its defect map and box drawn over it ({@link DefectOverlay}); without one, the
  * image file as it is.
  */
-final class EvalReport {
+public final class EvalReport {
     /** Cells on the contact sheet. */
     static final int SHEET_CELLS = 24;
     private static final int CELL = 240;
@@ -53,7 +53,7 @@ final class EvalReport {
      * Writes the report of {@code scored} (by the model {@code info} describes) into {@code dir}:
      * with the defect maps drawn on the worst calls when {@code scored} has them.
      */
-    static List<Path> write(Path dir, String title, Evaluation e, ModelScoring.Scored scored, ModelInfo info) throws IOException {
+    public static List<Path> write(Path dir, String title, Evaluation e, ModelScoring.Scored scored, ModelInfo info) throws IOException {
         Files.createDirectories(dir);
         Path roc = dir.resolve("roc.png");
         Path sheet = dir.resolve("worst.png");
@@ -198,7 +198,8 @@ final class EvalReport {
         return b.toString();
     }
 
-    static String fmt(double v) {
+    /** A figure to four decimals, {@code n/a} when it is not finite. */
+    public static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
     }
 }

@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.station.eval;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;

@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.station.eval;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
@@ -11,6 +11,7 @@ import io.sightline.inference.ModelPackage;
 import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
 import io.sightline.preprocess.ImageDataset;
+import io.sightline.station.cli.SightlineCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
