@@ -7,6 +7,7 @@ import io.sightline.natives.Natives;
 import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.trend.model.TrendModels;
 import io.sightline.station.Station;
 import io.sightline.station.StationOutputs;
 import io.sightline.station.StationConfig;

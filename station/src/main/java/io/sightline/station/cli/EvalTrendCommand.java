@@ -11,6 +11,8 @@ import io.sightline.postprocess.trend.PChart;
 import io.sightline.postprocess.trend.TrendEvaluation;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.TrendTracker;
+import io.sightline.postprocess.trend.model.BsdataTrend;
+import io.sightline.postprocess.trend.model.TrendModels;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -98,7 +100,9 @@ public final class EvalTrendCommand implements Callable<Integer> {
             } else if (!java.nio.file.Files.isDirectory(bs.resolve("data"))) {
                 bsdataResult = Map.of("skipped", "BSData not found at " + bs);
             } else {
-                bsdataResult = BsdataTrend.evaluate(bs, imageModel, sensitivities, runner, err);
+                List<BsdataTrend.Image> images = DatasetCommand.readBsdata(bs).stream()
+                        .map(b -> new BsdataTrend.Image(b.file(), b.pitting(), b.series())).toList();
+                bsdataResult = BsdataTrend.evaluate(bs, images, imageModel, sensitivities, runner, err);
                 printBsdata(bsdataResult);
             }
         }

@@ -3,6 +3,7 @@ package io.sightline.station.cli;
 import io.sightline.inference.TrendLstm;
 import io.sightline.natives.Natives;
 import io.sightline.postprocess.trend.WindowFeatures;
+import io.sightline.postprocess.trend.model.TrendModels;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -6,6 +6,7 @@ import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.PChart;
 import io.sightline.postprocess.trend.TrendTracker;
+import io.sightline.postprocess.trend.model.TrendModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

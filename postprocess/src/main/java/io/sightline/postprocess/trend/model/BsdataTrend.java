@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.postprocess.trend.model;
 
 import io.sightline.inference.ModelPackage;
 import io.sightline.inference.TrendLstm;
@@ -29,25 +29,34 @@ import java.util.TreeMap;
  * against the 25 it was trained on: a transfer, reported as such); each keeps the sensitivity
  * matched on the synthetic suite.
  */
-final class BsdataTrend {
-    static final int BASELINE = 10;
-    static final int LSTM_WINDOW = 2;
-    static final int PCHART_SUBGROUP = 3;
+public final class BsdataTrend {
+    public static final int BASELINE = 10;
+    public static final int LSTM_WINDOW = 2;
+    public static final int PCHART_SUBGROUP = 3;
 
     private BsdataTrend() {}
 
     /** One series, in time order: scores, rejects, and the index of the first pitted image (-1: none). */
     record Series(String name, float[] scores, boolean[] rejected, int changeAt) {}
 
-    static Map<String, Object> evaluate(Path bsdata, Path imageModel, Map<String, Double> sensitivities, TrendLstm.Runner lstm,
-                                        PrintStream err) throws IOException {
-        List<DatasetCommand.BsImage> images = DatasetCommand.readBsdata(bsdata);
-        Map<String, List<DatasetCommand.BsImage>> bySeries = new TreeMap<>();
-        for (DatasetCommand.BsImage b : images) for (String s : b.series()) bySeries.computeIfAbsent(s, k -> new ArrayList<>()).add(b);
+    /**
+     * One BSData image as its index describes it: the file under {@code data/}, whether it is
+     * labelled with pitting, the series it belongs to.
+     */
+    public record Image(String file, boolean pitting, List<String> series) {}
+
+    /**
+     * Scores the series' images of {@code images} (BSData's index, read from {@code bsdata}) with
+     * {@code imageModel} and runs every detector over each series.
+     */
+    public static Map<String, Object> evaluate(Path bsdata, List<Image> images, Path imageModel, Map<String, Double> sensitivities,
+                                               TrendLstm.Runner lstm, PrintStream err) throws IOException {
+        Map<String, List<Image>> bySeries = new TreeMap<>();
+        for (Image b : images) for (String s : b.series()) bySeries.computeIfAbsent(s, k -> new ArrayList<>()).add(b);
         Map<String, float[]> scoreOf = new HashMap<>();
         try (ModelPackage pkg = ModelPackage.load(imageModel)) {
             List<ImageDataset.Sample> samples = new ArrayList<>();
-            for (DatasetCommand.BsImage b : images) {
+            for (Image b : images) {
                 if (!b.series().isEmpty()) samples.add(new ImageDataset.Sample(bsdata.resolve("data").resolve(b.file()), "ok", 0));
             }
             err.printf("eval-trend: scoring %d BSData images in %d series with %s%n", samples.size(), bySeries.size(), imageModel);
@@ -59,7 +68,7 @@ final class BsdataTrend {
         }
         List<Series> series = new ArrayList<>();
         for (var e : bySeries.entrySet()) {
-            List<DatasetCommand.BsImage> list = new ArrayList<>(e.getValue());
+            List<Image> list = new ArrayList<>(e.getValue());
             list.sort((a, b) -> captureTime(a.file()).compareTo(captureTime(b.file())));
             float[] scores = new float[list.size()];
             boolean[] rejected = new boolean[list.size()];
@@ -88,7 +97,7 @@ final class BsdataTrend {
     }
 
     /** The capture time in a BSData file name: the second field, yymmddhhmmss ("" when absent). */
-    static String captureTime(String file) {
+    public static String captureTime(String file) {
         String[] parts = file.split("_");
         return parts.length > 1 ? parts[1] : "";
     }

@@ -1,4 +1,4 @@
-package io.sightline.station.cli;
+package io.sightline.postprocess.trend.model;
 
 import io.sightline.inference.TrendLstm;
 import io.sightline.postprocess.trend.TrendForecaster;
@@ -12,21 +12,21 @@ import java.util.Random;
  * from seeded scenarios through the same {@link WindowFeatures} the tracker uses, and the loaded
  * package seen as a {@link TrendForecaster}.
  */
-final class TrendModels {
+public final class TrendModels {
     /** Parts per window. */
-    static final int WINDOW = 25;
+    public static final int WINDOW = 25;
     /** Parts of each line's baseline. */
-    static final int BASELINE = 500;
+    public static final int BASELINE = 500;
     /** Windows per training sequence (after the baseline): 4,000 parts. */
-    static final int STEPS = 160;
+    public static final int STEPS = 160;
     /** The forecast looks this many windows ahead. */
-    static final int HORIZON_WINDOWS = 20;
-    static final List<TrendScenarios.Kind> KINDS = List.of(TrendScenarios.Kind.values());
+    public static final int HORIZON_WINDOWS = 20;
+    public static final List<TrendScenarios.Kind> KINDS = List.of(TrendScenarios.Kind.values());
 
     private TrendModels() {}
 
     /** The loaded LSTM package as the tracker's forecaster. */
-    static TrendForecaster forecaster(TrendLstm.Runner runner) {
+    public static TrendForecaster forecaster(TrendLstm.Runner runner) {
         return new TrendForecaster() {
             @Override
             public int features() {
@@ -46,14 +46,14 @@ final class TrendModels {
     }
 
     /** Training sequences: features {@code x[s][t][f]} and targets {@code y[s][t]}. */
-    record Sequences(float[][][] x, float[][] y) {}
+    public record Sequences(float[][][] x, float[][] y) {}
 
     /**
      * {@code count} scenarios, the kinds in turn, each with its change at a random part between
      * 100 and 2,500 parts after the baseline. The target at window t is the log ratio of the true
      * mean defect rate over the next {@value #HORIZON_WINDOWS} windows to the in-control rate.
      */
-    static Sequences trainingSet(long seed, int count) {
+    public static Sequences trainingSet(long seed, int count) {
         Random r = new Random(seed);
         int length = BASELINE + STEPS * WINDOW;
         float[][][] x = new float[count][STEPS][WindowFeatures.FEATURES];
@@ -87,7 +87,7 @@ final class TrendModels {
      *
      * @throws IllegalArgumentException naming the file and row of a malformed row, or when no line is long enough
      */
-    static Sequences historySet(java.nio.file.Path csv, java.io.PrintStream err) throws java.io.IOException {
+    public static Sequences historySet(java.nio.file.Path csv, java.io.PrintStream err) throws java.io.IOException {
         record Part(double time, float score, boolean rejected) {}
         java.util.Map<String, List<Part>> byLine = new java.util.TreeMap<>();
         int row = 0;
@@ -178,7 +178,7 @@ final class TrendModels {
     }
 
     /** Both sets in one. */
-    static Sequences concat(Sequences a, Sequences b) {
+    public static Sequences concat(Sequences a, Sequences b) {
         float[][][] x = java.util.Arrays.copyOf(a.x(), a.x().length + b.x().length);
         System.arraycopy(b.x(), 0, x, a.x().length, b.x().length);
         float[][] y = java.util.Arrays.copyOf(a.y(), a.y().length + b.y().length);
@@ -187,7 +187,7 @@ final class TrendModels {
     }
 
     /** ln(mean true rate over the next horizon / base rate), from part {@code from} on. */
-    static float target(TrendScenarios.Scenario s, int from) {
+    public static float target(TrendScenarios.Scenario s, int from) {
         int to = Math.min(s.length(), from + HORIZON_WINDOWS * WINDOW);
         if (to <= from) return (float) Math.log(s.rate()[s.length() - 1] / s.baseRate());
         double sum = 0;

@@ -1,0 +1,12 @@
+/**
+ * Building and trying the trend LSTM: {@link io.sightline.postprocess.trend.model.TrendModels}
+ * makes its training sequences (synthetic scenarios, recorded history) and adapts inference's
+ * {@code TrendLstm} to a {@link io.sightline.postprocess.trend.TrendForecaster};
+ * {@link io.sightline.postprocess.trend.model.BsdataTrend} runs every detector over BSData's real
+ * wear series. What {@code train-trend}, {@code eval-trend} and the station's trend setup use.
+ *
+ * <p>The one package of postprocess that knows inference (and, for scoring BSData's images,
+ * preprocess); the detectors in {@code trend} must not. It knows nothing of the station or the
+ * CLI: BSData's index comes in already read.
+ */
+package io.sightline.postprocess.trend.model;
