@@ -2,22 +2,17 @@ package io.sightline.station.cli;
 
 import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
-import io.sightline.inference.ModelPackage;
-import io.sightline.natives.Natives;
-import io.sightline.postprocess.DecisionJournal;
-import io.sightline.postprocess.RejectSink;
-import io.sightline.postprocess.SinkHealth;
 import io.sightline.postprocess.trend.model.TrendModels;
 import io.sightline.station.Station;
-import io.sightline.station.StationOutputs;
 import io.sightline.station.StationConfig;
-import io.sightline.station.TriggerSchedule;
 import io.sightline.station.StationStats;
+import io.sightline.station.TriggerSchedule;
+import io.sightline.station.config.StationFile;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,93 +164,44 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(durationSeconds > 0 && durationSeconds <= 86_400)) {
             throw new IllegalArgumentException("--duration: expected 0 < seconds <= 86400, got " + durationSeconds);
         }
-        if (views < 1 || views > MAX_VIEWS) {
-            throw new IllegalArgumentException("--views: expected 1 to " + MAX_VIEWS + " cameras per line, got " + views);
-        }
-        if (serverPort == null && (serverToken != null || !"127.0.0.1".equals(serverBind))) {
-            throw new IllegalArgumentException("--server-bind and --server-token: expected --server-port too (they set up the dashboard server)");
-        }
-        // checked before anything starts: a bad port, address or token is an error naming it
-        io.sightline.station.web.StationServer.Options serverOptions = serverPort == null ? null
-                : new io.sightline.station.web.StationServer.Options(serverBind, serverPort, serverToken, null, null, "demo");
-        if (serverOptions != null) io.sightline.station.web.StationServer.check(serverOptions);
-        Path modelDir = model != null ? model : ProjectPaths.defaultModel();
-        StationConfig base = StationConfig.defaults(modelDir);
-        if (calibration != null) applyCalibration(modelDir);
+        StationFile file = stationFile();
+        List<DriftSpec> driftSpecs = new ArrayList<>();
+        for (String d : drifts) driftSpecs.add(DriftSpec.parse(d, lines));
         // Synthetic views of a line stop at the same part (a frame budget), so the end of the run
         // leaves no part with a view missing; one view runs until it is stopped, as before.
         boolean budget = views > 1 && sources.isEmpty();
-        StationConfig config = new StationConfig(lines, fps, modelDir, threshold, calibratedRoi, ringSize,
-                workers != null ? workers : base.workers(),
-                inferenceThreads != null ? inferenceThreads : base.inferenceThreads(), maxBatch, rejectDelayMillis,
-                budget ? Math.max(1, Math.round(durationSeconds * fps)) : -1, TriggerSchedule.Overrun.RESYNC);
-        DeviceChoice deviceChoice = DeviceChoice.resolve(device);
-        config = config.withPreprocessDevice(deviceChoice.preprocess());
-        List<DriftSpec> driftSpecs = new ArrayList<>();
-        for (String d : drifts) driftSpecs.add(DriftSpec.parse(d, lines));
-        Natives.loadAll();
-        if (rejectLog.getParent() != null) Files.createDirectories(rejectLog.getParent());
+        StationLauncher.Launch how = new StationLauncher.Launch("demo", new StartupChecks(false),
+                sources.isEmpty() ? f -> new ArrayList<>(syntheticCameras()) : StationLauncher::openCameras,
+                budget ? Math.max(1, Math.round(durationSeconds * fps)) : -1, true);
         PrintStream err = System.err;
-        List<FrameSource> cameras = sources.isEmpty() ? new ArrayList<>(syntheticCameras()) : realSources();
-        String[] viewNames = viewNames(views);
-        ModelPackage loaded;
-        try {
-            loaded = ModelPackage.load(modelDir, config.inferenceThreads(), deviceChoice.inference());
-        } catch (RuntimeException e) {
-            cameras.forEach(FrameSource::close);
-            throw e;
-        }
-        DecisionJournal journalFile = null;
-        if (!journal.equalsIgnoreCase("none")) {
-            String[] names = new String[lines]; // per line: its camera, or its views' cameras joined by '+'
-            for (int i = 0; i < lines; i++) {
-                StringBuilder b = new StringBuilder();
-                for (int v = 0; v < views; v++) b.append(v == 0 ? "" : "+").append(cameras.get(i * views + v).name());
-                names[i] = b.toString();
+        try (StationLauncher.Launched launched = StationLauncher.launch(file, how)) {
+            Station station = launched.station();
+            for (var n : launched.outputs()) if (n.name().startsWith("opcua-server")) err.println("OPC UA: the station's state at " + n.name());
+            if (launched.calibration() != null) {
+                err.printf("calibration %s: threshold %.4f, reject delay %d ms%n", calibration, station.thresholds()[0],
+                        station.config().rejectDelayMillis());
             }
-            try {
-                journalFile = DecisionJournal.open(Path.of(journal), names, loaded.info().name() + " " + loaded.info().version(),
-                        "none", false);
-            } catch (RuntimeException e) {
-                loaded.close();
-                cameras.forEach(FrameSource::close);
-                throw e;
-            }
-        }
-        try (ModelPackage pkg = loaded;
-             DecisionJournal journalOwned = journalFile;
-             TrendSetup trendSetup = new TrendSetup(trend, trendLines, lines,
-                     trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend"));
-             RejectSink sink = sinks();
-             Station station = createStation(config, pkg, cameras, viewNames,
-                     StationOutputs.of(sink).withTrend(trendSetup.trackers(), trendSetup.watches()).withJournal(journalOwned)
-                             .withRejectImages(rejectImageSettings())
-                             .withEjector((line, part, action, due, now) -> { })
-                             .withUndistortion(undistorter));
-             io.sightline.station.web.StationMetrics metrics = serverOptions == null ? null
-                     : new io.sightline.station.web.StationMetrics(station);
-             io.sightline.station.web.StationServer server = serverOptions == null ? null
-                     : new io.sightline.station.web.StationServer(station, metrics,
-                             serverOptions.withJournal(journalOwned == null ? null : journalOwned.file()))) {
+            String version = launched.model().info().version();
+            Path modelDir = file.model();
             if (sources.isEmpty()) {
                 err.printf("sightline demo: %d line(s)%s x %.1f fps, %dx%d, defect rate %.2f, model %s (%s), threshold %.2f%n",
-                        lines, views > 1 ? " x " + views + " views " + java.util.Arrays.toString(viewNames) : "", fps, width, height,
-                        defectRate, modelDir, pkg.info().version(), threshold);
+                        lines, views > 1 ? " x " + views + " views " + Arrays.toString(viewNames(views)) : "", fps, width, height,
+                        defectRate, modelDir, version, station.thresholds()[0]);
             } else {
                 err.printf("sightline demo: %d line(s) x %.1f fps from %s, model %s (%s), threshold %.2f%n", lines, fps,
-                        cameras.stream().map(c -> c.name() + " " + c.maxWidth() + "x" + c.maxHeight()).toList(), modelDir,
-                        pkg.info().version(), threshold);
+                        launched.cameras().stream().map(c -> c.name() + " " + c.maxWidth() + "x" + c.maxHeight()).toList(), modelDir,
+                        version, station.thresholds()[0]);
             }
             err.printf("reject signals -> %s%n", rejectLog.toAbsolutePath());
-            if (journalOwned != null) err.printf("decision journal -> %s%n", journalOwned.file().toAbsolutePath());
-            if (!trendSetup.trackers().isEmpty()) {
+            if (launched.journal() != null) err.printf("decision journal -> %s%n", launched.journal().file().toAbsolutePath());
+            if (!launched.trend().trackers().isEmpty()) {
                 err.printf("trend: %s on every line%s (baseline %d parts, windows of %d)%s%n", trend,
                         trendLines.isEmpty() ? "" : ", except " + trendLines, TrendModels.BASELINE, TrendModels.WINDOW,
                         driftSpecs.isEmpty() ? "" : "; drift " + drifts);
             }
-            if (server != null) {
-                err.printf("dashboard -> %s%s (Prometheus metrics at %smetrics)%n", server.url(),
-                        serverToken == null ? "" : "?token=YOUR_TOKEN", server.url());
+            if (launched.server() != null) {
+                err.printf("dashboard -> %s%s (Prometheus metrics at %smetrics)%n", launched.server().url(),
+                        serverToken == null ? "" : "?token=YOUR_TOKEN", launched.server().url());
             }
             StatusLine status = new StatusLine(err);
             station.start();
@@ -266,7 +212,9 @@ public final class DemoCommand implements Callable<Integer> {
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 for (DriftSpec d : driftSpecs) {
                     for (int v = 0; v < views; v++) {
-                        if (cameras.get(d.line() * views + v) instanceof SyntheticPartCamera c) c.setDefectRate(d.rate(defectRate, elapsed));
+                        if (launched.cameras().get(d.line() * views + v) instanceof SyntheticPartCamera c) {
+                            c.setDefectRate(d.rate(defectRate, elapsed));
+                        }
                     }
                 }
                 status.printEverySecond(station.snapshot());
@@ -276,107 +224,62 @@ public final class DemoCommand implements Callable<Integer> {
             while (budget && !station.camerasFinished() && System.nanoTime() - finishBy < 0) Thread.sleep(5);
             StationStats s = station.stop(Duration.ofSeconds(10));
             status.finish();
-            printSummary(err, s);
+            StationReport report = new StationReport(launched, s, err, true);
+            Map<String, Object> head = new LinkedHashMap<>();
+            head.put("views", views);
             if (views > 1) {
-                err.printf("views: %d per line %s; parts decided without a view %d, frames after their part was decided %d,"
-                        + " parts decided early (window full) %d%n", views, java.util.Arrays.toString(viewNames),
-                        station.sourceStats().stream().mapToLong(io.sightline.station.SourceStats::missingViews).sum(), s.lateViews(),
-                        s.partWindowOverflows());
+                head.put("lateViews", s.lateViews());
+                head.put("partWindowOverflows", s.partWindowOverflows());
             }
-            SinkHealth health = sink.health();
-            if (mqtt != null || modbus != null || kafka != null || opcua != null || !health.up()) {
-                err.printf("outputs: %s, %d buffered, %d dropped%s%n", health.up() ? "up" : "DOWN", health.buffered(), health.dropped(),
-                        health.lastError() == null ? "" : " (" + health.lastError() + ")");
-            }
-            List<Map<String, Object>> alarms = trendAlarms(station.trendAlarms(), startNanos);
-            if (!trendSetup.trackers().isEmpty()) {
-                err.printf("trend alarms: %d%s%n", alarms.size(), alarms.isEmpty() ? "" : " " + alarms);
-            }
-            Map<String, Object> journalJson = new LinkedHashMap<>();
-            if (journalOwned != null) {
-                journalJson.put("path", journalOwned.file().toString());
-                journalJson.put("appended", journalOwned.appended());
-                err.printf("decision journal: %d outcomes appended to %s%n", journalOwned.appended(), journalOwned.file());
-            }
-            if (station.lineStopReason() != null) {
-                journalJson.put("lineStopped", station.lineStopReason());
-                err.println("THE STATION STOPPED THE LINE: " + station.lineStopReason());
-            }
-            List<Map<String, Object>> sourcesJson = sourcesJson(station, err);
-            if (json) {
-                Map<String, Object> m = toJson(s, pkg);
-                m.put("views", views);
-                if (views > 1) {
-                    m.put("lateViews", s.lateViews());
-                    m.put("partWindowOverflows", s.partWindowOverflows());
-                }
-                m.put("sources", sourcesJson);
-                m.put("trendAlarms", alarms);
-                long[] refused = station.trendRefusedAndDropped();
-                m.put("trendInvalidScores", refused[0]);
-                m.put("trendAlarmsNotRecorded", refused[1]);
-                m.put("journal", journalJson);
-                m.put("rejectImages", Map.of("saved", station.rejectImagesSaved(), "skipped", station.rejectImagesSkipped()));
-                long[] ej = station.ejectorCounts();
-                m.put("ejector", Map.of("fired", ej[0], "passed", ej[1], "undecidedAtEjector", ej[2], "maxLagMs", round(ej[3] / 1e6)));
-                m.put("outputs", Map.of("up", health.up(), "buffered", health.buffered(), "dropped", health.dropped()));
-                System.out.println(Json.line(m));
-            }
-            if (station.lineStopReason() != null) return 4;
-            return s.balanced() && s.inFlight() == 0 ? 0 : 3;
+            Map<String, Object> m = report.print(head, startNanos);
+            if (json) System.out.println(Json.line(m));
+            return report.exitCode();
         }
     }
 
-    /** The reject log, and the outputs asked for. */
-    private RejectSink sinks() throws java.io.IOException {
-        var flags = new io.sightline.station.config.StationFile.Sinks(100_000,
-                mqtt == null ? null : new io.sightline.station.config.StationFile.Mqtt(mqtt, "sightline/demo"),
-                modbus == null ? null : Outputs.modbus(modbus),
-                kafka == null ? null : new io.sightline.station.config.StationFile.Kafka(kafka, "sightline"),
-                opcua == null ? null : new io.sightline.station.config.StationFile.OpcUa(opcua),
-                opcuaServer == null ? null : new io.sightline.station.config.StationFile.OpcUaServer(opcuaServer));
-        List<Outputs.Named> outputs = Outputs.open(rejectLog, flags, "sightline-demo-" + ProcessHandle.current().pid());
-        for (Outputs.Named n : outputs) if (n.name().startsWith("opcua-server")) System.err.println("OPC UA: the station's state at " + n.name());
-        return Outputs.combine(outputs);
-    }
-
-    private StationOutputs.RejectImageSettings rejectImageSettings() {
-        if (rejectImages.equalsIgnoreCase("none")) return null;
-        if (rejectImagesMaxMb < 1) throw new IllegalArgumentException("--reject-images-max-mb: expected at least 1, got " + rejectImagesMaxMb);
-        if (!(rejectImagesMaxDays > 0)) throw new IllegalArgumentException("--reject-images-max-days: expected more than 0, got " + rejectImagesMaxDays);
-        return new StationOutputs.RejectImageSettings(Path.of(rejectImages), rejectImagesMaxMb << 20,
-                Duration.ofSeconds((long) (rejectImagesMaxDays * 86_400)));
-    }
-
-    private io.sightline.preprocess.Undistorter undistorter;
-    private int[] calibratedRoi;
-
-    /**
-     * Takes the threshold, ROI and reject delay from the calibration file, after checking that it
-     * was made for this camera resolution and this model.
-     */
-    private void applyCalibration(Path modelDir) {
-        CalibrationSettings c = CalibrationSettings.read(calibration, modelDir, width, height);
-        if (c.threshold() != null) threshold = c.threshold();
-        if (c.rejectDelayMillis() != null) rejectDelayMillis = c.rejectDelayMillis();
-        calibratedRoi = c.roi();
-        undistorter = c.undistorter(width, height);
-        System.err.printf("calibration %s: threshold %.4f, reject delay %d ms%n", calibration, threshold, rejectDelayMillis);
-    }
-
-    /** Raised alarms for the summary: line, detector, time (s after start), part index. */
-    static List<Map<String, Object>> trendAlarms(List<io.sightline.postprocess.trend.TrendAlarm> all, long startNanos) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (var a : all) {
-            if (!a.raised()) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("line", a.line());
-            m.put("detector", a.detector());
-            m.put("time", round((a.timeNanos() - startNanos) / 1e9));
-            m.put("partIndex", a.partIndex());
-            out.add(m);
+    /** The station these options describe, as a config file would. */
+    private StationFile stationFile() {
+        if (views < 1 || views > MAX_VIEWS) {
+            throw new IllegalArgumentException("--views: expected 1 to " + MAX_VIEWS + " cameras per line, got " + views);
         }
-        return out;
+        if (serverPort == null && (serverToken != null || !"127.0.0.1".equals(serverBind))) {
+            throw new IllegalArgumentException("--server-bind and --server-token: expected --server-port too (they set up the dashboard server)");
+        }
+        if (!sources.isEmpty() && sources.size() != 1 && sources.size() != lines * views) {
+            if (views == 1) {
+                throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
+            }
+            throw new IllegalArgumentException("--source: give one for every camera or one per line and view (" + lines + " lines x "
+                    + views + " views = " + lines * views + "), got " + sources.size());
+        }
+        boolean images = !rejectImages.equalsIgnoreCase("none");
+        if (images && rejectImagesMaxMb < 1) {
+            throw new IllegalArgumentException("--reject-images-max-mb: expected at least 1, got " + rejectImagesMaxMb);
+        }
+        if (images && !(rejectImagesMaxDays > 0)) {
+            throw new IllegalArgumentException("--reject-images-max-days: expected more than 0, got " + rejectImagesMaxDays);
+        }
+        List<List<String>> detectors = TrendSetup.byLine(trend, trendLines, Math.max(1, lines));
+        String[] viewNames = viewNames(views);
+        List<StationFile.Line> lineList = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            List<StationFile.View> vs = new ArrayList<>();
+            for (int v = 0; v < views; v++) {
+                vs.add(new StationFile.View(viewNames[v], sources.isEmpty() ? "synthetic" : sources.get(sources.size() == 1 ? 0 : i * views + v)));
+            }
+            lineList.add(new StationFile.Line("line-" + i, vs, null, detectors.get(i)));
+        }
+        var sinks = new StationFile.Sinks(100_000, mqtt == null ? null : new StationFile.Mqtt(mqtt, "sightline/demo"),
+                modbus == null ? null : Outputs.modbus(modbus), kafka == null ? null : new StationFile.Kafka(kafka, "sightline"),
+                opcua == null ? null : new StationFile.OpcUa(opcua), opcuaServer == null ? null : new StationFile.OpcUaServer(opcuaServer));
+        return new StationFile(Path.of("(demo options)"), "demo", model != null ? model : ProjectPaths.defaultModel(), calibration,
+                new StationFile.Camera(fps, TriggerSchedule.Overrun.RESYNC), lineList, null, threshold,
+                new StationFile.Pipeline(ringSize, workers, inferenceThreads, maxBatch, device),
+                new StationFile.Trend(detectors.get(0), trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend")),
+                new StationFile.Reject(rejectDelayMillis, rejectLog, sinks),
+                new StationFile.Journal(journal.equalsIgnoreCase("none") ? null : Path.of(journal), false),
+                new StationFile.RejectImages(images ? Path.of(rejectImages) : null, rejectImagesMaxMb, rejectImagesMaxDays),
+                new StationFile.Server(serverPort != null, serverBind, serverPort == null ? 0 : serverPort, serverToken));
     }
 
     static final int MAX_VIEWS = 16;
@@ -387,47 +290,6 @@ public final class DemoCommand implements Callable<Integer> {
         names[0] = "top";
         for (int v = 1; v < views; v++) names[v] = views == 2 ? "side" : "side-" + v;
         return names;
-    }
-
-    /** One camera per line as before; with {@code --views}, each line's cameras (line by line) as its views. */
-    private Station createStation(StationConfig config, ModelPackage pkg, List<FrameSource> cameras, String[] viewNames,
-                                  StationOutputs outputs) {
-        if (views == 1) return Station.create(config, pkg, cameras, outputs);
-        List<List<io.sightline.station.CameraView>> perLine = new ArrayList<>();
-        for (int i = 0; i < lines; i++) {
-            List<io.sightline.station.CameraView> line = new ArrayList<>();
-            for (int v = 0; v < views; v++) line.add(new io.sightline.station.CameraView(viewNames[v], cameras.get(i * views + v)));
-            perLine.add(line);
-        }
-        return Station.createWithViews(config, pkg, perLine, outputs);
-    }
-
-    /**
-     * The sources the command line names, one per camera (line by line, each line's views in order);
-     * all closed again if one cannot be opened.
-     */
-    private List<FrameSource> realSources() throws io.sightline.capture.CaptureException {
-        int cameraCount = lines * views;
-        if (sources.size() != 1 && sources.size() != cameraCount) {
-            if (views == 1) {
-                throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
-            }
-            throw new IllegalArgumentException("--source: give one for every camera or one per line and view (" + lines + " lines x "
-                    + views + " views = " + cameraCount + "), got " + sources.size());
-        }
-        String[] viewNames = viewNames(views);
-        List<FrameSource> list = new ArrayList<>();
-        try {
-            for (int i = 0; i < cameraCount; i++) {
-                String uri = sources.get(sources.size() == 1 ? 0 : i);
-                String name = "line-" + (i / views) + (views > 1 ? "/" + viewNames[i % views] : "") + ":" + uri;
-                list.add(io.sightline.capture.FrameSources.open(name, uri, true));
-            }
-            return list;
-        } catch (RuntimeException | io.sightline.capture.CaptureException e) {
-            list.forEach(FrameSource::close);
-            throw e;
-        }
     }
 
     /**
@@ -448,109 +310,6 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             cameras.forEach(FrameSource::close);
             throw e;
-        }
-    }
-
-    /** Each camera's figures for the JSON; a camera with anything to report also gets a line on {@code err}. */
-    static List<Map<String, Object>> sourcesJson(Station station, PrintStream err) {
-        List<Map<String, Object>> sourcesJson = new ArrayList<>();
-        for (io.sightline.station.SourceStats ss : station.sourceStats()) {
-            Map<String, Object> sm = new LinkedHashMap<>();
-            sm.put("line", ss.line());
-            if (ss.view() != null) sm.put("view", ss.view());
-            sm.put("name", ss.name());
-            sm.put("live", ss.live());
-            sm.put("frames", ss.frames());
-            sm.put("unreadable", ss.unreadable());
-            sm.put("missed", ss.missed());
-            sm.put("repeated", ss.repeated());
-            sm.put("skipped", ss.skipped());
-            sm.put("reconnects", ss.reconnects());
-            sm.put("connected", ss.connected());
-            if (ss.lastError() != null) sm.put("lastError", ss.lastError());
-            if (ss.view() != null) {
-                sm.put("missingViews", ss.missingViews());
-                sm.put("lateViews", ss.lateViews());
-            }
-            sourcesJson.add(sm);
-            if (ss.unreadable() + ss.missed() + ss.repeated() + ss.skipped() + ss.reconnects() + ss.missingViews()
-                    + ss.lateViews() > 0 || !ss.connected()) {
-                err.printf("source %s: %d frames, %d unreadable, %d missed ids, %d repeated, %d skipped, %d reconnects%s%s%n",
-                        ss.name(), ss.frames(), ss.unreadable(), ss.missed(), ss.repeated(), ss.skipped(), ss.reconnects(),
-                        ss.view() != null ? ", " + ss.missingViews() + " parts without this view, " + ss.lateViews() + " late" : "",
-                        ss.lastError() != null ? " (last error: " + ss.lastError() + ")" : "");
-            }
-        }
-        return sourcesJson;
-    }
-
-    static Map<String, Object> toJson(StationStats s, ModelPackage pkg) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("captured", s.captured());
-        m.put("passed", s.passed());
-        m.put("rejected", s.rejected());
-        m.put("failsafe", s.failSafe());
-        m.put("failsafeByReason", s.failSafeByReason());
-        m.put("inFlight", s.inFlight());
-        m.put("defective", s.defective());
-        m.put("escapes", s.escapes());
-        m.put("falseRejects", s.falseRejects());
-        m.put("throughputFps", round(s.throughputFps()));
-        m.put("elapsedSeconds", round(s.elapsedSeconds()));
-        m.put("latencyMs", Map.of("p50", round(s.latencyP50Ms()), "p99", round(s.latencyP99Ms()), "p999", round(s.latencyP999Ms()),
-                "max", round(s.latencyMaxMs())));
-        m.put("batch", Map.of("mean", round(s.meanBatch()), "max", s.maxBatchSeen()));
-        m.put("cameraOverruns", s.cameraOverruns());
-        m.put("model", Map.of("path", pkg.dir().toString(), "version", pkg.info().version(), "name", pkg.info().name()));
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000.0) / 1000.0;
-    }
-
-    static void printSummary(PrintStream err, StationStats s) {
-        err.println("── summary ─────────────────────────────────────────────");
-        err.printf("captured %d = passed %d + rejected %d + fail-safe %d%s%n", s.captured(), s.passed(), s.rejected(),
-                s.failSafe(), s.balanced() && s.inFlight() == 0 ? "  (balanced)" : "  (NOT BALANCED, in flight " + s.inFlight() + ")");
-        err.printf("fail-safe by reason: %s%n", s.failSafeByReason());
-        err.printf("ground truth: %d defective, %d escaped, %d good parts rejected%n", s.defective(), s.escapes(), s.falseRejects());
-        err.printf("throughput %.1f parts/s over %.1f s; capture-to-decision p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                s.throughputFps(), s.elapsedSeconds(), s.latencyP50Ms(), s.latencyP99Ms(), s.latencyMaxMs());
-        err.printf("inference batches: mean %.2f, max %d; camera overruns %d%n", s.meanBatch(), s.maxBatchSeen(), s.cameraOverruns());
-    }
-
-    /** One status line per second: redrawn in place on a terminal, appended otherwise. */
-    static final class StatusLine {
-        private final PrintStream out;
-        private final boolean terminal = System.console() != null;
-        private long lastCaptured;
-        private double lastElapsed;
-
-        StatusLine(PrintStream out) {
-            this.out = out;
-        }
-
-        /** Prints at most once a second. */
-        void printEverySecond(StationStats s) {
-            if (s.elapsedSeconds() - lastElapsed >= 1.0 || lastElapsed == 0 && s.elapsedSeconds() >= 1.0) print(s);
-        }
-
-        void print(StationStats s) {
-            double dt = s.elapsedSeconds() - lastElapsed;
-            double rate = dt > 0 ? (s.captured() - lastCaptured) / dt : 0;
-            lastCaptured = s.captured();
-            lastElapsed = s.elapsedSeconds();
-            String line = String.format("[%6.1fs] captured %7d  pass %7d  reject %6d  fail-safe %5d  in flight %4d | %7.1f parts/s  p99 %7.2f ms  batch %5.2f",
-                    s.elapsedSeconds(), s.captured(), s.passed(), s.rejected(), s.failSafe(), s.inFlight(), rate,
-                    s.latencyP99Ms(), s.meanBatch());
-            if (terminal) out.print("\r" + line);
-            else out.println(line);
-            out.flush();
-        }
-
-        void finish() {
-            if (terminal) out.println();
         }
     }
 }

@@ -31,18 +31,15 @@ final class TrendSetup implements AutoCloseable {
     private final List<boolean[]> watches = new ArrayList<>();
     private TrendLstm.Runner lstm;
 
-    TrendSetup(String spec, int lines, Path trendModel) {
-        this(spec, List.of(), lines, trendModel);
-    }
-
     /**
+     * Each line's detectors as the command line names them.
+     *
      * @param spec comma-separated detector names for every line, or "none"
      * @param perLine overrides, each {@code LINE=LIST} (LIST as {@code spec})
-     * @param trendModel the LSTM package (used when "lstm" is asked for)
      */
-    TrendSetup(String spec, List<String> perLine, int lines, Path trendModel) {
-        List<Set<String>> byLine = new ArrayList<>();
-        Set<String> all = parse("--trend", spec);
+    static List<List<String>> byLine(String spec, List<String> perLine, int lines) {
+        List<List<String>> byLine = new ArrayList<>();
+        List<String> all = List.copyOf(parse("--trend", spec));
         for (int line = 0; line < lines; line++) byLine.add(all);
         for (String override : perLine) {
             int eq = override.indexOf('=');
@@ -56,10 +53,19 @@ final class TrendSetup implements AutoCloseable {
                 throw new IllegalArgumentException("--trend-line: expected LINE=LIST with LINE in 0.." + (lines - 1)
                         + " and LIST detectors from " + NAMES + " or none, got '" + override + "'");
             }
-            byLine.set(line, parse("--trend-line " + line, override.substring(eq + 1)));
+            byLine.set(line, List.copyOf(parse("--trend-line " + line, override.substring(eq + 1))));
         }
+        return byLine;
+    }
+
+    /**
+     * @param byLine each line's detector names (checked: from {@link #NAMES})
+     * @param trendModel the LSTM package (used when "lstm" is asked for)
+     */
+    TrendSetup(List<List<String>> byLine, Path trendModel) {
+        int lines = byLine.size();
         Set<String> names = new LinkedHashSet<>();
-        for (Set<String> s : byLine) names.addAll(s);
+        for (List<String> s : byLine) names.addAll(s);
         for (String name : names) {
             boolean[] w = new boolean[lines];
             for (int line = 0; line < lines; line++) w[line] = byLine.get(line).contains(name);

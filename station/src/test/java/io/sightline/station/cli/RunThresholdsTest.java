@@ -31,11 +31,11 @@ class RunThresholdsTest {
     @Test
     void aCalibratedThresholdStaysInForceAcrossReloadsUnlessALineSetsItsOwn(@TempDir Path dir) throws Exception {
         CalibrationSettings calibrated = new CalibrationSettings(dir.resolve("cal.yaml"), 0.37f, null, null, null);
-        assertArrayEquals(new float[] {0.37f, 0.8f}, RunCommand.thresholds(file(dir, "0.5", "0.8"), calibrated));
+        assertArrayEquals(new float[] {0.37f, 0.8f}, StationLauncher.thresholds(file(dir, "0.5", "0.8"), calibrated));
         // a reload that changes decision.threshold does not undo the calibration; a line's own still wins
-        assertArrayEquals(new float[] {0.37f, 0.6f}, RunCommand.thresholds(file(dir, "0.9", "0.6"), calibrated));
-        assertArrayEquals(new float[] {0.9f, 0.6f}, RunCommand.thresholds(file(dir, "0.9", "0.6"), null), "no calibration: the file's");
+        assertArrayEquals(new float[] {0.37f, 0.6f}, StationLauncher.thresholds(file(dir, "0.9", "0.6"), calibrated));
+        assertArrayEquals(new float[] {0.9f, 0.6f}, StationLauncher.thresholds(file(dir, "0.9", "0.6"), null), "no calibration: the file's");
         CalibrationSettings noThreshold = new CalibrationSettings(dir.resolve("cal.yaml"), null, null, 150L, null);
-        assertArrayEquals(new float[] {0.9f, 0.6f}, RunCommand.thresholds(file(dir, "0.9", "0.6"), noThreshold));
+        assertArrayEquals(new float[] {0.9f, 0.6f}, StationLauncher.thresholds(file(dir, "0.9", "0.6"), noThreshold));
     }
 }

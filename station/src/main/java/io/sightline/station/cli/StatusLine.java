@@ -1,0 +1,38 @@
+package io.sightline.station.cli;
+
+import io.sightline.station.StationStats;
+import java.io.PrintStream;
+
+/** The demo's live figures, one status line per second: redrawn in place on a terminal, appended otherwise. */
+final class StatusLine {
+    private final PrintStream out;
+    private final boolean terminal = System.console() != null;
+    private long lastCaptured;
+    private double lastElapsed;
+
+    StatusLine(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Prints at most once a second. */
+    void printEverySecond(StationStats s) {
+        if (s.elapsedSeconds() - lastElapsed >= 1.0 || lastElapsed == 0 && s.elapsedSeconds() >= 1.0) print(s);
+    }
+
+    void print(StationStats s) {
+        double dt = s.elapsedSeconds() - lastElapsed;
+        double rate = dt > 0 ? (s.captured() - lastCaptured) / dt : 0;
+        lastCaptured = s.captured();
+        lastElapsed = s.elapsedSeconds();
+        String line = String.format("[%6.1fs] captured %7d  pass %7d  reject %6d  fail-safe %5d  in flight %4d | %7.1f parts/s  p99 %7.2f ms  batch %5.2f",
+                s.elapsedSeconds(), s.captured(), s.passed(), s.rejected(), s.failSafe(), s.inFlight(), rate,
+                s.latencyP99Ms(), s.meanBatch());
+        if (terminal) out.print("\r" + line);
+        else out.println(line);
+        out.flush();
+    }
+
+    void finish() {
+        if (terminal) out.println();
+    }
+}
