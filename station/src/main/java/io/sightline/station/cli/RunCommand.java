@@ -60,6 +60,8 @@ public final class RunCommand implements Callable<Integer> {
         LOG.info("config {}: station '{}', {} line(s), {} camera(s), model {}, thresholds {}", file.source(), file.name(),
                 file.lines().size(), file.cameraCount(), file.model(), java.util.Arrays.toString(file.thresholds()));
         try (ProcessSignals signals = ProcessSignals.install()) {
+            String hup = signals.hupWarning(file.server().enabled());
+            if (hup != null) LOG.warn(hup);
             return run(file, signals);
         } catch (StartupChecks.Failed e) {
             System.err.println("sightline run: " + e.getMessage());
@@ -73,9 +75,9 @@ public final class RunCommand implements Callable<Integer> {
                 new StationLauncher.Launch("run", checks, StationLauncher::openCameras, -1, false))) {
             Station station = launched.station();
             station.start();
-            LOG.info("running: {} start-up check(s) passed{}; SIGTERM drains and exits, SIGHUP reloads thresholds from {}",
-                    checks.passed().size(), checks.warnings().isEmpty() ? "" : ", " + checks.warnings().size() + " warning(s)",
-                    file.source());
+            LOG.info("running: {} start-up check(s) passed{}; SIGTERM drains and exits, {}", checks.passed().size(),
+                    checks.warnings().isEmpty() ? "" : ", " + checks.warnings().size() + " warning(s)", signals.reloadsOnHup()
+                            ? "SIGHUP reloads thresholds from " + file.source() : "SIGHUP is ignored (no reload by signal: see above)");
             String why = runUntilStopped(station, file, launched.calibration(), signals);
             LOG.info("stopping ({}): draining every frame already captured", why);
             StationReport report = new StationReport(launched, station.stop(Duration.ofSeconds(10)), System.err, false);
