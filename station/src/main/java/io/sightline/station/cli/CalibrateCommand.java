@@ -259,7 +259,7 @@ public final class CalibrateCommand implements Runnable {
             try (ModelPackage pkg = ModelPackage.load(model)) {
                 ImageDataset ds = ImageDataset.open(data, false);
                 List<ImageDataset.Sample> samples = ds.fixedSplit() ? ds.test() : ds.train();
-                ModelScoring.Scored scored = ModelScoring.score(pkg, samples, System.err);
+                ModelScoring.Scored scored = ModelScoring.score(pkg, samples, Progress.lines(System.err));
                 int ok = pkg.info().okIndex();
                 List<Float> good = new ArrayList<>();
                 List<Float> bad = new ArrayList<>();

@@ -52,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threshold: expected a defect score in (0, 1], got " + threshold);
         }
         Natives.loadAll();
-        PrintStream err = System.err;
+        PrintStream err = Progress.lines(System.err); // ModelScoring redraws with carriage returns
         try (ModelPackage pkg = ModelPackage.load(model)) {
             ImageDataset ds = ImageDataset.open(data, false);
             List<ImageDataset.Sample> samples = ds.fixedSplit() ? ds.test() : ds.train();

@@ -66,7 +66,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
         if (perKind < 10) throw new IllegalArgumentException("--scenarios: expected at least 10, got " + perKind);
         Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
         Natives.tensorflow();
-        PrintStream err = System.err;
+        PrintStream err = Progress.lines(System.err); // ModelScoring redraws with carriage returns
         int base = TrendModels.BASELINE;
         int changeAfter = base + 300;
         int length = 6000;

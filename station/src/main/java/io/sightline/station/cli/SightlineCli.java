@@ -18,6 +18,8 @@ public final class SightlineCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // into a file or a pipe, every redrawn progress line becomes a line of its own (see Progress)
+        System.setErr(Progress.lines(System.err));
         System.exit(execute(args));
     }
 

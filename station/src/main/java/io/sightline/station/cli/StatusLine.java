@@ -3,15 +3,14 @@ package io.sightline.station.cli;
 import io.sightline.station.StationStats;
 import java.io.PrintStream;
 
-/** The demo's live figures, one status line per second: redrawn in place on a terminal, appended otherwise. */
+/** The demo's live figures, one status line per second: by the {@link Progress} rule (redrawn in place on a terminal, a line each otherwise). */
 final class StatusLine {
-    private final PrintStream out;
-    private final boolean terminal = System.console() != null;
+    private final Progress out;
     private long lastCaptured;
     private double lastElapsed;
 
     StatusLine(PrintStream out) {
-        this.out = out;
+        this.out = new Progress(out);
     }
 
     /** Prints at most once a second. */
@@ -27,12 +26,10 @@ final class StatusLine {
         String line = String.format("[%6.1fs] captured %7d  pass %7d  reject %6d  fail-safe %5d  in flight %4d | %7.1f parts/s  p99 %7.2f ms  batch %5.2f",
                 s.elapsedSeconds(), s.captured(), s.passed(), s.rejected(), s.failSafe(), s.inFlight(), rate,
                 s.latencyP99Ms(), s.meanBatch());
-        if (terminal) out.print("\r" + line);
-        else out.println(line);
-        out.flush();
+        out.step(line);
     }
 
     void finish() {
-        if (terminal) out.println();
+        out.end();
     }
 }

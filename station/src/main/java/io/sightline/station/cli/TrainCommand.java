@@ -192,6 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
         float[][] images = new float[n][];
         int[] labels = new int[n];
         long t0 = System.nanoTime();
+        Progress progress = new Progress(err);
         try (SyntheticPartCamera camera = new SyntheticPartCamera("synthetic:train",
                      new SyntheticPartCamera.Options(width, height, 0, seed, 32));
              Preprocessor pre = new Preprocessor(spec);
@@ -208,60 +209,58 @@ public final class TrainCommand implements Callable<Integer> {
                     tensor.floats().get(images[i]);
                     labels[i] = label;
                     if ((i + 1) % 50 == 0 || i + 1 == n) {
-                        err.printf("\rrendering synthetic parts %d/%d (%.1f s)", i + 1, n, (System.nanoTime() - t0) / 1e9);
+                        progress.step(String.format("rendering synthetic parts %d/%d (%.1f s)", i + 1, n, (System.nanoTime() - t0) / 1e9));
                     }
                 }
             } finally {
                 if (view != null) view.close();
             }
         }
-        err.println();
+        progress.end();
         return new Trainer.TrainingData(classes, images, labels);
     }
 
     /**
-     * Epoch, step, loss, validation figures and time left: redrawn in place on a terminal; one line
-     * per epoch when the output is a file or a pipe (a CI log of a training run stays readable).
+     * Epoch, step, loss, validation figures and time left, by the {@link Progress} rule: steps redrawn
+     * in place on a terminal; one line per epoch when the output is a file or a pipe (a CI log of a
+     * training run stays readable).
      */
     static final class ProgressBar implements Trainer.ProgressListener {
-        private final PrintStream out;
-        private final boolean redraw;
+        private final Progress out;
         private final long startNanos = System.nanoTime();
         private int lastEpoch = -1;
         private int plannedEpochs;
 
         ProgressBar(PrintStream out) {
-            this(out, System.console() != null);
+            this.out = new Progress(out);
         }
 
         ProgressBar(PrintStream out, boolean redraw) {
-            this.out = out;
-            this.redraw = redraw;
+            this.out = new Progress(out, redraw);
         }
 
         @Override
         public void onStep(int epoch, int epochs, int step, int steps, float loss) {
             plannedEpochs = epochs;
             lastEpoch = epoch;
-            if (!redraw) return;
+            if (!out.redraws()) return;
             double done = ((epoch - 1) + (double) step / steps) / epochs;
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double left = done > 0 ? elapsed * (1 - done) / done : 0;
             int filled = (int) Math.round(30 * (double) step / steps);
-            out.printf("\repoch %d/%d [%s%s] step %d/%d loss %.4f  ~%.0f s left (at most)   ", epoch, epochs,
-                    "#".repeat(filled), ".".repeat(30 - filled), step, steps, loss, left);
+            out.transientStep(String.format("epoch %d/%d [%s%s] step %d/%d loss %.4f  ~%.0f s left (at most)", epoch, epochs,
+                    "#".repeat(filled), ".".repeat(30 - filled), step, steps, loss, left));
         }
 
         @Override
         public void onEpoch(int epoch, float trainLoss, double valAuroc, double valAccuracy, boolean best) {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            out.printf(java.util.Locale.ROOT, "%sepoch %d/%d: train loss %.4f, validation AUROC %.4f, accuracy %.4f, %.0f s%s%s%n",
-                    redraw ? "\r" : "", epoch, plannedEpochs, trainLoss, valAuroc, valAccuracy, elapsed,
-                    best ? "  (best so far)" : "", redraw ? " ".repeat(20) : "");
+            out.line(String.format(java.util.Locale.ROOT, "epoch %d/%d: train loss %.4f, validation AUROC %.4f, accuracy %.4f, %.0f s%s",
+                    epoch, plannedEpochs, trainLoss, valAuroc, valAccuracy, elapsed, best ? "  (best so far)" : ""));
         }
 
         void finish() {
-            if (lastEpoch >= 0) out.flush();
+            if (lastEpoch >= 0) out.end();
         }
     }
 }

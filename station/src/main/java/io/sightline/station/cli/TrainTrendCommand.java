@@ -60,10 +60,11 @@ public final class TrainTrendCommand implements Callable<Integer> {
         TrendLstm.TrainOptions defaults = TrendLstm.TrainOptions.defaults(seed);
         TrendLstm.TrainOptions options = new TrendLstm.TrainOptions(epochs, defaults.batchSize(), defaults.learningRate(), seed,
                 defaults.valFraction());
+        Progress progress = new Progress(err);
         TrendLstm.Trained trained = TrendLstm.train(set.x(), set.y(), hidden, options,
-                (epoch, total, train, val, best) -> err.printf(Locale.ROOT, "\repoch %d/%d: train loss %.4f, validation %.4f%s   ",
-                        epoch, total, train, val, best ? " (best)" : "      "));
-        err.println();
+                (epoch, total, train, val, best) -> progress.step(String.format(Locale.ROOT,
+                        "epoch %d/%d: train loss %.4f, validation %.4f%s", epoch, total, train, val, best ? " (best)" : "")));
+        progress.end();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("window", TrendModels.WINDOW);
