@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         subcommands = {CalibrateCommand.Camera.class, CalibrateCommand.Roi.class, CalibrateCommand.Scale.class,
             CalibrateCommand.Threshold.class, CalibrateCommand.Timing.class})
 public final class CalibrateCommand implements Runnable {
-    static final String DEFAULT_FILE = "calibration.yaml";
+    static final String DEFAULT_FILE = "sightline-out/calibration.yaml";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
