@@ -16,10 +16,12 @@ import java.util.List;
  * <p>On a line with several views a slot holds one view's frame of a part; the views share the
  * line's frame size and ROI views ({@link LineSetup}).
  *
- * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the
- * preprocess handler owning the sequence (tensor, {@code status} on error), the inference handler
- * ({@code defectScore} and, with a defect-map model, the defect box), then exactly one of the decision handler or the deadline watchdog, which
- * race for the outcome through {@link #claimOutcome()}.
+ * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the one
+ * {@link InspectionHandler} whose share the sequence is ({@code sequence % workers}): it preprocesses
+ * into the tensor and, batched with its other frames, infers {@code defectScore} and, with a
+ * defect-map model, the defect box ({@code status} on error in either step); then exactly one of
+ * the decision handler or the deadline watchdog, which race for the outcome through
+ * {@link #claimOutcome()}.
  */
 final class FrameEvent implements AutoCloseable {
     static final int FREE = 0;
