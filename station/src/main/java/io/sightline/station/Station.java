@@ -70,6 +70,13 @@ public final class Station implements AutoCloseable {
     private static final long WATCHDOG_INTERVAL_NANOS = 1_000_000L;
     /** Warming every batch shape takes well under a second on 2 cores; a minute means something is wrong. */
     private static final long WARM_UP_TIMEOUT_MILLIS = 60_000;
+    /** The default ROI's side, as a fraction of the frame's shorter side. */
+    static final double DEFAULT_ROI_FRACTION = 0.75;
+    /**
+     * The most cameras (views) one line may have: the limit the config file and the demo check. The
+     * part assembler could hold up to {@value PartAssembler#MAX_VIEWS}.
+     */
+    public static final int MAX_VIEWS = 16;
 
     private final StationConfig config;
     private final ModelInfo model;
@@ -95,6 +102,7 @@ public final class Station implements AutoCloseable {
     private final StationTelemetry telemetry;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final List<Thread> cameraThreads = new ArrayList<>();
     private final AtomicInteger handlerErrors = new AtomicInteger();
     private long startNanos;
     private long stopNanos;
@@ -201,10 +209,10 @@ public final class Station implements AutoCloseable {
         }
     }
 
-    /** A line's views: at least one, at most {@value PartAssembler#MAX_VIEWS}, names unique, one frame size. */
+    /** A line's views: at least one, at most {@value #MAX_VIEWS}, names unique, one frame size. */
     private static String[] checkViews(int line, List<CameraView> views) {
-        if (views.isEmpty() || views.size() > PartAssembler.MAX_VIEWS) {
-            throw new IllegalArgumentException("views: line " + line + " needs 1 to " + PartAssembler.MAX_VIEWS + " cameras, got "
+        if (views.isEmpty() || views.size() > MAX_VIEWS) {
+            throw new IllegalArgumentException("views: line " + line + " needs 1 to " + MAX_VIEWS + " cameras, got "
                     + views.size());
         }
         String[] names = new String[views.size()];
@@ -379,9 +387,16 @@ public final class Station implements AutoCloseable {
         return lineStopReason;
     }
 
-    /** The default ROI when the config names none: the centred square a synthetic part fits in. */
+    /**
+     * The default ROI when the config names none: the centred square of {@value #DEFAULT_ROI_FRACTION}
+     * x the frame's shorter side (what the config file documents; the synthetic camera draws its
+     * parts to fit the same square).
+     */
     static int[] defaultRoi(int width, int height) {
-        return io.sightline.capture.SyntheticPartCamera.defaultRoi(width, height);
+        if (width <= 0 || height <= 0) throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
+        int side = (int) Math.round(DEFAULT_ROI_FRACTION * Math.min(width, height));
+        side = Math.max(1, Math.min(side, Math.min(width, height)));
+        return new int[] {(width - side) / 2, (height - side) / 2, side, side};
     }
 
     private FrameEvent newSlot(int floats) {
@@ -409,6 +424,7 @@ public final class Station implements AutoCloseable {
             Thread t = new Thread(cameras.get(i), "sightline-camera-" + i);
             t.setDaemon(true);
             threads.add(t);
+            cameraThreads.add(t);
             t.start();
         }
         LOG.info("station started: {} line(s), {} camera(s), {} worker(s) preprocessing on {}, batches up to {}, ring of {}, model {} {},"
@@ -441,9 +457,7 @@ public final class Station implements AutoCloseable {
         if (!started) throw new IllegalStateException("station was never started");
         if (stopNanos != 0) return snapshot();
         for (CameraLoop c : cameras) c.stop();
-        for (Thread t : threads) {
-            if (t.getName().startsWith("sightline-camera")) t.join();
-        }
+        for (Thread t : cameraThreads) t.join();
         long deadline = System.nanoTime() + drainTimeout.toNanos()
                 + TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());
         while (recorder.counters().inFlight() > 0 && System.nanoTime() - deadline < 0) {

@@ -239,8 +239,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The station these options describe, as a config file would. */
     private StationFile stationFile() {
-        if (views < 1 || views > MAX_VIEWS) {
-            throw new IllegalArgumentException("--views: expected 1 to " + MAX_VIEWS + " cameras per line, got " + views);
+        if (views < 1 || views > Station.MAX_VIEWS) {
+            throw new IllegalArgumentException("--views: expected 1 to " + Station.MAX_VIEWS + " cameras per line, got " + views);
         }
         if (serverPort == null && (serverToken != null || !"127.0.0.1".equals(serverBind))) {
             throw new IllegalArgumentException("--server-bind and --server-token: expected --server-port too (they set up the dashboard server)");
@@ -281,8 +281,6 @@ public final class DemoCommand implements Callable<Integer> {
                 new StationFile.RejectImages(images ? Path.of(rejectImages) : null, rejectImagesMaxMb, rejectImagesMaxDays),
                 new StationFile.Server(serverPort != null, serverBind, serverPort == null ? 0 : serverPort, serverToken));
     }
-
-    static final int MAX_VIEWS = 16;
 
     /** The views' names: top and side for two, top and side-1, side-2, ... for more. */
     static String[] viewNames(int views) {

@@ -53,7 +53,7 @@ public final class StationFileReader {
     static final Pattern STATION_NAME = Pattern.compile("[a-z0-9._-]{1,64}");
     static final Pattern VIEW_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     static final int MAX_LINES = 64;
-    static final int MAX_VIEWS = 16;
+    static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
     static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
             "pipeline", "trend", "reject", "journal", "reject-images", "server");
