@@ -110,7 +110,7 @@ public final class Station implements AutoCloseable {
     private boolean closed;
     private volatile String lineStopReason;
 
-    private Station(StationConfig config, ModelPackage model, List<List<CameraView>> views, boolean named, StationOutputs outputs) {
+    private Station(StationConfig config, ModelPackage model, List<List<CameraView>> views, boolean named, StationAttachments outputs) {
         RejectSink sink = outputs.sink();
         this.config = config;
         this.model = model.info();
@@ -253,7 +253,7 @@ public final class Station implements AutoCloseable {
      * @param sources one frame source per line, in line order; the station closes them
      */
     public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, RejectSink sink) {
-        return create(config, model, sources, StationOutputs.of(sink));
+        return create(config, model, sources, StationAttachments.of(sink));
     }
 
     /**
@@ -261,7 +261,7 @@ public final class Station implements AutoCloseable {
      * every scored part by the decision thread (their alarms go to the sink too) and a decision
      * journal that every outcome is appended to before its signal is sent.
      */
-    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs) {
+    public static Station create(StationConfig config, ModelPackage model, List<FrameSource> sources, StationAttachments outputs) {
         List<List<CameraView>> views = new ArrayList<>();
         try {
             for (FrameSource s : sources) views.add(List.of(new CameraView("camera", s)));
@@ -287,19 +287,19 @@ public final class Station implements AutoCloseable {
      * undistortion, and the model and threshold (the one model inspects every view). Each view has its
      * own camera thread, trigger schedule and part-id tracking; their part ids must be the line's shared
      * trigger counter. A line with one view behaves and costs exactly as {@link #create(StationConfig,
-     * ModelPackage, List, StationOutputs)} (its frames go straight to the recorder).
+     * ModelPackage, List, StationAttachments)} (its frames go straight to the recorder).
      *
      * @param views per line, in line order, its views in a fixed order; the station closes their sources
      */
     public static Station createWithViews(StationConfig config, ModelPackage model, List<List<CameraView>> views,
-                                          StationOutputs outputs) {
+                                          StationAttachments outputs) {
         List<List<CameraView>> copy = new ArrayList<>();
         for (List<CameraView> line : views) copy.add(List.copyOf(line));
         return create(config, model, copy, true, outputs);
     }
 
     private static Station create(StationConfig config, ModelPackage model, List<List<CameraView>> views, boolean named,
-                                  StationOutputs outputs) {
+                                  StationAttachments outputs) {
         try {
             return new Station(config, model, views, named, outputs);
         } catch (RuntimeException e) {
@@ -309,7 +309,7 @@ public final class Station implements AutoCloseable {
         }
     }
 
-    private RejectImages rejectImages(StationOutputs.RejectImageSettings settings) {
+    private RejectImages rejectImages(StationAttachments.RejectImageSettings settings) {
         if (settings == null) return null;
         int[] widths = new int[lines.size()];
         int[] heights = new int[lines.size()];

@@ -79,8 +79,8 @@ class DefectBoxStationTest {
                 .withRejectDelayMillis(5_000).withRoi(ROI).withThreshold(0.3f);
         try (ModelPackage model = ModelPackage.load(uniformMapModel(tmp.resolve("model"), info, 0f));
              DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"box-0", "box-1"}, "map-test 1", "none", false);
-             Station station = Station.create(config, model, cameras(2), StationOutputs.of(NO_SINK).withJournal(journal)
-                     .withRejectImages(new StationOutputs.RejectImageSettings(images, 1L << 30, Duration.ofDays(1))))) {
+             Station station = Station.create(config, model, cameras(2), StationAttachments.of(NO_SINK).withJournal(journal)
+                     .withRejectImages(new StationAttachments.RejectImageSettings(images, 1L << 30, Duration.ofDays(1))))) {
             assertTrue(model.hasDefectMap(), "a package made by exportPackage has the map output");
             station.setThreshold(1, 0.7f, "test");
             runCameras(station);
@@ -136,7 +136,7 @@ class DefectBoxStationTest {
                 .withRejectDelayMillis(5_000);
         try (ModelPackage model = ModelPackage.load(uniformMapModel(tmp.resolve("model"), info, 6f));
              DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"box-0"}, "anomaly-test 1", "none", false);
-             Station station = Station.create(config, model, cameras(1), StationOutputs.of(NO_SINK).withJournal(journal))) {
+             Station station = Station.create(config, model, cameras(1), StationAttachments.of(NO_SINK).withJournal(journal))) {
             assertTrue(model.info().isAnomaly());
             runCameras(station);
             StationStats s = station.stop(Duration.ofSeconds(30));

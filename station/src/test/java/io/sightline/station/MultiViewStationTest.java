@@ -190,7 +190,7 @@ class MultiViewStationTest {
             try (Station station = Station.createWithViews(config, model, List.of(List.of(
                             new CameraView("top", new ScriptedCamera("top", 100, defectOnTop)),
                             new CameraView("side", new UnreliableCamera("side", 200, withheldBySide, end, -1, 0)))),
-                    StationOutputs.of(sink).withJournal(journal).withEjector(ejected))) {
+                    StationAttachments.of(sink).withJournal(journal).withEjector(ejected))) {
                 s = run(station);
                 sources = station.sourceStats();
             } // closing lets the last parts reach the ejector
@@ -275,7 +275,7 @@ class MultiViewStationTest {
                         List.of(new CameraView("top", new ScriptedCamera("top", 300, id -> id % 7 == 0)),
                                 new CameraView("side", new UnreliableCamera("side", 301, id -> false, Long.MAX_VALUE, 30, 400))),
                         List.of(new CameraView("only", new ScriptedCamera("plain", 100, id -> id % 7 == 0)))),
-                StationOutputs.of(new RejectSink() {
+                StationAttachments.of(new RejectSink() {
                     @Override
                     public void reject(int line, long partId, Outcome reason, float defectScore, long deadlineNanos) {
                     }
@@ -324,13 +324,13 @@ class MultiViewStationTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Station.createWithViews(config, model, List.of(List.of(
                 new CameraView("top", new SyntheticPartCamera("a", new SyntheticPartCamera.Options(640, 512, 0, 1, 1))),
                 new CameraView("side", new SyntheticPartCamera("b", new SyntheticPartCamera.Options(800, 600, 0, 1, 1))))),
-                StationOutputs.of(new StationTest.CountingSink())));
+                StationAttachments.of(new StationTest.CountingSink())));
         assertTrue(e.getMessage().startsWith("views:") && e.getMessage().contains("800x600") && e.getMessage().contains("side"),
                 e.getMessage());
         var twice = assertThrows(IllegalArgumentException.class, () -> Station.createWithViews(config, model, List.of(List.of(
                 new CameraView("top", new SyntheticPartCamera("a", new SyntheticPartCamera.Options(640, 512, 0, 1, 1))),
                 new CameraView("top", new SyntheticPartCamera("b", new SyntheticPartCamera.Options(640, 512, 0, 1, 1))))),
-                StationOutputs.of(new StationTest.CountingSink())));
+                StationAttachments.of(new StationTest.CountingSink())));
         assertTrue(twice.getMessage().contains("'top' twice"), twice.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CameraView("top/../x", null));
     }

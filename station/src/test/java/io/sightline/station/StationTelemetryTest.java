@@ -201,7 +201,7 @@ class StationTelemetryTest {
         }
         CusumChart cusum = new CusumChart(2, 20, 0.5, 8);
         try (Station station = Station.create(config, model, sources,
-                StationOutputs.of(new StationTest.CountingSink()).withTrend(List.of(cusum), null))) {
+                StationAttachments.of(new StationTest.CountingSink()).withTrend(List.of(cusum), null))) {
             StationTelemetry t = station.telemetry();
             assertNull(t.latestFrame(0, false), "no frame before the start");
             station.start();

@@ -283,7 +283,7 @@ class StationTest {
                 sunk.add(alarm);
             }
         };
-        try (Station station = Station.create(config, model, sources, StationOutputs.of(sink).withTrend(List.of(cusum), null))) {
+        try (Station station = Station.create(config, model, sources, StationAttachments.of(sink).withTrend(List.of(cusum), null))) {
             station.start();
             long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!station.camerasFinished() && System.nanoTime() - limit < 0) Thread.sleep(5);
@@ -309,7 +309,7 @@ class StationTest {
                 .withRejectDelayMillis(10_000);
         CountingSink sink = new CountingSink();
         try (Station station = Station.create(config, model, cameras(2, 0.1, 640, 512),
-                StationOutputs.of(sink).withJournal(journal))) {
+                StationAttachments.of(sink).withJournal(journal))) {
             station.start();
             while (station.snapshot().passed() < 100) Thread.sleep(5);
             journal.close(); // the disk is gone: every append from here on fails
@@ -344,7 +344,7 @@ class StationTest {
             }
         };
         StationStats s;
-        try (Station station = Station.create(config, model, cameras(2, 0.2, 640, 512), StationOutputs.of(sink).withEjector(
+        try (Station station = Station.create(config, model, cameras(2, 0.2, 640, 512), StationAttachments.of(sink).withEjector(
                 (line, partId, action, due, now) -> {
                     if (now - due < 0) early.incrementAndGet();
                     assertNull(ejected.put(line + "/" + partId, action), "each part reaches the ejector once");
@@ -375,7 +375,7 @@ class StationTest {
             try (io.sightline.preprocess.Undistorter identity = new io.sightline.preprocess.Undistorter(640, 512, 700, 700, 320, 256,
                     new double[] {0, 0, 0, 0, 0});
                  Station station = Station.create(config, model, cameras(1, 0.3, 640, 512),
-                         run == 0 ? StationOutputs.of(new CountingSink()) : StationOutputs.of(new CountingSink()).withUndistortion(identity))) {
+                         run == 0 ? StationAttachments.of(new CountingSink()) : StationAttachments.of(new CountingSink()).withUndistortion(identity))) {
                 station.start();
                 while (!station.camerasFinished()) Thread.sleep(5);
                 StationStats s = station.stop(Duration.ofSeconds(30));
@@ -387,7 +387,7 @@ class StationTest {
         try (io.sightline.preprocess.Undistorter other = new io.sightline.preprocess.Undistorter(1280, 1024, 700, 700, 640, 512,
                 new double[] {-0.2, 0, 0, 0, 0})) {
             var e = assertThrows(IllegalArgumentException.class, () -> Station.create(config, model, cameras(1, 0.3, 640, 512),
-                    StationOutputs.of(new CountingSink()).withUndistortion(other)));
+                    StationAttachments.of(new CountingSink()).withUndistortion(other)));
             assertTrue(e.getMessage().contains("1280x1024") && e.getMessage().contains("640x512"), e.getMessage());
         }
     }

@@ -36,7 +36,7 @@ class ThresholdChangeTest {
         List<FrameSource> cams = new ArrayList<>();
         for (int i = 0; i < 2; i++) cams.add(new SyntheticPartCamera("t-" + i, new SyntheticPartCamera.Options(320, 256, 0.1, 40 + i, 8)));
         try (DecisionJournal journal = DecisionJournal.open(file, new String[] {"t-0", "t-1"}, "m", "none", false);
-             Station station = Station.create(config, model, cams, StationOutputs.of(new StationTest.CountingSink()).withJournal(journal))) {
+             Station station = Station.create(config, model, cams, StationAttachments.of(new StationTest.CountingSink()).withJournal(journal))) {
             assertArrayEquals(new float[] {0.5f, 0.5f}, station.thresholds());
 
             var bad = assertThrows(IllegalArgumentException.class, () -> station.setThreshold(2, 0.6f, "test"));

@@ -4,7 +4,7 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.ReconnectingSource;
 import io.sightline.postprocess.Outcome;
 import io.sightline.station.SourceStats;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ final class CameraDisconnectScenario implements FaultScenario {
             sources.add(new TriggeredCamera("triggered:line-1", ctx.replay(1), t, FPS_PER_LINE, FPS_PER_LINE));
             OutcomeLog log = new OutcomeLog(t);
             StationRun.Figures f = StationRun.run(ctx.config(FPS_PER_LINE, FaultContext.RELAXED_DEADLINE_MILLIS), ctx.model(),
-                    sources, StationOutputs.of(log), t, StationRun.NO_HOOKS);
+                    sources, StationAttachments.of(log), t, StationRun.NO_HOOKS);
             SourceStats s0 = f.sources().get(0);
             SourceStats s1 = f.sources().get(1);
             Map<String, Object> d = new LinkedHashMap<>();

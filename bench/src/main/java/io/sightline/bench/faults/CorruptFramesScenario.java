@@ -5,7 +5,7 @@ import io.sightline.capture.ReconnectingSource;
 import io.sightline.capture.ReplaySource;
 import io.sightline.capture.WatchedFolderSource;
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,7 @@ final class CorruptFramesScenario implements FaultScenario {
                     ReconnectingSource.Backoff.DEFAULT, Double.NaN);
             OutcomeLog log = new OutcomeLog(t);
             StationRun.Figures f = StationRun.run(ctx.config(FPS, FaultContext.RELAXED_DEADLINE_MILLIS).withLines(1),
-                    ctx.model(), List.of(source), StationOutputs.of(log), t, new StationRun.Hooks() {
+                    ctx.model(), List.of(source), StationAttachments.of(log), t, new StationRun.Hooks() {
                         @Override
                         public void atEnd() throws Exception {
                             camera.stop();

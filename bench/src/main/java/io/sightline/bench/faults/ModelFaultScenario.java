@@ -4,7 +4,7 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,7 @@ final class ModelFaultScenario implements FaultScenario {
         // one inspection worker: it gets every frame, 2.5 ms apart, so batches of several frames form at a
         // load the machine takes easily, and a marked frame shares its batch with good ones
         StationRun.Figures f = StationRun.run(ctx.config(FPS_PER_LINE, FaultContext.RELAXED_DEADLINE_MILLIS).withWorkers(1), model, sources,
-                StationOutputs.of(log), t, StationRun.NO_HOOKS);
+                StationAttachments.of(log), t, StationRun.NO_HOOKS);
         long marked = 0;
         for (MarkingSource m : markers) marked += m.markedFrames();
         long errors = log.count(Outcome.FAILSAFE_ERROR);

@@ -5,7 +5,7 @@ import io.sightline.bench.SightlineContender;
 import io.sightline.bench.StepResult;
 import io.sightline.capture.FrameSource;
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +68,7 @@ final class OverloadScenario implements FaultScenario {
         }
         OutcomeLog log = new OutcomeLog(t);
         StationRun.Figures f = StationRun.run(ctx.config(normal / lines, FaultContext.DEADLINE_MILLIS), ctx.model(), sources,
-                StationOutputs.of(log), t, StationRun.NO_HOOKS);
+                StationAttachments.of(log), t, StationRun.NO_HOOKS);
         long triggers = 0;
         for (TriggeredCamera c : cameras) triggers += c.triggers();
         Map<String, Object> d = new LinkedHashMap<>();

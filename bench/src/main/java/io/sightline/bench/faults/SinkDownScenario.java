@@ -9,7 +9,7 @@ import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.SinkHealth;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,7 +118,7 @@ final class SinkDownScenario implements FaultScenario {
             }
             health.start();
             StationRun.Figures f = StationRun.run(ctx.config(FPS_PER_LINE, FaultContext.RELAXED_DEADLINE_MILLIS), ctx.model(),
-                    sources, StationOutputs.of(new CompositeSink(List.of(log, sink))).withJournal(journal), t, new StationRun.Hooks() {
+                    sources, StationAttachments.of(new CompositeSink(List.of(log, sink))).withJournal(journal), t, new StationRun.Hooks() {
                         @Override
                         public void atFaultStart() throws Exception {
                             remote.stop();

@@ -6,7 +6,7 @@ import io.sightline.postprocess.Outcome;
 import io.sightline.station.SourceStats;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import io.sightline.station.StationStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ final class StationRun {
                    long expiredByWatchdog, List<SourceStats> sources, double peakHeapMb, double peakRssMb,
                    boolean rssReset, long startNanos) {}
 
-    static Figures run(StationConfig config, ModelPackage model, List<FrameSource> sources, StationOutputs outputs,
+    static Figures run(StationConfig config, ModelPackage model, List<FrameSource> sources, StationAttachments outputs,
                        Timeline t, Hooks hooks) throws Exception {
         long startNanos = System.nanoTime();
         MemoryWatch memory = MemoryWatch.start();

@@ -270,7 +270,7 @@ public final class DemoCommand implements Callable<Integer> {
             lineList.add(new StationFile.Line("line-" + i, vs, null, detectors.get(i)));
         }
         var sinks = new StationFile.Sinks(100_000, mqtt == null ? null : new StationFile.Mqtt(mqtt, "sightline/demo"),
-                modbus == null ? null : Outputs.modbus(modbus), kafka == null ? null : new StationFile.Kafka(kafka, "sightline"),
+                modbus == null ? null : RejectOutputs.modbus(modbus), kafka == null ? null : new StationFile.Kafka(kafka, "sightline"),
                 opcua == null ? null : new StationFile.OpcUa(opcua), opcuaServer == null ? null : new StationFile.OpcUaServer(opcuaServer));
         return new StationFile(Path.of("(demo options)"), "demo", model != null ? model : ProjectPaths.defaultModel(), calibration,
                 new StationFile.Camera(fps, TriggerSchedule.Overrun.RESYNC), lineList, null, threshold,

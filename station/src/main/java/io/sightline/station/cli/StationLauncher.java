@@ -11,7 +11,7 @@ import io.sightline.preprocess.Undistorter;
 import io.sightline.station.CameraView;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
 import io.sightline.station.web.StationMetrics;
@@ -62,7 +62,7 @@ final class StationLauncher {
 
     /** A built station and what it was built with; closing it closes them all. */
     record Launched(StationFile file, Station station, ModelPackage model, CalibrationSettings calibration, DecisionJournal journal,
-                    TrendSetup trend, List<Outputs.Named> outputs, RejectSink sink, StationServer server, List<FrameSource> cameras,
+                    TrendSetup trend, List<RejectOutputs.Named> outputs, RejectSink sink, StationServer server, List<FrameSource> cameras,
                     List<AutoCloseable> owned) implements AutoCloseable {
         @Override
         public void close() {
@@ -117,15 +117,15 @@ final class StationLauncher {
             for (int i = 0; i < file.lines().size(); i++) detectors.add(file.trendDetectors(i));
             TrendSetup trend = new TrendSetup(detectors, file.trend().model());
             owned.add(0, trend);
-            List<Outputs.Named> outputs = checks.require("outputs start", () -> Outputs.open(file.reject().log(), file.reject().sinks(),
-                    file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(Outputs.Named::name).toList().toString());
-            RejectSink sink = Outputs.combine(outputs);
+            List<RejectOutputs.Named> outputs = checks.require("outputs start", () -> RejectOutputs.open(file.reject().log(), file.reject().sinks(),
+                    file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(RejectOutputs.Named::name).toList().toString());
+            RejectSink sink = RejectOutputs.combine(outputs);
             owned.add(0, sink);
             if (checks.logged()) probeOutputs(outputs, checks, log);
-            StationOutputs out = StationOutputs.of(sink).withTrend(trend.trackers(), trend.watches()).withJournal(journal)
+            StationAttachments out = StationAttachments.of(sink).withTrend(trend.trackers(), trend.watches()).withJournal(journal)
                     .withUndistortion(undistorter);
             if (file.rejectImages().dir() != null) {
-                out = out.withRejectImages(new StationOutputs.RejectImageSettings(file.rejectImages().dir(), file.rejectImages().maxMb() << 20,
+                out = out.withRejectImages(new StationAttachments.RejectImageSettings(file.rejectImages().dir(), file.rejectImages().maxMb() << 20,
                         Duration.ofSeconds((long) (file.rejectImages().maxDays() * 86_400))));
             }
             if (how.ejectorTiming()) out = out.withEjector((line, part, action, due, now) -> { });
@@ -247,14 +247,14 @@ final class StationLauncher {
     }
 
     /** Gives each output a moment to report that it is reachable; one that is not is reported and buffers meanwhile. */
-    private static void probeOutputs(List<Outputs.Named> outputs, StartupChecks checks, Logger log) throws InterruptedException {
+    private static void probeOutputs(List<RejectOutputs.Named> outputs, StartupChecks checks, Logger log) throws InterruptedException {
         long end = System.nanoTime() + OUTPUTS_PROBE_MILLIS * 1_000_000L;
-        List<Outputs.Named> pending = new ArrayList<>(outputs);
+        List<RejectOutputs.Named> pending = new ArrayList<>(outputs);
         while (!pending.isEmpty() && System.nanoTime() - end < 0) {
             pending.removeIf(n -> n.sink().health().up());
             if (!pending.isEmpty()) Thread.sleep(50);
         }
-        for (Outputs.Named n : outputs) {
+        for (RejectOutputs.Named n : outputs) {
             SinkHealth h = n.sink().health();
             if (h.up()) log.info("start-up check output {}: up", n.name());
             else checks.warn("output " + n.name(), "not reachable yet" + (h.lastError() == null ? "" : " (" + h.lastError() + ")")

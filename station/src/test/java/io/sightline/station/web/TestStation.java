@@ -12,7 +12,7 @@ import io.sightline.postprocess.trend.CusumChart;
 import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
-import io.sightline.station.StationOutputs;
+import io.sightline.station.StationAttachments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ final class TestStation implements AutoCloseable {
         };
         StationConfig config = StationConfig.defaults(model.dir()).withLines(lines).withFps(fps).withMaxFramesPerLine(maxFrames)
                 .withRejectDelayMillis(5_000);
-        station = Station.create(config, model, cameras, StationOutputs.of(sink).withJournal(journal)
+        station = Station.create(config, model, cameras, StationAttachments.of(sink).withJournal(journal)
                 .withTrend(List.of(new CusumChart(lines, 20, 0.5, 8), new EwmaChart(lines, 20, 0.1, 3)), null));
     }
 

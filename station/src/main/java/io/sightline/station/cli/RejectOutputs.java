@@ -24,8 +24,8 @@ import java.util.List;
  * or the demo's flags name them: the reject log, MQTT, Modbus TCP, Kafka, a PLC's OPC UA server and
  * the station's own OPC UA server. Each networked output buffers while its destination is down.
  */
-final class Outputs {
-    private Outputs() {
+final class RejectOutputs {
+    private RejectOutputs() {
     }
 
     /** One output and the name it goes by in logs and start-up checks. */
