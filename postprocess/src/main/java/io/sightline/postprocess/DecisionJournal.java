@@ -34,6 +34,13 @@ import java.util.Locale;
  * (the four columns are added, NULL in its old rows); reading one that was never upgraded gives no
  * boxes.
  *
+ * <p>Tamper evidence: every outcome and change row carries {@code chain_hash}, a SHA-256 chained over
+ * the previous row of its table, and {@code chain_head} keeps the last id and hash committed, moved
+ * by a trigger in the row's own transaction ({@link JournalChain} has the encoding). {@link #verify} checks the whole chain;
+ * {@link #open} checks its last rows and, on a break, logs an error naming the row, records a
+ * {@code journal.chain} change and carries on chaining from the last row in the file. A file from
+ * before the chain gets the columns when opened for writing; its old rows stay outside the chain.
+ *
  * <p>WAL with {@code synchronous=NORMAL}: a commit is in the operating system's hands when
  * {@link #append} returns, so a killed process loses nothing it appended (a power cut can lose
  * the last commits; {@link #open} with {@code fsyncEachCommit} trades throughput for that too).
@@ -63,6 +70,19 @@ public final class DecisionJournal implements AutoCloseable {
     public record Entry(long id, int line, long part, String camera, long captureMicros, long decidedMicros, float score,
                         String decision, String reason, String model, String calibration, Box defectBox) {}
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecisionJournal.class);
+    /** How many of each chain's last rows {@link #open} checks. */
+    static final int TAIL_CHECK_ROWS = 256;
+    private static final byte[][] DECISION_UTF8 = new byte[Outcome.count()][];
+    private static final byte[][] REASON_UTF8 = new byte[Outcome.count()][];
+
+    static {
+        for (int i = 0; i < Outcome.count(); i++) {
+            DECISION_UTF8[i] = JournalChain.utf8(Outcome.ofOrdinal(i).decision());
+            REASON_UTF8[i] = JournalChain.utf8(Outcome.ofOrdinal(i).reason());
+        }
+    }
+
     /** The defect box's columns, in order. */
     private static final String[] BOX_COLUMNS = {"box_x", "box_y", "box_w", "box_h"};
 
@@ -74,6 +94,12 @@ public final class DecisionJournal implements AutoCloseable {
     private final String calibration;
     private final long epochMicrosAtOpen;
     private final long nanosAtOpen;
+    private final JournalChain chain = new JournalChain();
+    private final JournalChain.Link outcomesLink = new JournalChain.Link();
+    private final JournalChain.Link changesLink = new JournalChain.Link();
+    private final byte[][] cameraUtf8;
+    private final byte[] modelUtf8;
+    private final byte[] calibrationUtf8;
     private long appended;
     private boolean closed;
 
@@ -84,7 +110,11 @@ public final class DecisionJournal implements AutoCloseable {
         this.model = model;
         this.calibration = calibration;
         this.insert = db.prepareStatement("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, "
-                + "reason, model, calibration, box_x, box_y, box_w, box_h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "reason, model, calibration, box_x, box_y, box_w, box_h, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.cameraUtf8 = new byte[cameras.length][];
+        for (int i = 0; i < cameras.length; i++) cameraUtf8[i] = JournalChain.utf8(cameras[i]);
+        this.modelUtf8 = JournalChain.utf8(model);
+        this.calibrationUtf8 = JournalChain.utf8(calibration);
         this.epochMicrosAtOpen = Math.multiplyExact(System.currentTimeMillis(), 1000L);
         this.nanosAtOpen = System.nanoTime();
     }
@@ -111,6 +141,9 @@ public final class DecisionJournal implements AutoCloseable {
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsyncEachCommit ? "FULL" : "NORMAL"));
+            }
+            db.setAutoCommit(false); // the schema, its upgrade and the open check in one transaction
+            try (Statement s = db.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS outcomes (id INTEGER PRIMARY KEY, line INTEGER NOT NULL, part INTEGER NOT NULL, "
                         + "camera TEXT, capture_us INTEGER NOT NULL, decided_us INTEGER NOT NULL, score REAL, decision TEXT NOT NULL, "
                         + "reason TEXT NOT NULL, model TEXT, calibration TEXT, box_x INTEGER, box_y INTEGER, box_w INTEGER, "
@@ -119,8 +152,13 @@ public final class DecisionJournal implements AutoCloseable {
                 s.execute("CREATE INDEX IF NOT EXISTS outcomes_line_time ON outcomes (line, decided_us)");
                 s.execute("CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, setting TEXT NOT NULL, "
                         + "old_value TEXT, new_value TEXT, requested_by TEXT NOT NULL)");
+                JournalChain.upgrade(db, s);
             }
-            return new DecisionJournal(file, db, cameras, model, calibration);
+            db.commit();
+            DecisionJournal journal = new DecisionJournal(file, db, cameras, model, calibration);
+            journal.checkChainTail();
+            db.setAutoCommit(true); // from here each append is one statement and its own transaction: row + head (trigger)
+            return journal;
         } catch (SQLException e) {
             if (db != null) {
                 try {
@@ -184,26 +222,43 @@ public final class DecisionJournal implements AutoCloseable {
                                     int boxX, int boxY, int boxWidth, int boxHeight) {
         if (closed) throw new JournalException("journal " + file + " is closed", null);
         try {
+            boolean knownLine = line >= 0 && line < cameras.length;
+            long captureMicros = toEpochMicros(captureNanos);
+            long decidedMicros = toEpochMicros(decidedNanos);
+            chain.begin(JournalChain.OUTCOMES, outcomesLink.prev).putLong(line).putLong(part)
+                    .putText(knownLine ? cameraUtf8[line] : null).putLong(captureMicros).putLong(decidedMicros);
             insert.setInt(1, line);
             insert.setLong(2, part);
-            insert.setString(3, line < cameras.length ? cameras[line] : null);
-            insert.setLong(4, toEpochMicros(captureNanos));
-            insert.setLong(5, toEpochMicros(decidedNanos));
-            if (Float.isNaN(score)) insert.setNull(6, Types.REAL);
-            else insert.setFloat(6, score);
+            insert.setString(3, knownLine ? cameras[line] : null);
+            insert.setLong(4, captureMicros);
+            insert.setLong(5, decidedMicros);
+            if (Float.isNaN(score)) {
+                insert.setNull(6, Types.REAL);
+                chain.putNull();
+            } else {
+                insert.setFloat(6, score);
+                chain.putDouble(score);
+            }
             insert.setString(7, outcome.decision());
             insert.setString(8, outcome.reason());
             insert.setString(9, model);
             insert.setString(10, calibration);
+            chain.putText(DECISION_UTF8[outcome.ordinal()]).putText(REASON_UTF8[outcome.ordinal()]).putText(modelUtf8)
+                    .putText(calibrationUtf8);
             if (outcome == Outcome.REJECT_DEFECT && boxWidth > 0 && boxHeight > 0) {
                 insert.setInt(11, boxX);
                 insert.setInt(12, boxY);
                 insert.setInt(13, boxWidth);
                 insert.setInt(14, boxHeight);
+                chain.putLong(boxX).putLong(boxY).putLong(boxWidth).putLong(boxHeight);
             } else {
                 for (int i = 11; i <= 14; i++) insert.setNull(i, Types.INTEGER);
+                chain.putNull().putNull().putNull().putNull();
             }
-            insert.executeUpdate();
+            chain.finish(outcomesLink.next);
+            insert.setBytes(15, outcomesLink.next);
+            insert.executeUpdate(); // the trigger moves the chain's head in the same transaction
+            outcomesLink.advance();
             appended++;
         } catch (SQLException e) {
             throw new JournalException("journal " + file + ": cannot append the outcome of line " + line + " part " + part + " ("
@@ -220,13 +275,19 @@ public final class DecisionJournal implements AutoCloseable {
     public synchronized void appendChange(String setting, String oldValue, String newValue, String requestedBy) {
         if (closed) throw new JournalException("journal " + file + " is closed", null);
         try (PreparedStatement p = db.prepareStatement(
-                "INSERT INTO changes (at_us, setting, old_value, new_value, requested_by) VALUES (?, ?, ?, ?, ?)")) {
-            p.setLong(1, toEpochMicros(System.nanoTime()));
+                "INSERT INTO changes (at_us, setting, old_value, new_value, requested_by, chain_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            long atMicros = toEpochMicros(System.nanoTime());
+            p.setLong(1, atMicros);
             p.setString(2, setting);
             p.setString(3, oldValue);
             p.setString(4, newValue);
             p.setString(5, requestedBy);
+            chain.begin(JournalChain.CHANGES, changesLink.prev).putLong(atMicros).putText(setting).putText(oldValue).putText(newValue)
+                    .putText(requestedBy).finish(changesLink.next);
+            p.setBytes(6, changesLink.next);
             p.executeUpdate();
+            if (!db.getAutoCommit()) db.commit(); // the open check's break record, with the heads it moved
+            changesLink.advance();
         } catch (SQLException e) {
             throw new JournalException("journal " + file + ": cannot record the change of " + setting + " (" + e.getMessage() + ")", e);
         }
@@ -251,6 +312,58 @@ public final class DecisionJournal implements AutoCloseable {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The open path's check of each chain's last {@link #TAIL_CHECK_ROWS} rows against its head. A
+     * break is logged, recorded as a {@code journal.chain} change (both heads moved to the rows in the
+     * file first), and the chains carry on from the last rows in the file.
+     */
+    private void checkChainTail() throws SQLException {
+        JournalVerifier verifier = new JournalVerifier();
+        JournalVerifier.Walk outcomes = verifier.tail(db, JournalChain.OUTCOMES, TAIL_CHECK_ROWS);
+        JournalVerifier.Walk changes = verifier.tail(db, JournalChain.CHANGES, TAIL_CHECK_ROWS);
+        db.commit();
+        outcomesLink.startFrom(outcomes.lastHash());
+        changesLink.startFrom(changes.lastHash());
+        List<JournalVerifier.Break> breaks = new ArrayList<>(outcomes.breaks());
+        breaks.addAll(changes.breaks());
+        if (breaks.isEmpty()) {
+            LOG.info("journal {}: hash chain checked, outcomes head row {} {}, changes head row {} {}", file,
+                    outcomes.chain().lastId(), outcomes.chain().lastHash(), changes.chain().lastId(), changes.chain().lastHash());
+            return;
+        }
+        for (JournalVerifier.Break b : breaks) LOG.error("journal {}: hash chain broken: {}", file, b);
+        String expected = "outcomes head row " + outcomes.chain().headLastId() + " " + outcomes.chain().headHash() + ", changes head row "
+                + changes.chain().headLastId() + " " + changes.chain().headHash();
+        StringBuilder found = new StringBuilder();
+        for (JournalVerifier.Break b : breaks) found.append(found.length() == 0 ? "" : "; ").append(b);
+        try (PreparedStatement p = db.prepareStatement("UPDATE chain_head SET last_id = ?, hash = ? WHERE tbl = ?")) {
+            for (JournalVerifier.Walk w : List.of(outcomes, changes)) {
+                if (w.lastHash() == null) continue;
+                p.setLong(1, w.chain().lastId());
+                p.setBytes(2, w.lastHash());
+                p.setString(3, w.chain().table());
+                p.executeUpdate();
+            }
+        }
+        appendChange(JournalVerifier.BREAK_SETTING, expected, found.toString(), "journal open check");
+    }
+
+    /**
+     * Checks both hash chains of the journal at {@code file} from their start: every row against the
+     * row before it, the tail against the head the writer committed, and the breaks recorded when the
+     * journal was opened.
+     *
+     * @throws JournalException when the file does not exist or cannot be read
+     */
+    public static JournalVerifier.Report verify(Path file) {
+        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            return new JournalVerifier().verifyAll(file, db);
         } catch (SQLException e) {
             throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
         }
