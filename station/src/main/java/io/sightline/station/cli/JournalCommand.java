@@ -2,6 +2,7 @@ package io.sightline.station.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.JournalVerifier;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,9 +15,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sightline journal query|changes|export}: trace parts, and changes of settings, in the decision journal. */
-@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read the decision journal.",
-        subcommands = {JournalCommand.Query.class, JournalCommand.Changes.class, JournalCommand.Export.class})
+/**
+ * {@code sightline journal query|changes|export|verify}: trace parts, and changes of settings, in the
+ * decision journal, and check its hash chains.
+ */
+@Command(name = "journal", mixinStandardHelpOptions = true, description = "Read and verify the decision journal.",
+        subcommands = {JournalCommand.Query.class, JournalCommand.Changes.class, JournalCommand.Export.class,
+                JournalCommand.Verify.class})
 public final class JournalCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -149,6 +154,78 @@ public final class JournalCommand implements Runnable {
             long rows = DecisionJournal.exportCsv(file, csv);
             System.err.printf("%d outcomes written to %s%n", rows, csv.toAbsolutePath());
             return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check the journal's hash chains from their start: exit 0 when intact, 1 naming the first row changed,",
+                    "inserted or deleted and whether the tail was cut, 3 for a journal written before hash chains."})
+    static final class Verify implements Callable<Integer> {
+        static final int BROKEN = 1;
+        static final int NOT_CHAINED = 3;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "journal (default: ${DEFAULT-VALUE})")
+        Path file = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--json", description = "print the result as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            JournalVerifier.Report r = DecisionJournal.verify(file);
+            List<Map<String, Object>> chains = new ArrayList<>();
+            for (JournalVerifier.Chain c : r.chains()) {
+                System.out.printf(Locale.ROOT, "%-8s %s%n", c.table(), c.chainStartsAt() == 0
+                        ? "no chained rows" + (c.rowsBeforeChain() > 0 ? " (" + c.rowsBeforeChain() + " rows from before the chain)" : "")
+                        : c.chainedRows() + " chained rows from row " + c.chainStartsAt() + (c.rowsBeforeChain() > 0 ? " ("
+                        + c.rowsBeforeChain() + " rows before it, written before the chain, are not covered)" : "")
+                        + ", last row " + c.lastId() + " " + c.lastHash());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("table", c.table());
+                m.put("rowsBeforeChain", c.rowsBeforeChain());
+                m.put("chainStartsAt", c.chainStartsAt() == 0 ? null : c.chainStartsAt());
+                m.put("chainedRows", c.chainedRows());
+                m.put("lastId", c.lastId());
+                m.put("lastHash", c.lastHash());
+                m.put("headLastId", c.headLastId());
+                m.put("headHash", c.headHash());
+                chains.add(m);
+            }
+            List<Map<String, Object>> breaks = new ArrayList<>();
+            for (JournalVerifier.Break b : r.breaks()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("table", b.table());
+                m.put("row", b.row());
+                m.put("kind", b.kind().name().toLowerCase(Locale.ROOT));
+                m.put("detail", b.detail());
+                breaks.add(m);
+            }
+            boolean truncated = r.breaks().stream().anyMatch(b -> b.kind() == JournalVerifier.Kind.TRUNCATED);
+            int code;
+            if (!r.chained()) {
+                System.err.println("journal " + file + ": no hash chain (written before hash chains; the station adds one when it next "
+                        + "opens the journal, covering the rows written from then on)");
+                code = NOT_CHAINED;
+            } else if (r.intact()) {
+                System.out.println("journal " + file + ": hash chains intact");
+                code = 0;
+            } else {
+                System.err.println("journal " + file + ": TAMPERED OR DAMAGED, first break: " + r.breaks().get(0));
+                for (JournalVerifier.Break b : r.breaks().subList(1, r.breaks().size())) System.err.println("  also: " + b);
+                code = BROKEN;
+            }
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("file", file.toString());
+                out.put("chained", r.chained());
+                out.put("intact", r.intact());
+                out.put("truncated", truncated);
+                out.put("firstBreak", breaks.isEmpty() ? null : breaks.get(0));
+                out.put("breaks", breaks);
+                out.put("chains", chains);
+                System.out.println(new ObjectMapper().writeValueAsString(out));
+            }
+            return code;
         }
     }
 }
