@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * The file grows through the run, as a station's does.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JournalBenchmark {
     private Path dir;
