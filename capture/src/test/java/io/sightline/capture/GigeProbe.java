@@ -402,8 +402,9 @@ public final class GigeProbe {
             ReconnectingSource s = (ReconnectingSource) source;
             long last = -1;
             long lastNanos = 0;
+            int[] incomplete = {0};
             for (int i = 0; i < 25; i++) {
-                CapturedFrame f = s.grab();
+                CapturedFrame f = grabCountingIncomplete(s, incomplete);
                 check(f.sequence() > last, "ids increase");
                 rampPhase(f);
                 last = f.sequence();
@@ -428,7 +429,7 @@ public final class GigeProbe {
             long beforeNanos = lastNanos;
             CapturedFrame f;
             while (true) {
-                f = s.grab();
+                f = grabCountingIncomplete(s, incomplete);
                 check(f != null, "the source ended instead of reconnecting: " + s.lastError());
                 check(f.sequence() > last, "ids increase across the outage: " + f.sequence() + " after " + last);
                 rampPhase(f);
@@ -454,13 +455,37 @@ public final class GigeProbe {
             check(f.sequence() >= idBefore + 1 + s.framesLost(), "the gap in ids covers the frames lost");
             last = f.sequence();
             for (int i = 0; i < 25; i++) {
-                f = s.grab();
+                f = grabCountingIncomplete(s, incomplete);
                 check(f.sequence() > last, "ids increase after the reconnect");
                 rampPhase(f);
                 last = f.sequence();
             }
             figure("last_id", last);
             figure("reconnects", s.reconnects());
+            figure("incomplete_frames", incomplete[0]);
+            check(incomplete[0] <= MAX_INCOMPLETE, incomplete[0] + " incomplete frames in about 60 at 50 frames/s: more than packet loss explains");
+        }
+    }
+
+    /** More incomplete frames than this in one reconnect run is not packet loss on a busy machine but a broken stream. */
+    private static final int MAX_INCOMPLETE = 5;
+
+    /**
+     * The next frame, counting (not failing on) frames that arrived incomplete: the frame in flight
+     * when the simulator is killed loses its last packets, and a loaded machine can drop one anywhere.
+     * The station turns each into a fail-safe reject; the reconnect must not depend on their absence.
+     * A lost camera ({@link SourceLostException}) is not caught here: the reconnecting source handles it.
+     */
+    private static CapturedFrame grabCountingIncomplete(ReconnectingSource s, int[] incomplete) throws Exception {
+        while (true) {
+            try {
+                return s.grab();
+            } catch (SourceLostException e) {
+                throw e;
+            } catch (CaptureException e) {
+                check(e.getMessage().contains("arrived incomplete"), "grab failed: " + e.getMessage());
+                check(++incomplete[0] <= MAX_INCOMPLETE, "too many incomplete frames; last: " + e.getMessage());
+            }
         }
     }
 }
