@@ -434,7 +434,8 @@ public final class InspectionCnn {
     /**
      * Writes a complete model package into {@code dir}: a SavedModel (tag {@code serve},
      * signature {@code serving_default}) of this CNN with {@code weights}, and {@code info} as
-     * {@code model.json}. {@code dir} must not exist or be empty.
+     * {@code model.json}, sealed with the SHA-256 of every file written ({@link PackageDigests}).
+     * {@code dir} must not exist or be empty.
      *
      * @throws IllegalArgumentException if {@code info} and {@code weights} disagree on channels or classes
      * @throws ModelException if the folder is not empty or cannot be written
@@ -456,7 +457,7 @@ public final class InspectionCnn {
         } catch (IOException e) {
             throw new ModelException("cannot write the SavedModel into " + dir + ": " + e, e);
         }
-        info.write(dir.resolve(ModelInfo.FILE_NAME));
+        info.withFiles(PackageDigests.compute(dir)).write(dir.resolve(ModelInfo.FILE_NAME));
     }
 
     private static void prepareEmptyFolder(Path dir) {

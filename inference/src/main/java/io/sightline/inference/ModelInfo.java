@@ -31,6 +31,9 @@ import java.util.Set;
  *
  * <p>{@code training} holds the training data summary and {@code evaluation} the validation
  * figures (see {@link TrainedModel#export}); both are free-form JSON objects, possibly empty.
+ * {@code files} maps each file of the SavedModel (path relative to the package, {@code /}-separated)
+ * to its SHA-256 in lower-case hex, so that a package changed on disk is refused at load
+ * ({@link PackageDigests}); it is empty for a package written before digests were recorded.
  * Decision thresholds are not part of the model.
  *
  * <p>The constructor validates every field and throws {@link IllegalArgumentException};
@@ -48,7 +51,8 @@ public record ModelInfo(
         float normMean,
         float normStd,
         Map<String, Object> training,
-        Map<String, Object> evaluation) {
+        Map<String, Object> evaluation,
+        Map<String, String> files) {
 
     /** The only {@code format} this version reads and writes. */
     public static final String FORMAT = "sightline-model/1";
@@ -63,7 +67,7 @@ public record ModelInfo(
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> FIELD_NAMES = List.of("format", "name", "version", "mode", "classes",
-            "inputWidth", "inputHeight", "inputChannels", "normMean", "normStd", "training", "evaluation");
+            "inputWidth", "inputHeight", "inputChannels", "normMean", "normStd", "training", "evaluation", "files");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE = new TypeReference<>() {};
 
     public ModelInfo {
@@ -107,6 +111,18 @@ public record ModelInfo(
         }
         training = immutableCopy(training);
         evaluation = immutableCopy(evaluation);
+        files = PackageDigests.checkedCopy(files);
+    }
+
+    /**
+     * A description without recorded file digests (an unsealed package: {@link #files()} is empty);
+     * {@link InspectionCnn#exportPackage} seals what it writes.
+     */
+    public ModelInfo(String format, String name, String version, String mode, List<String> classes, int inputWidth,
+            int inputHeight, int inputChannels, float normMean, float normStd, Map<String, Object> training,
+            Map<String, Object> evaluation) {
+        this(format, name, version, mode, classes, inputWidth, inputHeight, inputChannels, normMean, normStd, training,
+                evaluation, Map.of());
     }
 
     /**
@@ -127,7 +143,7 @@ public record ModelInfo(
     public ModelInfo withMode(String newMode) {
         List<String> newClasses = MODE_ANOMALY.equals(newMode) ? List.of(OK_CLASS, Trainer.ANOMALY_CLASS) : classes;
         return new ModelInfo(format, name, version, newMode, newClasses, inputWidth, inputHeight, inputChannels,
-                normMean, normStd, training, evaluation);
+                normMean, normStd, training, evaluation, files);
     }
 
     /** Index of class {@value #OK_CLASS} in {@link #classes()} (always present). */
@@ -155,12 +171,24 @@ public record ModelInfo(
         Map<String, Object> mergedEvaluation = new LinkedHashMap<>(evaluation);
         mergedEvaluation.putAll(evaluationFigures);
         return new ModelInfo(format, name, version, mode, classes, inputWidth, inputHeight, inputChannels,
-                normMean, normStd, mergedTraining, mergedEvaluation);
+                normMean, normStd, mergedTraining, mergedEvaluation, files);
+    }
+
+    /** A copy recording {@code digests} (relative path to SHA-256, see {@link PackageDigests}) as its files. */
+    public ModelInfo withFiles(Map<String, String> digests) {
+        return new ModelInfo(format, name, version, mode, classes, inputWidth, inputHeight, inputChannels,
+                normMean, normStd, training, evaluation, digests);
+    }
+
+    /** Whether model.json records the SHA-256 of the package's files, so that loading can verify them. */
+    public boolean sealed() {
+        return !files.isEmpty();
     }
 
     /**
-     * Reads and validates a {@code model.json}. Fields {@code training} and {@code evaluation} may
-     * be absent (read as empty), {@code mode} too (read as supervised: packages made before it); every other field is required and unknown fields are errors.
+     * Reads and validates a {@code model.json}. Fields {@code training}, {@code evaluation} and
+     * {@code files} may be absent (read as empty), {@code mode} too (read as supervised: packages made
+     * before it); every other field is required and unknown fields are errors.
      *
      * @throws ModelException naming the file and the first problem found
      */
@@ -200,7 +228,8 @@ public record ModelInfo(
                     floatField(root, "normMean", modelJson),
                     floatField(root, "normStd", modelJson),
                     objectField(root, "training", modelJson),
-                    objectField(root, "evaluation", modelJson));
+                    objectField(root, "evaluation", modelJson),
+                    filesField(root, modelJson));
         } catch (IllegalArgumentException e) {
             throw new ModelException(modelJson + ": " + e.getMessage(), e);
         }
@@ -227,6 +256,7 @@ public record ModelInfo(
         root.put("normStd", normStd);
         root.set("training", JSON.valueToTree(training));
         root.set("evaluation", JSON.valueToTree(evaluation));
+        if (!files.isEmpty()) root.set("files", JSON.valueToTree(files));
         Path temporary = modelJson.resolveSibling(modelJson.getFileName() + ".tmp");
         try {
             JSON.writeValue(temporary.toFile(), root);
@@ -296,6 +326,23 @@ public record ModelInfo(
             throw new ModelException(file + ": field " + field + " must be a JSON object, found " + node);
         }
         return JSON.convertValue(node, MAP_TYPE);
+    }
+
+    private static Map<String, String> filesField(JsonNode root, Path file) {
+        JsonNode node = root.get("files");
+        if (node == null || node.isNull()) return Map.of();
+        if (!node.isObject()) {
+            throw new ModelException(file + ": field files must be a JSON object of relative path to SHA-256, found " + node);
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new ModelException(file + ": files." + e.getKey() + " must be a SHA-256 in hex, found " + e.getValue());
+            }
+            files.put(e.getKey(), e.getValue().asText());
+        }
+        return files;
     }
 
     private static void requireText(String what, String value) {

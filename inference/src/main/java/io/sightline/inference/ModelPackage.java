@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
@@ -20,13 +22,16 @@ import org.tensorflow.proto.DataType;
  * {@code [-1,H,W,C]} and output {@code probs} float32 {@code [-1,K]}, where H, W, C and the K
  * class names come from {@code model.json}. The tensor names to feed and fetch are taken from the
  * signature, not assumed. Every mismatch is a {@link ModelException} naming the folder and what
- * was expected against what was found.
+ * was expected against what was found. Before TensorFlow reads a byte, the package's files are
+ * checked against the SHA-256 that {@code model.json} records ({@link PackageDigests}): a changed,
+ * missing or added file is refused, naming it.
  *
  * <p>{@link #newClassifier(int)} makes preallocated {@link BatchClassifier}s on the package's
  * session. Close them before closing the package: {@link #close()} frees the TensorFlow session and
  * graph they run on.
  */
 public final class ModelPackage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelPackage.class);
     /** The SavedModel tag that is loaded. */
     public static final String TAG = SavedModelBundle.DEFAULT_TAG;
     /** The signature that is served. */
@@ -105,6 +110,11 @@ public final class ModelPackage implements AutoCloseable {
         if (!Files.isRegularFile(dir.resolve(SAVED_MODEL_FILE))) {
             throw new ModelException("model folder " + dir + " has no " + SAVED_MODEL_FILE + " (expected a TensorFlow SavedModel next to "
                     + ModelInfo.FILE_NAME + ")");
+        }
+        PackageDigests.verify(dir, info);
+        if (!info.sealed()) {
+            LOG.warn("model package {}: {} records no SHA-256 of its files (written before packages were sealed), so a change "
+                    + "on disk cannot be detected; retrain it, or seal it after checking it", dir, ModelInfo.FILE_NAME);
         }
         Natives.tensorflow();
         java.util.Objects.requireNonNull(device, "device");

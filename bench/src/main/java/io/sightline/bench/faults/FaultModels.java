@@ -2,6 +2,7 @@ package io.sightline.bench.faults;
 
 import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
+import io.sightline.inference.PackageDigests;
 import io.sightline.natives.Natives;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class FaultModels {
         }
         new ModelInfo(info.format(), info.name() + "-fault-" + kind.name().toLowerCase(java.util.Locale.ROOT), info.version(),
                 info.mode(), info.classes(), info.inputWidth(), info.inputHeight(), info.inputChannels(), info.normMean(), info.normStd(),
-                info.training(), info.evaluation()).write(dir.resolve(ModelInfo.FILE_NAME));
+                info.training(), info.evaluation(), PackageDigests.compute(dir)).write(dir.resolve(ModelInfo.FILE_NAME));
     }
 
     /** The trained weights of a package written by {@link InspectionCnn#exportPackage}, read from its variables. */
