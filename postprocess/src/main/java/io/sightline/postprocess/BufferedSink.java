@@ -23,6 +23,8 @@ public abstract class BufferedSink<M> implements RejectSink {
     private final AtomicLong delivered = new AtomicLong();
     private final Thread worker;
     private volatile String lastError;
+    /** Signals of the batch the delivery thread holds while it retries: waiting too, though no longer queued. */
+    private volatile int retrying;
     private volatile boolean up;
     private volatile boolean closed;
 
@@ -72,8 +74,10 @@ public abstract class BufferedSink<M> implements RejectSink {
                     batch.add(first);
                     queue.drainTo(batch, batchLimit - 1);
                 }
+                retrying = batch.size();
                 deliverAll(batch);
                 delivered.addAndGet(batch.size());
+                retrying = 0;
                 if (!up) LOG.info("output {} up: delivering ({} waiting, {} dropped so far)", worker.getName(), queue.size(), dropped.get());
                 up = true;
                 lastError = null;
@@ -110,7 +114,7 @@ public abstract class BufferedSink<M> implements RejectSink {
 
     @Override
     public SinkHealth health() {
-        return new SinkHealth(up, queue.size(), dropped.get(), lastError);
+        return new SinkHealth(up, queue.size() + retrying, dropped.get(), lastError);
     }
 
     /** Signals the destination took. */
