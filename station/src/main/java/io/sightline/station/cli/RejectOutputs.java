@@ -10,6 +10,8 @@ import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.opcua.OpcUaSink;
 import io.sightline.postprocess.opcua.OpcUaStateSink;
 import io.sightline.postprocess.opcua.OpcUaStationServer;
+import io.sightline.postprocess.security.Secrets;
+import io.sightline.postprocess.security.TlsFiles;
 import io.sightline.station.config.StationFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * The reject outputs a station sends to, as the config ({@code reject.log}, {@code reject.sinks})
@@ -26,6 +29,18 @@ import java.util.List;
  */
 final class RejectOutputs {
     private RejectOutputs() {
+    }
+
+    /** The TLS context and credentials the config names; the password is read here, from its file or variable. */
+    static MqttSink.Security mqttSecurity(StationFile.Mqtt m) {
+        StationFile.MqttAuth a = m.auth();
+        boolean tls = m.uri().startsWith("ssl://") || m.uri().startsWith("wss://");
+        SSLContext context = tls ? TlsFiles.clientContext(a.tlsCa(), null, null) : null;
+        if (a.username() == null) return new MqttSink.Security(context, null, null);
+        char[] password = a.passwordFile() != null
+                ? Secrets.fromFile(a.passwordFile(), "reject.sinks.mqtt.password-file")
+                : Secrets.fromEnv(System.getenv(), a.passwordEnv(), "reject.sinks.mqtt.password-env");
+        return new MqttSink.Security(context, a.username(), password);
     }
 
     /** One output and the name it goes by in logs and start-up checks. */
@@ -48,7 +63,8 @@ final class RejectOutputs {
             if (sinks == null) return out;
             int buffer = sinks.buffer();
             if (sinks.mqtt() != null) {
-                out.add(new Named("mqtt " + sinks.mqtt().uri(), new MqttSink(sinks.mqtt().uri(), clientId, sinks.mqtt().topic(), buffer)));
+                StationFile.Mqtt m = sinks.mqtt();
+                out.add(new Named("mqtt " + m.uri(), new MqttSink(m.uri(), clientId, m.topic(), buffer, mqttSecurity(m))));
             }
             if (sinks.modbus() != null) {
                 StationFile.Modbus m = sinks.modbus();

@@ -148,7 +148,25 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *
      * @param topic the topic prefix; {@code sightline/<station.name>} unless the file sets it
      */
-    public record Mqtt(String uri, String topic) {
+    public record Mqtt(String uri, String topic, MqttAuth auth) {
+        /** Plain and anonymous (a broker on loopback or an isolated network). */
+        public Mqtt(String uri, String topic) {
+            this(uri, topic, MqttAuth.NONE);
+        }
+    }
+
+    /**
+     * How the station authenticates at its MQTT broker.
+     *
+     * @param tlsCa the certificates (PEM, or a PKCS12 trust store) that the broker's must chain to;
+     *     null: the JVM's trust store (an {@code ssl://} broker with a public CA)
+     * @param username null: anonymous
+     * @param passwordFile the password's file (first line), or null
+     * @param passwordEnv the password's environment variable, or null (one of the two with a user name)
+     * @param insecure the file says {@code insecure: true}: credentials may cross a plain {@code tcp://} link
+     */
+    public record MqttAuth(Path tlsCa, String username, Path passwordFile, String passwordEnv, boolean insecure) {
+        public static final MqttAuth NONE = new MqttAuth(null, null, null, null, false);
     }
 
     /** A PLC over Modbus TCP. */

@@ -370,12 +370,13 @@ public final class StationFileReader {
             int buffer = (int) s.integer("buffer", 100_000, v -> v >= 1 && v <= 10_000_000, "1 to 10000000 messages");
             StationFile.Mqtt mqtt = null;
             if (s.present("mqtt")) {
-                YamlSection m = section("reject.sinks.mqtt", s.get("mqtt"), s.line, List.of("uri", "topic"));
+                YamlSection m = section("reject.sinks.mqtt", s.get("mqtt"), s.line,
+                        List.of("uri", "topic", "tls-ca", "username", "password-file", "password-env", "insecure"));
                 String uri = m.required("uri", u -> u.matches("(tcp|ssl|ws|wss)://[^/?#\\s]+(:\\d{1,5})?(/.*)?"),
                         "a broker URI such as tcp://127.0.0.1:1883 (tcp, ssl, ws or wss)");
                 String topic = m.string("topic", "sightline/" + stationName, t -> !t.isEmpty() && !t.contains("#") && !t.contains("+") && !t.startsWith("/"),
                         "a topic prefix without wildcards, e.g. sightline/press-7");
-                mqtt = new StationFile.Mqtt(uri, topic);
+                mqtt = new StationFile.Mqtt(uri, topic, SinkSecurity.mqttAuth(m, uri));
             }
             StationFile.Modbus modbus = null;
             if (s.present("modbus")) {

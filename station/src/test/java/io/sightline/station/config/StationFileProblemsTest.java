@@ -282,6 +282,30 @@ class StationFileProblemsTest {
     }
 
     @Test
+    void mqttCredentialsNeedTlsAPasswordSourceAndNoSecretInTheFile() throws Exception {
+        ConfigException e = bad(dir, HEAD + """
+                reject:
+                  sinks:
+                    mqtt: {uri: "tcp://plant-broker:1883", username: press-7, password-env: "NOT A NAME", password: hunter2, tls-ca: ca.pem}
+                """);
+        assertProblem(e, 8, "reject.sinks.mqtt.password", "one of the keys");
+        assertProblem(e, 8, "reject.sinks.mqtt.tls-ca", "not a TLS one");
+        assertProblem(e, 8, "reject.sinks.mqtt.password-env", "environment variable's name", "got 'NOT A NAME'");
+        ConfigException clear = bad(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"tcp://b:1883\", username: u, password-env: P}}}\n");
+        assertProblem(clear, 6, "reject.sinks.mqtt.username", "in clear", "insecure: true");
+        ConfigException alone = bad(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"ssl://b:8883\", username: u, tls-ca: missing.pem}}}\n");
+        assertProblem(alone, 6, "reject.sinks.mqtt.username", "its password beside it");
+        assertProblem(alone, 6, "reject.sinks.mqtt.tls-ca", "does not exist");
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        StationFile.Mqtt ok = read(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"ssl://b:8883\", tls-ca: ca.pem, username: u, password-file: pw}}}\n")
+                .reject().sinks().mqtt();
+        assertEquals(new StationFile.MqttAuth(dir.resolve("ca.pem"), "u", dir.resolve("pw"), null, false), ok.auth());
+        StationFile.Mqtt trusted = read(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"tcp://b:1883\", username: u, password-env: P, insecure: true}}}\n")
+                .reject().sinks().mqtt();
+        assertEquals("P", trusted.auth().passwordEnv());
+    }
+
+    @Test
     void nullIsAnErrorWhereTheDefaultIsNotNull() {
         ConfigException e = bad(dir, HEAD + """
                 journal:
