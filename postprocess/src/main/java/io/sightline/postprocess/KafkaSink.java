@@ -1,12 +1,16 @@
 package io.sightline.postprocess;
 
 import io.sightline.postprocess.trend.TrendAlarm;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -15,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record keyed by line ({@code line-L}) so a line's records stay in order. Idempotent producer,
  * {@code acks=all}; each record is delivered (acknowledged) before the next, from the sink's
  * bounded buffer (see {@link BufferedSink}), so a broker that is down never blocks the station.
+ * Over TLS and SASL ({@link Security}) a refused password or an untrusted broker certificate is a
+ * sink that is down like any other, its health carrying Kafka's reason.
  */
 public final class KafkaSink extends BufferedSink<ProducerRecord<String, String>> {
     private final String prefix;
@@ -25,9 +31,63 @@ public final class KafkaSink extends BufferedSink<ProducerRecord<String, String>
      * @param topicPrefix e.g. {@code sightline}
      */
     public KafkaSink(String bootstrap, String clientId, String topicPrefix, int capacity) {
+        this(bootstrap, clientId, topicPrefix, capacity, Security.NONE);
+    }
+
+    /**
+     * How the sink meets the brokers: TLS when {@code tls} (trusting the certificates in
+     * {@code trust}, PEM or a PKCS12 store; null: the JVM's trust store), and SASL with a user name
+     * and password ({@code mechanism} SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN) when {@code username}
+     * is set. Together: Kafka's SASL_SSL.
+     */
+    public record Security(boolean tls, Path trust, String username, char[] password, String mechanism) {
+        /** PLAINTEXT: brokers on loopback or an isolated network. */
+        public static final Security NONE = new Security(false, null, null, null, null);
+        /** The SASL mechanisms the sink speaks. */
+        public static final java.util.List<String> MECHANISMS = java.util.List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
+
+        public Security {
+            if ((username == null) != (password == null)) throw new IllegalArgumentException("Kafka credentials need both a user name and a password");
+            if (username != null && !MECHANISMS.contains(mechanism)) {
+                throw new IllegalArgumentException("Kafka SASL mechanism: expected one of " + MECHANISMS + ", got " + mechanism);
+            }
+            if (trust != null && !tls) throw new IllegalArgumentException("a Kafka trust file is given but TLS is off");
+        }
+
+        String protocol() {
+            return username == null ? (tls ? "SSL" : "PLAINTEXT") : (tls ? "SASL_SSL" : "SASL_PLAINTEXT");
+        }
+
+        /** Sets the client properties for this security on {@code p} (a producer's or, in tests, a consumer's). */
+        public void apply(Properties p) {
+            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol());
+            if (trust != null) {
+                String name = trust.getFileName().toString().toLowerCase(Locale.ROOT);
+                p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : "PEM");
+                p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.toString());
+            }
+            if (username != null) {
+                p.put(SaslConfigs.SASL_MECHANISM, mechanism);
+                String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
+                p.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + jaas(username) + "\" password=\""
+                        + jaas(new String(password)) + "\";");
+            }
+        }
+
+        private static String jaas(String s) {
+            return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        }
+    }
+
+    /**
+     * @param security TLS and SASL credentials (see {@link Security})
+     */
+    public KafkaSink(String bootstrap, String clientId, String topicPrefix, int capacity, Security security) {
         super("sightline-kafka-" + clientId, capacity);
         this.prefix = topicPrefix;
         Properties p = new Properties();
+        security.apply(p);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -33,14 +33,25 @@ final class RejectOutputs {
 
     /** The TLS context and credentials the config names; the password is read here, from its file or variable. */
     static MqttSink.Security mqttSecurity(StationFile.Mqtt m) {
-        StationFile.MqttAuth a = m.auth();
+        StationFile.SinkAuth a = m.auth();
         boolean tls = m.uri().startsWith("ssl://") || m.uri().startsWith("wss://");
         SSLContext context = tls ? TlsFiles.clientContext(a.tlsCa(), null, null) : null;
-        if (a.username() == null) return new MqttSink.Security(context, null, null);
-        char[] password = a.passwordFile() != null
-                ? Secrets.fromFile(a.passwordFile(), "reject.sinks.mqtt.password-file")
-                : Secrets.fromEnv(System.getenv(), a.passwordEnv(), "reject.sinks.mqtt.password-env");
-        return new MqttSink.Security(context, a.username(), password);
+        return new MqttSink.Security(context, a.username(), password(a, "reject.sinks.mqtt"));
+    }
+
+    /** Kafka's SSL / SASL settings from the config; the password is read here. */
+    static KafkaSink.Security kafkaSecurity(StationFile.Kafka k) {
+        StationFile.SinkAuth a = k.auth();
+        if (a.tlsCa() != null) TlsFiles.trustStore(a.tlsCa()); // a bad file is named at start, not in a broker's retry loop
+        return new KafkaSink.Security(k.tls(), a.tlsCa(), a.username(), password(a, "reject.sinks.kafka"), k.saslMechanism());
+    }
+
+    /** The password from its file or variable, or null without credentials. */
+    private static char[] password(StationFile.SinkAuth a, String section) {
+        if (a.username() == null) return null;
+        return a.passwordFile() != null
+                ? Secrets.fromFile(a.passwordFile(), section + ".password-file")
+                : Secrets.fromEnv(System.getenv(), a.passwordEnv(), section + ".password-env");
     }
 
     /** One output and the name it goes by in logs and start-up checks. */
@@ -71,8 +82,8 @@ final class RejectOutputs {
                 out.add(new Named("modbus " + m.host() + ":" + m.port(), new ModbusSink(new ModbusPlc(m.host(), m.port(), m.unit()), buffer)));
             }
             if (sinks.kafka() != null) {
-                out.add(new Named("kafka " + sinks.kafka().bootstrap(),
-                        new KafkaSink(sinks.kafka().bootstrap(), clientId, sinks.kafka().topicPrefix(), buffer)));
+                StationFile.Kafka k = sinks.kafka();
+                out.add(new Named("kafka " + k.bootstrap(), new KafkaSink(k.bootstrap(), clientId, k.topicPrefix(), buffer, kafkaSecurity(k))));
             }
             if (sinks.opcua() != null) {
                 out.add(new Named("opcua " + sinks.opcua().url(),

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * file or an environment variable, so the config can be read, versioned and shown without it.
  *
  * <pre>
- *   mqtt:
+ *   mqtt:                                          (kafka: the same keys, with tls: true and sasl-mechanism)
  *     uri: ssl://broker.plant:8883
  *     tls-ca: /etc/sightline/broker-ca.pem        # PEM or .p12; default: the JVM's trust store
  *     username: press-7
@@ -20,11 +20,14 @@ import java.nio.file.Path;
 final class SinkSecurity {
     private SinkSecurity() {}
 
-    static StationFile.MqttAuth mqttAuth(YamlSection m, String uri) {
-        boolean tls = uri != null && (uri.startsWith("ssl://") || uri.startsWith("wss://"));
+    /**
+     * @param tls whether the section's link is TLS (an ssl:// uri, tls: true)
+     * @param whyNotTls how the section says it is not, for the error on a tls-ca without TLS
+     */
+    static StationFile.SinkAuth auth(YamlSection m, boolean tls, String whyNotTls) {
         Path ca = m.path("tls-ca", null, false);
         if (ca != null && !m.problemAt("tls-ca")) {
-            if (!tls) m.problem("tls-ca", "expected an ssl:// (or wss://) uri with tls-ca, but the uri " + uri + " is not a TLS one");
+            if (!tls) m.problem("tls-ca", "expected TLS with tls-ca, but " + whyNotTls);
             else if (!Files.isRegularFile(ca)) m.problem("tls-ca", "expected a PEM certificate file or a PKCS12 trust store, but " + ca + " does not exist");
         }
         String username = m.string("username", null, u -> !u.isBlank() && u.length() <= 256, "a user name");
@@ -40,9 +43,9 @@ final class SinkSecurity {
         } else if (username == null && password) {
             m.problem(passwordFile != null ? "password-file" : "password-env", "expected a username with it");
         } else if (username != null && !tls && !insecure) {
-            m.problem("username", "expected an ssl:// broker for credentials (the password would cross the network in clear over "
-                    + uri + "), or insecure: true if the link is trusted");
+            m.problem("username", "expected TLS for credentials (the password would cross the network in clear: "
+                    + whyNotTls + "), or insecure: true if the link is trusted");
         }
-        return new StationFile.MqttAuth(ca, username, passwordFile, passwordEnv, insecure);
+        return new StationFile.SinkAuth(ca, username, passwordFile, passwordEnv, insecure);
     }
 }

@@ -148,15 +148,15 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *
      * @param topic the topic prefix; {@code sightline/<station.name>} unless the file sets it
      */
-    public record Mqtt(String uri, String topic, MqttAuth auth) {
+    public record Mqtt(String uri, String topic, SinkAuth auth) {
         /** Plain and anonymous (a broker on loopback or an isolated network). */
         public Mqtt(String uri, String topic) {
-            this(uri, topic, MqttAuth.NONE);
+            this(uri, topic, SinkAuth.NONE);
         }
     }
 
     /**
-     * How the station authenticates at its MQTT broker.
+     * How the station authenticates at a broker (MQTT or Kafka).
      *
      * @param tlsCa the certificates (PEM, or a PKCS12 trust store) that the broker's must chain to;
      *     null: the JVM's trust store (an {@code ssl://} broker with a public CA)
@@ -165,16 +165,25 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param passwordEnv the password's environment variable, or null (one of the two with a user name)
      * @param insecure the file says {@code insecure: true}: credentials may cross a plain {@code tcp://} link
      */
-    public record MqttAuth(Path tlsCa, String username, Path passwordFile, String passwordEnv, boolean insecure) {
-        public static final MqttAuth NONE = new MqttAuth(null, null, null, null, false);
+    public record SinkAuth(Path tlsCa, String username, Path passwordFile, String passwordEnv, boolean insecure) {
+        public static final SinkAuth NONE = new SinkAuth(null, null, null, null, false);
     }
 
     /** A PLC over Modbus TCP. */
     public record Modbus(String host, int port, int unit) {
     }
 
-    /** Kafka; topics {@code PREFIX.rejects}, {@code .results}, {@code .trend}. */
-    public record Kafka(String bootstrap, String topicPrefix) {
+    /**
+     * Kafka; topics {@code PREFIX.rejects}, {@code .results}, {@code .trend}.
+     *
+     * @param tls SSL (or SASL_SSL with credentials) instead of PLAINTEXT
+     * @param saslMechanism SCRAM-SHA-256 (the default), SCRAM-SHA-512 or PLAIN; used with credentials
+     */
+    public record Kafka(String bootstrap, String topicPrefix, boolean tls, String saslMechanism, SinkAuth auth) {
+        /** PLAINTEXT and anonymous. */
+        public Kafka(String bootstrap, String topicPrefix) {
+            this(bootstrap, topicPrefix, false, "SCRAM-SHA-256", SinkAuth.NONE);
+        }
     }
 
     /** A PLC's OPC UA server, written to as a client. */

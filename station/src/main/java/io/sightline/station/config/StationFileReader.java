@@ -6,6 +6,7 @@ import static io.sightline.station.config.YamlSection.line;
 
 import io.sightline.capture.FrameSources;
 import io.sightline.inference.ModelInfo;
+import io.sightline.postprocess.KafkaSink;
 import io.sightline.station.StationConfig;
 import io.sightline.station.TriggerSchedule;
 import java.io.IOException;
@@ -376,7 +377,8 @@ public final class StationFileReader {
                         "a broker URI such as tcp://127.0.0.1:1883 (tcp, ssl, ws or wss)");
                 String topic = m.string("topic", "sightline/" + stationName, t -> !t.isEmpty() && !t.contains("#") && !t.contains("+") && !t.startsWith("/"),
                         "a topic prefix without wildcards, e.g. sightline/press-7");
-                mqtt = new StationFile.Mqtt(uri, topic, SinkSecurity.mqttAuth(m, uri));
+                boolean tls = uri != null && (uri.startsWith("ssl://") || uri.startsWith("wss://"));
+                mqtt = new StationFile.Mqtt(uri, topic, SinkSecurity.auth(m, tls, "the uri " + uri + " is not a TLS one (ssl:// or wss://)"));
             }
             StationFile.Modbus modbus = null;
             if (s.present("modbus")) {
@@ -388,12 +390,16 @@ public final class StationFileReader {
             }
             StationFile.Kafka kafka = null;
             if (s.present("kafka")) {
-                YamlSection k = section("reject.sinks.kafka", s.get("kafka"), s.line, List.of("bootstrap", "topic-prefix"));
+                YamlSection k = section("reject.sinks.kafka", s.get("kafka"), s.line, List.of("bootstrap", "topic-prefix", "tls",
+                        "sasl-mechanism", "tls-ca", "username", "password-file", "password-env", "insecure"));
                 String bootstrap = k.required("bootstrap", HostNames::isBootstrap,
                         "HOST:PORT of one or more brokers, comma-separated, e.g. 127.0.0.1:9092");
                 String prefix = k.string("topic-prefix", "sightline", t -> t.matches("[A-Za-z0-9._-]{1,200}"),
                         "a topic prefix of letters, digits, '.', '_' or '-'");
-                kafka = new StationFile.Kafka(bootstrap, prefix);
+                boolean tls = k.bool("tls", false);
+                String mechanism = k.string("sasl-mechanism", "SCRAM-SHA-256", KafkaSink.Security.MECHANISMS::contains,
+                        "one of " + KafkaSink.Security.MECHANISMS);
+                kafka = new StationFile.Kafka(bootstrap, prefix, tls, mechanism, SinkSecurity.auth(k, tls, "tls is not true"));
             }
             StationFile.OpcUa opcua = null;
             if (s.present("opcua")) {

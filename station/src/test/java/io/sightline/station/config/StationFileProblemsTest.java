@@ -299,10 +299,17 @@ class StationFileProblemsTest {
         java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         StationFile.Mqtt ok = read(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"ssl://b:8883\", tls-ca: ca.pem, username: u, password-file: pw}}}\n")
                 .reject().sinks().mqtt();
-        assertEquals(new StationFile.MqttAuth(dir.resolve("ca.pem"), "u", dir.resolve("pw"), null, false), ok.auth());
+        assertEquals(new StationFile.SinkAuth(dir.resolve("ca.pem"), "u", dir.resolve("pw"), null, false), ok.auth());
         StationFile.Mqtt trusted = read(dir, HEAD + "reject: {sinks: {mqtt: {uri: \"tcp://b:1883\", username: u, password-env: P, insecure: true}}}\n")
                 .reject().sinks().mqtt();
         assertEquals("P", trusted.auth().passwordEnv());
+        ConfigException kafka = bad(dir, HEAD + "reject: {sinks: {kafka: {bootstrap: \"k:9093\", username: u, password-file: pw, sasl-mechanism: GSSAPI}}}\n");
+        assertProblem(kafka, 6, "reject.sinks.kafka.username", "expected TLS for credentials", "tls is not true");
+        assertProblem(kafka, 6, "reject.sinks.kafka.sasl-mechanism", "SCRAM-SHA-256", "got 'GSSAPI'");
+        StationFile.Kafka secure = read(dir, HEAD + "reject: {sinks: {kafka: {bootstrap: \"k:9093\", tls: true, tls-ca: ca.pem, username: u, password-env: P}}}\n")
+                .reject().sinks().kafka();
+        assertEquals(new StationFile.Kafka("k:9093", "sightline", true, "SCRAM-SHA-256",
+                new StationFile.SinkAuth(dir.resolve("ca.pem"), "u", null, "P", false)), secure);
     }
 
     @Test
