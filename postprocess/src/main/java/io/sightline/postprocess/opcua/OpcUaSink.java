@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
-
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
 /**
  * The station as an OPC UA client (Eclipse Milo), writing into a PLC's variables: the last
@@ -37,6 +33,7 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
     /** The PLC variables this sink writes, with their types (for a PLC program or a stand-in). */
     public static final java.util.Map<String, Object> PLC_VARIABLES = plcVariables();
 
+    private final Access access;
     private final String endpointUrl;
     private final String namespaceUri;
     private final String prefix;
@@ -58,8 +55,27 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
         return m;
     }
 
+    /**
+     * How the sink connects: the message security it asks for, its certificate and the servers it
+     * trusts ({@code pki}, required with a secured policy), and a user (null: anonymous).
+     */
+    public record Access(OpcUaSecurity security, OpcUaPki pki, String username, char[] password) {
+        /** Policy None, anonymous. */
+        public static final Access OPEN = new Access(OpcUaSecurity.NONE, null, null, null);
+
+        public Access {
+            if (security.secured() && pki == null) throw new IllegalArgumentException("OPC UA " + security + " needs a certificate store (pki)");
+            if ((username == null) != (password == null)) throw new IllegalArgumentException("an OPC UA user needs a name and a password");
+        }
+    }
+
     public OpcUaSink(String endpointUrl, String namespaceUri, String prefix, int capacity) {
+        this(endpointUrl, namespaceUri, prefix, capacity, Access.OPEN);
+    }
+
+    public OpcUaSink(String endpointUrl, String namespaceUri, String prefix, int capacity, Access access) {
         super("sightline-opcua-" + endpointUrl, capacity);
+        this.access = access;
         this.endpointUrl = endpointUrl;
         this.namespaceUri = namespaceUri;
         this.prefix = prefix;
@@ -74,11 +90,12 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
 
     private void connect() throws Exception {
         if (client != null) return;
-        OpcUaClient c = OpcUaClient.create(endpointUrl,
-                endpoints -> endpoints.stream().filter(e -> SecurityPolicy.None.getUri().equals(e.getSecurityPolicyUri())).findFirst(),
-                b -> b.setApplicationName(LocalizedText.english("Sightline station")).setApplicationUri("urn:sightline:station:client")
-                        .setRequestTimeout(uint(5000)).build());
-        c.connect().get(10, TimeUnit.SECONDS);
+        OpcUaClient c = OpcUaClient.create(OpcUaClientSecurity.config(endpointUrl, access));
+        try {
+            c.connect().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(OpcUaClientSecurity.whyRefused(endpointUrl, access, e.getCause()), e.getCause());
+        }
         UShort ns = c.getNamespaceTable().getIndex(namespaceUri);
         if (ns == null) {
             c.disconnect();

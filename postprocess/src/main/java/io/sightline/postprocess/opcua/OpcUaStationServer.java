@@ -13,6 +13,7 @@ import org.eclipse.milo.opcua.sdk.server.api.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.api.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.api.config.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
@@ -26,6 +27,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.server.EndpointConfiguration;
 import org.eclipse.milo.opcua.stack.server.security.DefaultServerCertificateValidator;
 
@@ -39,8 +41,10 @@ import org.eclipse.milo.opcua.stack.server.security.DefaultServerCertificateVali
  *   Objects / FOLDER / NAME       ns = NAMESPACE_URI, NodeId string "FOLDER/NAME"
  * </pre>
  *
- * Loopback or the address given; security policy None with anonymous users (a plant network
- * that needs signing and encryption needs certificates: not built yet).
+ * Loopback or the address given. {@link Access} says how clients connect: policy None with
+ * anonymous users (a PLC stand-in, an isolated cell), or signed and encrypted endpoints
+ * (Basic256Sha256, Aes256_Sha256_RsaPss), certificate trust lists kept the OPC UA way
+ * ({@link OpcUaPki}) and user names with passwords.
  */
 public final class OpcUaStationServer implements AutoCloseable {
     public static final String NAMESPACE_URI = "urn:sightline:station";
@@ -67,34 +71,94 @@ public final class OpcUaStationServer implements AutoCloseable {
     }
 
     /**
+     * Who may connect, and how.
+     *
+     * @param endpoints the message security each endpoint offers; {@link OpcUaSecurity#NONE} only if listed
+     * @param pki this server's certificate and the clients it trusts; required with a secured endpoint
+     * @param users user name to password; empty: anonymous sessions (no users configured)
+     */
+    public record Access(List<OpcUaSecurity> endpoints, OpcUaPki pki, Map<String, char[]> users) {
+        /** Policy None, anonymous: a PLC stand-in in tests, or an isolated cell network. */
+        public static final Access OPEN = new Access(List.of(OpcUaSecurity.NONE), null, Map.of());
+
+        public Access {
+            endpoints = List.copyOf(endpoints);
+            users = Map.copyOf(users);
+            if (endpoints.isEmpty()) throw new IllegalArgumentException("an OPC UA server needs at least one endpoint");
+            if (pki == null && endpoints.stream().anyMatch(OpcUaSecurity::secured)) {
+                throw new IllegalArgumentException("secured OPC UA endpoints " + endpoints + " need a certificate store (pki)");
+            }
+        }
+    }
+
+    /**
      * @param variables name to initial value (String, Integer, Long, Double, Boolean)
      * @param writable whether clients may write them (a PLC stand-in) or only read (the station's state)
      */
     public OpcUaStationServer(String bindAddress, int port, String folder, Map<String, Object> variables, boolean writable)
             throws Exception {
+        this(bindAddress, port, folder, variables, writable, Access.OPEN);
+    }
+
+    /**
+     * A server whose endpoints, certificate, trusted clients and users are {@code access}. Clients
+     * whose certificate is not trusted are refused and land in the pki's {@code rejected/} folder;
+     * a session on a security policy that is not listed is refused.
+     */
+    public OpcUaStationServer(String bindAddress, int port, String folder, Map<String, Object> variables, boolean writable, Access access)
+            throws Exception {
         this.endpointUrl = "opc.tcp://" + bindAddress + ":" + port + "/sightline";
-        EndpointConfiguration endpoint = new EndpointConfiguration.Builder()
+        UserTokenPolicy token = access.users().isEmpty() ? OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS
+                : OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME;
+        EndpointConfiguration.Builder base = new EndpointConfiguration.Builder()
                 .setBindAddress(bindAddress).setBindPort(port).setHostname(bindAddress).setPath("/sightline")
-                .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
-                .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-                .addTokenPolicies(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS).build();
-        java.io.File pki = java.nio.file.Files.createTempDirectory("sightline-opcua-pki").toFile();
-        pki.deleteOnExit();
-        DefaultTrustListManager trust = new DefaultTrustListManager(pki);
+                .setTransportProfile(TransportProfile.TCP_UASC_UABINARY).addTokenPolicies(token);
+        if (access.pki() != null) base.setCertificate(access.pki().certificate());
+        Set<EndpointConfiguration> endpoints = new java.util.LinkedHashSet<>();
+        for (OpcUaSecurity security : access.endpoints()) {
+            endpoints.add(base.copy().setSecurityPolicy(security.policy()).setSecurityMode(security.mode()).build());
+        }
+        if (!access.endpoints().contains(OpcUaSecurity.NONE)) {
+            // clients read the endpoint list over an unsecured channel first; this path serves discovery only
+            endpoints.add(base.copy().setPath("/sightline/discovery").setSecurityPolicy(SecurityPolicy.None)
+                    .setSecurityMode(MessageSecurityMode.None).build());
+        }
+        OpcUaPki pki = access.pki();
+        DefaultTrustListManager trust;
+        DefaultCertificateManager certificates;
+        if (pki != null) {
+            trust = pki.trustList();
+            certificates = new DefaultCertificateManager(pki.keyPair(), pki.certificate());
+        } else {
+            java.io.File dir = java.nio.file.Files.createTempDirectory("sightline-opcua-pki").toFile();
+            dir.deleteOnExit();
+            trust = new DefaultTrustListManager(dir);
+            certificates = new DefaultCertificateManager();
+        }
+        String applicationUri = pki != null ? OpcUaPki.applicationUri(pki.certificate()) : "urn:sightline:station:" + folder;
+        Map<String, char[]> users = access.users();
         OpcUaServerConfig config = OpcUaServerConfig.builder()
-                .setApplicationUri("urn:sightline:station:" + folder)
+                .setApplicationUri(applicationUri)
                 .setApplicationName(LocalizedText.english("Sightline " + folder))
                 .setProductUri("urn:sightline")
-                .setEndpoints(Set.of(endpoint))
-                .setCertificateManager(new DefaultCertificateManager())
+                .setEndpoints(endpoints)
+                .setCertificateManager(certificates)
                 .setTrustListManager(trust)
                 .setCertificateValidator(new DefaultServerCertificateValidator(trust))
-                .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+                .setIdentityValidator(users.isEmpty() ? AnonymousIdentityValidator.INSTANCE
+                        : new UsernameIdentityValidator(false, c -> passwordMatches(users.get(c.getUsername()), c.getPassword())))
                 .build();
         this.server = new OpcUaServer(config);
         this.namespace = new Namespace(server, folder, variables, writable);
         namespace.startup();
         server.startup().get(20, TimeUnit.SECONDS);
+    }
+
+    /** Compares in time independent of where the first difference is. */
+    private static boolean passwordMatches(char[] expected, String given) {
+        if (expected == null || given == null) return false;
+        return java.security.MessageDigest.isEqual(new String(expected).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public String endpointUrl() {
