@@ -1,5 +1,6 @@
 package io.sightline.station;
 
+import io.sightline.station.ring.TriggerSchedule;
 import java.nio.file.Path;
 
 /**

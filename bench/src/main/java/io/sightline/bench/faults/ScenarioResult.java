@@ -1,5 +1,6 @@
 package io.sightline.bench.faults;
 
+import io.sightline.station.telemetry.StationStats;
 import java.util.List;
 import java.util.Map;
 

@@ -25,7 +25,7 @@
  *       JavaScript, charts by Chart.js from its webjar).</li>
  * </ul>
  *
- * <p>What the station's threads contribute is in {@link io.sightline.station.StationTelemetry}: written
+ * <p>What the station's threads contribute is in {@link io.sightline.station.telemetry.StationTelemetry}: written
  * without allocating or waiting, paid for by the reader.
  */
 package io.sightline.station.web;
