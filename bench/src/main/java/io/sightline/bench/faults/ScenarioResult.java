@@ -1,6 +1,5 @@
 package io.sightline.bench.faults;
 
-import io.sightline.station.telemetry.StationStats;
 import java.util.List;
 import java.util.Map;
 

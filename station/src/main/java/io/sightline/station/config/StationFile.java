@@ -1,7 +1,6 @@
 package io.sightline.station.config;
 
 import io.sightline.station.StationConfig;
-import io.sightline.station.outcome.RejectImages;
 import io.sightline.station.ring.TriggerSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
