@@ -10,7 +10,7 @@ import io.sightline.inference.ModelInfo;
 import io.sightline.postprocess.DecisionPolicy;
 import io.sightline.postprocess.Outcome;
 import io.sightline.preprocess.PreprocessSpec;
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

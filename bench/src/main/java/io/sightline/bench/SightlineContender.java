@@ -7,7 +7,7 @@ import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import io.sightline.station.telemetry.StationStats;
 import java.time.Duration;
 import java.util.ArrayList;

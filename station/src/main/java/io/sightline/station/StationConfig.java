@@ -1,6 +1,5 @@
 package io.sightline.station;
 
-import io.sightline.station.ring.TriggerSchedule;
 import java.nio.file.Path;
 
 /**

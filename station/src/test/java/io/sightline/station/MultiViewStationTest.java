@@ -12,7 +12,6 @@ import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectScheduler;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.station.outcome.EjectorOutput;
-import io.sightline.station.ring.TriggerSchedule;
 import io.sightline.station.telemetry.SourceStats;
 import io.sightline.station.telemetry.StationStats;
 import java.nio.file.Files;

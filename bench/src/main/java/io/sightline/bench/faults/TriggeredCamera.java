@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Live, so the station's camera loop takes each frame's own capture time: the time its trigger
  * was due. Every trigger is delivered, a late one at once with its due time (the
- * {@link io.sightline.station.ring.TriggerSchedule.Overrun#CATCH_UP} behaviour of a triggered camera):
+ * {@link io.sightline.station.TriggerSchedule.Overrun#CATCH_UP} behaviour of a triggered camera):
  * a station that falls behind sees the lateness as latency, never as fewer parts.
  */
 final class TriggeredCamera implements FrameSource {

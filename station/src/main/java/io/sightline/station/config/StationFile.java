@@ -1,7 +1,7 @@
 package io.sightline.station.config;
 
 import io.sightline.station.StationConfig;
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -7,7 +7,7 @@ import static io.sightline.station.config.YamlSection.line;
 import io.sightline.capture.FrameSources;
 import io.sightline.inference.ModelInfo;
 import io.sightline.station.StationConfig;
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;

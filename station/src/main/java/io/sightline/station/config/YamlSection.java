@@ -1,6 +1,6 @@
 package io.sightline.station.config;
 
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

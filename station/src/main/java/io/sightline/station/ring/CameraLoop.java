@@ -9,6 +9,7 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.PartIds;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.PartAssembler;
+import io.sightline.station.TriggerSchedule;
 import io.sightline.station.outcome.ViewAssembly;
 import org.bytedeco.javacpp.Pointer;
 

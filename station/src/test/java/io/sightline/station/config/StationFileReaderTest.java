@@ -8,7 +8,7 @@ import static io.sightline.station.config.ConfigFiles.read;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.sightline.station.StationConfig;
-import io.sightline.station.ring.TriggerSchedule;
+import io.sightline.station.TriggerSchedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sightline.station.ring;
+package io.sightline.station;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,4 +1,4 @@
-package io.sightline.station.ring;
+package io.sightline.station;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
