@@ -7,7 +7,6 @@ import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
-import io.sightline.station.StageCosts;
 import io.sightline.station.StationConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;

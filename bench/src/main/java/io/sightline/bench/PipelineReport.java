@@ -1,6 +1,5 @@
 package io.sightline.bench;
 
-import io.sightline.station.StageCosts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@
  *       package-private handlers).</li>
  *   <li>{@code ./sightline bench pipeline}: the open-loop end-to-end run ({@link io.sightline.bench.RateSearch}
  *       over {@link io.sightline.bench.Contender}s fed by the same recorded frames): the station, the
- *       naive thread-pool rival, the ideal rate ({@link io.sightline.station.StageCosts}) and the
+ *       naive thread-pool rival, the ideal rate ({@link io.sightline.bench.StageCosts}) and the
  *       compute floor ({@link io.sightline.bench.ComputeFloor}), reported by
  *       {@link io.sightline.bench.PipelineReport}.</li>
  * </ul>

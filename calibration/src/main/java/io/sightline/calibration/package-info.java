@@ -10,5 +10,8 @@
  *   <li>reject timing (in the CLI: distance and encoder resolution or belt speed).</li>
  * </ul>
  * Undistortion itself runs in preprocess ({@code io.sightline.preprocess.Undistorter}).
+ *
+ * <p>It writes the calibration file; it must not know the station, its ring or its YAML config (the
+ * station reads what calibration writes, never the other way).
  */
 package io.sightline.calibration;

@@ -3,6 +3,7 @@ package io.sightline.station;
 import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.trend.TrendTracker;
+import io.sightline.station.outcome.EjectorOutput;
 import java.util.List;
 
 /**

@@ -1,7 +1,24 @@
 /**
- * The composition root: the frame event (ring slot), the Disruptor wiring and its handlers
- * ({@link io.sightline.station.Station} draws the data flow), the deadline watchdog that keeps the
- * no-part-passes-uninspected promise when a stage stalls, station config, and the {@code sightline}
- * command line ({@link io.sightline.station.cli.SightlineCli}). Metrics and the dashboard belong here.
+ * The composition root: {@link io.sightline.station.Station} builds one inspection station from a
+ * {@link io.sightline.station.StationConfig}, its cameras ({@link io.sightline.station.CameraView}) and
+ * what it reports to ({@link io.sightline.station.StationAttachments}), and is the one public face of a
+ * running station (start, stop, thresholds, figures).
+ *
+ * <pre>
+ *   io.sightline.station            Station (composition), StationConfig, StationAttachments, CameraView,
+ *                                   TriggerSchedule; StationLayout (checks), the public face of a station
+ *     ├── ring        the frame event (ring slot), camera loops, handlers, watchdog: the only Disruptor user
+ *     ├── outcome     recording, view assembly, thresholds, ejector, reject images, trend stage
+ *     ├── telemetry   stats records, stage times, latest frames: what metrics and the dashboard read
+ *     ├── config      the station YAML file: reader, checks, reload
+ *     ├── web         metrics endpoint, dashboard, its HTTP server
+ *     ├── eval        the evaluation report's charts and pages
+ *     └── cli         the {@code sightline} command line
+ *   imports: ring → outcome, telemetry (and the root's StationConfig, TriggerSchedule values);
+ *            telemetry → outcome; outcome → none of them; config, web, cli → the root's public API
+ * </pre>
+ *
+ * <p>This package must not import the Disruptor (the ring's wiring is {@code ring.StationRing}), the
+ * command line, the YAML config or the web server: they build on it, not it on them.
  */
 package io.sightline.station;

@@ -11,6 +11,11 @@ import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.station.outcome.RejectImages;
+import io.sightline.station.outcome.RejectImagesTest;
+import io.sightline.station.ring.LineSetup;
+import io.sightline.station.telemetry.StationStats;
+import io.sightline.station.telemetry.StationTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,7 +147,7 @@ class DefectBoxStationTest {
             StationStats s = station.stop(Duration.ofSeconds(30));
             assertEquals(12, s.rejected(), "an anomaly score of sigmoid(6) rejects every part: " + s.failSafeByReason());
         }
-        int[] roi = Station.defaultRoi(FRAME_W, FRAME_H); // no ROI configured: the line's default
+        int[] roi = StationLayout.defaultRoi(FRAME_W, FRAME_H); // no ROI configured: the line's default
         DecisionJournal.Box expected = new DecisionJournal.Box(roi[0], roi[1], roi[2], roi[3]);
         List<DecisionJournal.Entry> rows = DecisionJournal.query(journalFile, null, null, null, 100);
         assertEquals(12, rows.size());

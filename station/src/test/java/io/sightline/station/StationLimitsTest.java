@@ -12,10 +12,10 @@ class StationLimitsTest {
     @Test
     void theDefaultRoiIsTheCentredSquareOfThreeQuartersOfTheShorterSide() {
         // config/station.example.yaml: "the centred 384x384 square at this size" (640x512)
-        assertArrayEquals(new int[] {128, 64, 384, 384}, Station.defaultRoi(640, 512));
-        assertArrayEquals(new int[] {112, 272, 672, 672}, Station.defaultRoi(896, 1216));
-        assertArrayEquals(new int[] {0, 0, 1, 1}, Station.defaultRoi(1, 1));
-        assertThrows(IllegalArgumentException.class, () -> Station.defaultRoi(0, 10));
+        assertArrayEquals(new int[] {128, 64, 384, 384}, StationLayout.defaultRoi(640, 512));
+        assertArrayEquals(new int[] {112, 272, 672, 672}, StationLayout.defaultRoi(896, 1216));
+        assertArrayEquals(new int[] {0, 0, 1, 1}, StationLayout.defaultRoi(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> StationLayout.defaultRoi(0, 10));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
+import io.sightline.station.telemetry.StationStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The whole station on the real libraries: synthetic cameras, the Disruptor ring, OpenCV, the
  * committed default model in TensorFlow. No timing thresholds: every assertion is about outcomes.
  */
-class StationTest {
+public class StationTest {
     static ModelPackage model;
 
     @BeforeAll
@@ -41,7 +42,7 @@ class StationTest {
     }
 
     /** Counts every reject signal by reason; thread-safe like any sink. */
-    static final class CountingSink implements RejectSink {
+    public static final class CountingSink implements RejectSink {
         final AtomicLongArray byOutcome = new AtomicLongArray(Outcome.count());
 
         @Override

@@ -6,6 +6,7 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.station.telemetry.StationStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendForecaster;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.WindowFeatures;
+import io.sightline.station.outcome.TrendStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

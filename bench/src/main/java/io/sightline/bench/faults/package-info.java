@@ -22,5 +22,9 @@
  *
  * <p>Fakes only where the real thing cannot exist here (a physical camera, its cable): they
  * implement {@link io.sightline.capture.FrameSource}, like every camera.
+ *
+ * <p>It drives stations only through their public API ({@code Station}, {@code StationAttachments},
+ * {@code StationConfig}, the telemetry records) and must not reach into the ring's or the outcome
+ * stage's internals: a scenario sees what an operator would.
  */
 package io.sightline.bench.faults;

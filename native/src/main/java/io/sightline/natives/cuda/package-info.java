@@ -18,5 +18,7 @@
  * CUDA libraries are missing ({@code UnsatisfiedLinkError} becomes the report's reason), so a machine
  * without a GPU builds, tests and runs on the CPU. Native structures are freed deterministically
  * (JavaCPP {@code PointerScope}).
+ *
+ * <p>It knows devices and device memory, and must not know frames, models, stages or the station.
  */
 package io.sightline.natives.cuda;

@@ -9,5 +9,8 @@
  *   TrendEvaluation: false alarms per in-control part, detection delays, and the sensitivity of
  *                    each chart that gives the same in-control false-alarm rate
  * </pre>
+ *
+ * <p>A tracker sees a line's scores and outcomes only: this package must not know the station, its
+ * ring, frames or models, nor how alarms are delivered (the reject sinks do that).
  */
 package io.sightline.postprocess.trend;

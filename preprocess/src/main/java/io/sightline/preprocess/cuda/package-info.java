@@ -17,5 +17,8 @@
  * The kernel source is the resource {@code io/sightline/preprocess/cuda/preprocess.cu}. It
  * supports whole-number shrink factors only (OpenCV's exact box-mean path); a fractional ROI/input
  * ratio is refused at construction.
+ *
+ * <p>Like the CPU path it takes a frame and a destination: it must not know the ring, the
+ * inspection workers that call it, models or the station.
  */
 package io.sightline.preprocess.cuda;

@@ -2,9 +2,9 @@ package io.sightline.station.cli;
 
 import io.sightline.postprocess.SinkHealth;
 import io.sightline.postprocess.trend.TrendAlarm;
-import io.sightline.station.SourceStats;
 import io.sightline.station.Station;
-import io.sightline.station.StationStats;
+import io.sightline.station.telemetry.SourceStats;
+import io.sightline.station.telemetry.StationStats;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.sightline.station.cli;
 
-import io.sightline.station.StationStats;
+import io.sightline.station.telemetry.StationStats;
 import java.io.PrintStream;
 
 /** The demo's live figures, one status line per second: by the {@link Progress} rule (redrawn in place on a terminal, a line each otherwise). */

@@ -3,7 +3,7 @@ package io.sightline.station.web;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationTelemetry;
+import io.sightline.station.telemetry.StationTelemetry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;

@@ -1,7 +1,7 @@
 package io.sightline.station.web;
 
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationTelemetry;
+import io.sightline.station.telemetry.StationTelemetry;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -25,7 +25,8 @@
  *       JavaScript, charts by Chart.js from its webjar).</li>
  * </ul>
  *
- * <p>What the station's threads contribute is in {@link io.sightline.station.StationTelemetry}: written
- * without allocating or waiting, paid for by the reader.
+ * <p>What the station's threads contribute is in {@link io.sightline.station.telemetry.StationTelemetry}: written
+ * without allocating or waiting, paid for by the reader. This package reads the station through
+ * its public API and the telemetry; it must not know the ring, the outcome stage or the command line.
  */
 package io.sightline.station.web;

@@ -3,7 +3,7 @@ package io.sightline.station.web;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.sightline.postprocess.Outcome;
-import io.sightline.station.StationTelemetry;
+import io.sightline.station.telemetry.StationTelemetry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;

@@ -1,0 +1,114 @@
+package io.sightline.station;
+
+import io.sightline.capture.FrameSource;
+import io.sightline.inference.ModelInfo;
+import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.preprocess.Undistorter;
+import io.sightline.station.outcome.RejectImages;
+import io.sightline.station.ring.LineSetup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks a {@link Station} makes before it allocates anything, and the per-line values it derives
+ * from its config, cameras and model: each line's setup (frame size, ROI, undistortion), the default
+ * ROI, the part window of lines with several views. Every problem is an
+ * {@link IllegalArgumentException} that names the setting.
+ */
+final class StationLayout {
+    /** The default ROI's side, as a fraction of the frame's shorter side. */
+    static final double DEFAULT_ROI_FRACTION = 0.75;
+
+    private StationLayout() {}
+
+    /** The lines given match the config, and the model reads what the cameras deliver. */
+    static void check(StationConfig config, ModelInfo model, Path modelDir, List<List<CameraView>> views, boolean named) {
+        if (views.size() != config.lines()) {
+            throw new IllegalArgumentException("lines: config has " + config.lines() + " lines but "
+                    + views.size() + (named ? " lines of views" : " frame sources") + " were given");
+        }
+        if (model.inputChannels() != 1) {
+            throw new IllegalArgumentException("model " + modelDir + " expects " + model.inputChannels()
+                    + " input channels; the cameras deliver 8-bit gray (1 channel)");
+        }
+    }
+
+    /** A line's views: at least one, at most {@value Station#MAX_VIEWS}, names unique, one frame size. */
+    static String[] checkViews(int line, List<CameraView> views) {
+        if (views.isEmpty() || views.size() > Station.MAX_VIEWS) {
+            throw new IllegalArgumentException("views: line " + line + " needs 1 to " + Station.MAX_VIEWS + " cameras, got "
+                    + views.size());
+        }
+        String[] names = new String[views.size()];
+        CameraView first = views.get(0);
+        for (int v = 0; v < views.size(); v++) {
+            CameraView view = views.get(v);
+            names[v] = view.name();
+            for (int u = 0; u < v; u++) {
+                if (names[u].equals(names[v])) {
+                    throw new IllegalArgumentException("views: line " + line + " names view '" + names[v] + "' twice");
+                }
+            }
+            FrameSource s = view.source();
+            if (s.maxWidth() != first.source().maxWidth() || s.maxHeight() != first.source().maxHeight()) {
+                throw new IllegalArgumentException("views: line " + line + "'s view '" + view.name() + "' (camera " + s.name() + ") delivers "
+                        + s.maxWidth() + "x" + s.maxHeight() + " frames, its view '" + first.name() + "' "
+                        + first.source().maxWidth() + "x" + first.source().maxHeight()
+                        + "; a line's views share its frame size, ROI and model");
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Parts a line with several views can hold in assembly: comfortably more than it has between
+     * camera and ejector (rate x reject delay, and what the ring and the ejector's FIFO can hold),
+     * a power of two, at most 65,536. Beyond it the oldest part is decided fail-safe (counted).
+     */
+    static int partWindow(StationConfig c) {
+        long travelling = (long) Math.ceil(c.fpsPerLine() * c.rejectDelayMillis() / 1000.0);
+        long want = Math.min(1L << 16, Math.max(4L * c.ringSize() + 64, 2 * travelling + 64));
+        return Integer.highestOneBit((int) want - 1) << 1;
+    }
+
+    /** Each line's setup: its first view's frame size (the views share it), the ROI, the undistortion. */
+    static List<LineSetup> lineSetups(StationConfig config, ModelInfo model, List<List<CameraView>> views, Undistorter undistorter) {
+        List<LineSetup> lines = new ArrayList<>();
+        for (List<CameraView> line : views) {
+            FrameSource s = line.get(0).source(); // the line's views share its setup (checked above)
+            int[] roi = config.roi() != null ? config.roi() : defaultRoi(s.maxWidth(), s.maxHeight());
+            PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
+                    model.inputWidth(), model.inputHeight(), model.normMean(), model.normStd());
+            try {
+                lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec, undistorter));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((e.getMessage().startsWith("the camera calibration") ? "" : "roi: ") + e.getMessage()
+                        + " (camera " + s.name() + ")", e);
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * The default ROI when the config names none: the centred square of {@value #DEFAULT_ROI_FRACTION}
+     * x the frame's shorter side (what the config file documents; the synthetic camera draws its
+     * parts to fit the same square).
+     */
+    static int[] defaultRoi(int width, int height) {
+        if (width <= 0 || height <= 0) throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
+        int side = (int) Math.round(DEFAULT_ROI_FRACTION * Math.min(width, height));
+        side = Math.max(1, Math.min(side, Math.min(width, height)));
+        return new int[] {(width - side) / 2, (height - side) / 2, side, side};
+    }
+
+    /** The reject image writer the settings ask for, over each line's frame size; null without settings. */
+    static RejectImages rejectImages(StationAttachments.RejectImageSettings settings, int[] widths, int[] heights) {
+        if (settings == null) return null;
+        try {
+            return new RejectImages(settings.dir(), widths, heights, 8, settings.maxBytes(), settings.maxAge());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+}

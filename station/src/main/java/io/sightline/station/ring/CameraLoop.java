@@ -1,0 +1,230 @@
+package io.sightline.station.ring;
+
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.RingBuffer;
+import io.sightline.capture.CaptureException;
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.DefectKind;
+import io.sightline.capture.FrameSource;
+import io.sightline.capture.PartIds;
+import io.sightline.postprocess.Outcome;
+import io.sightline.postprocess.PartAssembler;
+import io.sightline.station.TriggerSchedule;
+import io.sightline.station.outcome.ViewAssembly;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * One camera's thread (a line's camera, or one of its views): triggers at a fixed rate, grabs, and
+ * publishes into the ring without ever blocking. A frame that finds the ring full becomes a fail-safe reject right here; a frame
+ * the camera could not deliver travels the ring as an unreadable part, so it keeps its place in the
+ * line's order and is rejected at the ejector like any other.
+ *
+ * <p>Part ids are the source's own (trigger counter, frame id, encoder), through {@link PartIds}:
+ * an id the source skipped is a part that passed the camera unseen, and is recorded here as a
+ * fail-safe {@link Outcome#FAILSAFE_MISSED} reject; a repeated id is a second frame of a part that
+ * already has its outcome, counted and not inspected again.
+ *
+ * <p>On a line with several views each view has its own loop, and everything about a part goes
+ * through the {@link ViewAssembly} (one outcome per part, from all its views): a frame whose part is
+ * already decided is a late view, counted there and not inspected; a skipped id is a view missing
+ * from that part. On a line with one camera the assembly passes everything straight through.
+ *
+ * <p>A {@linkplain FrameSource#live() live} source (a stream, a camera) paces itself: the loop
+ * waits in {@code grab()} and the capture time is the frame's own. Other sources are paced by the
+ * trigger schedule below.
+ *
+ * <p>The trigger schedule is fixed (open loop, {@link TriggerSchedule}): the capture time is the
+ * scheduled trigger, so time spent behind schedule shows up as latency rather than disappearing.
+ * A loop more than one period behind counts an overrun and, by the station's
+ * {@link TriggerSchedule.Overrun} setting, skips the missed triggers (a free-running camera) or
+ * delivers every one of them (a triggered camera; the benchmark's open-loop load).
+ */
+final class CameraLoop implements Runnable {
+    private static final EventTranslatorOneArg<FrameEvent, CameraLoop> PUBLISH = CameraLoop::fill;
+
+    private final int line;
+    private final int view;
+    private final FrameSource source;
+    private final RingBuffer<FrameEvent> ring;
+    private final ViewAssembly parts;
+    private final PartAssembler.Part decided = new PartAssembler.Part();
+    private final double fps;
+    private final TriggerSchedule.Overrun overrunPolicy;
+    private final long rejectDelayNanos;
+    private final long maxFrames;
+    private final LineSetup setup;
+    private final PartIds ids = PartIds.counter(64);
+    private final boolean live;
+    private volatile boolean running = true;
+
+    // The frame being published; read by the translator on this thread.
+    private CapturedFrame frame;
+    private long partId;
+    private long captureNanos;
+    private DefectKind truth;
+    private byte status;
+
+    private long published;
+    private long ringFull;
+    private long unreadable;
+    private volatile long notInspected;
+    private volatile long missed;
+    private volatile long repeated;
+    private volatile long overruns;
+    private volatile boolean finished;
+
+    CameraLoop(int line, int view, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, ViewAssembly parts,
+               double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
+        this.line = line;
+        this.view = view;
+        this.source = source;
+        this.setup = setup;
+        this.ring = ring;
+        this.parts = parts;
+        this.fps = fps;
+        this.overrunPolicy = overrunPolicy;
+        this.rejectDelayNanos = rejectDelayNanos;
+        this.maxFrames = maxFrames;
+        this.live = source.live();
+    }
+
+    @Override
+    public void run() {
+        TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, overrunPolicy);
+        try {
+            for (long n = 0; running && (maxFrames < 0 || n < maxFrames); n++) {
+                if (!live) {
+                    captureNanos = schedule.awaitNext();
+                    overruns = schedule.lateTriggers();
+                }
+                if (!grab()) break;
+                if (partId < 0) {
+                    repeated++;
+                    n--; // not a new part
+                    continue;
+                }
+                long deadlineNanos = captureNanos + rejectDelayNanos;
+                if (!parts.arrive(line, view, partId, captureNanos, deadlineNanos, truth, decided)) {
+                    notInspected++; // its part is already decided (late view), or this view already delivered it
+                    continue;
+                }
+                if (ring.tryPublishEvent(PUBLISH, this)) {
+                    published++;
+                } else {
+                    ringFull++;
+                    parts.viewOutcome(line, view, partId, truth, Outcome.FAILSAFE_RING_FULL, Float.NaN,
+                            captureNanos, deadlineNanos, System.nanoTime(), decided);
+                }
+            }
+        } finally {
+            finished = true;
+        }
+    }
+
+    /**
+     * Grabs the next frame and gives it its part id ({@code partId < 0}: a repeat); false when a
+     * finite source is exhausted or a live one was stopped. Parts whose ids were skipped are
+     * recorded as missed here, before the frame that revealed the gap.
+     */
+    private boolean grab() {
+        try {
+            frame = source.grab();
+            if (frame == null) return false;
+            if (live) captureNanos = frame.captureNanos();
+            long lostBefore = ids.lost();
+            long last = ids.lastId();
+            partId = ids.accept(frame.sequence());
+            if (ids.lost() != lostBefore) recordMissed(last + 1, partId);
+            truth = frame.truth();
+            if (frame.width() != setup.frameWidth() || frame.height() != setup.frameHeight()) {
+                unreadable++;
+                status = FrameEvent.STATUS_UNREADABLE; // the line is set up for another frame size
+            } else {
+                status = FrameEvent.STATUS_OK;
+            }
+        } catch (CaptureException | RuntimeException e) {
+            if (!running) return false; // woken to stop
+            frame = null;
+            truth = DefectKind.UNKNOWN;
+            unreadable++;
+            status = FrameEvent.STATUS_UNREADABLE;
+            partId = ids.takeNext(); // the part in front of the camera, unseen
+            if (live) captureNanos = System.nanoTime();
+        }
+        return true;
+    }
+
+    /**
+     * Parts {@code from} (inclusive) to {@code to} (exclusive) passed this camera unseen: each is a
+     * fail-safe reject (missed; on a line with several views, a view missing from the part).
+     */
+    private void recordMissed(long from, long to) {
+        long now = System.nanoTime();
+        for (long id = from; id < to; id++) {
+            missed++;
+            parts.missed(line, view, id, captureNanos, captureNanos + rejectDelayNanos, now, decided);
+        }
+    }
+
+    private static void fill(FrameEvent e, long sequence, CameraLoop c) {
+        e.arm(sequence);
+        e.line = c.line;
+        e.view = c.view;
+        e.partId = c.partId;
+        e.captureNanos = c.captureNanos;
+        e.deadlineNanos = c.captureNanos + c.rejectDelayNanos;
+        e.truth = c.truth;
+        e.status = c.status;
+        if (c.status == FrameEvent.STATUS_OK) {
+            Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
+        }
+    }
+
+    void stop() {
+        running = false;
+        source.wakeUp(); // a live source may be waiting for its next frame
+    }
+
+    int line() {
+        return line;
+    }
+
+    int view() {
+        return view;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    long published() {
+        return published;
+    }
+
+    long ringFull() {
+        return ringFull;
+    }
+
+    long unreadable() {
+        return unreadable;
+    }
+
+    /** Parts whose ids the source skipped, each recorded as a fail-safe reject. */
+    long missed() {
+        return missed;
+    }
+
+    /** Frames that repeated a part id already seen, not inspected again. */
+    long repeated() {
+        return repeated;
+    }
+
+    /** Frames not inspected because their part was already decided or this view had delivered it (several views only). */
+    long notInspected() {
+        return notInspected;
+    }
+
+    long overruns() {
+        return overruns;
+    }
+}

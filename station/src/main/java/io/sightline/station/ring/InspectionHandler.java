@@ -1,0 +1,300 @@
+package io.sightline.station.ring;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import io.sightline.inference.BatchClassifier;
+import io.sightline.natives.NativeBuffer;
+import io.sightline.preprocess.Preprocessor;
+import io.sightline.preprocess.cuda.CudaPreprocessor;
+import io.sightline.station.telemetry.StageTimes;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One inspection worker: preprocesses the ring entries whose {@code sequence % workers == worker}
+ * and runs them through the CNN in batches, writing each frame's defect score into its slot.
+ *
+ * <p>Why preprocessing and inference share a thread: with a separate inference thread, that one
+ * thread is a serial bottleneck that the OS scheduler gives only a fair share of a core while the
+ * cameras and preprocessing are runnable, every frame costs one more hand-off between threads, and
+ * the preprocessed tensor has gone cold in another core's cache by the time it is inferred. Here N
+ * identical workers each do all the work for their share of the frames, so the load spreads
+ * evenly over the cores and a frame's tensor is staged while still in cache. TensorFlow runs each
+ * batch in the worker's own thread (the session's inter-op setting), with
+ * {@code StationConfig.inferenceThreads()} threads inside each op.
+ *
+ * <p>Batching ({@link Batcher}): a batch runs when it holds {@code maxBatch} frames. At the end
+ * of a Disruptor batch (nothing more published yet) the worker holds a smaller batch back for
+ * company while it expects company in time ({@link BatchLinger}): it runs the batch once the
+ * oldest pending frame has waited {@value #LINGER_MILLIS} ms since it was staged, or at once when
+ * the next frame is not expected before then (a slow line never waits for nothing). The wait
+ * strategy's timeout rechecks a held batch every millisecond.
+ * Why: on one core a batch of 1 costs 470 CPU µs per frame, a batch of 32 about 290, so under load
+ * the holding buys capacity. The linger runs from staging, not capture: frames that queued behind
+ * a busy worker are old on arrival, and running them in small batches because they are old is
+ * what turns a near-capacity load into an overload (measured: mean batch 4 and fail-safe rejects
+ * at 1,600 frames/s with a 4 ms linger from capture; batches of 13 and none at 1,800 with this).
+ * The decision stage waits on the worker's own progress sequence, which trails the frames held
+ * back, and is told at once when it moves ({@link StageProgress}).
+ *
+ * <p>With a model that has a defect map (fetched by the same session run as the scores), each
+ * scored frame also gets its defect box: the map's box in input pixels
+ * ({@link BatchClassifier#locate}), turned into frame pixels through its line's ROI
+ * ({@link LineSetup#inputBoxToFrame}) and kept in the slot's primitive fields.
+ *
+ * <p>A frame that fails preprocessing, or that fails inference (a failed batch is run again frame
+ * by frame to find which), is marked as an error and becomes a fail-safe reject downstream.
+ * Allocates nothing per frame (the session run itself allocates TensorFlow Java's small per-call
+ * objects, see {@link BatchClassifier}).
+ */
+final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runner<FrameEvent>, AutoCloseable {
+    static final long LINGER_MILLIS = 8;
+
+    private final int worker;
+    private final int workers;
+    private final Preprocessor[] perLine;
+    private final io.sightline.natives.cuda.Device preprocessDevice;
+    /** Per line, its CUDA preprocessor when the device is CUDA (made in onStart, on this worker's thread); else nulls. */
+    private final CudaPreprocessor[] onCuda;
+    private final List<LineSetup> lines;
+    /** Per line with a camera calibration: this worker's undistorted frame and its views. */
+    private final NativeBuffer[] undistorted;
+    private final Mat[] undistortedMats;
+    private final Preprocessor.View[] undistortedViews;
+    private final BatchClassifier classifier;
+    private final Batcher<FrameEvent> batcher;
+    private final StageProgress progress;
+    private final StageTimes.Worker times;
+    private long firstPendingSequence = -1;
+    private long lastSequence = -1;
+    private long firstPendingStagedNanos;
+    private final CountDownLatch warmed = new CountDownLatch(1);
+    private volatile RuntimeException warmUpFailure;
+    private final BatchLinger linger = new BatchLinger(LINGER_MILLIS * 1_000_000L);
+    /** The defect box of one row: x, y, width, height, peak x, peak y (input, then frame pixels). */
+    private final int[] located = new int[6];
+    /** Frames in a row that failed inference run alone (see {@link #isolateFailure}). */
+    private int failedAlone;
+    static final int BROKEN_MODEL_FAILURES = 8;
+
+    /** Preprocessing on the CPU. */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
+                      StageTimes.Worker times) {
+        this(worker, workers, lines, classifier, progress, times, io.sightline.natives.cuda.Device.cpu());
+    }
+
+    /**
+     * @param times where this worker records its preprocessing and batch times (it is their only writer)
+     * @param preprocessDevice the CPU (OpenCV), or CUDA: then each line's frames go through its own
+     *                         {@link CudaPreprocessor} (ROI, undistortion, resize and normalise in one kernel),
+     *                         made in this worker's thread when it starts
+     */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
+                      StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this.preprocessDevice = preprocessDevice;
+        this.onCuda = new CudaPreprocessor[lines.size()];
+        this.worker = worker;
+        this.times = times;
+        this.workers = workers;
+        this.classifier = classifier;
+        this.progress = progress;
+        this.batcher = new Batcher<>(new FrameEvent[classifier.maxBatch()], this);
+        this.perLine = new Preprocessor[lines.size()];
+        for (int i = 0; i < perLine.length; i++) perLine[i] = new Preprocessor(lines.get(i).spec());
+        this.lines = lines;
+        this.undistorted = new NativeBuffer[lines.size()];
+        this.undistortedMats = new Mat[lines.size()];
+        this.undistortedViews = new Preprocessor.View[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            LineSetup l = lines.get(i);
+            if (l.undistorter() == null) continue;
+            undistorted[i] = NativeBuffer.allocate((long) l.frameWidth() * l.frameHeight());
+            undistortedMats[i] = l.undistorter().destination(undistorted[i].bytes());
+            undistortedViews[i] = new Preprocessor.View(l.spec(), undistorted[i].bytes(), l.frameWidth(), l.frameHeight(), l.frameWidth());
+        }
+    }
+
+    /** What the decision stage waits on: every frame up to it is scored (or not this worker's). */
+    Sequence scored() {
+        return progress.sequence();
+    }
+
+    @Override
+    public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        lastSequence = sequence;
+        long batchesBefore = batcher.batches();
+        if (sequence % workers == worker && e.status == FrameEvent.STATUS_OK && preprocess(e)) {
+            if (batcher.pending() == 0) {
+                firstPendingSequence = sequence;
+                firstPendingStagedNanos = e.preprocessedNanos;
+            }
+            linger.observeArrival(e.captureNanos);
+            classifier.stage(batcher.pending(), e.tensor.floats());
+            batcher.onEntry(e, endOfBatch && batchShouldRun());
+        } else {
+            batcher.onEntry(null, endOfBatch && batchShouldRun());
+        }
+        if (endOfBatch || batcher.batches() != batchesBefore) reportProgress();
+    }
+
+    /** Nothing was published for a millisecond: run what is held back if its time is up. */
+    @Override
+    public void onTimeout(long sequence) {
+        if (batchShouldRun()) batcher.flushPending();
+        reportProgress();
+    }
+
+    private boolean batchShouldRun() {
+        return linger.shouldRun(batcher.pending(), firstPendingStagedNanos, System.nanoTime());
+    }
+
+    private void reportProgress() {
+        progress.advanceTo(batcher.pending() == 0 ? lastSequence : firstPendingSequence - 1);
+    }
+
+    private boolean preprocess(FrameEvent e) {
+        long startNanos = System.nanoTime();
+        try {
+            LineSetup line = lines.get(e.line);
+            if (onCuda[e.line] != null) {
+                // the whole frame goes up: ROI, undistortion, resize and normalise run in one kernel
+                onCuda[e.line].process(e.pixels.bytes(), e.tensor.floats());
+            } else if (line.undistorter() != null) {
+                // the lens's distortion out first, into this worker's own buffer, then the ROI from there
+                line.undistorter().undistort(e.roiViews[e.line], undistortedMats[e.line]);
+                perLine[e.line].process(undistortedViews[e.line], e.tensorView);
+            } else {
+                perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+            }
+            e.preprocessedNanos = System.nanoTime();
+            times.preprocessed(e.preprocessedNanos - startNanos);
+            return true;
+        } catch (RuntimeException ex) {
+            e.status = FrameEvent.STATUS_ERROR;
+            return false;
+        }
+    }
+
+    @Override
+    public void run(FrameEvent[] items, int count) {
+        long startNanos = System.nanoTime();
+        try {
+            classifier.run(count);
+            long now = System.nanoTime();
+            times.inferred(now - startNanos, count);
+            for (int i = 0; i < count; i++) {
+                items[i].defectScore = classifier.defectScore(i);
+                locateDefect(items[i], i);
+                items[i].inferredNanos = now;
+            }
+            failedAlone = 0;
+        } catch (RuntimeException ex) {
+            isolateFailure(items, count);
+        }
+    }
+
+    /** The frame's defect box from row {@code row} of the last run, in frame pixels; none without a map. */
+    private void locateDefect(FrameEvent e, int row) {
+        if (!classifier.locate(row, located) || !lines.get(e.line).inputBoxToFrame(located)) {
+            e.hasDefectBox = false;
+            return;
+        }
+        e.boxX = located[0];
+        e.boxY = located[1];
+        e.boxWidth = located[2];
+        e.boxHeight = located[3];
+        e.hasDefectBox = true;
+    }
+
+    /**
+     * A batch whose run failed: one frame can fail its whole batch (a model that asserts on its
+     * input, a numeric check), so each frame is run again alone, and only those that fail alone are
+     * errors; the others are decided on their merits. Once {@value #BROKEN_MODEL_FAILURES} frames in a
+     * row have failed alone, the model itself is failing, not a frame: failed batches are then errors
+     * at once, without the search, until a batch runs again (a broken model costs one run per batch).
+     */
+    private void isolateFailure(FrameEvent[] items, int count) {
+        if (count == 1 || failedAlone >= BROKEN_MODEL_FAILURES) {
+            for (int i = 0; i < count; i++) items[i].status = FrameEvent.STATUS_ERROR;
+            if (count == 1) failedAlone++;
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            try {
+                classifier.stage(0, items[i].tensor.floats());
+                classifier.run(1);
+                items[i].defectScore = classifier.defectScore(0);
+                locateDefect(items[i], 0);
+                items[i].inferredNanos = System.nanoTime();
+                failedAlone = 0;
+            } catch (RuntimeException ex) {
+                items[i].status = FrameEvent.STATUS_ERROR;
+                failedAlone++;
+            }
+        }
+    }
+
+    /**
+     * Runs every batch shape once, in this worker's own thread, before the cameras start:
+     * TensorFlow builds each shape's kernels on its first run, and per-thread state (oneDNN's scratch
+     * memory) on a thread's first run, which would otherwise make the first parts late. The first
+     * 50 to 200 frames after a start are still slower (40 to 90 ms at 1,100 to 2,400 frames/s on
+     * the benchmark machine, warmed here or not); what else is cold then is not found yet.
+     */
+    @Override
+    public void onStart() {
+        try {
+            if (preprocessDevice.isCuda()) {
+                for (int i = 0; i < lines.size(); i++) {
+                    LineSetup l = lines.get(i);
+                    try {
+                        onCuda[i] = new CudaPreprocessor(l.spec(), l.frameWidth(), l.frameHeight(), l.frameWidth(), l.undistorter());
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("CUDA preprocessing (device " + preprocessDevice + ") for line " + i + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+            classifier.warmUp();
+        } catch (RuntimeException e) {
+            warmUpFailure = e;
+        } finally {
+            warmed.countDown();
+        }
+    }
+
+    /**
+     * Waits until {@link #onStart()} has run in the worker's thread.
+     *
+     * @throws IllegalStateException if the warm-up failed or did not finish in time
+     */
+    void awaitWarmUp(long timeoutMillis) throws InterruptedException {
+        if (!warmed.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("inspection worker " + worker + " did not warm up the model within "
+                    + timeoutMillis + " ms");
+        }
+        if (warmUpFailure != null) {
+            throw new IllegalStateException("inspection worker " + worker + " could not start: "
+                    + warmUpFailure.getMessage(), warmUpFailure);
+        }
+    }
+
+    Batcher<FrameEvent> batcher() {
+        return batcher;
+    }
+
+    @Override
+    public void close() {
+        for (Preprocessor p : perLine) p.close();
+        for (CudaPreprocessor c : onCuda) if (c != null) c.close();
+        for (int i = 0; i < undistorted.length; i++) {
+            if (undistorted[i] == null) continue;
+            undistortedViews[i].close();
+            undistortedMats[i].close();
+            undistorted[i].close();
+        }
+        classifier.close();
+    }
+}

@@ -1,0 +1,46 @@
+package io.sightline.station.ring;
+
+import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.preprocess.Undistorter;
+
+/**
+ * A production line as the ring sees it: its camera's frame size, its preprocessing, and the
+ * camera's undistortion (null: the frames are used as they come).
+ */
+public record LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec, Undistorter undistorter) {
+    public LineSetup {
+        spec.checkFits(frameWidth, frameHeight);
+        if (undistorter != null && (undistorter.width() != frameWidth || undistorter.height() != frameHeight)) {
+            throw new IllegalArgumentException("the camera calibration is for " + undistorter.width() + "x" + undistorter.height()
+                    + " frames; this line's camera delivers " + frameWidth + "x" + frameHeight + " (re-run calibrate camera at this resolution)");
+        }
+    }
+
+    public LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec) {
+        this(frameWidth, frameHeight, spec, null);
+    }
+
+    /**
+     * Turns a box in model input pixels ({@code box[0..3]} = x, y, width, height) into frame pixels in
+     * place: through the ROI the input was resized from ({@code frameX = roiX + x * roiWidth /
+     * inputWidth}, the far edge rounded outwards), clamped to the frame. With undistortion the box is
+     * in the undistorted frame's pixels. Allocates nothing.
+     *
+     * @return false when nothing of the box is left inside the frame
+     */
+    public boolean inputBoxToFrame(int[] box) {
+        long x0 = spec.roiX() + (long) box[0] * spec.roiWidth() / spec.inputWidth();
+        long y0 = spec.roiY() + (long) box[1] * spec.roiHeight() / spec.inputHeight();
+        long x1 = spec.roiX() + ((long) (box[0] + box[2]) * spec.roiWidth() + spec.inputWidth() - 1) / spec.inputWidth();
+        long y1 = spec.roiY() + ((long) (box[1] + box[3]) * spec.roiHeight() + spec.inputHeight() - 1) / spec.inputHeight();
+        x0 = Math.max(0, Math.min(frameWidth, x0));
+        y0 = Math.max(0, Math.min(frameHeight, y0));
+        x1 = Math.max(0, Math.min(frameWidth, x1));
+        y1 = Math.max(0, Math.min(frameHeight, y1));
+        box[0] = (int) x0;
+        box[1] = (int) y0;
+        box[2] = (int) (x1 - x0);
+        box[3] = (int) (y1 - y0);
+        return box[2] > 0 && box[3] > 0;
+    }
+}

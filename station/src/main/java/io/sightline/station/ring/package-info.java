@@ -1,0 +1,20 @@
+/**
+ * The frame's way through the station: the preallocated ring slot ({@code FrameEvent}), the camera
+ * loops that publish into it, the inspection workers (preprocess, batch, infer), the decision handler,
+ * the deadline watchdog and the stage wait strategy, wired together by
+ * {@link io.sightline.station.ring.StationRing}.
+ *
+ * <pre>
+ *   CameraLoop ─tryPublish─▶ [ FrameEvent slots ] ─▶ InspectionHandler × N ─▶ DecisionHandler ─▶ outcome
+ *                                   ▲                                                         ▲
+ *                            DeadlineWatchdog (frames past their deadline) ───────────────────┘
+ * </pre>
+ *
+ * <p>The only package of the station that imports {@code com.lmax.disruptor}; the slot and the
+ * handlers stay package-private. {@link io.sightline.station.ring.StageProbes} is the deliberate
+ * public door for the bench module's stage benchmarks. This package hands decided frames to
+ * {@code io.sightline.station.outcome} and writes stage times and frame copies into
+ * {@code io.sightline.station.telemetry}; it reads the {@code StationConfig} value and must not know
+ * the command line, the YAML config or the web server.
+ */
+package io.sightline.station.ring;
