@@ -105,8 +105,9 @@ final class ServerSection {
             Node item = seq.getValue().get(i);
             String path = "server.tokens[" + i + "]";
             if (!(item instanceof MappingNode)) {
-                problems.problem(item, path, "expected " + expected.substring("a list of tokens, each ".length()) + ", got " + got(item)
-                        + (item instanceof ScalarNode ? " (a token is never written in the config: put it in a file or a variable)" : ""));
+                problems.problem(item, path, "expected " + expected.substring("a list of tokens, each ".length()) + ", got "
+                        + (item instanceof ScalarNode ? "a plain value (not shown: a token is never written in the config; put it in a file"
+                        + " or a variable)" : got(item)));
                 continue;
             }
             YamlSection t = YamlSection.of(problems, folder, path, item, line(item), List.of("role", "file", "env"));
@@ -143,9 +144,9 @@ final class ServerSection {
 
     private String tokenFile(YamlSection t, Path file) {
         try {
-            return new String(Secrets.fromFile(file, t.key("file"))).trim();
+            return new String(Secrets.fromFile(file, "file")).trim();
         } catch (IllegalArgumentException e) {
-            t.problem("file", "expected a token file readable by the station's user only, got " + e.getMessage());
+            t.problem("file", "expected a token file readable by the station's user only, got " + e.getMessage().substring("file: ".length()));
             return null;
         }
     }
@@ -197,9 +198,10 @@ final class ServerSection {
         char[] password;
         if (passwordFile != null) {
             try {
-                password = Secrets.fromFile(passwordFile, "server.tls.password-file");
+                password = Secrets.fromFile(passwordFile, "file");
             } catch (IllegalArgumentException e) {
-                t.problem("password-file", "expected the keystore's password in a file readable by the station's user only, got " + e.getMessage());
+                t.problem("password-file", "expected the keystore's password in a file readable by the station's user only, got "
+                        + e.getMessage().substring("file: ".length()));
                 return null;
             }
         } else {

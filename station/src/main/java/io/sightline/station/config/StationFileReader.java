@@ -405,6 +405,10 @@ public final class StationFileReader {
             }
             StationFile.OpcUa opcua = s.present("opcua") ? OpcUaSections.client(s, sink, folder) : null;
             StationFile.OpcUaServer opcuaServer = s.present("opcua-server") ? OpcUaSections.server(s, sink, folder) : null;
+            if (opcua != null && opcuaServer != null && opcua.pki() != null && opcua.pki().equals(opcuaServer.pki())) {
+                add(line(s.get("opcua-server")), "reject.sinks.opcua-server.pki", "expected a pki folder of its own (the station's client"
+                        + " and server are two OPC UA applications, each with its certificate), got " + opcua.pki() + ", reject.sinks.opcua.pki too");
+            }
             return new StationFile.Reject(delay, log, new StationFile.Sinks(buffer, mqtt, modbus, kafka, opcua, opcuaServer));
         }
 
