@@ -6,6 +6,7 @@ import io.sightline.station.config.ConfigException;
 import io.sightline.station.config.ConfigProblem;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
+import io.sightline.station.web.AccessToken;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +151,14 @@ public final class ConfigCommand implements Runnable {
         server.put("enabled", c.server().enabled());
         server.put("bind", c.server().bind());
         server.put("port", c.server().port());
-        server.put("token", c.server().token() != null);
+        server.put("token", !c.server().tokens().isEmpty());
+        Map<String, Object> roles = new LinkedHashMap<>();
+        for (AccessToken.Role r : AccessToken.Role.values()) {
+            roles.put(r.label(), c.server().tokens().stream().filter(t -> t.role() == r).count());
+        }
+        server.put("tokens", roles);
+        server.put("tls", c.server().tls() != null);
+        server.put("insecure", c.server().insecure());
         m.put("server", server);
         return m;
     }
@@ -187,16 +195,19 @@ public final class ConfigCommand implements Runnable {
         if (s.mqtt() != null) sinks.add("mqtt " + s.mqtt().uri() + " " + s.mqtt().topic() + "/...");
         if (s.modbus() != null) sinks.add("modbus " + s.modbus().host() + ":" + s.modbus().port() + " unit " + s.modbus().unit());
         if (s.kafka() != null) sinks.add("kafka " + s.kafka().bootstrap() + " " + s.kafka().topicPrefix() + ".*");
-        if (s.opcua() != null) sinks.add("opcua " + s.opcua().url());
-        if (s.opcuaServer() != null) sinks.add("opcua-server :" + s.opcuaServer().port());
+        if (s.opcua() != null) sinks.add("opcua " + s.opcua().url() + " " + s.opcua().security());
+        if (s.opcuaServer() != null) sinks.add("opcua-server :" + s.opcuaServer().port() + " " + s.opcuaServer().security());
         err.printf("  reject delay %d ms, log %s, sinks %s%n", c.reject().delayMillis(), c.reject().log() == null ? "none" : c.reject().log(),
                 sinks.isEmpty() ? "none" : String.join(", ", sinks) + " (buffer " + s.buffer() + ")");
         err.println("  journal " + (c.journal().path() == null ? "none" : c.journal().path() + (c.journal().fsync() ? " (fsync)" : "")));
         err.println("  reject images " + (c.rejectImages().dir() == null ? "none"
                 : c.rejectImages().dir() + " (" + c.rejectImages().maxMb() + " MB, " + num(c.rejectImages().maxDays()) + " days)"));
         StationFile.Server sv = c.server();
-        err.println("  server " + (sv.enabled() ? "http://" + (sv.bind().contains(":") ? "[" + sv.bind() + "]" : sv.bind()) + ":" + sv.port()
-                + (sv.port() == 0 ? " (any free port)" : "") + ", token " + (sv.token() != null ? "set" : "none") : "off"));
+        long read = sv.tokens().stream().filter(t -> t.role() == AccessToken.Role.READ).count();
+        long operate = sv.tokens().size() - read;
+        err.println("  server " + (sv.enabled() ? (sv.tls() != null ? "https://" : "http://") + (sv.bind().contains(":") ? "[" + sv.bind() + "]"
+                : sv.bind()) + ":" + sv.port() + (sv.port() == 0 ? " (any free port)" : "") + (sv.insecure() ? " (insecure: plain HTTP allowed)" : "")
+                + ", " + (sv.tokens().isEmpty() ? "token none" : "tokens " + read + " read, " + operate + " operate") : "off"));
     }
 
     private static String num(double v) {

@@ -6,7 +6,9 @@ import io.sightline.postprocess.trend.model.TrendModels;
 import io.sightline.station.Station;
 import io.sightline.station.StationConfig;
 import io.sightline.station.TriggerSchedule;
+import io.sightline.postprocess.security.Secrets;
 import io.sightline.station.config.StationFile;
+import io.sightline.station.web.AccessToken;
 import io.sightline.station.telemetry.StationStats;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -115,13 +117,27 @@ public final class DemoCommand implements Callable<Integer> {
     Integer serverPort;
 
     @Option(names = "--server-bind", paramLabel = "ADDR",
-            description = "the dashboard server's address (default: ${DEFAULT-VALUE}); any other than loopback needs --server-token")
+            description = "the dashboard server's address (default: ${DEFAULT-VALUE}); any other than loopback needs a token, and"
+                    + " --server-tls-keystore or --server-insecure")
     String serverBind = "127.0.0.1";
 
-    @Option(names = "--server-token", paramLabel = "TOKEN",
-            description = "every dashboard, API and metrics request must carry it (Authorization: Bearer TOKEN or ?token=TOKEN);"
-                    + " at least 16 characters")
-    String serverToken;
+    @Option(names = "--server-token-file", paramLabel = "FILE",
+            description = "an operate token on the file's first line (chmod 600): every dashboard, API and metrics request must carry it"
+                    + " (Authorization: Bearer TOKEN or ?token=TOKEN); at least 16 characters. Never on the command line itself")
+    Path serverTokenFile;
+
+    @Option(names = "--server-token-env", paramLabel = "NAME", description = "as --server-token-file, the token from this environment variable")
+    String serverTokenEnv;
+
+    @Option(names = "--server-tls-keystore", paramLabel = "FILE.p12",
+            description = "serve HTTPS with this PKCS12 keystore (e.g. from `sightline tls self-signed`); its password from --server-tls-password-file")
+    Path serverTlsKeystore;
+
+    @Option(names = "--server-tls-password-file", paramLabel = "FILE", description = "the keystore's password on the file's first line (chmod 600)")
+    Path serverTlsPasswordFile;
+
+    @Option(names = "--server-insecure", description = "allow plain HTTP on an address other than loopback (a trusted network only)")
+    boolean serverInsecure;
 
     @Option(names = "--reject-images", paramLabel = "DIR",
             description = "save rejected parts' images as PNG under DIR/line-L/; none turns it off (default: ${DEFAULT-VALUE})")
@@ -201,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (launched.server() != null) {
                 err.printf("dashboard -> %s%s (Prometheus metrics at %smetrics)%n", launched.server().url(),
-                        serverToken == null ? "" : "?token=YOUR_TOKEN", launched.server().url());
+                        serverTokenFile == null && serverTokenEnv == null ? "" : "?token=YOUR_TOKEN", launched.server().url());
             }
             StatusLine status = new StatusLine(err);
             station.start();
@@ -242,9 +258,19 @@ public final class DemoCommand implements Callable<Integer> {
         if (views < 1 || views > Station.MAX_VIEWS) {
             throw new IllegalArgumentException("--views: expected 1 to " + Station.MAX_VIEWS + " cameras per line, got " + views);
         }
-        if (serverPort == null && (serverToken != null || !"127.0.0.1".equals(serverBind))) {
-            throw new IllegalArgumentException("--server-bind and --server-token: expected --server-port too (they set up the dashboard server)");
+        boolean serverFlags = serverTokenFile != null || serverTokenEnv != null || serverTlsKeystore != null || serverInsecure;
+        if (serverPort == null && (serverFlags || !"127.0.0.1".equals(serverBind))) {
+            throw new IllegalArgumentException("--server-bind, --server-token-file/-env, --server-tls-keystore and --server-insecure: expected"
+                    + " --server-port too (they set up the dashboard server)");
         }
+        if ((serverTlsKeystore == null) != (serverTlsPasswordFile == null)) {
+            throw new IllegalArgumentException("--server-tls-keystore and --server-tls-password-file: expected both or neither");
+        }
+        if (serverTokenFile != null && serverTokenEnv != null) {
+            throw new IllegalArgumentException("--server-token-file and --server-token-env: expected one of them, not both");
+        }
+        String serverToken = serverTokenFile != null ? new String(Secrets.fromFile(serverTokenFile, "--server-token-file")).trim()
+                : serverTokenEnv != null ? new String(Secrets.fromEnv(System.getenv(), serverTokenEnv, "--server-token-env")).trim() : null;
         if (!sources.isEmpty() && sources.size() != 1 && sources.size() != lines * views) {
             if (views == 1) {
                 throw new IllegalArgumentException("--source: give one for every line or one per line (" + lines + "), got " + sources.size());
@@ -279,7 +305,9 @@ public final class DemoCommand implements Callable<Integer> {
                 new StationFile.Reject(rejectDelayMillis, rejectLog, sinks),
                 new StationFile.Journal(journal.equalsIgnoreCase("none") ? null : Path.of(journal), false),
                 new StationFile.RejectImages(images ? Path.of(rejectImages) : null, rejectImagesMaxMb, rejectImagesMaxDays),
-                new StationFile.Server(serverPort != null, serverBind, serverPort == null ? 0 : serverPort, serverToken));
+                new StationFile.Server(serverPort != null, serverBind, serverPort == null ? 0 : serverPort,
+                        serverToken == null ? List.of() : List.of(AccessToken.operate(serverToken)),
+                        serverTlsKeystore == null ? null : new StationFile.ServerTls(serverTlsKeystore, serverTlsPasswordFile, null), serverInsecure));
     }
 
     /** The views' names: top and side for two, top and side-1, side-2, ... for more. */

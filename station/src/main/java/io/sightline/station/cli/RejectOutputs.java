@@ -7,6 +7,7 @@ import io.sightline.postprocess.ModbusPlc;
 import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.opcua.OpcUaPki;
 import io.sightline.postprocess.opcua.OpcUaSink;
 import io.sightline.postprocess.opcua.OpcUaStateSink;
 import io.sightline.postprocess.opcua.OpcUaStationServer;
@@ -61,9 +62,10 @@ final class RejectOutputs {
      * Opens the reject log (null: none) and every configured sink (null: none); if one cannot start,
      * those already opened are closed again.
      *
+     * @param stationName {@code station.name}: names the station's OPC UA application URIs
      * @param clientId the station's client id at brokers ({@code station.name} plus the process id)
      */
-    static List<Named> open(Path rejectLog, StationFile.Sinks sinks, String clientId) throws IOException {
+    static List<Named> open(Path rejectLog, StationFile.Sinks sinks, String stationName, String clientId) throws IOException {
         List<Named> out = new ArrayList<>();
         try {
             if (rejectLog != null) {
@@ -86,13 +88,30 @@ final class RejectOutputs {
                 out.add(new Named("kafka " + k.bootstrap(), new KafkaSink(k.bootstrap(), clientId, k.topicPrefix(), buffer, kafkaSecurity(k))));
             }
             if (sinks.opcua() != null) {
-                out.add(new Named("opcua " + sinks.opcua().url(),
-                        new OpcUaSink(sinks.opcua().url(), OpcUaStationServer.NAMESPACE_URI, "PLC", buffer)));
+                StationFile.OpcUa o = sinks.opcua();
+                OpcUaPki pki = o.pki() == null ? null : OpcUaPki.open(o.pki(), "urn:sightline:station:" + stationName + ":client",
+                        List.of(OpcUaAccess.hostName(), "127.0.0.1"));
+                try {
+                    OpcUaSink sink = new OpcUaSink(o.url(), OpcUaStationServer.NAMESPACE_URI, "PLC", buffer, OpcUaAccess.client(o, pki));
+                    out.add(new Named("opcua " + o.url() + " (" + o.security() + ")", OpcUaAccess.closingWith(sink, pki)));
+                } catch (RuntimeException e) {
+                    if (pki != null) pki.close();
+                    throw e;
+                }
             }
             if (sinks.opcuaServer() != null) {
-                var server = new OpcUaStationServer("127.0.0.1", sinks.opcuaServer().port(), "Sightline",
-                        OpcUaStationServer.STATION_VARIABLES, false);
-                out.add(new Named("opcua-server " + server.endpointUrl(), new OpcUaStateSink(server, true)));
+                StationFile.OpcUaServer o = sinks.opcuaServer();
+                OpcUaPki pki = o.pki() == null ? null : OpcUaPki.open(o.pki(), "urn:sightline:station:" + stationName,
+                        List.of("127.0.0.1", "localhost"));
+                try {
+                    var server = new OpcUaStationServer("127.0.0.1", o.port(), "Sightline", OpcUaStationServer.STATION_VARIABLES, false,
+                            new OpcUaStationServer.Access(o.security(), pki, o.readUsers()));
+                    out.add(new Named("opcua-server " + server.endpointUrl() + " " + o.security(),
+                            OpcUaAccess.closingWith(new OpcUaStateSink(server, true), pki)));
+                } catch (Exception e) {
+                    if (pki != null) pki.close();
+                    throw e;
+                }
             }
             return out;
         } catch (Exception e) {

@@ -7,6 +7,8 @@ import io.sightline.natives.Natives;
 import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.security.Secrets;
+import io.sightline.postprocess.security.TlsFiles;
 import io.sightline.preprocess.Undistorter;
 import io.sightline.station.CameraView;
 import io.sightline.station.Station;
@@ -20,6 +22,7 @@ import io.sightline.station.web.ThresholdControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +120,7 @@ final class StationLauncher {
             for (int i = 0; i < file.lines().size(); i++) detectors.add(file.trendDetectors(i));
             TrendSetup trend = new TrendSetup(detectors, file.trend().model());
             owned.add(0, trend);
-            List<RejectOutputs.Named> outputs = checks.require("outputs start", () -> RejectOutputs.open(file.reject().log(), file.reject().sinks(),
+            List<RejectOutputs.Named> outputs = checks.require("outputs start", () -> RejectOutputs.open(file.reject().log(), file.reject().sinks(), file.name(),
                     file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(RejectOutputs.Named::name).toList().toString());
             RejectSink sink = RejectOutputs.combine(outputs);
             owned.add(0, sink);
@@ -135,7 +138,7 @@ final class StationLauncher {
             for (int line = 0; line < t.length; line++) station.setThreshold(line, t[line], "config " + file.source());
             StationServer server = serverOptions == null ? null : startServer(file, serverOptions, station, journal, checks, owned);
             if (server != null && checks.logged()) {
-                log.info("dashboard {}, metrics {}metrics{}", server.url(), server.url(), file.server().token() == null ? "" : " (token required)");
+                log.info("dashboard {}, metrics {}metrics{}", server.url(), server.url(), file.server().tokens().isEmpty() ? "" : " (token required)");
             }
             return new Launched(file, station, pkg, calibration, journal, trend, outputs, sink, server, cameras, owned);
         } catch (Exception | Error e) {
@@ -265,8 +268,16 @@ final class StationLauncher {
     private static StationServer.Options serverOptions(StationFile file) {
         StationFile.Server cfg = file.server();
         if (!cfg.enabled()) return null;
-        return StationServer.Options.loopback(cfg.port()).withBind(cfg.bind()).withToken(cfg.token())
-                .withName(file.name());
+        StationFile.ServerTls t = cfg.tls();
+        SSLContext tls = null;
+        if (t != null) {
+            char[] password = t.passwordFile() != null ? Secrets.fromFile(t.passwordFile(), "server.tls.password-file")
+                    : Secrets.fromEnv(System.getenv(), t.passwordEnv(), "server.tls.password-env");
+            tls = TlsFiles.serverContext(t.keystore(), password);
+            java.util.Arrays.fill(password, '\0');
+        }
+        return StationServer.Options.loopback(cfg.port()).withBind(cfg.bind()).withTokens(cfg.tokens()).withTls(tls)
+                .withInsecure(cfg.insecure()).withName(file.name());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.sightline.station.config;
 
+import io.sightline.postprocess.opcua.OpcUaSecurity;
 import io.sightline.station.StationConfig;
+import io.sightline.station.web.AccessToken;
 import io.sightline.station.TriggerSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import java.util.Set;
  *   reject.*                  {@link #reject()} (log null: none; sinks null: off)
  *   journal.*                 {@link #journal()} (path null: none)
  *   reject-images.*           {@link #rejectImages()} (dir null: none)
- *   server.*                  {@link #server()} (token resolved from env:/file:, or null)
+ *   server.*                  {@link #server()} (tokens resolved from env/file, with their roles; tls; insecure)
  * </pre>
  *
  * <p>What the run command needs: {@link #toStationConfig()} for the station itself,
@@ -186,12 +188,53 @@ public record StationFile(Path source, String name, Path model, Path calibration
         }
     }
 
-    /** A PLC's OPC UA server, written to as a client. */
-    public record OpcUa(String url) {
+    /**
+     * A PLC's OPC UA server, written to as a client.
+     *
+     * @param security the message security asked for; {@link OpcUaSecurity#DEFAULT} unless the file says
+     * @param pki the station's OPC UA certificate store (own/, trusted/, rejected/); null only with None/None
+     * @param username null: anonymous
+     * @param passwordFile the user's password file (first line, readable by the station's user only), or null
+     * @param passwordEnv the user's password variable, or null (one of the two with a user name)
+     */
+    public record OpcUa(String url, OpcUaSecurity security, Path pki, String username, Path passwordFile, String passwordEnv) {
+        /** Policy None, anonymous: the demo's {@code --opcua}, or a PLC on an isolated cell network. */
+        public OpcUa(String url) {
+            this(url, OpcUaSecurity.NONE, null, null, null, null);
+        }
     }
 
-    /** The station's own OPC UA server. */
-    public record OpcUaServer(int port) {
+    /**
+     * The station's own OPC UA server.
+     *
+     * @param security the endpoints it offers; {@code None} only when the file lists it
+     * @param pki its certificate store (own/, trusted/, rejected/); null only when every endpoint is None
+     * @param usersFile lines {@code name:password}, readable by the station's user only; null: anonymous sessions
+     */
+    public record OpcUaServer(int port, List<OpcUaSecurity> security, Path pki, Path usersFile) {
+        public OpcUaServer {
+            security = List.copyOf(security);
+        }
+
+        /**
+         * The users of {@link #usersFile()}, read now (name to password), or empty for anonymous sessions.
+         *
+         * @throws IllegalArgumentException naming the file when it cannot be used
+         */
+        public java.util.Map<String, char[]> readUsers() {
+            if (usersFile == null) return java.util.Map.of();
+            try {
+                return OpcUaSections.read(usersFile);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("reject.sinks.opcua-server.users-file: expected a file of lines name:password readable"
+                        + " by the station's user only, got " + e.getMessage(), e);
+            }
+        }
+
+        /** Policy None, anonymous: the demo's {@code --opcua-server}. */
+        public OpcUaServer(int port) {
+            this(port, List.of(OpcUaSecurity.NONE), null, null);
+        }
     }
 
     /** {@code journal}: the decision journal, or {@code path} null for none. */
@@ -205,14 +248,40 @@ public record StationFile(Path source, String name, Path model, Path calibration
     /**
      * {@code server}: the metrics/dashboard HTTP server.
      *
-     * @param token the access token, resolved from {@code env:NAME} or {@code file:PATH}, or null; never
-     *              printed by {@link #toString()}
+     * @param tokens the access tokens with their roles, resolved from their files or variables ({@code
+     *               server.tokens}, and {@code server.token} as an operate token); never printed by
+     *               {@link #toString()}
+     * @param tls HTTPS with this keystore, or null for plain HTTP
+     * @param insecure {@code server.insecure: true}: plain HTTP off loopback was asked for in so many words
      */
-    public record Server(boolean enabled, String bind, int port, String token) {
+    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+        public Server {
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        /** Plain HTTP with at most one (operate) token, as before roles. */
+        public Server(boolean enabled, String bind, int port, String token) {
+            this(enabled, bind, port, token == null ? List.of() : List.of(AccessToken.operate(token)), null, false);
+        }
+
+        /** The first operate token's value (what the single {@code server.token} was), or null. */
+        public String token() {
+            for (AccessToken t : tokens) if (t.role() == AccessToken.Role.OPERATE) return t.value();
+            return null;
+        }
+
         @Override
         public String toString() {
-            return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "(set)") + "]";
+            return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", tokens=" + tokens + ", tls=" + tls
+                    + ", insecure=" + insecure + "]";
         }
+    }
+
+    /**
+     * {@code server.tls}: the PKCS12 keystore the server presents and where its password is kept
+     * (checked at read: the keystore opens with it).
+     */
+    public record ServerTls(Path keystore, Path passwordFile, String passwordEnv) {
     }
 
     /**
@@ -328,7 +397,9 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "server.enabled", server.enabled(), other.server.enabled());
         diff(c, "server.bind", server.bind(), other.server.bind());
         diff(c, "server.port", server.port(), other.server.port());
-        diff(c, "server.token", server.token(), other.server.token());
+        diff(c, "server.tokens", server.tokens(), other.server.tokens());
+        diff(c, "server.tls", server.tls(), other.server.tls());
+        diff(c, "server.insecure", server.insecure(), other.server.insecure());
         return List.copyOf(c);
     }
 

@@ -105,8 +105,10 @@ public final class StationFileReader {
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final YamlProblems sink;
         private final StationFileChecks checks;
+        private final Function<String, String> env;
 
         Walk(Path file, Function<String, String> env) {
+            this.env = env;
             this.file = file;
             Path parent = file.toAbsolutePath().normalize().getParent();
             this.folder = parent != null ? parent : Path.of("").toAbsolutePath();
@@ -198,7 +200,7 @@ public final class StationFileReader {
             long maxMb = ri.integer("max-mb", 500, v -> v >= 1 && v <= 10_000_000, "a size limit from 1 to 10000000 MB");
             double maxDays = ri.number("max-days", 30, v -> v > 0 && v <= 36_500, "a number of days above 0 and at most 36500");
 
-            StationFile.Server server = server(root);
+            StationFile.Server server = new ServerSection(sink, folder, env, checks).read(root);
 
             boolean lstm = detectors.contains("lstm");
             for (StationFile.Line l : lines) lstm |= l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
@@ -401,43 +403,14 @@ public final class StationFileReader {
                         "one of " + KafkaSink.Security.MECHANISMS);
                 kafka = new StationFile.Kafka(bootstrap, prefix, tls, mechanism, SinkSecurity.auth(k, tls, "tls is not true"));
             }
-            StationFile.OpcUa opcua = null;
-            if (s.present("opcua")) {
-                YamlSection o = section("reject.sinks.opcua", s.get("opcua"), s.line, List.of("url"));
-                String url = o.required("url", u -> u.matches("opc\\.tcp://[^/?#\\s]+(:\\d{1,5})?(/.*)?"),
-                        "an OPC UA endpoint URL such as opc.tcp://127.0.0.1:4840");
-                opcua = new StationFile.OpcUa(url);
-            }
-            StationFile.OpcUaServer opcuaServer = null;
-            if (s.present("opcua-server")) {
-                YamlSection o = section("reject.sinks.opcua-server", s.get("opcua-server"), s.line, List.of("port"));
-                opcuaServer = new StationFile.OpcUaServer((int) o.integer("port", 4841, v -> v >= 1 && v <= 65_535, "a TCP port from 1 to 65535"));
+            StationFile.OpcUa opcua = s.present("opcua") ? OpcUaSections.client(s, sink, folder) : null;
+            StationFile.OpcUaServer opcuaServer = s.present("opcua-server") ? OpcUaSections.server(s, sink, folder) : null;
+            if (opcua != null && opcuaServer != null && opcua.pki() != null && opcua.pki().equals(opcuaServer.pki())) {
+                add(line(s.get("opcua-server")), "reject.sinks.opcua-server.pki", "expected a pki folder of its own (the station's client"
+                        + " and server are two OPC UA applications, each with its certificate), got " + opcua.pki() + ", reject.sinks.opcua.pki too");
             }
             return new StationFile.Reject(delay, log, new StationFile.Sinks(buffer, mqtt, modbus, kafka, opcua, opcuaServer));
         }
-
-        private StationFile.Server server(YamlSection root) {
-            YamlSection s = section("server", root.get("server"), root.line, List.of("enabled", "bind", "port", "token"));
-            boolean enabled = s.bool("enabled", true);
-            String bind = s.string("bind", "127.0.0.1", HostNames::isHost, "an IP address or host name to listen on, e.g. 127.0.0.1");
-            int port = (int) s.integer("port", 8080, v -> v >= 0 && v <= 65_535, "a TCP port from 0 (any free port) to 65535");
-            String token = null;
-            Node tokenNode = s.get("token");
-            if (tokenNode != null && !isNull(tokenNode)) {
-                if (!(tokenNode instanceof ScalarNode t)) {
-                    problem(tokenNode, "server.token", "expected a token, env:NAME or file:PATH, got " + got(tokenNode));
-                } else {
-                    token = checks.token(t);
-                }
-            }
-            if (enabled && token == null && bind != null && !HostNames.isLoopback(bind) && !s.problemAt("token")) {
-                Node at = tokenNode != null ? tokenNode : s.get("bind");
-                add(at != null ? line(at) : s.line, "server.token", "expected a token of at least " + StationFileChecks.MIN_TOKEN_CHARS
-                        + " characters (or env:NAME, file:PATH) because server.bind " + bind + " is not a loopback address, got none");
-            }
-            return new StationFile.Server(enabled, bind, port, token);
-        }
-
 
         private Path existingPath(YamlSection root, String key, Path dflt) {
             return root.has(key) ? root.path(key, dflt, false) : dflt;

@@ -1,11 +1,12 @@
 package io.sightline.station.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.sightline.station.web.AccessToken.Role;
 import io.sightline.station.Station;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +18,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The station's web server: metrics for Prometheus, the dashboard and its JSON, on the JDK's
- * {@link HttpServer}.
+ * {@link HttpServer}, or its {@link HttpsServer} with a keystore.
  *
  * <pre>
  *   GET  /                               the dashboard (index.html, dashboard.js, dashboard.css)
@@ -42,15 +44,19 @@ import org.slf4j.LoggerFactory;
  *   GET  /api/rejects?limit=N&line=L     the journal's latest rejects, newest first (JSON)
  *   GET  /api/cameras/{i}/latest.png     camera i's latest decided frame, ROI and decision drawn (?width=W);
  *                                        its part, decision and score also in X-Sightline-* headers
- *   POST /api/thresholds                 {"threshold":0.6} or {"line":1,"threshold":0.6} ▸ {@link ThresholdControl}
+ *   POST /api/thresholds                 {"threshold":0.6} or {"line":1,"threshold":0.6} ▸ {@link ThresholdRequests}
+ *                                        ▸ {@link ThresholdControl}; needs the operate role
  * </pre>
  *
- * <p>Security: binds to 127.0.0.1 unless told otherwise. A non-loopback address needs a token (the
- * constructor refuses to start without one). With a token, every request must carry it
- * ({@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN}; the page passes on the one in its
- * own URL), compared in constant time, or gets 401. Without one, requests must name a loopback host
- * (a DNS-rebinding guard) and threshold changes are taken only from loopback. A threshold change
- * must be {@code application/json}, and a browser's cross-origin request is refused (403).
+ * <p>Security: binds to 127.0.0.1 unless told otherwise. A non-loopback address needs a token and
+ * either TLS ({@link Options#tls()}, an {@link HttpsServer}) or {@link Options#insecure()} said in
+ * so many words (the constructor refuses to start otherwise). With tokens, every request must carry
+ * one ({@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN}; the page passes on the one in
+ * its own URL), compared in constant time, or gets 401; a {@link Role#READ read} token on an
+ * endpoint that changes the station gets 403 naming the role it needs. Without tokens, requests
+ * must name a loopback host (a DNS-rebinding guard) and threshold changes are taken only from
+ * loopback. A threshold change must be {@code application/json}, and a browser's cross-origin
+ * request is refused (403).
  *
  * <p>The server never holds up the station: it reads the station's counters and telemetry, which
  * its threads write without waiting for readers, and it runs on its own small bounded pool
@@ -87,49 +93,68 @@ public final class StationServer implements AutoCloseable {
     /**
      * Where and how the server listens, and what it may use.
      *
-     * @param bind the address to bind: 127.0.0.1 (default), a host's address, or 0.0.0.0 for all (then a token is required)
+     * @param bind the address to bind: 127.0.0.1 (default), a host's address, or 0.0.0.0 for all (then a
+     *             token is required, and TLS or {@code insecure})
      * @param port the TCP port; 0 picks a free one ({@link #port()} tells which)
-     * @param token the bearer token every request must carry; null: none (loopback only). At least
-     *              {@value #MIN_TOKEN_LENGTH} printable characters, no spaces
+     * @param tokens the bearer tokens a request may carry, each with its role; empty: none (loopback only)
+     * @param tls the server's TLS context (HTTPS); null: plain HTTP
+     * @param insecure plain HTTP off loopback is allowed: the config said so in so many words
      * @param journal the decision journal's file, for {@code /api/rejects}; null: none
      * @param thresholds where {@code POST /api/thresholds} goes; null: threshold changes are refused (501)
      * @param name the station's name on the page
      */
-    public record Options(String bind, int port, String token, Path journal, ThresholdControl thresholds, String name) {
+    public record Options(String bind, int port, List<AccessToken> tokens, SSLContext tls, boolean insecure, Path journal,
+                          ThresholdControl thresholds, String name) {
         public Options {
             if (bind == null || bind.isBlank()) throw new IllegalArgumentException("server bind address: expected an address, got none");
             if (port < 0 || port > 65_535) throw new IllegalArgumentException("server port: expected 0 to 65535, got " + port);
-            if (token != null && (token.length() < MIN_TOKEN_LENGTH || !token.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
-                throw new IllegalArgumentException("server token: expected at least " + MIN_TOKEN_LENGTH
-                        + " printable ASCII characters without spaces (e.g. from `openssl rand -hex 16`), got "
-                        + token.length() + " characters");
-            }
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
             if (name == null || name.isBlank()) name = "sightline";
         }
 
-        /** 127.0.0.1:{@code port}, no token, journal or threshold control. */
+        /** 127.0.0.1:{@code port}, plain HTTP, no token, journal or threshold control. */
         public static Options loopback(int port) {
-            return new Options("127.0.0.1", port, null, null, null, "sightline");
+            return new Options("127.0.0.1", port, List.of(), null, false, null, null, "sightline");
         }
 
         public Options withBind(String v) {
-            return new Options(v, port, token, journal, thresholds, name);
+            return new Options(v, port, tokens, tls, insecure, journal, thresholds, name);
         }
 
+        /** Adds an operate token (the one token of older configs); null adds nothing. */
         public Options withToken(String v) {
-            return new Options(bind, port, v, journal, thresholds, name);
+            return v == null ? this : withTokens(append(tokens, AccessToken.operate(v)));
+        }
+
+        public Options withTokens(List<AccessToken> v) {
+            return new Options(bind, port, v, tls, insecure, journal, thresholds, name);
+        }
+
+        /** HTTPS with this context (e.g. {@code TlsFiles.serverContext(keystore, password)}); null: plain HTTP. */
+        public Options withTls(SSLContext v) {
+            return new Options(bind, port, tokens, v, insecure, journal, thresholds, name);
+        }
+
+        public Options withInsecure(boolean v) {
+            return new Options(bind, port, tokens, tls, v, journal, thresholds, name);
         }
 
         public Options withJournal(Path v) {
-            return new Options(bind, port, token, v, thresholds, name);
+            return new Options(bind, port, tokens, tls, insecure, v, thresholds, name);
         }
 
         public Options withThresholds(ThresholdControl v) {
-            return new Options(bind, port, token, journal, v, name);
+            return new Options(bind, port, tokens, tls, insecure, journal, v, name);
         }
 
         public Options withName(String v) {
-            return new Options(bind, port, token, journal, thresholds, v);
+            return new Options(bind, port, tokens, tls, insecure, journal, thresholds, v);
+        }
+
+        private static List<AccessToken> append(List<AccessToken> list, AccessToken t) {
+            List<AccessToken> l = new ArrayList<>(list);
+            l.add(t);
+            return l;
         }
     }
 
@@ -168,7 +193,7 @@ public final class StationServer implements AutoCloseable {
         this.metrics = metrics;
         this.options = options;
         InetAddress address = check(options);
-        this.auth = new TokenAuth(options.token());
+        this.auth = new TokenAuth(options.tokens());
         for (String page : List.of("index.html", "dashboard.js", "dashboard.css")) pages.put(page, resource(RESOURCES + page));
         this.contentSecurityPolicy = "default-src 'none'; script-src 'self' 'sha256-" + inlineScriptHash(pages.get("index.html"))
                 + "'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
@@ -182,18 +207,25 @@ public final class StationServer implements AutoCloseable {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy()); // the JDK's server closes a connection it cannot hand over
         executor.allowCoreThreadTimeOut(true);
-        this.server = HttpServer.create(new InetSocketAddress(address, options.port()), 32);
+        if (options.tls() != null) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(address, options.port()), 32);
+            https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(new InetSocketAddress(address, options.port()), 32);
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /**
-     * Resolves the bind address and applies the token rule, without binding: a command line can call
-     * this before it starts anything.
+     * Resolves the bind address and applies the token and TLS rules, without binding: a command line
+     * can call this before it starts anything.
      *
      * @return the address to bind
-     * @throws IllegalArgumentException when the address is unknown, or is not loopback and no token is set
+     * @throws IllegalArgumentException when the address is unknown, or is not loopback and no token is
+     *     set, or is not loopback and the server would speak plain HTTP without {@code insecure}
      */
     public static InetAddress check(Options options) {
         InetAddress address;
@@ -202,10 +234,15 @@ public final class StationServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("server bind address '" + options.bind() + "': unknown host", e);
         }
-        if (!address.isLoopbackAddress() && options.token() == null) {
+        if (!address.isLoopbackAddress() && options.tokens().isEmpty()) {
             throw new IllegalArgumentException("server bind address " + options.bind() + " is not a loopback address: anyone who"
-                    + " can reach it could read the station and change its thresholds, so a token is required (--server-token,"
-                    + " at least " + MIN_TOKEN_LENGTH + " characters); or bind to 127.0.0.1");
+                    + " can reach it could read the station and change its thresholds, so a token is required (server.tokens,"
+                    + " or --server-token-file / --server-token-env, at least " + MIN_TOKEN_LENGTH + " characters); or bind to 127.0.0.1");
+        }
+        if (!address.isLoopbackAddress() && options.tls() == null && !options.insecure()) {
+            throw new IllegalArgumentException("server bind address " + options.bind() + " is not a loopback address: its tokens and"
+                    + " the station's data would cross the network in clear, so TLS is required (server.tls, or --server-tls-keystore);"
+                    + " or say server.insecure: true (--server-insecure) for plain HTTP on a trusted network");
         }
         return address;
     }
@@ -219,12 +256,21 @@ public final class StationServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/} (without the token). */
+    /** Whether the server speaks HTTPS. */
+    public boolean tls() {
+        return options.tls() != null;
+    }
+
+    /** The dashboard's address, e.g. {@code http://127.0.0.1:8080/} or {@code https://...} (without the token). */
     public String url() {
         InetAddress a = server.getAddress().getAddress();
         String host = a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
         if (host.contains(":")) host = "[" + host + "]";
-        return "http://" + host + ":" + port() + "/";
+        return scheme() + "://" + host + ":" + port() + "/";
+    }
+
+    private String scheme() {
+        return options.tls() != null ? "https" : "http";
     }
 
     @Override
@@ -244,13 +290,14 @@ public final class StationServer implements AutoCloseable {
         try (ex) {
             try {
                 Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-                if (!auth.authorized(ex, query)) {
+                Role role = auth.role(ex, query);
+                if (role == null) {
                     ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sightline\"");
                     throw new HttpError(401, "this station's server requires its token: send 'Authorization: Bearer TOKEN' or add"
                             + " ?token=TOKEN to the URL");
                 }
                 auth.checkHost(ex, this::url);
-                route(ex, ex.getRequestURI().getPath(), query);
+                route(ex, ex.getRequestURI().getPath(), query, role);
             } catch (HttpError e) {
                 sendError(ex, e.status, e.getMessage());
             } catch (RuntimeException e) {
@@ -262,11 +309,12 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String path, Map<String, String> query) throws IOException {
+    private void route(HttpExchange ex, String path, Map<String, String> query, Role role) throws IOException {
         String method = ex.getRequestMethod();
         if (path.equals("/api/thresholds")) {
+            TokenAuth.require(role, Role.OPERATE, ex);
             if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
-            postThreshold(ex);
+            ThresholdRequests.post(ex, station, options.thresholds(), auth, scheme());
             return;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) throw methodNotAllowed(ex, "GET, HEAD");
@@ -296,82 +344,6 @@ public final class StationServer implements AutoCloseable {
     private static HttpError methodNotAllowed(HttpExchange ex, String allowed) {
         ex.getResponseHeaders().set("Allow", allowed);
         return new HttpError(405, ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": expected " + allowed);
-    }
-
-    // ---- POST /api/thresholds
-
-    private void postThreshold(HttpExchange ex) throws IOException {
-        ThresholdControl control = options.thresholds();
-        if (control == null) throw new HttpError(501, "this station was started without threshold control");
-        InetAddress remote = ex.getRemoteAddress().getAddress();
-        if (!auth.hasToken() && !remote.isLoopbackAddress()) {
-            throw new HttpError(403, "threshold changes without a token are taken from this machine only, not from " + remote.getHostAddress());
-        }
-        String origin = ex.getRequestHeaders().getFirst("Origin");
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (origin != null && !origin.equals("http://" + host)) {
-            throw new HttpError(403, "cross-origin threshold change from " + origin + " refused");
-        }
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new HttpError(415, "Content-Type: expected application/json, got " + (type == null ? "none" : "'" + type + "'"));
-        }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) throw new HttpError(413, "request body: expected at most " + MAX_BODY_BYTES + " bytes");
-        String expected = "expected a JSON object like {\"threshold\":0.6} or {\"line\":1,\"threshold\":0.6}";
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new HttpError(400, "request body is not valid JSON (" + e.getOriginalMessage() + "): " + expected);
-        }
-        if (json == null || !json.isObject()) throw new HttpError(400, "request body: " + expected);
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String field = names.next();
-            if (!List.of("threshold", "line", "by").contains(field)) {
-                throw new HttpError(400, "unknown field '" + field + "': " + expected + " (optionally \"by\": the operator's name)");
-            }
-        }
-        JsonNode t = json.get("threshold");
-        if (t == null || !t.isNumber() || !(t.doubleValue() > 0 && t.doubleValue() <= 1)) {
-            throw new HttpError(400, "threshold: expected a number in (0, 1], got " + (t == null ? "none" : t.toString()));
-        }
-        int lines = station.telemetry().lines();
-        Integer line = null;
-        JsonNode l = json.get("line");
-        if (l != null && !l.isNull()) {
-            if (!l.isIntegralNumber() || !l.canConvertToInt() || l.intValue() < 0 || l.intValue() >= lines) {
-                throw new HttpError(400, "line: expected 0 to " + (lines - 1) + " (this station has " + lines + " line"
-                        + (lines == 1 ? "" : "s") + "), got " + l);
-            }
-            line = l.intValue();
-        }
-        String by = "http " + remote.getHostAddress() + (auth.hasToken() ? " (token)" : "");
-        JsonNode operator = json.get("by");
-        if (operator != null && !operator.isNull()) {
-            if (!operator.isTextual() || operator.textValue().isBlank() || operator.textValue().length() > 64
-                    || !operator.textValue().chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f)) {
-                throw new HttpError(400, "by: expected the operator's name, 1 to 64 printable characters, got " + operator);
-            }
-            by = operator.textValue().strip() + " via " + by;
-        }
-        float threshold = (float) t.doubleValue();
-        String result;
-        try {
-            result = control.apply(line, threshold, by);
-        } catch (IllegalArgumentException e) {
-            throw new HttpError(400, e.getMessage());
-        }
-        LOG.info("threshold {} for {} requested by {}: {}", threshold, line == null ? "every line" : "line " + line, by, result);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applied", result);
-        m.put("line", line);
-        m.put("threshold", threshold);
-        m.put("requestedBy", by);
-        sendJson(ex, 200, m);
     }
 
     // ---- static files
@@ -427,7 +399,7 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    private static void sendJson(HttpExchange ex, int status, Object value) throws IOException {
+    static void sendJson(HttpExchange ex, int status, Object value) throws IOException {
         send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(value));
     }
 

@@ -337,24 +337,25 @@ class StationFileProblemsTest {
     void theServerNeedsATokenWhenItListensBeyondThisMachine() throws Exception {
         Map<String, String> env = Map.of("SIGHTLINE_TOKEN", "0123456789abcdef-from-env", "SHORT", "abc");
         ConfigException none = bad(dir, HEAD + "server: {bind: 0.0.0.0}\n");
-        assertProblem(none, 6, "server.token", "at least 16 characters", "server.bind 0.0.0.0 is not a loopback address", "got none");
-        assertProblem(bad(dir, HEAD + "server: {bind: 192.168.1.5, token: null}\n"), 6, "server.token", "not a loopback address");
+        assertProblem(none, 6, "server.tokens", "at least 16 characters", "server.bind 0.0.0.0 is not a loopback address", "got none");
+        assertProblem(none, 6, "server.tls", "expected TLS", "or server.insecure: true", "got neither");
+        assertProblem(bad(dir, HEAD + "server: {bind: 192.168.1.5, token: null, insecure: true}\n"), 6, "server.tokens", "not a loopback address");
         for (String loopback : new String[] {"127.0.0.1", "127.1.2.3", "localhost", "\"::1\""}) {
             assertNull(read(dir, HEAD + "server: {bind: " + loopback + "}\n").server().token(), loopback);
         }
         // off: no token needed
         assertFalse(read(dir, HEAD + "server: {enabled: false, bind: 0.0.0.0}\n").server().enabled());
 
-        Path f = ConfigFiles.write(dir, HEAD + "server: {bind: 0.0.0.0, token: \"env:SIGHTLINE_TOKEN\"}\n");
+        Path f = ConfigFiles.write(dir, HEAD + "server: {bind: 0.0.0.0, token: \"env:SIGHTLINE_TOKEN\", insecure: true}\n");
         assertEquals("0123456789abcdef-from-env", StationFileReader.read(f, env::get).server().token());
         assertFalse(StationFileReader.read(f, env::get).server().toString().contains("from-env"), "the token is never printed");
 
         Files.writeString(dir.resolve("token.txt"), "  fedcba9876543210-from-file \n");
-        StationFile fromFile = read(dir, HEAD + "server: {bind: \"::\", token: file:token.txt}\n");
+        StationFile fromFile = read(dir, HEAD + "server: {bind: \"::\", token: file:token.txt, insecure: true}\n");
         assertEquals("fedcba9876543210-from-file", fromFile.server().token());
-        assertEquals("literal-token-0123", read(dir, HEAD + "server: {bind: 10.0.0.1, token: literal-token-0123}\n").server().token());
+        assertEquals("literal-token-0123", read(dir, HEAD + "server: {bind: 10.0.0.1, token: literal-token-0123, insecure: true}\n").server().token());
 
-        Path unset = ConfigFiles.write(dir, HEAD + "server: {bind: 0.0.0.0, token: \"env:NOT_SET\"}\n");
+        Path unset = ConfigFiles.write(dir, HEAD + "server: {bind: 0.0.0.0, token: \"env:NOT_SET\", insecure: true}\n");
         ConfigException e1 = assertThrows(ConfigException.class, () -> StationFileReader.read(unset, env::get));
         assertProblem(e1, 6, "server.token", "environment variable NOT_SET to hold the token", "got it unset");
         assertEquals(1, e1.problems().size(), e1.getMessage());
@@ -362,7 +363,7 @@ class StationFileProblemsTest {
         ConfigException e2 = assertThrows(ConfigException.class, () -> StationFileReader.read(shortEnv, env::get));
         assertProblem(e2, 6, "server.token", "at least 16 characters", "got 3 characters");
         assertFalse(e2.getMessage().contains("abc"), "the token is never printed: " + e2.getMessage());
-        ConfigException e3 = bad(dir, HEAD + "server: {bind: 0.0.0.0, token: file:no-token.txt}\n");
+        ConfigException e3 = bad(dir, HEAD + "server: {bind: 0.0.0.0, token: file:no-token.txt, insecure: true}\n");
         assertProblem(e3, 6, "server.token", "a file holding the token", "no such file: " + dir.resolve("no-token.txt"));
         ConfigException e4 = bad(dir, HEAD + "server: {token: secret}\n");
         assertProblem(e4, 6, "server.token", "at least 16 characters", "got 6 characters");

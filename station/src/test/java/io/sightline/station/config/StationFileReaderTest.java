@@ -131,8 +131,8 @@ class StationFileReaderTest {
                     mqtt: {uri: "tcp://10.0.0.2:1883", topic: plant/press-7}
                     modbus: {host: plc.local, port: 5020, unit: 3}
                     kafka: {bootstrap: "k1:9092,k2:9093", topic-prefix: press7}
-                    opcua: {url: "opc.tcp://10.0.0.3:4840/plc"}
-                    opcua-server: {port: 4850}
+                    opcua: {url: "opc.tcp://10.0.0.3:4840/plc", security: None/None}
+                    opcua-server: {port: 4850, security: [None/None]}
                 journal: {path: none, fsync: true}
                 reject-images: {dir: none, max-mb: 20, max-days: 0.5}
                 server: {enabled: false, bind: "::1", port: 0}

@@ -55,7 +55,7 @@ class StationFileReloadTest {
                 .replace("  - views: [{source: file:parts.avi}]\n  - views", "  - views: [{source: file:other.avi}]\n  - views")
                 + "pipeline: {workers: 2}\nserver: {port: 9090, token: 0123456789abcdefgh}\n");
         StationFile after = StationFileReader.read(f);
-        assertEquals(List.of("camera.fps", "lines[0].views[0].source", "lines[1].trend", "pipeline.workers", "server.port", "server.token"),
+        assertEquals(List.of("camera.fps", "lines[0].views[0].source", "lines[1].trend", "pipeline.workers", "server.port", "server.tokens"),
                 after.changedKeysBesidesThresholds(before));
         Files.writeString(f, FILE + "  - views: [{source: file:parts.avi}]\n");
         assertEquals(List.of("lines"), StationFileReader.read(f).changedKeysBesidesThresholds(before));

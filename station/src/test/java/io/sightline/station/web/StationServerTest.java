@@ -426,8 +426,11 @@ class StationServerTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> new StationServer(test.station, metrics, StationServer.Options.loopback(0).withBind("no-such-host.invalid")));
         assertTrue(unknown.getMessage().contains("no-such-host.invalid"), unknown.getMessage());
+        IllegalArgumentException clear = assertThrows(IllegalArgumentException.class,
+                () -> StationServer.check(StationServer.Options.loopback(0).withBind("0.0.0.0").withToken(TOKEN)));
+        assertTrue(clear.getMessage().contains("TLS is required") && clear.getMessage().contains("server.insecure: true"), clear.getMessage());
         try (StationServer network = new StationServer(test.station, metrics,
-                StationServer.Options.loopback(0).withBind("0.0.0.0").withToken(TOKEN))) {
+                StationServer.Options.loopback(0).withBind("0.0.0.0").withToken(TOKEN).withInsecure(true))) {
             assertEquals(401, get(network, "/metrics").statusCode());
             assertEquals(200, get(network, "/metrics", "Authorization", "Bearer " + TOKEN).statusCode());
         }
