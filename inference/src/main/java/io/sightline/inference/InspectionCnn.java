@@ -1,8 +1,5 @@
 package io.sightline.inference;
 
-import io.sightline.natives.Natives;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -11,12 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.stream.Stream;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -113,6 +105,7 @@ public final class InspectionCnn {
     private final int channels;
     private final int numClasses;
     private final Placeholder<TFloat32> image;
+    private final Operand<TFloat32> meanFeatures;
     private final Operand<TFloat32> logits;
     private final Operand<TFloat32> cellLogits;
     private final Operand<TFloat32> decisionLogit;
@@ -121,13 +114,14 @@ public final class InspectionCnn {
     private final Map<Parameter, Variable<TFloat32>> variables;
 
     private InspectionCnn(int widthPx, int heightPx, int channels, int numClasses, Placeholder<TFloat32> image,
-            Operand<TFloat32> logits, Operand<TFloat32> cellLogits, Operand<TFloat32> decisionLogit, Operand<TFloat32> map,
+            Operand<TFloat32> meanFeatures, Operand<TFloat32> logits, Operand<TFloat32> cellLogits, Operand<TFloat32> decisionLogit, Operand<TFloat32> map,
             Operand<TFloat32> probs, Map<Parameter, Variable<TFloat32>> variables) {
         this.widthPx = widthPx;
         this.heightPx = heightPx;
         this.channels = channels;
         this.numClasses = numClasses;
         this.image = image;
+        this.meanFeatures = meanFeatures;
         this.logits = logits;
         this.cellLogits = cellLogits;
         this.decisionLogit = decisionLogit;
@@ -295,6 +289,16 @@ public final class InspectionCnn {
      * are fixed.
      */
     public static InspectionCnn define(Ops tf, int widthPx, int heightPx, int okIndex, Weights initialWeights) {
+        return define(tf, widthPx, heightPx, okIndex, initialWeights, null);
+    }
+
+    /**
+     * As {@link #define(Ops, int, int, int, Weights)}; with {@code density} (an anomaly model's), the
+     * score is the mean features' distance from good parts ({@link FeatureDensity}) and the map
+     * stays the decision head's.
+     */
+    static InspectionCnn define(Ops tf, int widthPx, int heightPx, int okIndex, Weights initialWeights,
+            FeatureDensity.Calibration density) {
         checkInputSize(widthPx, heightPx);
         Objects.checkIndex(okIndex, initialWeights.numClasses());
         int channels = initialWeights.channels();
@@ -329,18 +333,24 @@ public final class InspectionCnn {
         Operand<TFloat32> cellLogits = tf.math.add(
                 tf.nn.conv2d(last, mapKernel, List.of(1L, 1L, 1L, 1L), "SAME"),
                 tf.reshape(globalTerm, tf.constant(new long[] {-1, 1, 1, 1})));
-        Operand<TFloat32> decisionLogit = tf.reduceMax(cellLogits, tf.constant(new int[] {1, 2, 3})); // [-1]
+        Operand<TFloat32> decisionLogit = density == null ? tf.reduceMax(cellLogits, tf.constant(new int[] {1, 2, 3})) // [-1]
+                : FeatureDensity.imageLogit(tf, meanFeatures, density);
         Operand<TFloat32> map = tf.withName(MAP_NAME).squeeze(tf.math.sigmoid(cellLogits), Squeeze.axis(List.of(3L)));
 
         // probs: p(ok) from the decision head, the defect classes share p(defect) in the class head's proportions
         Operand<TFloat32> probs = CnnLayers.probabilities(tf, OUTPUT_NAME, logits, decisionLogit, okIndex, numClasses);
-        return new InspectionCnn(widthPx, heightPx, channels, numClasses, image, logits, cellLogits, decisionLogit, map, probs,
+        return new InspectionCnn(widthPx, heightPx, channels, numClasses, image, meanFeatures, logits, cellLogits, decisionLogit, map, probs,
                 variables);
     }
 
     /** The input placeholder {@value #INPUT_NAME}, {@code [-1,H,W,C]}. */
     public Placeholder<TFloat32> image() {
         return image;
+    }
+
+    /** The mean over the cells of the last convolution's feature map F, {@code [-1,C]}. */
+    public Operand<TFloat32> meanFeatures() {
+        return meanFeatures;
     }
 
     /** The pre-softmax scores {@code [-1,K]}, for the training loss. */
@@ -441,39 +451,7 @@ public final class InspectionCnn {
      * @throws ModelException if the folder is not empty or cannot be written
      */
     public static void exportPackage(Path dir, ModelInfo info, Weights weights) {
-        if (info.inputChannels() != weights.channels() || info.numClasses() != weights.numClasses()) {
-            throw new IllegalArgumentException("model.json describes " + info.inputChannels() + " channels and "
-                    + info.numClasses() + " classes " + info.classes() + " but the weights have "
-                    + weights.channels() + " channels and " + weights.numClasses() + " classes");
-        }
-        prepareEmptyFolder(dir);
-        Natives.tensorflow();
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
-            InspectionCnn cnn = define(Ops.create(graph), info.inputWidth(), info.inputHeight(), info.okIndex(), weights);
-            session.initialize();
-            SavedModelBundle.exporter(dir.toString())
-                    .withFunction(SessionFunction.create(cnn.servingSignature(), session))
-                    .export();
-        } catch (IOException e) {
-            throw new ModelException("cannot write the SavedModel into " + dir + ": " + e, e);
-        }
-        info.withFiles(PackageDigests.compute(dir)).write(dir.resolve(ModelInfo.FILE_NAME));
-    }
-
-    private static void prepareEmptyFolder(Path dir) {
-        try {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new ModelException("export folder " + dir + " is not empty (a model package is written into a new or empty folder)");
-                    }
-                }
-            } else {
-                Files.createDirectories(dir);
-            }
-        } catch (IOException e) {
-            throw new ModelException("cannot create export folder " + dir + ": " + e, e);
-        }
+        PackageWriter.write(dir, info, weights, null);
     }
 
     private static int halfUp(int sizePx) {

@@ -27,10 +27,20 @@ public final class TrainedModel {
     private final int epochsRun;
     private final double validationAuroc;
     private final double validationAccuracy;
+    /** An anomaly model's feature density, or null. */
+    private final FeatureDensity.Calibration density;
 
     TrainedModel(List<String> classes, int widthPx, int heightPx, int channels, InspectionCnn.Weights weights,
             Map<String, Object> trainingSummary, Map<String, Object> evaluation, int bestEpoch, int epochsRun,
             double validationAuroc, double validationAccuracy) {
+        this(classes, widthPx, heightPx, channels, weights, trainingSummary, evaluation, bestEpoch, epochsRun, validationAuroc,
+                validationAccuracy, null);
+    }
+
+    private TrainedModel(List<String> classes, int widthPx, int heightPx, int channels, InspectionCnn.Weights weights,
+            Map<String, Object> trainingSummary, Map<String, Object> evaluation, int bestEpoch, int epochsRun,
+            double validationAuroc, double validationAccuracy, FeatureDensity.Calibration density) {
+        this.density = density;
         this.classes = List.copyOf(classes);
         this.widthPx = widthPx;
         this.heightPx = heightPx;
@@ -61,7 +71,26 @@ public final class TrainedModel {
                     + info.inputChannels() + " but the model was trained on " + widthPx + "x" + heightPx + "x" + channels
                     + " (width x height x channels)");
         }
-        InspectionCnn.exportPackage(outDir, info.withFigures(trainingSummary, evaluation), weights);
+        PackageWriter.write(outDir, info.withFigures(trainingSummary, evaluation), weights, density);
+    }
+
+    /**
+     * This model scoring with {@code calibration} too (an anomaly model's feature density), its
+     * figures extended by {@code training} and {@code evaluation}, its validation AUROC replaced.
+     */
+    TrainedModel withDensity(FeatureDensity.Calibration calibration, Map<String, Object> training, Map<String, Object> evaluationFigures,
+            double newValidationAuroc) {
+        Map<String, Object> t = new LinkedHashMap<>(trainingSummary);
+        t.putAll(training);
+        Map<String, Object> e = new LinkedHashMap<>(evaluation);
+        e.putAll(evaluationFigures);
+        return new TrainedModel(classes, widthPx, heightPx, channels, weights, t, e, bestEpoch, epochsRun, newValidationAuroc,
+                validationAccuracy, calibration);
+    }
+
+    /** An anomaly model's feature density, or null. */
+    public FeatureDensity.Calibration density() {
+        return density;
     }
 
     public List<String> classes() {

@@ -322,7 +322,38 @@ public final class Trainer {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("dataset", "validation: " + held + " held-out ok images and a synthetic anomaly painted on each");
         figures.put("realDefectImages", defectSamples.size());
-        return loop.run(batches, validation, realDefects, random, progress(listener), summary, figures);
+        TrainedModel trained = loop.run(batches, validation, realDefects, random, progress(listener), summary, figures);
+        return withFeatureDensity(trained, data, train, validationOk, validation, realDefects, widthPx, heightPx);
+    }
+
+    /**
+     * Fits the good parts' feature density on the training ok images and its scale on the held-out
+     * ones ({@link FeatureDensity}): the anomaly score. Reports the validation figures of that score
+     * beside the decision head's own ({@code ...HeadOnly}).
+     */
+    private static TrainedModel withFeatureDensity(TrainedModel trained, TrainingData data, int[] train, int[] validationOk,
+            TrainingLoop.Examples validation, TrainingLoop.Examples realDefects, int widthPx, int heightPx) {
+        float[][] fit = new float[train.length][];
+        for (int i = 0; i < train.length; i++) fit[i] = data.images()[train[i]];
+        float[][] held = new float[validationOk.length][];
+        for (int i = 0; i < validationOk.length; i++) held[i] = data.images()[validationOk[i]];
+        FeatureDensity.Calibration c = FeatureDensity.fit(trained.weights(), widthPx, heightPx, 0, fit, held);
+        Map<String, Object> evaluation = new LinkedHashMap<>();
+        double synthetic = auroc(trained, c, validation, widthPx, heightPx);
+        evaluation.put("validationAurocHeadOnly", trained.validationAuroc());
+        evaluation.put("validationAuroc", synthetic);
+        if (realDefects != null) {
+            evaluation.put("validationAurocRealDefectsHeadOnly", trained.evaluation().get("validationAurocRealDefects"));
+            evaluation.put("validationAurocRealDefects", auroc(trained, c, realDefects, widthPx, heightPx));
+        }
+        return trained.withDensity(c, Map.of("featureDensity", c.describe()), evaluation, synthetic);
+    }
+
+    private static double auroc(TrainedModel trained, FeatureDensity.Calibration c, TrainingLoop.Examples examples, int widthPx, int heightPx) {
+        float[] scores = FeatureDensity.scores(trained.weights(), widthPx, heightPx, 0, c, examples.images());
+        boolean[] positive = new boolean[scores.length];
+        for (int i = 0; i < scores.length; i++) positive[i] = examples.labels()[i] != 0;
+        return Metrics.auroc(scores, positive);
     }
 
     private static ProgressListener progress(ProgressListener listener) {
