@@ -26,14 +26,15 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>Every regular file under the package folder counts except {@code model.json} itself (it holds
- * the digests) and its temporary {@code model.json.tmp}. Paths are relative and {@code /}-separated,
+ * the digests), its temporary {@code model.json.tmp}, and {@code model.sig} (a signature of
+ * model.json, {@link PackageSignature}). Paths are relative and {@code /}-separated,
  * in sorted order, so the same package always gives the same map. A package whose {@code model.json}
  * records no files (written before digests existed) is unsealed: it loads, and {@link ModelPackage}
  * says once that it could not be verified.
  */
 public final class PackageDigests {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final List<String> NOT_DIGESTED = List.of(ModelInfo.FILE_NAME, ModelInfo.FILE_NAME + ".tmp");
+    private static final List<String> NOT_DIGESTED = List.of(ModelInfo.FILE_NAME, ModelInfo.FILE_NAME + ".tmp", PackageSignature.FILE_NAME);
 
     private PackageDigests() {}
 

@@ -178,4 +178,39 @@ class RunLifecycleTest {
         assertFalse(err.contains("station started"), "no frame was accepted: " + err);
         assertFalse(new File(dir.resolve("rejects.log").toString()).exists() && Files.size(dir.resolve("rejects.log")) > 0);
     }
+
+    @Test
+    void aModelNotSignedByATrustedSignerIsRefusedAtStartAndASignedCopyPassesTheCheck(@TempDir Path dir) throws Exception {
+        Path frames = frames(dir);
+        Path keys = dir.resolve("keys");
+        assertEquals(0, io.sightline.station.cli.SightlineCli.execute("model", "keygen", "--out", keys.toString(), "--name", "qa-team"));
+        Path configFile = dir.resolve("station.yaml");
+        String signed = "model-signers: [" + keys.resolve("qa-team.pub") + "]\n";
+        Files.writeString(configFile, config(dir, frames, "0.5") + signed);
+        Process p = start(dir, configFile);
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS));
+        String err = stderr(dir);
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains("start-up check failed: model signed") && err.contains("is not signed"), err);
+        assertFalse(err.contains("station started"), err);
+
+        // a signed copy passes the check (the run then refuses for the blocked journal, after the model loaded)
+        Path model = dir.resolve("model");
+        try (var files = Files.walk(HOME.resolve("models/default"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = model.resolve(HOME.resolve("models/default").relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        assertEquals(0, io.sightline.station.cli.SightlineCli.execute("model", "sign", "--model", model.toString(),
+                "--key", keys.resolve("qa-team.key").toString()));
+        Files.writeString(dir.resolve("blocked"), "not a folder");
+        Files.writeString(configFile, config(dir, frames, "0.5").replace(HOME.resolve("models/default").toString(), model.toString())
+                .replace(dir.resolve("journal.db").toString(), dir.resolve("blocked").resolve("journal.db").toString()) + signed);
+        Process q = start(dir, configFile);
+        assertTrue(q.waitFor(90, TimeUnit.SECONDS));
+        String err2 = stderr(dir);
+        assertTrue(err2.contains("model signed: ok") && err2.contains("model loads: ok"), err2);
+    }
 }

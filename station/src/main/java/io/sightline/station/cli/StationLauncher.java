@@ -3,6 +3,7 @@ package io.sightline.station.cli;
 import io.sightline.capture.FrameSource;
 import io.sightline.capture.FrameSources;
 import io.sightline.inference.ModelPackage;
+import io.sightline.inference.PackageSignature;
 import io.sightline.natives.Natives;
 import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.RejectSink;
@@ -98,6 +99,9 @@ final class StationLauncher {
             DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device()),
                     DeviceChoice::describe);
             int threads = sc.inferenceThreads();
+            if (!file.modelSigners().isEmpty()) {
+                checks.require("model signed", () -> PackageSignature.verify(file.model(), file.modelSigners()), signer -> "by " + signer);
+            }
             ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), threads, device.inference()),
                     m -> m.info().name() + " " + m.info().version() + ", input " + m.info().inputWidth() + "x" + m.info().inputHeight());
             owned.add(0, pkg);

@@ -44,10 +44,18 @@ import java.util.Set;
  * @param model the model package folder (it holds model.json)
  * @param calibration the calibration file, or null
  * @param threshold {@code decision.threshold}: the lines' threshold unless a line overrides it
+ * @param modelSigners {@code model-signers}: public keys one of which must have signed the model; empty: none required
  */
 public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                           float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
-                          RejectImages rejectImages, Server server) {
+                          RejectImages rejectImages, Server server, List<Path> modelSigners) {
+
+    /** A station that loads any intact model (no {@code model-signers}). */
+    public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                       float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                       RejectImages rejectImages, Server server) {
+        this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server, List.of());
+    }
 
     /** The trend detectors a line may run. */
     public static final List<String> DETECTORS = List.of("lstm", "ewma", "cusum", "pchart");
@@ -349,6 +357,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         Set<String> c = new LinkedHashSet<>();
         diff(c, "station.name", name, other.name);
         diff(c, "model", model, other.model);
+        diff(c, "model-signers", modelSigners, other.modelSigners);
         diff(c, "calibration", calibration, other.calibration);
         diff(c, "camera.fps", camera.fps(), other.camera.fps());
         diff(c, "camera.overrun", camera.overrun(), other.camera.overrun());

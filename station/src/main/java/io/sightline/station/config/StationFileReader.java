@@ -56,8 +56,8 @@ public final class StationFileReader {
     static final int MAX_LINES = 64;
     static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
-    static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
-            "pipeline", "trend", "reject", "journal", "reject-images", "server");
+    static final List<String> ROOT_KEYS = List.of("station", "model", "model-signers", "calibration", "camera", "lines", "preprocess",
+            "decision", "pipeline", "trend", "reject", "journal", "reject-images", "server");
 
     private StationFileReader() {
     }
@@ -160,6 +160,7 @@ public final class StationFileReader {
 
             Path model = existingPath(root, "model", home().resolve("models").resolve("default"));
             ModelInfo modelInfo = root.problemAt("model") ? null : checks.checkModel(root, model);
+            List<Path> signers = ModelSigners.read(root, sink, folder);
             Path calibration = root.has("calibration") ? root.path("calibration", null, false) : null;
             if (calibration != null && !root.problemAt("calibration")) checks.checkCalibration(root, calibration, modelInfo);
 
@@ -208,7 +209,7 @@ public final class StationFileReader {
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
                     pipeline, new StationFile.Trend(detectors, trendModel), reject, new StationFile.Journal(journalPath, fsync),
-                    new StationFile.RejectImages(riDir, maxMb, maxDays), server);
+                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers);
         }
 
         private List<StationFile.Line> lines(YamlSection root) {
