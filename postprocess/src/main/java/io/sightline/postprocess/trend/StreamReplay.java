@@ -76,24 +76,33 @@ public final class StreamReplay {
     private StreamReplay() {}
 
     /**
-     * @param changes the stream's change points, in any order (only their part indices are used)
+     * Refuses a stream the setup cannot judge, before anything is replayed.
+     *
      * @throws IllegalArgumentException when the stream is too short for the setup, or a change lies in the baseline
      */
-    public static Result replay(PartStreams.Stream s, List<Integer> changes, Setup setup) {
-        int n = s.parts();
-        int h = setup.horizon();
-        if (n < setup.minParts()) {
-            throw new IllegalArgumentException(s.file() + " line " + s.line() + ": " + n + " parts, fewer than the " + setup.minParts()
-                    + " a stream needs (baseline " + setup.baseline() + " + window " + setup.window() + " + 1 + horizon " + h
-                    + "); lower --horizon or --baseline");
+    public static void check(PartStreams.Stream s, List<Integer> changes, Setup setup) {
+        if (s.parts() < setup.minParts()) {
+            throw new IllegalArgumentException(s.file() + " line " + s.line() + ": " + s.parts() + " parts, fewer than the "
+                    + setup.minParts() + " a stream needs (baseline " + setup.baseline() + " + window " + setup.window()
+                    + " + 1 + horizon " + setup.horizon() + "); lower --horizon or --baseline");
         }
-        int[] cps = changes.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
-        for (int c : cps) {
+        for (int c : changes) {
             if (c < setup.baseline()) {
                 throw new IllegalArgumentException(s.file() + " line " + s.line() + ": change at part " + c + " lies in the "
                         + setup.baseline() + "-part baseline");
             }
         }
+    }
+
+    /**
+     * @param changes the stream's change points, in any order
+     * @throws IllegalArgumentException as {@link #check}
+     */
+    public static Result replay(PartStreams.Stream s, List<Integer> changes, Setup setup) {
+        check(s, changes, setup);
+        int n = s.parts();
+        int h = setup.horizon();
+        int[] cps = changes.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
         float[] fed = s.scored() ? s.scores() : indicator(s.rejected());
         int start = setup.baseline() + setup.window();
         int end = n - h; // scored: start <= t < end
