@@ -126,7 +126,8 @@ public final class PartStreams {
             cLine = index(header, "line");
             cPart = index(header, "partindex");
             if (cLine < 0 || cPart < 0) {
-                throw new IllegalArgumentException(file + " row 1: expected a header with the columns line and partIndex (and optionally file)");
+                throw new IllegalArgumentException(file
+                        + " row 1: expected a header with the columns line and partIndex (and optionally file)");
             }
             first = 1;
         }
@@ -136,7 +137,9 @@ public final class PartStreams {
             String where = file + " row " + (i + 1) + ": ";
             List<String> f = split(rows.get(i));
             int width = Math.max(cFile, Math.max(cLine, cPart)) + 1;
-            if (f.size() < width) throw new IllegalArgumentException(where + "expected " + width + " fields (line,partIndex), got " + f.size());
+            if (f.size() < width) {
+                throw new IllegalArgumentException(where + "expected " + width + " fields (line,partIndex), got " + f.size());
+            }
             String line = f.get(cLine).trim();
             String name = cFile < 0 ? null : f.get(cFile).trim();
             int part;
@@ -210,7 +213,9 @@ public final class PartStreams {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + "score '" + s + "' is not a number (expected a score in [0, 1], or empty)");
         }
-        if (!(v >= 0f && v <= 1f)) throw new IllegalArgumentException(where + "score " + s + " is outside [0, 1] (expected [0, 1], or empty)");
+        if (!(v >= 0f && v <= 1f)) {
+            throw new IllegalArgumentException(where + "score " + s + " is outside [0, 1] (expected [0, 1], or empty)");
+        }
         return v;
     }
 

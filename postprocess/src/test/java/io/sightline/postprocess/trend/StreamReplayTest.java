@@ -67,8 +67,8 @@ class StreamReplayTest {
     /**
      * At a constant rate there is nothing to know beyond the mean: the EWMA forecast can only add
      * its own noise. With lambda = 0.1 / N its variance is about lambda / 2 of a part's, which costs
-     * a few per cent of the mean's Brier score (seeds 1-8 gave -0.027 to 0.000); the band [-0.15, 0.05] is wide for the long, strongly
-     * overlapping horizons of one 30,000-part stream.
+     * a few per cent of the mean's Brier score (seeds 1-8 gave -0.027 to 0.000); the band
+     * [-0.15, 0.05] is wide for the long, strongly overlapping horizons of one 30,000-part stream.
      */
     @Test
     void aConstantRateGivesSkillNearZero(@TempDir Path tmp) throws Exception {

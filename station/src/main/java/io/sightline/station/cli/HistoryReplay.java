@@ -117,8 +117,9 @@ final class HistoryReplay {
         setup.put("scoredParts", "from part " + (baseline + TrendModels.WINDOW) + " (baseline + one LSTM window) to the stream's "
                 + "last " + horizon + " parts, which have no full horizon and are left out");
         setup.put("ewmaForecastLambda", lambda);
-        setup.put("alarmLimits", new LinkedHashMap<>(Map.of("lstm", TrendSetup.LSTM_LIMIT, "ewma", TrendSetup.EWMA_L,
-                "cusum", TrendSetup.CUSUM_H, "pchart", TrendSetup.PCHART_C)));
+        Map<String, Object> limits = new LinkedHashMap<>();
+        for (String d : StreamReplay.DETECTORS) limits.put(d, SENSITIVITIES.get(d));
+        setup.put("alarmLimits", limits);
         setup.put("falseAlarmMatching", "station defaults, each matched to 1 false alarm per 2,000 in-control parts on the "
                 + "synthetic calibration suite; not matched again on these streams");
         setup.put("lstm", lstmNote);

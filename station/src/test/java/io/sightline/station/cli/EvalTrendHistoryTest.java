@@ -42,7 +42,8 @@ class EvalTrendHistoryTest {
             boolean reject = r.nextDouble() < (i < changeAt ? before : after);
             double score = reject ? 0.7 + 0.2 * r.nextDouble() : 0.05 + 0.1 * r.nextDouble();
             b.append(1_700_000_000L + i).append(',').append(line).append(',')
-                    .append(scores ? String.format(Locale.ROOT, "%.4f", score) : "").append(',').append(reject ? "reject" : "pass").append('\n');
+                    .append(scores ? String.format(Locale.ROOT, "%.4f", score) : "").append(',')
+                    .append(reject ? "reject" : "pass").append('\n');
         }
         return b.toString();
     }
