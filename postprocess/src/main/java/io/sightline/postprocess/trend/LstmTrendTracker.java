@@ -164,6 +164,14 @@ public final class LstmTrendTracker implements TrendTracker {
         return forecast[line];
     }
 
+    /**
+     * The line's in-control reject rate its forecast is relative to (the rate is this times
+     * e^forecast); NaN while the baseline is still being learnt.
+     */
+    public double baseRate(int line) {
+        return features.ready(line) ? features.baseRate(line) : Double.NaN;
+    }
+
     @Override
     public double limit(int line) {
         return limit;

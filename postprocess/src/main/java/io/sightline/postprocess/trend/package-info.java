@@ -8,6 +8,8 @@
  *   TrendScenarios: seeded synthetic histories (in control, step, linear, exponential, periodic, burst)
  *   TrendEvaluation: false alarms per in-control part, detection delays, and the sensitivity of
  *                    each chart that gives the same in-control false-alarm rate
+ *   PartStreams + StreamReplay: recorded streams (CSV) replayed through every detector: Brier skill
+ *                    of the reject forecasts against the expanding mean, alarms, delays at change points
  * </pre>
  *
  * <p>A tracker sees a line's scores and outcomes only: this package must not know the station, its

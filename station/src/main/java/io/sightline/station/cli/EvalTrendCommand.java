@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
  *   calibration suite (in control, its own seeds) --> each detector's sensitivity for the target rate
  *   evaluation suites (other seeds): in control --> false alarms per 10,000 parts
  *                                    each drift kind --> mean / median delay in parts, missed
+ *   --history CSV...: recorded streams instead, judged by {@link HistoryReplay}
  * </pre>
  */
 @Command(name = "eval-trend", mixinStandardHelpOptions = true, sortOptions = false,
@@ -57,14 +58,34 @@ public final class EvalTrendCommand implements Callable<Integer> {
     @Option(names = "--bsdata", paramLabel = "DIR", description = "BSData as published (default: ../shared/data/bsdata next to the project)")
     Path bsdata;
 
+    @Option(names = "--history", paramLabel = "CSV", arity = "1..*",
+            description = "replay recorded part streams (timestamp,line,score,outcome, as journal export; the score may be empty) "
+                    + "instead of the synthetic suites: forecast skill and alarms per stream (file, line) and detector")
+    List<Path> history;
+
+    @Option(names = "--horizon", paramLabel = "N",
+            description = "with --history: forecast whether a part in the next N is rejected (default: ${DEFAULT-VALUE})")
+    int horizon = 50;
+
+    @Option(names = "--changes", paramLabel = "CSV",
+            description = "with --history: change points, rows line,partIndex (a header may add a file column)")
+    Path changes;
+
+    @Option(names = "--baseline", paramLabel = "N",
+            description = "with --history: parts each detector learns the in-control level from (default: ${DEFAULT-VALUE}; "
+                    + "the LSTM runs only at the 500 it was trained for)")
+    int baseline = TrendModels.BASELINE;
+
     @Option(names = "--json", description = "print the table as one JSON object on the last line of standard output")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
+        if (history != null) return HistoryReplay.run(history, changes, horizon, baseline, modelDir, json);
+        if (changes != null) throw new IllegalArgumentException("--changes: needs --history (the recorded streams it names)");
         if (partsPerFalseAlarm < 100) throw new IllegalArgumentException("--false-alarms-per: expected at least 100, got " + partsPerFalseAlarm);
         if (perKind < 10) throw new IllegalArgumentException("--scenarios: expected at least 10, got " + perKind);
-        Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
         Natives.tensorflow();
         PrintStream err = Progress.lines(System.err); // ModelScoring redraws with carriage returns
         int base = TrendModels.BASELINE;
