@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,21 +52,12 @@ class KafkaTlsTest {
         return new KafkaSink.Security(true, trust, "station", password.toCharArray(), "SCRAM-SHA-256");
     }
 
-    private static SinkHealth waitFor(RejectSink sink, Predicate<SinkHealth> done, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        SinkHealth h = sink.health();
-        while (!done.test(h) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            h = sink.health();
-        }
-        return h;
-    }
 
     @Test
     void deliversOverSaslSslWithTheRightPassword() throws Exception {
         try (KafkaSink sink = new KafkaSink("127.0.0.1:" + broker.port, "tls-right", "secure", 100, security(certificate.certPem(), "right-password"))) {
             sink.reject(3, 99, Outcome.REJECT_DEFECT, 0.8f, System.nanoTime());
-            SinkHealth h = waitFor(sink, x -> x.up() && x.buffered() == 0, 90);
+            SinkHealth h = HealthWait.until(sink, x -> x.up() && x.buffered() == 0, 90);
             assertTrue(h.up() && h.buffered() == 0, h.toString());
         }
         Properties p = new Properties();
@@ -90,7 +80,7 @@ class KafkaTlsTest {
     void aWrongPasswordIsAnOutputDownThatSaysSoAndBuffers() throws Exception {
         try (KafkaSink sink = new KafkaSink("127.0.0.1:" + broker.port, "tls-wrong", "secure", 100, security(certificate.certPem(), "wrong"))) {
             sink.result(1, 5, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null, 60);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 60);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("Authentication failed"), h.lastError());
             assertEquals(1, h.buffered());
@@ -102,7 +92,7 @@ class KafkaTlsTest {
         TlsFiles.SelfSigned stranger = TlsFiles.selfSigned(tmp.resolve("stranger"), List.of("127.0.0.1"), "x".toCharArray(), Duration.ofDays(1));
         try (KafkaSink sink = new KafkaSink("127.0.0.1:" + broker.port, "tls-stranger", "secure", 100, security(stranger.certPem(), "right-password"))) {
             sink.result(1, 6, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null && x.lastError().contains("SSL"), 30);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null && x.lastError().contains("SSL"), 30);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("SSL handshake failed"), h.lastError());
             assertEquals(1, h.buffered());

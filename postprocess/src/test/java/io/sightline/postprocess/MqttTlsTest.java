@@ -99,15 +99,6 @@ class MqttTlsTest {
         return new MqttSink("ssl://127.0.0.1:" + port, id, "tls", 1000, new MqttSink.Security(tls, "station", password.toCharArray()));
     }
 
-    private static SinkHealth waitFor(RejectSink sink, java.util.function.Predicate<SinkHealth> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        SinkHealth h = sink.health();
-        while (!done.test(h) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            h = sink.health();
-        }
-        return h;
-    }
 
     @Test
     void deliversOverTlsWithTheRightPassword() throws Exception {
@@ -125,7 +116,7 @@ class MqttTlsTest {
     void aWrongPasswordIsAnOutputDownThatSaysSoAndBuffers() throws Exception {
         try (MqttSink sink = sink("tls-wrong", trustingTheBroker(), "wrong-password")) {
             sink.reject(1, 42, Outcome.REJECT_DEFECT, 0.9f, System.nanoTime());
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 20);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("refused") && h.lastError().contains("ssl://127.0.0.1:" + port), h.lastError());
             assertEquals(1, h.buffered(), "the reject waits for the broker to take it");
@@ -139,7 +130,7 @@ class MqttTlsTest {
         SSLContext trustsAnother = TlsFiles.clientContext(stranger.certPem(), null, null);
         try (MqttSink sink = sink("tls-untrusted", trustsAnother, "right-password")) {
             sink.result(1, 7, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 20);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("TLS") && h.lastError().contains("ssl://127.0.0.1:" + port), h.lastError());
             assertEquals(1, h.buffered());

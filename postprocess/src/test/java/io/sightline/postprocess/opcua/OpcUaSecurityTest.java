@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sightline.postprocess.HealthWait;
 import io.sightline.postprocess.LoopbackPorts;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.SinkHealth;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,15 +63,6 @@ class OpcUaSecurityTest {
                 new OpcUaSink.Access(security, pki, "station", password.toCharArray()));
     }
 
-    private static SinkHealth waitFor(OpcUaSink sink, Predicate<SinkHealth> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        SinkHealth h = sink.health();
-        while (!done.test(h) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            h = sink.health();
-        }
-        return h;
-    }
 
     @Test
     void signAndEncryptAndSignSessionsDeliverWithTrustedCertificatesAndAUser() throws Exception {
@@ -80,7 +71,7 @@ class OpcUaSecurityTest {
             arrivals.clear();
             try (OpcUaSink sink = sink(security, stationPki, "right")) {
                 sink.result(1, security == PSS_SIGN ? 2 : 1, Outcome.PASS, 0.1f);
-                SinkHealth h = waitFor(sink, x -> x.up() && x.buffered() == 0 && !arrivals.isEmpty());
+                SinkHealth h = HealthWait.until(sink, x -> x.up() && x.buffered() == 0 && !arrivals.isEmpty(), 30);
                 assertTrue(h.up(), security + ": " + h);
                 assertEquals(List.of("result " + (security == PSS_SIGN ? 2 : 1)), arrivals, security.toString());
             }
@@ -92,7 +83,7 @@ class OpcUaSecurityTest {
         commission();
         try (OpcUaSink sink = new OpcUaSink(plc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, "PLC", 100)) {
             sink.result(1, 3, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 30);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("offers no endpoint with None/None") && h.lastError().contains("Basic256Sha256/SignAndEncrypt"),
                     h.lastError());
@@ -105,7 +96,7 @@ class OpcUaSecurityTest {
         stationPki.trust(plcPki.certificate()); // the station trusts the PLC; the PLC was not told of the station
         try (OpcUaSink sink = sink(SIGN_AND_ENCRYPT, stationPki, "right")) {
             sink.result(1, 4, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 30);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("does not trust this station's certificate"), h.lastError());
             assertEquals(1, h.buffered());
@@ -121,7 +112,7 @@ class OpcUaSecurityTest {
         commission();
         try (OpcUaSink sink = sink(SIGN_AND_ENCRYPT, stationPki, "wrong")) {
             sink.result(1, 5, Outcome.PASS, 0.1f);
-            SinkHealth h = waitFor(sink, x -> x.lastError() != null);
+            SinkHealth h = HealthWait.until(sink, x -> x.lastError() != null, 30);
             assertFalse(h.up());
             assertTrue(h.lastError().contains("refused user station"), h.lastError());
         }
