@@ -56,8 +56,8 @@ public final class StationFileReader {
     static final int MAX_LINES = 64;
     static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
-    static final List<String> ROOT_KEYS = List.of("station", "model", "model-signers", "calibration", "camera", "lines", "preprocess",
-            "decision", "pipeline", "trend", "reject", "journal", "reject-images", "server");
+    static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
+            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers");
 
     private StationFileReader() {
     }

@@ -313,6 +313,16 @@ class StationFileProblemsTest {
     }
 
     @Test
+    void modelSignersMustBePublicKeyFiles() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a key");
+        ConfigException e = bad(dir, HEAD + "model-signers: [missing.pub, notes.txt]\n");
+        assertProblem(e, 6, "model-signers", "PEM public key", "does not exist");
+        assertProblem(e, 6, "model-signers", "PEM public key", "holds no public key");
+        ConfigException notAList = bad(dir, HEAD + "model-signers: {a: b}\n");
+        assertProblem(notAList, 6, "model-signers", "a list of public key files");
+    }
+
+    @Test
     void nullIsAnErrorWhereTheDefaultIsNotNull() {
         ConfigException e = bad(dir, HEAD + """
                 journal:
