@@ -133,10 +133,18 @@ final class SinkDownScenario implements FaultScenario {
             long offered = log.total() + rejects(log);
             long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sink.delivered() + sink.health().dropped() < offered && System.nanoTime() - limit < 0) Thread.sleep(10);
-            Thread.sleep(200); // the last acknowledged messages reach the subscriber
+            // the last acknowledged messages reach the subscriber: at once for most, but a
+            // subscriber may still be reconnecting to a restarted far end when the sink is done
+            long captured = f.stats().captured();
+            long rejectsOffered = rejects(log);
+            limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((remote.results().size() < captured || remote.rejects().size() < rejectsOffered)
+                    && sink.health().dropped() == 0 && System.nanoTime() - limit < 0) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200); // repeats still on their way
             health.stop();
             SinkHealth h = sink.health();
-            long captured = f.stats().captured();
             long journaled = journal.appended();
             boolean allResults = remote.results().size() == captured;
             boolean sideRecovered = health.wentDown() && health.upAgainNanos() != 0 && health.drainedNanos() != 0
