@@ -16,7 +16,8 @@ public final class FaultScenarios {
                 new ModelFaultScenario(FaultModels.Kind.NAN),
                 new ModelFaultScenario(FaultModels.Kind.THROWS),
                 new SinkDownScenario(SinkDownScenario.Kind.MODBUS),
-                new SinkDownScenario(SinkDownScenario.Kind.MQTT));
+                new SinkDownScenario(SinkDownScenario.Kind.MQTT),
+                new SinkDownScenario(SinkDownScenario.Kind.KAFKA));
     }
 
     public static List<String> names() {

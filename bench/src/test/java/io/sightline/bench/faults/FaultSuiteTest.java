@@ -136,4 +136,9 @@ class FaultSuiteTest {
     void anMqttBrokerThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
         assertSinkDownAndBack(run("sink-down-mqtt"));
     }
+
+    @Test
+    void aKafkaBrokerThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
+        assertSinkDownAndBack(run("sink-down-kafka"));
+    }
 }
