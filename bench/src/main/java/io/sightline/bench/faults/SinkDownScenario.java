@@ -10,6 +10,8 @@ import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.opcua.OpcUaSink;
+import io.sightline.postprocess.opcua.OpcUaStationServer;
 import io.sightline.station.StationAttachments;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The reject sink's far end is down for 30 s (full length): the PLC's Modbus TCP server
  * ({@code sink-down-modbus}, j2mod in-process on loopback), the MQTT broker ({@code sink-down-mqtt},
- * a Mosquitto process on loopback) or the Kafka broker ({@code sink-down-kafka}, a KRaft broker
- * process on loopback) is stopped, then started again on the same port. The station runs with its
- * decision journal and the real {@link ModbusSink} / {@link MqttSink} / {@link KafkaSink}.
+ * a Mosquitto process on loopback), the Kafka broker ({@code sink-down-kafka}, a KRaft broker process
+ * on loopback) or the PLC's OPC UA server ({@code sink-down-opcua}, Milo in-process on loopback) is
+ * stopped, then started again on the same port. The station runs with its decision journal and the
+ * real {@link ModbusSink} / {@link MqttSink} / {@link KafkaSink} / {@link OpcUaSink}.
  *
  * <p>What must happen: every outcome is still recorded and journaled, and decided on time (the sink
  * never blocks the decision thread, so there is no fail-safe at all); the sink reports itself down,
@@ -40,7 +43,8 @@ final class SinkDownScenario implements FaultScenario {
          * The Kafka producer holds a record for its delivery timeout (10 s) before the send fails, so
          * a shorter outage never shows the sink down: a shortened run keeps 14 s of it.
          */
-        KAFKA("sink-down-kafka", "the Kafka broker (KRaft) is down for 30 s, then back on the same port", 14);
+        KAFKA("sink-down-kafka", "the Kafka broker (KRaft) is down for 30 s, then back on the same port", 14),
+        OPCUA("sink-down-opcua", "the PLC's OPC UA server is down for 30 s, then a new one on the same port", 2);
 
         final String scenario;
         final String fault;
@@ -129,7 +133,7 @@ final class SinkDownScenario implements FaultScenario {
                 public void close() throws Exception { broker.close(); }
             };
             sink = new MqttSink(broker.uri(), "sightline-faults-station", "sightline/faults", BUFFER);
-        } else {
+        } else if (kind == Kind.KAFKA) {
             KafkaBroker broker = new KafkaBroker(dir, "sightline-faults");
             remote = new Remote() {
                 public void stop() throws Exception { broker.stop(); }
@@ -140,6 +144,17 @@ final class SinkDownScenario implements FaultScenario {
                 public void close() throws Exception { broker.close(); }
             };
             sink = new KafkaSink(broker.bootstrap(), "sightline-faults-station", "sightline-faults", BUFFER);
+        } else {
+            LoopbackOpcUaPlc plc = new LoopbackOpcUaPlc();
+            remote = new Remote() {
+                public void stop() throws Exception { plc.stop(); }
+                public void start() throws Exception { plc.start(); }
+                public Set<String> results() { return plc.results(); }
+                public Set<String> rejects() { return plc.rejects(); }
+                public long received() { return plc.writes(); }
+                public void close() throws Exception { plc.close(); }
+            };
+            sink = new OpcUaSink(plc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, LoopbackOpcUaPlc.FOLDER, BUFFER);
         }
         Path journalFile = dir.resolve("journal.db");
         DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"line-0", "line-1"},

@@ -10,7 +10,7 @@
  *        │                  │   TriggeredCamera (rate), NetworkCamera behind ReconnectingSource (link),
  *        │                  │   FolderCamera into a watched folder (bad files), MarkingSource + FaultModels
  *        │                  │   (a SavedModel that returns NaN or throws), LoopbackModbusPlc / MosquittoBroker /
- *        │                  │   KafkaBroker stopped and restarted (the sink's far end)
+ *        │                  │   KafkaBroker / LoopbackOpcUaPlc stopped and restarted (the sink's far end)
  *        ▼                  ▼
  *   StationRun: a real Station (ring, workers, TensorFlow, watchdog, sinks, journal) ─▶ stop, drain
  *        │         OutcomeLog (a sink that sees every part's result, by phase) ─▶ unaccounted, recovery

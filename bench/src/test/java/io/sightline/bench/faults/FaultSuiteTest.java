@@ -141,4 +141,9 @@ class FaultSuiteTest {
     void aKafkaBrokerThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
         assertSinkDownAndBack(run("sink-down-kafka"));
     }
+
+    @Test
+    void anOpcUaPlcThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
+        assertSinkDownAndBack(run("sink-down-opcua"));
+    }
 }
