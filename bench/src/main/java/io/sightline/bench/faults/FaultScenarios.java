@@ -16,7 +16,9 @@ public final class FaultScenarios {
                 new ModelFaultScenario(FaultModels.Kind.NAN),
                 new ModelFaultScenario(FaultModels.Kind.THROWS),
                 new SinkDownScenario(SinkDownScenario.Kind.MODBUS),
-                new SinkDownScenario(SinkDownScenario.Kind.MQTT));
+                new SinkDownScenario(SinkDownScenario.Kind.MQTT),
+                new SinkDownScenario(SinkDownScenario.Kind.KAFKA),
+                new SinkDownScenario(SinkDownScenario.Kind.OPCUA));
     }
 
     public static List<String> names() {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "\"peakHeapMb\",\"peakRssMb\",\"recoveryMs\",\"keptRunning\",\"notes\",...}],...}."})
 public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", description = "run only this scenario (repeatable): overload,"
-            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt (default: all)")
+            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt, sink-down-kafka, sink-down-opcua (default: all)")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--scale", description = "multiplies every full-length duration (60 s of overload, 30 s of sink outage,"

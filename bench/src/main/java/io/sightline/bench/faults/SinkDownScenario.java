@@ -4,11 +4,14 @@ import io.sightline.capture.FrameSource;
 import io.sightline.postprocess.BufferedSink;
 import io.sightline.postprocess.CompositeSink;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.KafkaSink;
 import io.sightline.postprocess.ModbusPlc;
 import io.sightline.postprocess.ModbusSink;
 import io.sightline.postprocess.MqttSink;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.opcua.OpcUaSink;
+import io.sightline.postprocess.opcua.OpcUaStationServer;
 import io.sightline.station.StationAttachments;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The reject sink's far end is down for 30 s (full length): the PLC's Modbus TCP server
- * ({@code sink-down-modbus}, j2mod in-process on loopback) or the MQTT broker ({@code sink-down-mqtt},
- * a Mosquitto process on loopback) is stopped, then started again on the same port. The station runs
- * with its decision journal and the real {@link ModbusSink} / {@link MqttSink}.
+ * ({@code sink-down-modbus}, j2mod in-process on loopback), the MQTT broker ({@code sink-down-mqtt},
+ * a Mosquitto process on loopback), the Kafka broker ({@code sink-down-kafka}, a KRaft broker process
+ * on loopback) or the PLC's OPC UA server ({@code sink-down-opcua}, Milo in-process on loopback) is
+ * stopped, then started again on the same port. The station runs with its decision journal and the
+ * real {@link ModbusSink} / {@link MqttSink} / {@link KafkaSink} / {@link OpcUaSink}.
  *
  * <p>What must happen: every outcome is still recorded and journaled, and decided on time (the sink
  * never blocks the decision thread, so there is no fail-safe at all); the sink reports itself down,
@@ -31,7 +36,26 @@ import java.util.concurrent.TimeUnit;
  * and the far end ends up with every part's result.
  */
 final class SinkDownScenario implements FaultScenario {
-    enum Kind { MODBUS, MQTT }
+    enum Kind {
+        MODBUS("sink-down-modbus", "the PLC's Modbus TCP server is down for 30 s, then back on the same port", 2),
+        MQTT("sink-down-mqtt", "the MQTT broker (Mosquitto) is down for 30 s, then back on the same port", 2),
+        /*
+         * The Kafka producer holds a record for its delivery timeout (10 s) before the send fails, so
+         * a shorter outage never shows the sink down: a shortened run keeps 14 s of it.
+         */
+        KAFKA("sink-down-kafka", "the Kafka broker (KRaft) is down for 30 s, then back on the same port", 14),
+        OPCUA("sink-down-opcua", "the PLC's OPC UA server is down for 30 s, then a new one on the same port", 2);
+
+        final String scenario;
+        final String fault;
+        final double minFaultSeconds;
+
+        Kind(String scenario, String fault, double minFaultSeconds) {
+            this.scenario = scenario;
+            this.fault = fault;
+            this.minFaultSeconds = minFaultSeconds;
+        }
+    }
 
     static final double FPS_PER_LINE = 50;
     static final int BUFFER = 20_000;
@@ -44,19 +68,23 @@ final class SinkDownScenario implements FaultScenario {
 
     @Override
     public String name() {
-        return kind == Kind.MODBUS ? "sink-down-modbus" : "sink-down-mqtt";
+        return kind.scenario;
     }
 
     @Override
     public String fault() {
-        return kind == Kind.MODBUS ? "the PLC's Modbus TCP server is down for 30 s, then back on the same port"
-                : "the MQTT broker (Mosquitto) is down for 30 s, then back on the same port";
+        return kind.fault;
     }
 
     @Override
     public String missingRequirement() {
-        return kind == Kind.MQTT && MosquittoBroker.binary() == null
-                ? "mosquitto is not installed (apt-get install mosquitto): the MQTT broker cannot be started" : null;
+        if (kind == Kind.MQTT && MosquittoBroker.binary() == null) {
+            return "mosquitto is not installed (apt-get install mosquitto): the MQTT broker cannot be started";
+        }
+        if (kind == Kind.KAFKA && KafkaBroker.classpath() == null) {
+            return "the Kafka server jar (kafka_2.13) is not on the class path: build with mvn package";
+        }
+        return null;
     }
 
     /** The far end, whichever it is. */
@@ -78,7 +106,7 @@ final class SinkDownScenario implements FaultScenario {
 
     @Override
     public ScenarioResult run(FaultContext ctx) throws Exception {
-        Timeline t = new Timeline(ctx.seconds(5, 2), ctx.seconds(30, 2), ctx.seconds(10, 2));
+        Timeline t = new Timeline(ctx.seconds(5, 2), ctx.seconds(30, kind.minFaultSeconds), ctx.seconds(10, 2));
         Path dir = ctx.newDir(name() + "-");
         Remote remote;
         BufferedSink<?> sink;
@@ -94,7 +122,7 @@ final class SinkDownScenario implements FaultScenario {
                 public void close() { plc.close(); }
             };
             sink = new ModbusSink(new ModbusPlc("127.0.0.1", plc.port, 1), BUFFER);
-        } else {
+        } else if (kind == Kind.MQTT) {
             MosquittoBroker broker = new MosquittoBroker(dir, "sightline/faults");
             remote = new Remote() {
                 public void stop() throws Exception { broker.stop(); }
@@ -105,6 +133,28 @@ final class SinkDownScenario implements FaultScenario {
                 public void close() throws Exception { broker.close(); }
             };
             sink = new MqttSink(broker.uri(), "sightline-faults-station", "sightline/faults", BUFFER);
+        } else if (kind == Kind.KAFKA) {
+            KafkaBroker broker = new KafkaBroker(dir, "sightline-faults");
+            remote = new Remote() {
+                public void stop() throws Exception { broker.stop(); }
+                public void start() throws Exception { broker.start(); }
+                public Set<String> results() { return broker.results(); }
+                public Set<String> rejects() { return broker.rejects(); }
+                public long received() { return broker.messages(); }
+                public void close() throws Exception { broker.close(); }
+            };
+            sink = new KafkaSink(broker.bootstrap(), "sightline-faults-station", "sightline-faults", BUFFER);
+        } else {
+            LoopbackOpcUaPlc plc = new LoopbackOpcUaPlc();
+            remote = new Remote() {
+                public void stop() throws Exception { plc.stop(); }
+                public void start() throws Exception { plc.start(); }
+                public Set<String> results() { return plc.results(); }
+                public Set<String> rejects() { return plc.rejects(); }
+                public long received() { return plc.writes(); }
+                public void close() throws Exception { plc.close(); }
+            };
+            sink = new OpcUaSink(plc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, LoopbackOpcUaPlc.FOLDER, BUFFER);
         }
         Path journalFile = dir.resolve("journal.db");
         DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"line-0", "line-1"},
@@ -133,10 +183,18 @@ final class SinkDownScenario implements FaultScenario {
             long offered = log.total() + rejects(log);
             long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sink.delivered() + sink.health().dropped() < offered && System.nanoTime() - limit < 0) Thread.sleep(10);
-            Thread.sleep(200); // the last acknowledged messages reach the subscriber
+            // the last acknowledged messages reach the subscriber: at once for most, but a
+            // subscriber may still be reconnecting to a restarted far end when the sink is done
+            long captured = f.stats().captured();
+            long rejectsOffered = rejects(log);
+            limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((remote.results().size() < captured || remote.rejects().size() < rejectsOffered)
+                    && sink.health().dropped() == 0 && System.nanoTime() - limit < 0) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200); // repeats still on their way
             health.stop();
             SinkHealth h = sink.health();
-            long captured = f.stats().captured();
             long journaled = journal.appended();
             boolean allResults = remote.results().size() == captured;
             boolean sideRecovered = health.wentDown() && health.upAgainNanos() != 0 && health.drainedNanos() != 0

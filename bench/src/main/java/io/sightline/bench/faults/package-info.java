@@ -9,8 +9,8 @@
  *        │                  │ injects through what a station really has:
  *        │                  │   TriggeredCamera (rate), NetworkCamera behind ReconnectingSource (link),
  *        │                  │   FolderCamera into a watched folder (bad files), MarkingSource + FaultModels
- *        │                  │   (a SavedModel that returns NaN or throws), LoopbackModbusPlc / MosquittoBroker
- *        │                  │   stopped and restarted (the sink's far end)
+ *        │                  │   (a SavedModel that returns NaN or throws), LoopbackModbusPlc / MosquittoBroker /
+ *        │                  │   KafkaBroker / LoopbackOpcUaPlc stopped and restarted (the sink's far end)
  *        ▼                  ▼
  *   StationRun: a real Station (ring, workers, TensorFlow, watchdog, sinks, journal) ─▶ stop, drain
  *        │         OutcomeLog (a sink that sees every part's result, by phase) ─▶ unaccounted, recovery

@@ -136,4 +136,14 @@ class FaultSuiteTest {
     void anMqttBrokerThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
         assertSinkDownAndBack(run("sink-down-mqtt"));
     }
+
+    @Test
+    void aKafkaBrokerThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
+        assertSinkDownAndBack(run("sink-down-kafka"));
+    }
+
+    @Test
+    void anOpcUaPlcThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
+        assertSinkDownAndBack(run("sink-down-opcua"));
+    }
 }
