@@ -18,7 +18,9 @@ public final class FaultScenarios {
                 new SinkDownScenario(SinkDownScenario.Kind.MODBUS),
                 new SinkDownScenario(SinkDownScenario.Kind.MQTT),
                 new SinkDownScenario(SinkDownScenario.Kind.KAFKA),
-                new SinkDownScenario(SinkDownScenario.Kind.OPCUA));
+                new SinkDownScenario(SinkDownScenario.Kind.OPCUA),
+                new JournalFaultScenario(JournalVolume.Kind.READ_ONLY),
+                new JournalFaultScenario(JournalVolume.Kind.FULL));
     }
 
     public static List<String> names() {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code sightline bench faults}: the fault and overload scenarios on a real station, with their figures. */
 @Command(name = "faults", mixinStandardHelpOptions = true,
         description = {"Injects faults into a real station (overload, a camera lost and back, corrupt frames, a model that"
-                + " returns NaN or throws, the reject sink's far end down) and reports, per scenario, what became of every"
+                + " returns NaN or throws, the reject sink's far end down, the decision journal's disk read-only or full) and reports, per scenario, what became of every"
                 + " captured part: outcomes by kind, unaccounted (must be 0), peak heap and RSS, recovery time, whether the"
                 + " station kept running.",
                 "Exit code 1 when a scenario has unaccounted parts, unbalanced counters, or did not recover.",
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "\"peakHeapMb\",\"peakRssMb\",\"recoveryMs\",\"keptRunning\",\"notes\",...}],...}."})
 public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", description = "run only this scenario (repeatable): overload,"
-            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt, sink-down-kafka, sink-down-opcua (default: all)")
+            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt, sink-down-kafka, sink-down-opcua, journal-read-only, journal-disk-full (default: all)")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--scale", description = "multiplies every full-length duration (60 s of overload, 30 s of sink outage,"
@@ -98,8 +98,8 @@ public final class FaultsCommand implements Callable<Integer> {
             row[10] = r.unaccounted();
             row[11] = String.format(Locale.ROOT, "%.0f", r.peakHeapMb());
             row[12] = String.format(Locale.ROOT, "%.0f", r.peakRssMb());
-            row[13] = r.recoveryMs() == null ? "never" : String.format(Locale.ROOT, "%.0f", r.recoveryMs());
-            row[14] = r.keptRunning() ? "yes" : "NO";
+            row[13] = r.stopsLine() ? "-" : r.recoveryMs() == null ? "never" : String.format(Locale.ROOT, "%.0f", r.recoveryMs());
+            row[14] = r.keptRunning() ? "yes" : r.stopsLine() && r.lineStopReason() != null ? "stopped" : "NO";
             row[15] = r.ok() ? "ok" : "FAIL";
             out.printf(Locale.ROOT, "%-18s %8d %8d %7d %9d %7d %10d %6d %7d %7d %7d %6s %8s %8s %10s %5s%n", row);
         }

@@ -24,6 +24,10 @@ import java.util.Map;
  *                  again with its buffer delivered)
  * @param keptRunning the station ran on through the fault: its cameras were still running, it had not
  *                    stopped the line, and it decided parts after the fault
+ * @param lineStopReason why the station stopped its line by itself, or null when it did not
+ * @param stopsLine the fault's fail-safe is to stop the line (a journal that cannot be written): then
+ *                  a stopped line, not recovery, is what the scenario must show, and {@code recovered}
+ *                  says that the fault's fail-safe held (the scenario's own condition)
  * @param faultReasons the fail-safe reasons this fault can cause
  * @param unexpectedFailSafe fail-safe reasons that occurred but this fault cannot explain
  * @param failSafeBeforeFault fail-safes before the fault started (a clean baseline has none)
@@ -35,17 +39,18 @@ import java.util.Map;
 public record ScenarioResult(String name, String fault, String skipped, long captured, Map<String, Long> outcomes,
                              long unaccounted, boolean balanced, long inFlightAfterStop, double peakHeapMb, double peakRssMb,
                              boolean rssPeakSinceStart, Double recoveryMs, boolean recovered, boolean keptRunning,
+                             String lineStopReason, boolean stopsLine,
                              List<String> faultReasons, List<String> unexpectedFailSafe, long failSafeBeforeFault,
                              long normalAfterFault, double seconds, String notes, Map<String, Object> details) {
 
     static ScenarioResult skipped(String name, String fault, String why) {
-        return new ScenarioResult(name, fault, why, 0, Map.of(), 0, true, 0, 0, 0, false, null, false, false, List.of(),
+        return new ScenarioResult(name, fault, why, 0, Map.of(), 0, true, 0, 0, 0, false, null, false, false, null, false, List.of(),
                 List.of(), 0, 0, 0, "skipped: " + why, Map.of());
     }
 
     /** A scenario that could not finish: an exception escaped it (the station's or the harness's). */
     static ScenarioResult failed(String name, String fault, Exception e) {
-        return new ScenarioResult(name, fault, null, 0, Map.of(), 0, false, 0, 0, 0, false, null, false, false, List.of(),
+        return new ScenarioResult(name, fault, null, 0, Map.of(), 0, false, 0, 0, 0, false, null, false, false, null, false, List.of(),
                 List.of(), 0, 0, 0, "FAILED with " + e, Map.of("exception", String.valueOf(e)));
     }
 
@@ -57,8 +62,12 @@ public record ScenarioResult(String name, String fault, String skipped, long cap
         return outcomes.getOrDefault(kind, 0L);
     }
 
-    /** Every part accounted for, counters balanced, and the station recovered and kept running (a skip passes). */
+    /**
+     * Every part accounted for, counters balanced, and the station recovered and kept running, or,
+     * where the fault's fail-safe is to stop the line, stopped it (a skip passes).
+     */
     public boolean ok() {
-        return !ran() || (unaccounted == 0 && balanced && inFlightAfterStop == 0 && recovered && keptRunning);
+        if (!ran() || unaccounted != 0 || !balanced || inFlightAfterStop != 0) return !ran();
+        return stopsLine ? lineStopReason != null && recovered : recovered && keptRunning;
     }
 }

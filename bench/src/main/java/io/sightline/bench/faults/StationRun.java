@@ -74,9 +74,16 @@ final class StationRun {
      */
     static ScenarioResult result(FaultScenario s, Figures f, OutcomeLog log, Timeline t, Set<Outcome> faultReasons,
                                  boolean sideRecovered, String notes, Map<String, Object> details) {
+        return result(s, f, log, t, faultReasons, sideRecovered, false, notes, details);
+    }
+
+    /** @param stopsLine the fault's fail-safe is to stop the line (see {@link ScenarioResult#stopsLine()}) */
+    static ScenarioResult result(FaultScenario s, Figures f, OutcomeLog log, Timeline t, Set<Outcome> faultReasons,
+                                 boolean sideRecovered, boolean stopsLine, String notes, Map<String, Object> details) {
         StationStats stats = f.stats();
         long recoveredAt = log.recoveredAtNanos();
-        boolean recovered = recoveredAt != 0 && sideRecovered;
+        // a fault whose fail-safe is a stopped line has no recovery: there, sideRecovered says the fail-safe held
+        boolean recovered = stopsLine ? sideRecovered : recoveredAt != 0 && sideRecovered;
         List<String> reasons = new ArrayList<>();
         for (Outcome o : faultReasons) reasons.add(o.reason());
         List<String> unexpected = new ArrayList<>();
@@ -93,8 +100,9 @@ final class StationRun {
         all.putAll(details);
         return new ScenarioResult(s.name(), s.fault(), null, stats.captured(), log.byKind(), stats.captured() - log.total(),
                 stats.balanced(), stats.inFlight(), round(f.peakHeapMb()), round(f.peakRssMb()), !f.rssReset(),
-                recoveredAt == 0 ? null : round((recoveredAt - t.faultEnd()) / 1e6), recovered,
+                recoveredAt == 0 || stopsLine ? null : round((recoveredAt - t.faultEnd()) / 1e6), recovered,
                 f.camerasRunning() && f.lineStopReason() == null && log.normal(Timeline.Phase.AFTER) > 0,
+                f.lineStopReason(), stopsLine,
                 reasons, unexpected, log.failSafe(Timeline.Phase.BEFORE), log.normal(Timeline.Phase.AFTER),
                 round((System.nanoTime() - f.startNanos()) / 1e9), notes, all);
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * thresholds: each test asserts that every captured part has exactly one outcome (unaccounted 0,
  * the station's counters balanced, nothing in flight after the drain), that the fault's fail-safe
  * reason appears and is the only fail-safe kind there is, and that normal decisions resumed after
- * the fault. Only a scenario whose external program is missing is skipped (the MQTT broker).
+ * the fault (for a journal that cannot be written: that the line stopped). Only a scenario whose
+ * external program or permission is missing is skipped (the MQTT broker; a mount for the journal).
  * {@code -Dsightline.faults.scale=1} runs the full-length scenarios.
  */
 class FaultSuiteTest {
@@ -145,5 +146,40 @@ class FaultSuiteTest {
     @Test
     void anOpcUaPlcThatIsDownGetsEveryResultOnceItIsBack() throws Exception {
         assertSinkDownAndBack(run("sink-down-opcua"));
+    }
+
+    /** A journal that cannot be written: its fail-safe is a stopped line, with every part accounted for. */
+    private static void assertJournalFailStopsTheLine(ScenarioResult r) {
+        String all = r.name() + ": " + r.outcomes() + " " + r.details();
+        Map<String, Object> d = r.details();
+        assertTrue(r.captured() > 0, all);
+        assertEquals(0, r.unaccounted(), "every captured part has exactly one outcome: " + all);
+        assertTrue(r.balanced(), "the station's counters balance: " + all);
+        assertEquals(0, r.inFlightAfterStop(), "nothing is left in flight after the drain: " + all);
+        assertEquals(0, r.failSafeBeforeFault(), all);
+        assertEquals(List.of(), r.unexpectedFailSafe(), "only fail-safe errors: " + all);
+        assertTrue(r.outcome("error") > 0, "the part that could not be recorded is a fail-safe reject: " + all);
+        assertNotNull(r.lineStopReason(), "the station stopped the line: " + all);
+        assertTrue(r.lineStopReason().contains("journal"), all);
+        assertFalse(r.keptRunning(), all);
+        assertEquals(((Number) d.get("signalledPasses")).longValue(), ((Number) d.get("journaledPasses")).longValue(),
+                "every pass signalled is in the journal: " + all);
+        assertTrue(r.ok(), all);
+    }
+
+    @Test
+    void aJournalOnAFileSystemTurnedReadOnlyStopsTheLineWithEveryPartAccountedFor() throws Exception {
+        ScenarioResult r = run("journal-read-only");
+        assertJournalFailStopsTheLine(r);
+        String options = String.valueOf(r.details().get("mountOptionsAfter"));
+        // the kernel marks a forced read-only ext4 "ro" or, on newer kernels, "emergency_ro"
+        assertTrue(options.startsWith("ro") || options.contains("emergency_ro"), r.details().toString());
+    }
+
+    @Test
+    void aJournalOnAFullDiskStopsTheLineWithEveryPartAccountedFor() throws Exception {
+        ScenarioResult r = run("journal-disk-full");
+        assertJournalFailStopsTheLine(r);
+        assertTrue(((Number) r.details().get("fillerBytes")).longValue() > 0, r.details().toString());
     }
 }
