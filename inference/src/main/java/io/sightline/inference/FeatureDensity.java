@@ -138,41 +138,35 @@ public final class FeatureDensity {
     /** p(defect) of each image, as the exported package will score it. */
     static float[] scores(InspectionCnn.Weights weights, int widthPx, int heightPx, int okIndex, Calibration c, float[][] images) {
         Natives.tensorflow();
-        float[] out = new float[images.length];
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             InspectionCnn cnn = InspectionCnn.define(Ops.create(graph), widthPx, heightPx, okIndex, weights, c);
-            int floats = images.length == 0 ? 0 : images[0].length;
-            for (int from = 0; from < images.length; from += 16) {
-                int rows = Math.min(16, images.length - from);
-                float[] buffer = new float[rows * floats];
-                for (int r = 0; r < rows; r++) System.arraycopy(images[from + r], 0, buffer, r * floats, floats);
-                try (TFloat32 input = TFloat32.tensorOf(Shape.of(rows, heightPx, widthPx, cnn.channels()), DataBuffers.of(buffer, true, false));
-                        Result result = session.runner().feed(cnn.image(), input).fetch(cnn.probs()).run()) {
-                    float[] probs = new float[rows * cnn.numClasses()];
-                    ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(probs);
-                    for (int r = 0; r < rows; r++) out[from + r] = 1f - probs[r * cnn.numClasses() + okIndex];
-                }
-            }
+            float[][] probs = perImage(session, cnn, cnn.probs(), cnn.numClasses(), images);
+            float[] out = new float[images.length];
+            for (int i = 0; i < images.length; i++) out[i] = 1f - probs[i][okIndex];
+            return out;
         }
-        return out;
     }
 
     /** Each image's mean last-layer features [C]. */
     private static float[][] meanFeatures(Session session, InspectionCnn cnn, float[][] images) {
+        return perImage(session, cnn, cnn.meanFeatures(), InspectionCnn.LAST_CHANNELS, images);
+    }
+
+    /** {@code output} ({@code [-1,width]}) of each image, run in batches of 16. */
+    private static float[][] perImage(Session session, InspectionCnn cnn, Operand<TFloat32> output, int width, float[][] images) {
         float[][] out = new float[images.length][];
         int batch = 16;
         int floats = images.length == 0 ? 0 : images[0].length;
-        int channels = InspectionCnn.LAST_CHANNELS;
         for (int from = 0; from < images.length; from += batch) {
             int rows = Math.min(batch, images.length - from);
             float[] buffer = new float[rows * floats];
             for (int r = 0; r < rows; r++) System.arraycopy(images[from + r], 0, buffer, r * floats, floats);
             try (TFloat32 input = TFloat32.tensorOf(Shape.of(rows, cnn.heightPx(), cnn.widthPx(), cnn.channels()),
                     DataBuffers.of(buffer, true, false));
-                    Result result = session.runner().feed(cnn.image(), input).fetch(cnn.meanFeatures()).run()) {
-                float[] features = new float[rows * channels];
-                ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(features);
-                for (int r = 0; r < rows; r++) out[from + r] = Arrays.copyOfRange(features, r * channels, (r + 1) * channels);
+                    Result result = session.runner().feed(cnn.image(), input).fetch(output).run()) {
+                float[] values = new float[rows * width];
+                ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(values);
+                for (int r = 0; r < rows; r++) out[from + r] = Arrays.copyOfRange(values, r * width, (r + 1) * width);
             }
         }
         return out;

@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code bench} (on the test JVM's class path); under {@code ./sightline bench} the build writes
  * the class path holding it to {@code bench/target/kafka-broker-classpath.txt}.
  */
-final class KafkaBroker implements AutoCloseable {
+final class KafkaBroker implements FarEnd {
     private static final Pattern PART = Pattern.compile("\"line\":(\\d+),\"part\":(\\d+)");
 
     final int port;
@@ -133,7 +133,8 @@ final class KafkaBroker implements AutoCloseable {
      * Starts the broker process (again) and waits until its client port accepts connections. A
      * consumer or producer finds it from there by itself.
      */
-    synchronized void start() throws Exception {
+    @Override
+    public synchronized void start() throws Exception {
         if (process != null) return;
         process = new ProcessBuilder(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                 "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
@@ -155,7 +156,8 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM: a controlled shutdown) and waits for it to exit. */
-    synchronized void stop() throws Exception {
+    @Override
+    public synchronized void stop() throws Exception {
         if (process == null) return;
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -193,16 +195,19 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Distinct (line/part) results received. */
-    Set<String> results() {
+    @Override
+    public Set<String> results() {
         return results;
     }
 
-    Set<String> rejects() {
+    @Override
+    public Set<String> rejects() {
         return rejects;
     }
 
     /** Records received, repeats included. */
-    long messages() {
+    @Override
+    public long received() {
         return messages.get();
     }
 

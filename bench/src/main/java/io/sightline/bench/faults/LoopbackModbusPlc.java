@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * station writes (when the record's sequence register is written), so a test can check that each
  * part's result arrived, once or more (delivery is at least once).
  */
-final class LoopbackModbusPlc implements AutoCloseable {
+final class LoopbackModbusPlc implements FarEnd {
     private static final String[] DECISIONS = {"pass", "reject", "failsafe"};
 
     final int port;
@@ -75,7 +75,8 @@ final class LoopbackModbusPlc implements AutoCloseable {
     }
 
     /** Serves on the port (again). */
-    synchronized void start() throws Exception {
+    @Override
+    public synchronized void start() throws Exception {
         if (slave != null) return;
         ModbusSlave s = ModbusSlaveFactory.createTCPSlave(InetAddress.getLoopbackAddress(), port, 4, false);
         s.addProcessImage(1, image);
@@ -84,29 +85,34 @@ final class LoopbackModbusPlc implements AutoCloseable {
     }
 
     /** Stops serving: the listener and every connection close. */
-    synchronized void stop() {
+    @Override
+    public synchronized void stop() {
         if (slave == null) return;
         ModbusSlaveFactory.close(slave);
         slave = null;
     }
 
     /** Parts whose result record arrived ("line/part"). */
-    Set<String> results() {
+    @Override
+    public Set<String> results() {
         return results.keySet();
     }
 
     /** Result records that contradicted an earlier one for the same part (a torn or stale record). */
-    List<String> conflicts() {
+    @Override
+    public List<String> conflicts() {
         return conflicts;
     }
 
     /** Distinct reject records received ("line/part"). */
-    Set<String> rejects() {
+    @Override
+    public Set<String> rejects() {
         return rejects;
     }
 
     /** Record writes received, repeats included. */
-    long writes() {
+    @Override
+    public long received() {
         return writes.get();
     }
 

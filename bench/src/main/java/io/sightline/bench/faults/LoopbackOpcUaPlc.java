@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * closed, which drops the sink's session and refuses connections, and started again on the same
  * port: a new server, as a PLC that was switched off and on, whose variables start from zero.
  */
-final class LoopbackOpcUaPlc implements AutoCloseable {
+final class LoopbackOpcUaPlc implements FarEnd {
     static final String FOLDER = "PLC";
 
     final int port;
@@ -32,7 +32,8 @@ final class LoopbackOpcUaPlc implements AutoCloseable {
     }
 
     /** Starts a server on the port (again). */
-    synchronized void start() throws Exception {
+    @Override
+    public synchronized void start() throws Exception {
         if (server != null) return;
         OpcUaStationServer s = new OpcUaStationServer("127.0.0.1", port, FOLDER, OpcUaSink.PLC_VARIABLES, true);
         s.onChange("LastResult/Seq", v -> {
@@ -47,23 +48,27 @@ final class LoopbackOpcUaPlc implements AutoCloseable {
     }
 
     /** Shuts the server down: its sessions end and the port refuses connections. */
-    synchronized void stop() throws Exception {
+    @Override
+    public synchronized void stop() throws Exception {
         if (server == null) return;
         server.close();
         server = null;
     }
 
     /** Distinct (line/part) results received. */
-    Set<String> results() {
+    @Override
+    public Set<String> results() {
         return results;
     }
 
-    Set<String> rejects() {
+    @Override
+    public Set<String> rejects() {
         return rejects;
     }
 
     /** Result and reject records written, repeats included. */
-    long writes() {
+    @Override
+    public long received() {
         return writes.get();
     }
 

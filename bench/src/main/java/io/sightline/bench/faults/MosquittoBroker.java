@@ -24,7 +24,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * off, QoS 1) keeps what the station publishes before the subscriber is back: the count is of what
  * the station delivered, not of a race between the two clients' reconnects.
  */
-final class MosquittoBroker implements AutoCloseable {
+final class MosquittoBroker implements FarEnd {
     private static final Pattern PART = Pattern.compile("\"line\":(\\d+),\"part\":(\\d+)");
 
     final int port;
@@ -63,7 +63,8 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Starts the broker (again) and (re)connects the subscriber. */
-    synchronized void start() throws Exception {
+    @Override
+    public synchronized void start() throws Exception {
         if (process != null) return;
         process = new ProcessBuilder(binary, "-c", dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
@@ -114,7 +115,8 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM: it saves its sessions) and waits for it to exit. */
-    synchronized void stop() throws Exception {
+    @Override
+    public synchronized void stop() throws Exception {
         if (process == null) return;
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -130,16 +132,19 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Distinct (line/part) results received. */
-    Set<String> results() {
+    @Override
+    public Set<String> results() {
         return results;
     }
 
-    Set<String> rejects() {
+    @Override
+    public Set<String> rejects() {
         return rejects;
     }
 
     /** Messages received, repeats included. */
-    long messages() {
+    @Override
+    public long received() {
         return messages.get();
     }
 

@@ -87,73 +87,27 @@ final class SinkDownScenario implements FaultScenario {
         return null;
     }
 
-    /** The far end, whichever it is. */
-    private interface Remote extends AutoCloseable {
-        void stop() throws Exception;
-
-        void start() throws Exception;
-
-        Set<String> results();
-
-        Set<String> rejects();
-
-        long received();
-
-        default List<String> conflicts() {
-            return List.of();
-        }
-    }
-
     @Override
     public ScenarioResult run(FaultContext ctx) throws Exception {
         Timeline t = new Timeline(ctx.seconds(5, 2), ctx.seconds(30, kind.minFaultSeconds), ctx.seconds(10, 2));
         Path dir = ctx.newDir(name() + "-");
-        Remote remote;
+        FarEnd remote;
         BufferedSink<?> sink;
         if (kind == Kind.MODBUS) {
             LoopbackModbusPlc plc = new LoopbackModbusPlc();
-            remote = new Remote() {
-                public void stop() { plc.stop(); }
-                public void start() throws Exception { plc.start(); }
-                public Set<String> results() { return plc.results(); }
-                public Set<String> rejects() { return plc.rejects(); }
-                public long received() { return plc.writes(); }
-                public List<String> conflicts() { return plc.conflicts(); }
-                public void close() { plc.close(); }
-            };
+            remote = plc;
             sink = new ModbusSink(new ModbusPlc("127.0.0.1", plc.port, 1), BUFFER);
         } else if (kind == Kind.MQTT) {
             MosquittoBroker broker = new MosquittoBroker(dir, "sightline/faults");
-            remote = new Remote() {
-                public void stop() throws Exception { broker.stop(); }
-                public void start() throws Exception { broker.start(); }
-                public Set<String> results() { return broker.results(); }
-                public Set<String> rejects() { return broker.rejects(); }
-                public long received() { return broker.messages(); }
-                public void close() throws Exception { broker.close(); }
-            };
+            remote = broker;
             sink = new MqttSink(broker.uri(), "sightline-faults-station", "sightline/faults", BUFFER);
         } else if (kind == Kind.KAFKA) {
             KafkaBroker broker = new KafkaBroker(dir, "sightline-faults");
-            remote = new Remote() {
-                public void stop() throws Exception { broker.stop(); }
-                public void start() throws Exception { broker.start(); }
-                public Set<String> results() { return broker.results(); }
-                public Set<String> rejects() { return broker.rejects(); }
-                public long received() { return broker.messages(); }
-                public void close() throws Exception { broker.close(); }
-            };
+            remote = broker;
             sink = new KafkaSink(broker.bootstrap(), "sightline-faults-station", "sightline-faults", BUFFER);
         } else {
             LoopbackOpcUaPlc plc = new LoopbackOpcUaPlc();
-            remote = new Remote() {
-                public void stop() throws Exception { plc.stop(); }
-                public void start() throws Exception { plc.start(); }
-                public Set<String> results() { return plc.results(); }
-                public Set<String> rejects() { return plc.rejects(); }
-                public long received() { return plc.writes(); }
-                public void close() throws Exception { plc.close(); }
-            };
+            remote = plc;
             sink = new OpcUaSink(plc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, LoopbackOpcUaPlc.FOLDER, BUFFER);
         }
         Path journalFile = dir.resolve("journal.db");
