@@ -125,8 +125,8 @@ public final class StreamReplay {
                 brier[0] += sq(atLeastOne(mean, h) - y);
                 brier[1] += sq(atLeastOne(ewma, h) - y);
                 if (lstm != null) {
-                    double f = lstm.statistic(0);
-                    double rate = Double.isNaN(f) ? mean : Math.min(1, lstm.baseRate(0) * Math.exp(f));
+                    double f = lstm.forecastRate(0);
+                    double rate = Double.isNaN(f) ? mean : f;
                     brier[2] += sq(atLeastOne(rate, h) - y);
                 }
             }

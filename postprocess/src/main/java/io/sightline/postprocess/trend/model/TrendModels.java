@@ -1,6 +1,7 @@
 package io.sightline.postprocess.trend.model;
 
 import io.sightline.inference.TrendLstm;
+import io.sightline.postprocess.trend.ForecastInterval;
 import io.sightline.postprocess.trend.TrendForecaster;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.WindowFeatures;
@@ -25,9 +26,47 @@ public final class TrendModels {
 
     private TrendModels() {}
 
-    /** The loaded LSTM package as the tracker's forecaster. */
+    /** Seed of the in-control lines the forecast interval is calibrated on (the tests use others). */
+    public static final long INTERVAL_SEED = 77_000;
+    public static final int INTERVAL_LINES = 1000;
+    public static final int INTERVAL_WINDOWS = 100;
+
+    /**
+     * The loaded LSTM package as the tracker's forecaster, with the interval its model.json
+     * states ({@code "interval"}); a package written before intervals existed is calibrated now
+     * ({@link #calibrateInterval}, a second or two).
+     */
     public static TrendForecaster forecaster(TrendLstm.Runner runner) {
+        TrendForecaster raw = forecaster(runner, null);
+        Object stated = runner.description().get("interval");
+        ForecastInterval interval = stated != null
+                ? ForecastInterval.fromDescription(stated, runner.dir().resolve(TrendLstm.FILE_NAME).toString())
+                : calibrateInterval(raw, modelLogSd(runner.description()));
+        return forecaster(runner, interval);
+    }
+
+    /** The forecast's log-scale error on the held-out training histories: the root of the validation loss (0.27 if unknown). */
+    public static double modelLogSd(java.util.Map<String, Object> description) {
+        if (description.get("training") instanceof java.util.Map<?, ?> t && t.get("validationLoss") instanceof Number v
+                && v.doubleValue() >= 0) {
+            return Math.sqrt(v.doubleValue());
+        }
+        return 0.27;
+    }
+
+    /** The interval for this model at {@link ForecastInterval#DEFAULT_LEVEL}, calibrated on seeded in-control lines. */
+    public static ForecastInterval calibrateInterval(TrendForecaster model, double modelLogSd) {
+        return ForecastInterval.calibrate(model, WINDOW, BASELINE, HORIZON_WINDOWS * WINDOW, ForecastInterval.DEFAULT_LEVEL,
+                modelLogSd, INTERVAL_SEED, INTERVAL_LINES, INTERVAL_WINDOWS);
+    }
+
+    private static TrendForecaster forecaster(TrendLstm.Runner runner, ForecastInterval interval) {
         return new TrendForecaster() {
+            @Override
+            public ForecastInterval interval() {
+                return interval != null ? interval : TrendForecaster.super.interval();
+            }
+
             @Override
             public int features() {
                 return runner.features();
