@@ -31,5 +31,20 @@ public record TrendAlarm(int line, String detector, long timeNanos, long partInd
      * @param horizonParts parts ahead the forecast covers
      * @param limitRate the line's limit as a rate (the alarm: {@code lower > limitRate})
      */
-    public record Forecast(double rate, double lower, double upper, double level, int horizonParts, double limitRate) {}
+    public record Forecast(double rate, double lower, double upper, double level, int horizonParts, double limitRate) {
+        /** As the outputs' trend messages carry it: {@code {"rate", "lower", "upper", "level", "horizonParts", "limit"}}. */
+        public String toJson() {
+            return String.format(java.util.Locale.ROOT, "{\"rate\":%s,\"lower\":%s,\"upper\":%s,\"level\":%s,\"horizonParts\":%d,\"limit\":%s}",
+                    num(rate), num(lower), num(upper), num(level), horizonParts, num(limitRate));
+        }
+
+        private static String num(double v) {
+            return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.6g", v) : "null";
+        }
+    }
+
+    /** The forecast as JSON, or {@code null} for a chart's alarm. */
+    public String forecastJson() {
+        return forecast == null ? "null" : forecast.toJson();
+    }
 }
