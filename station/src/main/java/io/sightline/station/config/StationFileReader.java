@@ -182,7 +182,7 @@ public final class StationFileReader {
             YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model", "limit"));
             List<String> detectors = tr.detectors("detectors", List.of("lstm", "cusum"));
             io.sightline.postprocess.trend.TrendLimit limit = null;
-            String limitText = tr.string("limit", null, v -> true, "a reject rate in (0, 1) such as 0.05, or a multiple such as 3x");
+            String limitText = tr.isNull("limit") ? null : tr.string("limit", null, v -> true, "a reject rate in (0, 1) such as 0.05, or a multiple such as 3x");
             if (limitText != null) {
                 try {
                     limit = io.sightline.postprocess.trend.TrendLimit.parse("trend.limit", limitText);
@@ -260,7 +260,7 @@ public final class StationFileReader {
                 Float threshold = l.has("threshold") && !l.isNull("threshold")
                         ? (float) l.number("threshold", StationConfig.DEFAULT_THRESHOLD, v -> v > 0 && v <= 1, "a score in (0, 1]") : null;
                 List<String> trend = l.has("trend") ? l.detectors("trend", null) : null;
-                Path trendModel = l.has("trend-model") ? l.path("trend-model", null, false) : null;
+                Path trendModel = l.has("trend-model") && !l.isNull("trend-model") ? l.path("trend-model", null, false) : null;
                 if (trendModel != null && !l.problemAt("trend-model")) checks.checkTrendModel(l, trendModel, "trend-model");
                 lines.add(new StationFile.Line(name, views, threshold, trend, trendModel));
             }
