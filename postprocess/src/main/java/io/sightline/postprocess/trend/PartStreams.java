@@ -26,7 +26,7 @@ import java.util.Set;
  *          must be time order: a row earlier than the line's previous row is refused
  *   score: a number in [0, 1], or empty / NaN (no score: a fail-safe reject, or a system that
  *          records pass/fail only); a stream in which no part has a score is "pass/fail only"
- *   outcome: pass | ok | good | 0 | false  -> passed;  reject | failsafe | fail | nok | ng | bad | 1 | true -> rejected
+ *   outcome: pass | ok | good | 0 | false  -> passed;  reject | defect | failsafe | fail | nok | ng | bad | 1 | true -> rejected
  *
  *   changes CSV: line,partIndex  or, with a header, the columns line, partIndex and optionally file
  * </pre>
@@ -36,7 +36,7 @@ import java.util.Set;
  */
 public final class PartStreams {
     private static final Set<String> PASS = Set.of("pass", "ok", "good", "0", "false");
-    private static final Set<String> REJECT = Set.of("reject", "failsafe", "fail", "nok", "ng", "bad", "1", "true");
+    private static final Set<String> REJECT = Set.of("reject", "defect", "failsafe", "fail", "nok", "ng", "bad", "1", "true");
 
     private PartStreams() {}
 
@@ -250,7 +250,7 @@ public final class PartStreams {
         if (PASS.contains(o)) return false;
         if (REJECT.contains(o)) return true;
         throw new IllegalArgumentException(where + "outcome '" + s + "' is not one of pass, ok, good, 0, false (passed) or "
-                + "reject, failsafe, fail, nok, ng, bad, 1, true (rejected)");
+                + "reject, defect, failsafe, fail, nok, ng, bad, 1, true (rejected)");
     }
 
     /** Splits one CSV row on commas outside double quotes ("" inside quotes is one quote). */

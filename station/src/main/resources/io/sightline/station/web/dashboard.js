@@ -149,10 +149,12 @@
       borderColor: COLOURS.pass, backgroundColor: COLOURS.pass });
     // the LSTM's forecast interval (its rate is the lstm line): lower end, then upper end filled down to it
     var lstm = detectors.indexOf('lstm');
-    var band = DETECTOR_COLOURS[Math.max(0, lstm) % DETECTOR_COLOURS.length];
-    datasets.push({ label: 'lstm interval', data: [], borderColor: band, borderWidth: 0, pointRadius: 0, fill: false });
-    datasets.push({ label: 'lstm interval (upper)', data: [], borderColor: band, backgroundColor: band + '33', borderWidth: 0,
-      pointRadius: 0, fill: '-1' });
+    if (lstm >= 0) {
+      var band = DETECTOR_COLOURS[lstm % DETECTOR_COLOURS.length];
+      datasets.push({ label: 'lstm interval', data: [], borderColor: band, borderWidth: 0, pointRadius: 0, fill: false });
+      datasets.push({ label: 'lstm interval (upper)', data: [], borderColor: band, backgroundColor: band + '33', borderWidth: 0,
+        pointRadius: 0, fill: '-1' });
+    }
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: datasets },
@@ -291,8 +293,10 @@
     chart.data.datasets[n].data = [{ x: -span, y: 1 }, { x: 0, y: 1 }];
     chart.data.datasets[n + 1].data = raised;
     chart.data.datasets[n + 2].data = cleared;
-    chart.data.datasets[n + 3].data = lowerBand;
-    chart.data.datasets[n + 4].data = upperBand;
+    if (chart.data.datasets.length > n + 3) {
+      chart.data.datasets[n + 3].data = lowerBand;
+      chart.data.datasets[n + 4].data = upperBand;
+    }
     chart.update('none');
     chips.forEach(function (c) {
       var e = $(c.id);
