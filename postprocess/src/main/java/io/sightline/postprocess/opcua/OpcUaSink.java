@@ -23,7 +23,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
  * <pre>
  *   namespace NS, NodeId strings:  PREFIX/LastReject/{Line,Part,Reason,Seq}
  *                                  PREFIX/LastResult/{Line,Part,Decision,Seq}
- *                                  PREFIX/LastTrend/{Line,Detector,Raised,Seq}
+ *                                  PREFIX/LastTrend/{Line,Detector,Raised,ForecastRate,ForecastLower,ForecastUpper,ForecastLevel,ForecastLimit,Seq}
  * </pre>
  *
  * Buffered and never blocking ({@link BufferedSink}); a PLC that is down leaves the sink down
@@ -31,6 +31,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
  */
 public final class OpcUaSink extends BufferedSink<Object[]> {
     /** The PLC variables this sink writes, with their types (for a PLC program or a stand-in). */
+    /** The LSTM's forecast with its alarm (LastTrend/...; -1 for a chart's alarm): rate, interval, level, limit. */
+    static final String[] FORECAST_VARIABLES = {"ForecastRate", "ForecastLower", "ForecastUpper", "ForecastLevel", "ForecastLimit"};
+
     public static final java.util.Map<String, Object> PLC_VARIABLES = plcVariables();
 
     private final Access access;
@@ -52,6 +55,7 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
                     group.equals("LastTrend") ? (Object) Boolean.FALSE : "");
             m.put(group + "/Seq", 0L);
         }
+        for (String f : FORECAST_VARIABLES) m.put("LastTrend/" + f, 0.0);
         return m;
     }
 
@@ -147,7 +151,11 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
 
     @Override
     public synchronized void trendAlarm(TrendAlarm a) {
-        offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", "Seq"}, a.line(), a.detector(), a.raised(), ++trendSeq});
+        TrendAlarm.Forecast f = a.forecast();
+        double[] v = f == null ? new double[] {-1, -1, -1, -1, -1} : new double[] {f.rate(), f.lower(), f.upper(), f.level(), f.limitRate()};
+        offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", FORECAST_VARIABLES[0], FORECAST_VARIABLES[1],
+            FORECAST_VARIABLES[2], FORECAST_VARIABLES[3], FORECAST_VARIABLES[4], "Seq"}, a.line(), a.detector(), a.raised(), v[0], v[1], v[2],
+            v[3], v[4], ++trendSeq});
     }
 
     @Override

@@ -24,7 +24,13 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
         plc.onChange("LastReject/Seq", v -> arrivals.add("reject " + plc.get("LastReject/Line") + " " + plc.get("LastReject/Part")));
         plc.onChange("LastResult/Seq", v -> arrivals.add("result " + plc.get("LastResult/Line") + " " + plc.get("LastResult/Part") + " "
                 + plc.get("LastResult/Decision")));
-        plc.onChange("LastTrend/Seq", v -> arrivals.add("trend " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Detector")));
+        plc.onChange("LastTrend/Seq", v -> {
+            arrivals.add("trend " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Detector"));
+            if (((Number) plc.get("LastTrend/ForecastRate")).doubleValue() >= 0) {
+                arrivals.add("forecast " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/ForecastRate") + " " + plc.get("LastTrend/ForecastLower")
+                        + " " + plc.get("LastTrend/ForecastUpper") + " " + plc.get("LastTrend/ForecastLevel") + " " + plc.get("LastTrend/ForecastLimit"));
+            }
+        });
     }
 
     @AfterEach
@@ -70,5 +76,10 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
                 client.disconnect().get(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Override
+    protected boolean carriesForecast() {
+        return true;
     }
 }

@@ -122,7 +122,9 @@ final class StationLauncher {
             if (journal != null) owned.add(0, journal);
             List<List<String>> detectors = new ArrayList<>();
             for (int i = 0; i < file.lines().size(); i++) detectors.add(file.trendDetectors(i));
-            TrendSetup trend = new TrendSetup(detectors, file.trend().model());
+            List<java.nio.file.Path> trendModels = new ArrayList<>();
+            for (int i = 0; i < file.lines().size(); i++) trendModels.add(file.trendModel(i));
+            TrendSetup trend = new TrendSetup(detectors, trendModels, file.trend().limit());
             owned.add(0, trend);
             List<RejectOutputs.Named> outputs = checks.require("outputs start", () -> RejectOutputs.open(file.reject().log(), file.reject().sinks(), file.name(),
                     file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(RejectOutputs.Named::name).toList().toString());

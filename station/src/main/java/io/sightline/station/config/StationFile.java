@@ -77,11 +77,17 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param views its cameras, 1 to 16, in order (one view: a plain one-camera line)
      * @param threshold this line's decision threshold, or null for {@code decision.threshold}
      * @param trend this line's trend detectors (empty: none), or null for {@code trend.detectors}
+     * @param trendModel this line's own trend LSTM package ({@code trend-model}, e.g. fine-tuned
+     *                   on its journal by {@code train-trend --journal}), or null for {@code trend.model}
      */
-    public record Line(String name, List<View> views, Float threshold, List<String> trend) {
+    public record Line(String name, List<View> views, Float threshold, List<String> trend, Path trendModel) {
         public Line {
             views = List.copyOf(views);
             trend = trend == null ? null : List.copyOf(trend);
+        }
+
+        public Line(String name, List<View> views, Float threshold, List<String> trend) {
+            this(name, views, threshold, trend, null);
         }
     }
 
@@ -120,9 +126,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param detectors every line's detectors unless a line overrides them (empty: none)
      * @param model the trend LSTM package (checked only when some line runs lstm)
      */
-    public record Trend(List<String> detectors, Path model) {
+    public record Trend(List<String> detectors, Path model, io.sightline.postprocess.trend.TrendLimit limit) {
         public Trend {
             detectors = List.copyOf(detectors);
+        }
+
+        /** With the station's default LSTM limit. */
+        public Trend(List<String> detectors, Path model) {
+            this(detectors, model, null);
         }
     }
 
@@ -323,6 +334,12 @@ public record StationFile(Path source, String name, Path model, Path calibration
         return own != null ? own : trend.detectors();
     }
 
+    /** Line {@code line}'s trend LSTM package: its own {@code trend-model}, else {@code trend.model}. */
+    public Path trendModel(int line) {
+        Path own = lines.get(line).trendModel();
+        return own != null ? own : trend.model();
+    }
+
     /** Whether some line runs the LSTM detector (and so needs {@code trend.model}). */
     public boolean usesLstm() {
         for (int i = 0; i < lines.size(); i++) if (trendDetectors(i).contains("lstm")) return true;
@@ -378,6 +395,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
                     }
                 }
                 diff(c, p + ".trend", a.trend(), b.trend());
+                diff(c, p + ".trend-model", a.trendModel(), b.trendModel());
             }
         }
         diff(c, "preprocess.roi", roi, other.roi);
@@ -388,6 +406,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "pipeline.device", pipeline.device(), other.pipeline.device());
         diff(c, "trend.detectors", trend.detectors(), other.trend.detectors());
         diff(c, "trend.model", trend.model(), other.trend.model());
+        diff(c, "trend.limit", trend.limit(), other.trend.limit());
         diff(c, "reject.delay-ms", reject.delayMillis(), other.reject.delayMillis());
         diff(c, "reject.log", reject.log(), other.reject.log());
         Sinks s = reject.sinks();

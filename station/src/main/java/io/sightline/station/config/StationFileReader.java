@@ -179,8 +179,17 @@ public final class StationFileReader {
 
             StationFile.Pipeline pipeline = pipeline(root);
 
-            YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model"));
+            YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model", "limit"));
             List<String> detectors = tr.detectors("detectors", List.of("lstm", "cusum"));
+            io.sightline.postprocess.trend.TrendLimit limit = null;
+            String limitText = tr.isNull("limit") ? null : tr.string("limit", null, v -> true, "a reject rate in (0, 1) such as 0.05, or a multiple such as 3x");
+            if (limitText != null) {
+                try {
+                    limit = io.sightline.postprocess.trend.TrendLimit.parse("trend.limit", limitText);
+                } catch (IllegalArgumentException e) {
+                    tr.problem("limit", e.getMessage().substring("trend.limit: ".length()));
+                }
+            }
             Path trendModelDefault = home().resolve("models").resolve("trend");
             Path trendModel = tr.has("model") ? tr.path("model", trendModelDefault, false) : trendModelDefault;
 
@@ -206,9 +215,17 @@ public final class StationFileReader {
             boolean lstm = detectors.contains("lstm");
             for (StationFile.Line l : lines) lstm |= l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
             if (lstm && !tr.problemAt("model")) checks.checkTrendModel(tr, trendModel);
+            for (int i = 0; i < lines.size(); i++) {
+                StationFile.Line l = lines.get(i);
+                boolean runs = l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
+                if (l.trendModel() != null && !runs) {
+                    add(root.line, "lines[" + i + "].trend-model", "expected no trend model on a line that does not run lstm, got "
+                            + l.trendModel());
+                }
+            }
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
-                    pipeline, new StationFile.Trend(detectors, trendModel), reject, new StationFile.Journal(journalPath, fsync),
+                    pipeline, new StationFile.Trend(detectors, trendModel, limit), reject, new StationFile.Journal(journalPath, fsync),
                     new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers);
         }
 
@@ -230,10 +247,10 @@ public final class StationFileReader {
                 Node ln = seq.getValue().get(i);
                 String path = "lines[" + i + "]";
                 if (isNull(ln)) {
-                    problem(ln, path, "expected a line: a map with keys name, views, threshold, trend, got null");
+                    problem(ln, path, "expected a line: a map with keys name, views, threshold, trend, trend-model, got null");
                     continue;
                 }
-                YamlSection l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend"));
+                YamlSection l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend", "trend-model"));
                 if (!(ln instanceof MappingNode)) continue; // reported by section
                 String name = l.string("name", "line-" + i, s -> VIEW_NAME.matcher(s).matches(),
                         "a line name of 1 to 32 letters, digits, '_', '.' or '-'");
@@ -243,7 +260,9 @@ public final class StationFileReader {
                 Float threshold = l.has("threshold") && !l.isNull("threshold")
                         ? (float) l.number("threshold", StationConfig.DEFAULT_THRESHOLD, v -> v > 0 && v <= 1, "a score in (0, 1]") : null;
                 List<String> trend = l.has("trend") ? l.detectors("trend", null) : null;
-                lines.add(new StationFile.Line(name, views, threshold, trend));
+                Path trendModel = l.has("trend-model") && !l.isNull("trend-model") ? l.path("trend-model", null, false) : null;
+                if (trendModel != null && !l.problemAt("trend-model")) checks.checkTrendModel(l, trendModel, "trend-model");
+                lines.add(new StationFile.Line(name, views, threshold, trend, trendModel));
             }
             return lines;
         }

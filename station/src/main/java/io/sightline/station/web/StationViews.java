@@ -168,6 +168,25 @@ final class StationViews {
         return round(Float.isNaN(now) ? station.telemetry().configuredThreshold() : now, 4);
     }
 
+    /** The LSTM's interval: "forecast" {rate, lower, upper, level, horizonParts} and the samples' "lower", "upper". */
+    private static void forecast(Map<String, Object> d, Map<String, Object> samples, StationTelemetry.Band b) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("rate", d.get("statistic"));
+        f.put("lower", number(b.lower()));
+        f.put("upper", number(b.upper()));
+        f.put("level", b.level());
+        f.put("horizonParts", b.horizonParts());
+        d.put("forecast", f);
+        List<Object> lo = new ArrayList<>(b.lowers().length);
+        List<Object> hi = new ArrayList<>(b.uppers().length);
+        for (int i = 0; i < b.lowers().length; i++) {
+            lo.add(number((float) b.lowers()[i]));
+            hi.add(number((float) b.uppers()[i]));
+        }
+        samples.put("lower", lo);
+        samples.put("upper", hi);
+    }
+
     private static Map<String, Object> trend(StationTelemetry t) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("detectors", t.trendDetectors());
@@ -191,7 +210,9 @@ final class StationViews {
                     values.add(number((float) s.values()[i]));
                     limits.add(number((float) s.limits()[i]));
                 }
-                d.put("samples", Map.of("secondsAgo", ago, "value", values, "limit", limits));
+                Map<String, Object> samples = new LinkedHashMap<>(Map.of("secondsAgo", ago, "value", values, "limit", limits));
+                if (s.forecast() != null) forecast(d, samples, s.forecast());
+                d.put("samples", samples);
                 List<Object> alarms = new ArrayList<>();
                 for (StationTelemetry.AlarmMarker a : s.alarms()) {
                     Map<String, Object> am = new LinkedHashMap<>();
