@@ -50,6 +50,23 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
     }
 
     @Test
+    void aPlcWithoutTheForecastVariablesStillGetsTheTrendAlarm() throws Exception {
+        java.util.Map<String, Object> older = new java.util.LinkedHashMap<>(OpcUaSink.PLC_VARIABLES);
+        for (String f : OpcUaSink.FORECAST_VARIABLES) older.remove("LastTrend/" + f);
+        try (OpcUaStationServer oldPlc = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "PLC", older, true);
+             OpcUaSink sink = new OpcUaSink(oldPlc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, "PLC", 100)) {
+            java.util.concurrent.CountDownLatch seq = new java.util.concurrent.CountDownLatch(1);
+            oldPlc.onChange("LastTrend/Seq", v -> seq.countDown());
+            sink.trendAlarm(new io.sightline.postprocess.trend.TrendAlarm(2, "lstm", 0, 300, 0.04, 0.03, true, "forecast above the limit",
+                    new io.sightline.postprocess.trend.TrendAlarm.Forecast(0.06, 0.04, 0.09, 0.9, 500, 0.03)));
+            assertTrue(seq.await(20, TimeUnit.SECONDS), "the alarm's Seq arrives although the forecast variables are missing");
+            assertEquals(2, ((Number) oldPlc.get("LastTrend/Line")).intValue());
+            assertEquals(Boolean.TRUE, oldPlc.get("LastTrend/Raised"));
+            assertTrue(sink.health().up(), "a missing optional variable does not take the output down: " + sink.health());
+        }
+    }
+
+    @Test
     void theStationsOwnServerIsReadableByAClient() throws Exception {
         try (OpcUaStationServer station = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "Sightline",
                 OpcUaStationServer.STATION_VARIABLES, false)) {
