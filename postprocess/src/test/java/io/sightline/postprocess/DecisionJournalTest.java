@@ -56,8 +56,8 @@ class DecisionJournalTest {
         Path file = tmp.resolve("clock.db");
         Instant open = Instant.parse("2020-01-02T10:00:00Z");
         java.time.Clock fixed = java.time.Clock.fixed(open, java.time.ZoneOffset.UTC); // a clock that never moves
-        long t = System.nanoTime();
         try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false, fixed)) {
+            long t = System.nanoTime(); // after the open: its reading of the clock is the journal's time then
             j.append(0, 1, Outcome.PASS, 0.1f, t, t + 1_000_000);
             j.append(0, 2, Outcome.PASS, 0.1f, t + 5_000_000_000L, t + 5_001_000_000L); // 5 s later by the monotonic clock
         }
