@@ -90,6 +90,7 @@ public final class Station implements AutoCloseable {
     private final LatestFrames latestFrames;
     private final StationRing ring;
     private final StationTelemetry telemetry;
+    private final java.time.Clock clock;
     private long startNanos;
     private long stopNanos;
     private boolean started;
@@ -127,7 +128,8 @@ public final class Station implements AutoCloseable {
             widths[i] = lines.get(i).frameWidth();
             heights[i] = lines.get(i).frameHeight();
         }
-        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights);
+        this.clock = outputs.clock();
+        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights, clock);
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
@@ -269,6 +271,11 @@ public final class Station implements AutoCloseable {
         thresholds.set(line, threshold);
         LOG.info("threshold changed by {}: {}", requestedBy, what);
         return "threshold " + what;
+    }
+
+    /** The station's wall clock ({@link StationAttachments#clock()}): time of day for names and views, never for deadlines. */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     /** Why the station stopped the line by itself, or null. */

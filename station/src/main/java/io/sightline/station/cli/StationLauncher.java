@@ -117,8 +117,10 @@ final class StationLauncher {
             }
             Undistorter undistorter = calibration == null ? null : calibration.undistorter(width, height);
             if (undistorter != null) owned.add(0, undistorter::close);
+            // the station's one wall clock: the journal, the reject images' names and the dashboard read it; no deadline does
+            java.time.Clock clock = java.time.Clock.systemDefaultZone();
             DecisionJournal journal = file.journal().path() == null ? null : checks.require("journal writable " + file.journal().path(),
-                    () -> openJournal(file, cameras, pkg, how.command()), j -> "the start recorded in its changes");
+                    () -> openJournal(file, cameras, pkg, how.command(), clock), j -> "the start recorded in its changes");
             if (journal != null) owned.add(0, journal);
             List<List<String>> detectors = new ArrayList<>();
             for (int i = 0; i < file.lines().size(); i++) detectors.add(file.trendDetectors(i));
@@ -132,7 +134,7 @@ final class StationLauncher {
             owned.add(0, sink);
             if (checks.logged()) probeOutputs(outputs, checks, log);
             StationAttachments out = StationAttachments.of(sink).withTrend(trend.trackers(), trend.watches()).withJournal(journal)
-                    .withUndistortion(undistorter);
+                    .withUndistortion(undistorter).withClock(clock);
             if (file.rejectImages().dir() != null) {
                 out = out.withRejectImages(new StationAttachments.RejectImageSettings(file.rejectImages().dir(), file.rejectImages().maxMb() << 20,
                         Duration.ofSeconds((long) (file.rejectImages().maxDays() * 86_400))));
@@ -236,7 +238,8 @@ final class StationLauncher {
     }
 
     /** Opens the journal (each line named by its cameras, joined by '+') and proves it writable by recording the start there. */
-    private static DecisionJournal openJournal(StationFile file, List<FrameSource> cameras, ModelPackage pkg, String command) {
+    private static DecisionJournal openJournal(StationFile file, List<FrameSource> cameras, ModelPackage pkg, String command,
+                                               java.time.Clock clock) {
         String[] names = new String[file.lines().size()];
         int c = 0;
         for (int i = 0; i < names.length; i++) {
@@ -245,7 +248,7 @@ final class StationLauncher {
             names[i] = b.toString();
         }
         DecisionJournal j = DecisionJournal.open(file.journal().path(), names, pkg.info().name() + " " + pkg.info().version(),
-                file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync());
+                file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync(), clock);
         try {
             j.appendChange("station", null, "started from " + file.source(), "sightline " + command + " (pid " + ProcessHandle.current().pid() + ")");
             return j;

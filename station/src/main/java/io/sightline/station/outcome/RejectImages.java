@@ -8,8 +8,10 @@ import io.sightline.postprocess.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +41,11 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  *                    --retention--> delete files older than maxAge, then the oldest while the folder
  *                                   is over maxBytes (files already there at start count too)
  * </pre>
+ *
+ * <p>Time of day, for the names and the ages, is the wall clock read once at construction and
+ * carried on by {@link System#nanoTime()}, the journal's way: a step of the wall clock while the
+ * station runs neither reorders the names nor deletes images early, and a name's stamp matches
+ * the part's {@code decided_us} in the journal opened with the same clock.
  */
 public final class RejectImages implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
@@ -54,6 +61,9 @@ public final class RejectImages implements AutoCloseable {
     private final int[] heights;
     private final long maxBytes;
     private final Duration maxAge;
+    private final ZoneId zone;
+    private final long epochMillisAtStart;
+    private final long nanosAtStart;
     private final ArrayBlockingQueue<Slot> free;
     private final ArrayBlockingQueue<Slot> work;
     private final long[] parts;
@@ -76,6 +86,15 @@ public final class RejectImages implements AutoCloseable {
      * @param buffers frames that can wait for the writer at once
      */
     public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge) throws IOException {
+        this(dir, widths, heights, buffers, maxBytes, maxAge, Clock.systemDefaultZone());
+    }
+
+    /** @param clock the station's wall clock, read once here (see the class comment); its zone names the files */
+    public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge, Clock clock)
+            throws IOException {
+        this.zone = clock.getZone();
+        this.epochMillisAtStart = clock.millis();
+        this.nanosAtStart = System.nanoTime();
         if (buffers < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("reject images need at least 1 buffer, a positive size limit and age limit");
         }
@@ -175,7 +194,7 @@ public final class RejectImages implements AutoCloseable {
         int i = slot.meta()[0];
         Path folder = dir.resolve("line-" + line);
         Files.createDirectories(folder);
-        Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i]
+        Path file = folder.resolve(STAMP.format(Instant.ofEpochMilli(nowMillis()).atZone(zone)) + "_part-" + parts[i]
                 + (views[i] != null ? "_" + views[i] : "") + "_" + reasons[i] + ".png");
         try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, slot.pixels().bytes())) {
             if (boxes[4 * i + 2] == 0) {
@@ -187,10 +206,15 @@ public final class RejectImages implements AutoCloseable {
             }
         }
         long bytes = Files.size(file);
-        saved.add(new Saved(file, bytes, System.currentTimeMillis()));
+        saved.add(new Saved(file, bytes, nowMillis()));
         totalBytes += bytes;
         written.incrementAndGet();
         enforceRetention();
+    }
+
+    /** The wall clock's time at start, carried on by the monotonic clock. */
+    private long nowMillis() {
+        return epochMillisAtStart + (System.nanoTime() - nanosAtStart) / 1_000_000;
     }
 
     /** Line width of the box on a frame of that size: 2 px, 3 from 1,200 px, and so on. */
@@ -214,7 +238,7 @@ public final class RejectImages implements AutoCloseable {
     }
 
     private void enforceRetention() throws IOException {
-        long oldest = System.currentTimeMillis() - maxAge.toMillis();
+        long oldest = nowMillis() - maxAge.toMillis();
         while (!saved.isEmpty() && (totalBytes > maxBytes || saved.peekFirst().savedMillis() < oldest)) {
             Saved s = saved.pollFirst();
             Files.deleteIfExists(s.path());
