@@ -90,6 +90,10 @@ public final class Station implements AutoCloseable {
     private final LatestFrames latestFrames;
     private final StationRing ring;
     private final StationTelemetry telemetry;
+    /** Inspection API requests, scored in the workers' spare batch rows. */
+    private final io.sightline.station.inspect.InspectQueue inspections;
+    private final java.nio.file.Path modelDir;
+    private final boolean modelHasMap;
     private long startNanos;
     private long stopNanos;
     private boolean started;
@@ -143,6 +147,11 @@ public final class Station implements AutoCloseable {
             latestFrames.close();
             throw e;
         }
+        this.modelDir = model.dir();
+        this.modelHasMap = model.hasDefectMap();
+        this.inspections = new io.sightline.station.inspect.InspectQueue(io.sightline.station.inspect.Inspector.DEFAULT_QUEUE,
+                this.model.floatsPerImage(), this.model.numClasses(), mapCells(this.model, modelHasMap));
+        ring.acceptInspections(inspections);
         String[] cameraNames = new String[sources.size()];
         for (int i = 0; i < cameraNames.length; i++) cameraNames[i] = sources.get(i).name();
         List<io.sightline.preprocess.PreprocessSpec> specs = new ArrayList<>();
@@ -418,6 +427,36 @@ public final class Station implements AutoCloseable {
         ring.close();
         latestFrames.close();
         for (FrameSource s : sources) s.close();
+    }
+
+    /**
+     * The inspection API over this station's lines: requests share its workers' batches (see
+     * {@link io.sightline.station.inspect.Inspector}), decided at each line's threshold now.
+     *
+     * @param lineNames what {@code ?line=} names, in line order
+     */
+    public io.sightline.station.inspect.Inspector inspector(List<String> lineNames, long maxBodyBytes) {
+        if (lineNames.size() != lines.size()) {
+            throw new IllegalArgumentException("inspector: " + lineNames.size() + " line names for " + lines.size() + " lines");
+        }
+        List<io.sightline.station.inspect.Inspector.Line> l = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            LineSetup s = lines.get(i);
+            l.add(new io.sightline.station.inspect.Inspector.Line(lineNames.get(i), s.frameWidth(), s.frameHeight(), s.spec(), s.undistorter()));
+        }
+        int mapWidth = modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) : 0;
+        return new io.sightline.station.inspect.Inspector(model, modelDir, l, line -> thresholds.values()[line], inspections, mapWidth,
+                modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0, maxBodyBytes,
+                io.sightline.station.inspect.Inspector.DEFAULT_WAIT_MILLIS);
+    }
+
+    /** The ROI a line uses when its config names none: the centred square of 0.75 x the frame's shorter side. */
+    public static int[] defaultRoi(int width, int height) {
+        return StationLayout.defaultRoi(width, height);
+    }
+
+    static int mapCells(ModelInfo model, boolean hasMap) {
+        return hasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) * io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0;
     }
 
     /** Unmodifiable view of the line setups, for reports. */

@@ -269,7 +269,7 @@ final class StationLauncher {
         }
     }
 
-    private static StationServer.Options serverOptions(StationFile file) {
+    static StationServer.Options serverOptions(StationFile file) {
         StationFile.Server cfg = file.server();
         if (!cfg.enabled()) return null;
         StationFile.ServerTls t = cfg.tls();
@@ -307,6 +307,7 @@ final class StationLauncher {
         StationServer server = checks.require("server bound to " + file.server().bind() + ":" + file.server().port(),
                 () -> new StationServer(station, metrics, o), StationServer::url);
         owned.add(0, server);
+        server.serveInspections(station.inspector(file.lines().stream().map(StationFile.Line::name).toList(), file.server().inspectMaxBytes()));
         return server;
     }
 }

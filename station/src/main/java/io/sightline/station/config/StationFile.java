@@ -261,10 +261,20 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *               {@link #toString()}
      * @param tls HTTPS with this keystore, or null for plain HTTP
      * @param insecure {@code server.insecure: true}: plain HTTP off loopback was asked for in so many words
+     * @param inspectMaxBytes {@code server.inspect-max-mb}: the most bytes in a {@code POST /api/inspect} body
      */
-    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure,
+                         long inspectMaxBytes) {
+        /** {@code server.inspect-max-mb}'s default. */
+        public static final int DEFAULT_INSPECT_MAX_MB = 16;
+
         public Server {
             tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        /** With the default inspection body limit. */
+        public Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+            this(enabled, bind, port, tokens, tls, insecure, (long) DEFAULT_INSPECT_MAX_MB << 20);
         }
 
         /** Plain HTTP with at most one (operate) token, as before roles. */
@@ -281,7 +291,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         @Override
         public String toString() {
             return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", tokens=" + tokens + ", tls=" + tls
-                    + ", insecure=" + insecure + "]";
+                    + ", insecure=" + insecure + ", inspectMaxBytes=" + inspectMaxBytes + "]";
         }
     }
 
@@ -409,6 +419,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "server.tokens", server.tokens(), other.server.tokens());
         diff(c, "server.tls", server.tls(), other.server.tls());
         diff(c, "server.insecure", server.insecure(), other.server.insecure());
+        diff(c, "server.inspect-max-mb", server.inspectMaxBytes(), other.server.inspectMaxBytes());
         return List.copyOf(c);
     }
 

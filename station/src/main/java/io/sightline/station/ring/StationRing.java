@@ -122,6 +122,14 @@ public final class StationRing {
         return e;
     }
 
+    /**
+     * The workers take inspection API requests from {@code queue} into their batches' spare rows (see
+     * {@code InspectionHandler}); call before {@link #startHandlers}.
+     */
+    public void acceptInspections(io.sightline.station.inspect.InspectQueue queue) {
+        for (InspectionHandler w : workers) w.acceptInspections(queue);
+    }
+
     /** Starts the handlers and waits for every worker to warm up (every batch shape run once). */
     public void startHandlers(long warmUpTimeoutMillis) {
         disruptor.start();
