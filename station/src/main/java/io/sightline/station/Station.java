@@ -94,6 +94,7 @@ public final class Station implements AutoCloseable {
     private final io.sightline.station.inspect.InspectQueue inspections;
     private final java.nio.file.Path modelDir;
     private final boolean modelHasMap;
+    private io.sightline.station.review.ReviewQueue review;
     private long startNanos;
     private long stopNanos;
     private boolean started;
@@ -424,6 +425,7 @@ public final class Station implements AutoCloseable {
         closed = true;
         if (ejector != null) ejector.close();
         if (rejectImages != null) rejectImages.close();
+        if (review != null) review.close();
         ring.close();
         latestFrames.close();
         for (FrameSource s : sources) s.close();
@@ -448,6 +450,33 @@ public final class Station implements AutoCloseable {
         return new io.sightline.station.inspect.Inspector(model, modelDir, l, line -> thresholds.values()[line], inspections, mapWidth,
                 modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0, maxBodyBytes,
                 io.sightline.station.inspect.Inspector.DEFAULT_WAIT_MILLIS);
+    }
+
+    /**
+     * Keeps the parts scored near their line's threshold for relabelling (call before {@link #start});
+     * the station closes the queue.
+     *
+     * @param lineNames each line's folder name under the queue's folder
+     */
+    public synchronized io.sightline.station.review.ReviewQueue enableReview(io.sightline.station.review.ReviewQueue.Settings settings,
+                                                                            List<String> lineNames) throws java.io.IOException {
+        if (started) throw new IllegalStateException("the review queue must be set up before the station starts");
+        if (lineNames.size() != lines.size()) throw new IllegalArgumentException("review: " + lineNames.size() + " line names for " + lines.size() + " lines");
+        int[] widths = new int[lines.size()];
+        int[] heights = new int[lines.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = lines.get(i).frameWidth();
+            heights[i] = lines.get(i).frameHeight();
+        }
+        review = new io.sightline.station.review.ReviewQueue(settings, lineNames.toArray(String[]::new), widths, heights,
+                model.name() + " " + model.version());
+        ring.reviewInto(review);
+        return review;
+    }
+
+    /** The review queue, or null without one. */
+    public io.sightline.station.review.ReviewQueue review() {
+        return review;
     }
 
     /** The ROI a line uses when its config names none: the centred square of 0.75 x the frame's shorter side. */

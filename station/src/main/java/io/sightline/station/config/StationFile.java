@@ -31,6 +31,7 @@ import java.util.Set;
  *   journal.*                 {@link #journal()} (path null: none)
  *   reject-images.*           {@link #rejectImages()} (dir null: none)
  *   server.*                  {@link #server()} (tokens resolved from env/file, with their roles; tls; insecure)
+ *   review.*                  {@link #review()} (no section: none)
  * </pre>
  *
  * <p>What the run command needs: {@link #toStationConfig()} for the station itself,
@@ -48,7 +49,15 @@ import java.util.Set;
  */
 public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                           float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
-                          RejectImages rejectImages, Server server, List<Path> modelSigners) {
+                          RejectImages rejectImages, Server server, List<Path> modelSigners, Review review) {
+
+    /** A station with no review queue. */
+    public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                       float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                       RejectImages rejectImages, Server server, List<Path> modelSigners) {
+        this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
+                modelSigners, Review.NONE);
+    }
 
     /** A station that loads any intact model (no {@code model-signers}). */
     public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
@@ -249,6 +258,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
     public record Journal(Path path, boolean fsync) {
     }
 
+    /**
+     * {@code review}: parts scored within {@code band} of their line's threshold saved for relabelling
+     * into {@code dir/LINE/unlabelled/}, at most {@code perHour} per line and {@code maxMb} in all; {@code dir} null: none.
+     */
+    public record Review(Path dir, float band, int perHour, long maxMb) {
+        public static final Review NONE = new Review(null, 0.1f, 60, 1000);
+    }
+
     /** {@code reject-images}: rejected parts' images, or {@code dir} null for none. */
     public record RejectImages(Path dir, long maxMb, double maxDays) {
     }
@@ -413,6 +430,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "reject-images.dir", rejectImages.dir(), other.rejectImages.dir());
         diff(c, "reject-images.max-mb", rejectImages.maxMb(), other.rejectImages.maxMb());
         diff(c, "reject-images.max-days", rejectImages.maxDays(), other.rejectImages.maxDays());
+        diff(c, "review", review, other.review);
         diff(c, "server.enabled", server.enabled(), other.server.enabled());
         diff(c, "server.bind", server.bind(), other.server.bind());
         diff(c, "server.port", server.port(), other.server.port());
