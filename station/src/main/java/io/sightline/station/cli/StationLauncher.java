@@ -18,6 +18,7 @@ import io.sightline.station.StationAttachments;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
 import io.sightline.station.web.StationMetrics;
+import io.sightline.station.review.ReviewQueue;
 import io.sightline.station.web.StationServer;
 import io.sightline.station.web.ThresholdControl;
 import java.time.Duration;
@@ -142,6 +143,11 @@ final class StationLauncher {
             if (how.ejectorTiming()) out = out.withEjector((line, part, action, due, now) -> { });
             station = Station.createWithViews(sc, pkg, views(file, cameras), out); // it owns the cameras from here on
             owned.add(0, station);
+            if (file.review().dir() != null) {
+                StationFile.Review r = file.review();
+                station.enableReview(new ReviewQueue.Settings(r.dir(), r.band(), r.perHour(), r.maxMb() << 20),
+                        file.lines().stream().map(StationFile.Line::name).toList());
+            }
             float[] t = thresholds(file, calibration);
             for (int line = 0; line < t.length; line++) station.setThreshold(line, t[line], "config " + file.source());
             StationServer server = serverOptions == null ? null : startServer(file, serverOptions, station, journal, checks, owned);
@@ -274,7 +280,7 @@ final class StationLauncher {
         }
     }
 
-    private static StationServer.Options serverOptions(StationFile file) {
+    static StationServer.Options serverOptions(StationFile file) {
         StationFile.Server cfg = file.server();
         if (!cfg.enabled()) return null;
         StationFile.ServerTls t = cfg.tls();
@@ -312,6 +318,7 @@ final class StationLauncher {
         StationServer server = checks.require("server bound to " + file.server().bind() + ":" + file.server().port(),
                 () -> new StationServer(station, metrics, o), StationServer::url);
         owned.add(0, server);
+        server.serveInspections(station.inspector(file.lines().stream().map(StationFile.Line::name).toList(), file.server().inspectMaxBytes()));
         return server;
     }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
  *   journal.*                 {@link #journal()} (path null: none)
  *   reject-images.*           {@link #rejectImages()} (dir null: none)
  *   server.*                  {@link #server()} (tokens resolved from env/file, with their roles; tls; insecure)
+ *   review.*                  {@link #review()} (no section: none)
  * </pre>
  *
  * <p>What the run command needs: {@link #toStationConfig()} for the station itself,
@@ -48,7 +49,15 @@ import java.util.Set;
  */
 public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                           float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
-                          RejectImages rejectImages, Server server, List<Path> modelSigners) {
+                          RejectImages rejectImages, Server server, List<Path> modelSigners, Review review) {
+
+    /** A station with no review queue. */
+    public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                       float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                       RejectImages rejectImages, Server server, List<Path> modelSigners) {
+        this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
+                modelSigners, Review.NONE);
+    }
 
     /** A station that loads any intact model (no {@code model-signers}). */
     public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
@@ -260,6 +269,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
     public record Journal(Path path, boolean fsync) {
     }
 
+    /**
+     * {@code review}: parts scored within {@code band} of their line's threshold saved for relabelling
+     * into {@code dir/LINE/unlabelled/}, at most {@code perHour} per line and {@code maxMb} in all; {@code dir} null: none.
+     */
+    public record Review(Path dir, float band, int perHour, long maxMb) {
+        public static final Review NONE = new Review(null, 0.1f, 60, 1000);
+    }
+
     /** {@code reject-images}: rejected parts' images, or {@code dir} null for none. */
     public record RejectImages(Path dir, long maxMb, double maxDays) {
     }
@@ -272,10 +289,20 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *               {@link #toString()}
      * @param tls HTTPS with this keystore, or null for plain HTTP
      * @param insecure {@code server.insecure: true}: plain HTTP off loopback was asked for in so many words
+     * @param inspectMaxBytes {@code server.inspect-max-mb}: the most bytes in a {@code POST /api/inspect} body
      */
-    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure,
+                         long inspectMaxBytes) {
+        /** {@code server.inspect-max-mb}'s default. */
+        public static final int DEFAULT_INSPECT_MAX_MB = 16;
+
         public Server {
             tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        /** With the default inspection body limit. */
+        public Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+            this(enabled, bind, port, tokens, tls, insecure, (long) DEFAULT_INSPECT_MAX_MB << 20);
         }
 
         /** Plain HTTP with at most one (operate) token, as before roles. */
@@ -292,7 +319,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         @Override
         public String toString() {
             return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", tokens=" + tokens + ", tls=" + tls
-                    + ", insecure=" + insecure + "]";
+                    + ", insecure=" + insecure + ", inspectMaxBytes=" + inspectMaxBytes + "]";
         }
     }
 
@@ -422,12 +449,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "reject-images.dir", rejectImages.dir(), other.rejectImages.dir());
         diff(c, "reject-images.max-mb", rejectImages.maxMb(), other.rejectImages.maxMb());
         diff(c, "reject-images.max-days", rejectImages.maxDays(), other.rejectImages.maxDays());
+        diff(c, "review", review, other.review);
         diff(c, "server.enabled", server.enabled(), other.server.enabled());
         diff(c, "server.bind", server.bind(), other.server.bind());
         diff(c, "server.port", server.port(), other.server.port());
         diff(c, "server.tokens", server.tokens(), other.server.tokens());
         diff(c, "server.tls", server.tls(), other.server.tls());
         diff(c, "server.insecure", server.insecure(), other.server.insecure());
+        diff(c, "server.inspect-max-mb", server.inspectMaxBytes(), other.server.inspectMaxBytes());
         return List.copyOf(c);
     }
 

@@ -57,7 +57,7 @@ public final class StationFileReader {
     static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
     static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
-            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers");
+            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers", "review");
 
     private StationFileReader() {
     }
@@ -211,6 +211,8 @@ public final class StationFileReader {
             double maxDays = ri.number("max-days", 30, v -> v > 0 && v <= 36_500, "a number of days above 0 and at most 36500");
 
             StationFile.Server server = new ServerSection(sink, folder, env, checks).read(root);
+            StationFile.Review review = ReviewSection.read(root.has("review") ? section("review", root.get("review"), root.line,
+                    ReviewSection.KEYS) : null, folder);
 
             boolean lstm = detectors.contains("lstm");
             for (StationFile.Line l : lines) lstm |= l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
@@ -226,7 +228,7 @@ public final class StationFileReader {
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
                     pipeline, new StationFile.Trend(detectors, trendModel, limit), reject, new StationFile.Journal(journalPath, fsync),
-                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers);
+                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers, review);
         }
 
         private List<StationFile.Line> lines(YamlSection root) {
