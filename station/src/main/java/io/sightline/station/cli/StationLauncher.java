@@ -97,7 +97,7 @@ final class StationLauncher {
         Station station = null;
         try {
             StationConfig sc = file.toStationConfig();
-            DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device()),
+            DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device(), file.pipeline().precision()),
                     DeviceChoice::describe);
             int threads = sc.inferenceThreads();
             if (!file.modelSigners().isEmpty()) {

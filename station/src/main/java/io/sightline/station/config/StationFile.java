@@ -125,8 +125,13 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param inferenceThreads TensorFlow threads per worker (0: TensorFlow's default), or null for auto
      * @param device where preprocessing and inference run: {@code auto} (CUDA device 0 when one is usable,
      *               else the CPU, with one log line saying why), {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @param precision the CPU inference arithmetic, {@code fp32} or {@code bf16} (see {@code InferencePrecision})
      */
-    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device) {
+    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device, String precision) {
+        /** fp32, the default. */
+        public Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device) {
+            this(ringSize, workers, inferenceThreads, maxBatch, device, "fp32");
+        }
     }
 
     /**
@@ -431,6 +436,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "pipeline.inference-threads", pipeline.inferenceThreads(), other.pipeline.inferenceThreads());
         diff(c, "pipeline.max-batch", pipeline.maxBatch(), other.pipeline.maxBatch());
         diff(c, "pipeline.device", pipeline.device(), other.pipeline.device());
+        diff(c, "pipeline.precision", pipeline.precision(), other.pipeline.precision());
         diff(c, "trend.detectors", trend.detectors(), other.trend.detectors());
         diff(c, "trend.model", trend.model(), other.trend.model());
         diff(c, "trend.limit", trend.limit(), other.trend.limit());

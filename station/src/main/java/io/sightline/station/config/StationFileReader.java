@@ -363,7 +363,7 @@ public final class StationFileReader {
 
         private StationFile.Pipeline pipeline(YamlSection root) {
             YamlSection p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch",
-                    "device"));
+                    "device", "precision"));
             int ring = (int) p.integer("ring-size", StationConfig.DEFAULT_RING_SIZE, v -> v >= 4 && v <= 65_536 && Long.bitCount(v) == 1,
                     "a power of two from 4 to 65536");
             Integer workers = p.auto("workers", 1, 64, "auto or an integer from 1 to 64");
@@ -383,7 +383,8 @@ public final class StationFileReader {
                     return false;
                 }
             }, "auto, cpu, cuda or cuda:N");
-            return new StationFile.Pipeline(ring, workers, threads, maxBatch, device);
+            String precision = p.string("precision", "fp32", v -> v.equals("fp32") || v.equals("bf16"), "fp32 or bf16");
+            return new StationFile.Pipeline(ring, workers, threads, maxBatch, device, precision);
         }
 
         private StationFile.Reject reject(YamlSection root, String stationName) {
