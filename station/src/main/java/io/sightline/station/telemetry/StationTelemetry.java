@@ -76,7 +76,12 @@ public final class StationTelemetry {
      * @param version goes up with every new frame of the camera
      */
     public record Frame(int camera, int line, String view, String name, int width, int height, byte[] pixels, int[] roi,
-                        int[] defectBox, long partId, Outcome outcome, float score, double ageSeconds, long version) {}
+                        int[] defectBox, long partId, Outcome outcome, float score, double ageSeconds, long version) {
+        /** 3 when {@code pixels} are BGR (a colour camera), 1 when gray or not copied. */
+        public int channels() {
+            return pixels != null && pixels.length == 3 * width * height ? 3 : 1;
+        }
+    }
 
     /** An alarm raised or cleared, {@code secondsAgo} before the read. */
     public record AlarmMarker(double secondsAgo, long partIndex, double value, double limit, boolean raised, String rule) {}
