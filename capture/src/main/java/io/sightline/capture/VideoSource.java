@@ -270,7 +270,9 @@ public final class VideoSource implements FrameSource {
             }
         }
         if (f == null) return null;
-        if (f.image == null || f.imageChannels != channels || f.imageDepth != Frame.DEPTH_UBYTE) {
+        // JavaCV reports channels as row stride / width, which row padding can inflate for a narrow colour frame
+        if (f.image == null || f.imageDepth != Frame.DEPTH_UBYTE || f.imageStride < f.imageWidth * channels
+                || (channels == 1 ? f.imageChannels != 1 : f.imageChannels < 3)) {
             errors++;
             throw new CaptureException(name + ": frame " + n + " of " + uri + " is not 8-bit " + (channels == 1 ? "gray" : "BGR")
                     + " after conversion ("
