@@ -1,16 +1,15 @@
 package io.sightline.capture;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.natives.Natives;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.javacpp.indexer.UByteRawIndexer;
 import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -133,7 +132,7 @@ public final class SyntheticPartCamera implements FrameSource {
     private final CapturedFrame frame;
     /** Where the scene is drawn in gray: the frame's pixels, or (colour) a scratch frame tinted into them. */
     private final Mat out;
-    /** Colour only (else null): the frame's pixels as BGR, the 3x1 tint, and an indexer for the stain. */
+    /** Colour only (else null): the frame's pixels as BGR, the tint as a lookup table per channel, and an indexer for the stain. */
     private final Mat bgr;
     private final Mat tint;
     private final UByteIndexer bgrPixels;
@@ -167,9 +166,11 @@ public final class SyntheticPartCamera implements FrameSource {
             if (options.colour()) {
                 this.out = natives.own(new Mat(height, width, CV_8UC1));
                 this.bgr = natives.own(new Mat(height, width, CV_8UC3, f.pixels()));
-                this.tint = natives.own(new Mat(3, 1, CV_32FC1));
-                try (FloatIndexer t = tint.createIndexer()) {
-                    for (int c = 0; c < 3; c++) t.put(c, 0, TINT_BGR[c]);
+                this.tint = natives.own(new Mat(1, 256, CV_8UC3));
+                try (UByteIndexer t = tint.createIndexer()) {
+                    for (int v = 0; v < 256; v++) {
+                        for (int c = 0; c < 3; c++) t.put(0, v, c, Math.min(255, Math.round(v * TINT_BGR[c])));
+                    }
                 }
                 this.bgrPixels = new UByteRawIndexer(f.pixels());
             } else {
@@ -337,7 +338,8 @@ public final class SyntheticPartCamera implements FrameSource {
             scene.addSensorNoise(out, rnd);
         }
         if (bgr != null) {
-            opencv_core.transform(out, bgr, tint);
+            opencv_imgproc.cvtColor(out, bgr, opencv_imgproc.COLOR_GRAY2BGR); // then each channel through its tint
+            opencv_core.LUT(bgr, tint, bgr);
             painter.stain(bgrPixels);
         }
     }

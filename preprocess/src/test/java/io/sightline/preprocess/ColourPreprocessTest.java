@@ -126,4 +126,30 @@ class ColourPreprocessTest {
             }
         }
     }
+
+    /** Benchmarks measure, tests assert: the colour path's cost is printed, its allocation (none) asserted. */
+    @Test
+    void theColourPathAllocatesNothingPerFrameAndPrintsItsCost() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int w = 1280, h = 1024;
+        for (int channels : new int[] {1, 3}) {
+            PreprocessSpec spec = new PreprocessSpec(256, 128, 768, 768, 128, 128, 0.5f, 0.25f, channels);
+            try (NativeBuffer frame = NativeBuffer.allocate((long) w * h * channels);
+                 NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
+                 Preprocessor pre = new Preprocessor(spec);
+                 Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * channels);
+                 Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
+                for (int i = 0; i < 300; i++) pre.process(view, dst); // warm up
+                int frames = 500;
+                long before = threads.getCurrentThreadAllocatedBytes();
+                long start = System.nanoTime();
+                for (int i = 0; i < frames; i++) pre.process(view, dst);
+                long nanos = System.nanoTime() - start;
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                System.out.printf("preprocess 1280x1024 ROI 768 -> 128x128x%d: %.3f ms/frame over %d frames, %d bytes allocated%n",
+                        channels, nanos / 1e6 / frames, frames, allocated);
+                assertTrue(allocated < 1024, channels + " channel(s): process() allocated " + allocated + " bytes in " + frames + " frames");
+            }
+        }
+    }
 }
