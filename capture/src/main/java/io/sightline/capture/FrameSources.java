@@ -123,6 +123,17 @@ public final class FrameSources {
         throw new IllegalArgumentException("source '" + uri + "': expected " + FORMS);
     }
 
+    /**
+     * The channels the source {@code uri} delivers, read from the URI alone: 3 (BGR) for
+     * {@code folder:} and {@code file:} with {@code ?colour=true} and {@code gige:} with a colour
+     * {@code pixel=} format, 1 (gray) for everything else. {@code uri} must pass {@link #check}.
+     */
+    public static int channels(String uri) {
+        if (uri.startsWith("folder:") || uri.startsWith("file:")) return channels(colourUri(uri, uri.substring(0, uri.indexOf(':') + 1)));
+        if (uri.startsWith("gige:")) return GigePixelFormat.of(GigeVisionSource.parseUri(uri).options().pixelFormat()).channels();
+        return 1;
+    }
+
     /** Options of {@code file:} and {@code folder:}. */
     private static final String COLOUR_HELP = "colour=true|false (true: 8-bit BGR frames for a colour model)";
 

@@ -129,6 +129,13 @@ class ColourSourcesTest {
                 unknown.getMessage());
         FrameSources.check("folder:/data/parts?colour=true");
         FrameSources.check("file:parts.mkv?colour=false");
+        // what a config check compares with the model's channels, without opening anything
+        assertEquals(3, FrameSources.channels("folder:/data/parts?colour=true"));
+        assertEquals(1, FrameSources.channels("file:parts.mkv?colour=false"));
+        assertEquals(1, FrameSources.channels("file:parts.mkv"));
+        assertEquals(3, FrameSources.channels("gige:cam?pixel=BayerRG8"));
+        assertEquals(1, FrameSources.channels("gige:cam"));
+        assertEquals(1, FrameSources.channels("usb:0"));
     }
 
     @Test
