@@ -25,7 +25,7 @@ public final class FrameSources {
     }
 
     /** What {@link #open} accepts, for error messages and help texts. */
-    public static final String FORMS = "file:PATH or folder:DIR (option ?colour=true for BGR frames), watch:DIR (new images as they"
+    public static final String FORMS = "file:PATH, folder:DIR (both take ?colour=true for BGR frames), watch:DIR (new images as they"
             + " appear, options ?settle=MS&existing=1&size=WxH), usb:N or usb:/dev/PATH (a V4L2 camera, options"
             + " ?width=&height=&fps=&exposure=&fourcc=), a stream URL (rtsp://, rtp://, tcp://, udp://, http://), or "
             + GigeVisionSource.URI_FORM;

@@ -152,4 +152,33 @@ class ColourPreprocessTest {
             }
         }
     }
+
+    /** A colour line with a camera calibration: the BGR frame undistorted is each channel undistorted alone. */
+    @Test
+    void aColourFrameIsUndistortedChannelByChannelAsAGrayOneWouldBe() {
+        int w = 160, h = 120;
+        byte[] img = colourImage(w, h, 5);
+        try (Undistorter u = new Undistorter(w, h, 150, 150, 80, 60, new double[] {-0.2, 0.05, 0, 0, 0});
+             NativeBuffer in = NativeBuffer.allocate(img.length);
+             NativeBuffer out = NativeBuffer.allocate(img.length);
+             Mat src = new Mat(h, w, CV_8UC3, in.bytes());
+             Mat dst = u.destination(out.bytes(), 3);
+             MatVector planes = new MatVector()) {
+            in.bytes().put(img, 0, img.length);
+            u.undistort(src, dst);
+            byte[] colour = new byte[img.length];
+            out.bytes().get(colour, 0, colour.length);
+            opencv_core.split(src, planes);
+            for (int c = 0; c < 3; c++) {
+                try (NativeBuffer one = NativeBuffer.allocate((long) w * h); Mat grayDst = u.destination(one.bytes())) {
+                    u.undistort(planes.get(c), grayDst);
+                    byte[] gray = new byte[w * h];
+                    one.bytes().get(gray, 0, gray.length);
+                    for (int p = 0; p < gray.length; p++) {
+                        assertEquals(gray[p], colour[3 * p + c], "channel " + c + " at pixel " + p);
+                    }
+                }
+            }
+        }
+    }
 }
