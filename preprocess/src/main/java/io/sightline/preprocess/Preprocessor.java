@@ -93,7 +93,7 @@ public final class Preprocessor implements AutoCloseable {
         } else {
             opencv_imgproc.resize(frame.roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
         }
-        resized.convertTo(dst.mat, dst.mat.type(), spec.alpha(), spec.beta());
+        resized.convertTo(dst.mat, dst.type, spec.alpha(), spec.beta());
     }
 
     @Override
@@ -146,6 +146,8 @@ public final class Preprocessor implements AutoCloseable {
     public static final class FloatView implements AutoCloseable {
         final Mat mat;
         final int channels;
+        /** CV_32FC1 or CV_32FC3, read once (not through JNI per frame). */
+        final int type;
 
         public FloatView(PreprocessSpec spec, FloatPointer floats) {
             Natives.opencv();
@@ -154,7 +156,8 @@ public final class Preprocessor implements AutoCloseable {
                         + " floats, the model input needs " + spec.floatsPerImage());
             }
             this.channels = spec.channels();
-            this.mat = new Mat(spec.inputHeight(), spec.inputWidth(), CV_32FC(spec.channels()), floats);
+            this.type = CV_32FC(spec.channels());
+            this.mat = new Mat(spec.inputHeight(), spec.inputWidth(), type, floats);
         }
 
         @Override
