@@ -63,7 +63,8 @@ public final class StationTelemetry {
     public record Buckets(double[] upperBounds, long[] counts, long count, double sum) {}
 
     /**
-     * A camera's latest decided frame (8-bit gray, {@code width * height} bytes, row by row).
+     * A camera's latest decided frame (8-bit gray, {@code width * height} bytes, or 8-bit BGR from a colour camera,
+     * {@code width * height * 3}; row by row).
      *
      * @param view the view's name on a line with several cameras, else null
      * @param pixels null unless asked for
