@@ -9,7 +9,10 @@ import org.bytedeco.javacpp.Pointer;
  * camera driver's DMA buffer: valid until the next {@code grab()} on the same source. Whoever needs
  * it longer copies the pixels (the station copies them into its ring slot).
  *
- * <p>Pixels are 8-bit gray, row-major, {@link #stride()} bytes per row.
+ * <p>Pixels are 8 bits per channel, row-major, {@link #stride()} bytes per row: one channel (gray)
+ * or three interleaved in OpenCV's order, blue, green, red ({@link #channels()}, fixed per source:
+ * a colour camera's every frame is BGR, demosaiced or reordered by the source if the camera sends
+ * Bayer or RGB).
  *
  * <p>A frame either owns its pixel memory ({@link #CapturedFrame(int, int)}: the source decodes
  * into it) or {@linkplain #borrowing(int, int) borrows} the driver's buffer for the time between
@@ -21,28 +24,39 @@ public final class CapturedFrame implements AutoCloseable {
     private final LentPixels lent;
     private final int maxWidth;
     private final int maxHeight;
+    private final int channels;
     private int width;
     private int height;
     private long sequence;
     private long captureNanos;
     private DefectKind truth = DefectKind.UNKNOWN;
 
+    /** A gray frame. */
     public CapturedFrame(int maxWidth, int maxHeight) {
+        this(maxWidth, maxHeight, 1);
+    }
+
+    /**
+     * @param channels 1 (8-bit gray) or 3 (8-bit BGR, interleaved)
+     */
+    public CapturedFrame(int maxWidth, int maxHeight, int channels) {
         if (maxWidth <= 0 || maxHeight <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + maxWidth + "x" + maxHeight);
         }
+        this.channels = checkChannels(channels);
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
-        this.buffer = NativeBuffer.allocate((long) maxWidth * maxHeight);
+        this.buffer = NativeBuffer.allocate((long) maxWidth * maxHeight * channels);
         this.lent = null;
         this.width = maxWidth;
         this.height = maxHeight;
     }
 
-    private CapturedFrame(int maxWidth, int maxHeight, boolean borrowing) {
+    private CapturedFrame(int maxWidth, int maxHeight, int channels, boolean borrowing) {
         if (maxWidth <= 0 || maxHeight <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + maxWidth + "x" + maxHeight);
         }
+        this.channels = checkChannels(channels);
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         this.buffer = null;
@@ -56,10 +70,22 @@ public final class CapturedFrame implements AutoCloseable {
      * {@linkplain #lend lends} it the driver's buffer, valid until the source's next grab.
      */
     public static CapturedFrame borrowing(int maxWidth, int maxHeight) {
-        return new CapturedFrame(maxWidth, maxHeight, true);
+        return new CapturedFrame(maxWidth, maxHeight, 1, true);
     }
 
-    /** Points a {@linkplain #borrowing borrowing} frame at {@code address} (packed rows, width bytes each). */
+    /** As {@link #borrowing(int, int)}, for frames of {@code channels} (1 gray, 3 BGR). */
+    public static CapturedFrame borrowing(int maxWidth, int maxHeight, int channels) {
+        return new CapturedFrame(maxWidth, maxHeight, channels, true);
+    }
+
+    private static int checkChannels(int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("frame channels must be 1 (8-bit gray) or 3 (8-bit BGR), got " + channels);
+        }
+        return channels;
+    }
+
+    /** Points a {@linkplain #borrowing borrowing} frame at {@code address} (packed rows, width x channels bytes each). */
     public void lend(long address) {
         if (lent == null) throw new IllegalStateException("this frame owns its pixels; only a borrowing frame is lent a buffer");
         if (address == 0) throw new IllegalArgumentException("a null pixel buffer cannot be lent");
@@ -83,8 +109,14 @@ public final class CapturedFrame implements AutoCloseable {
         return height;
     }
 
+    /** Bytes per row: width x channels (rows are packed). */
     public int stride() {
-        return width;
+        return width * channels;
+    }
+
+    /** 1: 8-bit gray; 3: 8-bit BGR, interleaved. The same for every frame of a source. */
+    public int channels() {
+        return channels;
     }
 
     public int maxWidth() {
@@ -97,7 +129,7 @@ public final class CapturedFrame implements AutoCloseable {
 
     /** Bytes of pixel data in this frame. */
     public long sizeBytes() {
-        return (long) width * height;
+        return (long) width * height * channels;
     }
 
     /**

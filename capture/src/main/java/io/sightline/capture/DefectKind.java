@@ -15,7 +15,12 @@ public enum DefectKind {
     MISSING_FEATURE("missing_feature"),
     MISPLACED_FEATURE("misplaced_feature"),
     /** A real camera: nobody knows. */
-    UNKNOWN("unknown");
+    UNKNOWN("unknown"),
+    /**
+     * A stain of another hue (heat tint, corrosion) at nearly the surface's brightness: plain in
+     * colour, faint in gray. Rendered by a colour synthetic camera only.
+     */
+    DISCOLOURATION("discolouration");
 
     private final String label;
 
@@ -35,5 +40,10 @@ public enum DefectKind {
     /** The defect kinds a synthetic camera can render, in a fixed order. */
     public static DefectKind[] renderable() {
         return new DefectKind[] {SCRATCH, PIT, CRACK, MISSING_FEATURE, MISPLACED_FEATURE};
+    }
+
+    /** The defect kinds a colour synthetic camera renders: {@link #renderable()} and {@link #DISCOLOURATION}. */
+    public static DefectKind[] colourRenderable() {
+        return new DefectKind[] {SCRATCH, PIT, CRACK, MISSING_FEATURE, MISPLACED_FEATURE, DISCOLOURATION};
     }
 }

@@ -24,8 +24,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * downsampling of the default ROI to 128x128: {@code SCRATCH} a long thin straight line,
  * {@code PIT} a dark spot with a bright rim, {@code CRACK} a dark jagged polyline,
  * {@code MISSING_FEATURE} a bolt hole filled with surface, {@code MISPLACED_FEATURE} a bolt hole
- * moved along the pitch circle or radially. Keeps the box of the pixels the last defect may have
- * changed. Allocates nothing per defect.
+ * moved along the pitch circle or radially, {@code DISCOLOURATION} a soft stain whose blue and red
+ * are swapped ({@link #stain}, on the colour frame: the gray frame is left as it is). Keeps the box
+ * of the pixels the last defect may have changed. Allocates nothing per defect.
  */
 final class DefectPainter {
     private static final int MAX_CRACK_SEGMENTS = 12;
@@ -42,6 +43,10 @@ final class DefectPainter {
     private final double[] crackY = new double[MAX_CRACK_SEGMENTS + 1];
     private double pickX;
     private double pickY;
+    /** The last DISCOLOURATION's centre and radius (radius 0: none to paint). */
+    private double stainX;
+    private double stainY;
+    private double stainRadius;
     private int boxX0;
     private int boxY0;
     private int boxX1;
@@ -65,6 +70,7 @@ final class DefectPainter {
      */
     void paint(int e, DefectKind kind, SplittableRandom rnd, double alpha, double beta) {
         boxX0 = boxY0 = boxX1 = boxY1 = 0;
+        stainRadius = 0;
         switch (kind) {
             case NONE -> { }
             case SCRATCH -> drawScratch(e, rnd, alpha, beta);
@@ -72,6 +78,7 @@ final class DefectPainter {
             case CRACK -> drawCrack(e, rnd, alpha, beta);
             case MISSING_FEATURE -> plugHole(e, rnd.nextInt(HOLES), alpha, beta);
             case MISPLACED_FEATURE -> moveHole(e, rnd, alpha, beta);
+            case DISCOLOURATION -> placeStain(e, rnd);
             default -> throw new IllegalArgumentException("synthetic camera cannot render " + kind);
         }
     }
@@ -234,6 +241,43 @@ final class DefectPainter {
         plugHole(e, k, alpha, beta);
         scene.drawHole(out, e, nx, ny, alpha, beta);
         markCircle(nx, ny, scene.holeRadius + scene.holeChamfer + 2);
+    }
+
+    private void placeStain(int e, SplittableRandom rnd) {
+        stainRadius = (34 + 22 * rnd.nextDouble()) * scene.unit;
+        pickSurfacePoint(e, rnd, stainRadius * 0.5);
+        stainX = pickX;
+        stainY = pickY;
+        markCircle(stainX, stainY, stainRadius);
+    }
+
+    /**
+     * Paints the last DISCOLOURATION (nothing for another kind) on {@code bgr}, the colour frame
+     * (rows of {@code width x 3} bytes, blue first): inside the stain, blue and red trade places,
+     * blended in with weight {@code 1 - (d / r)^2}. On a brass-tinted part the stain turns blue-gray
+     * while its brightness drops by a few percent only. Allocates nothing.
+     */
+    void stain(org.bytedeco.javacpp.indexer.UByteIndexer bgr) {
+        if (stainRadius <= 0) return;
+        int x0 = Math.max(0, (int) Math.floor(stainX - stainRadius));
+        int x1 = Math.min(scene.width - 1, (int) Math.ceil(stainX + stainRadius));
+        int y0 = Math.max(0, (int) Math.floor(stainY - stainRadius));
+        int y1 = Math.min(scene.height - 1, (int) Math.ceil(stainY + stainRadius));
+        double r2 = stainRadius * stainRadius;
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                double dx = x - stainX;
+                double dy = y - stainY;
+                double d2 = dx * dx + dy * dy;
+                if (d2 >= r2) continue;
+                double w = 1 - d2 / r2;
+                long i = ((long) y * scene.width + x) * 3;
+                int b = bgr.get(i);
+                int red = bgr.get(i + 2);
+                bgr.put(i, (int) Math.round(b + (red - b) * w));
+                bgr.put(i + 2, (int) Math.round(red + (b - red) * w));
+            }
+        }
     }
 
     /** Sets pickX/pickY to a random point of the flat part surface, {@code margin} away from edges and holes. */

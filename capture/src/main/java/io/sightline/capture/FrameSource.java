@@ -20,6 +20,14 @@ public interface FrameSource extends AutoCloseable {
 
     int maxHeight();
 
+    /**
+     * Channels of every frame: 1 (8-bit gray) or 3 (8-bit BGR, interleaved). The station sizes its
+     * slots from it and refuses a line whose model expects other channels.
+     */
+    default int channels() {
+        return 1;
+    }
+
     /** The next frame, or {@code null} when a finite source is exhausted. */
     CapturedFrame grab() throws CaptureException;
 

@@ -6,8 +6,9 @@ import java.nio.file.Path;
  * Opens a frame source from its URI, the one form the CLI and the config use:
  *
  * <pre>
- *   file:PATH                   a video file, read as fast as the station triggers, ending with the file
- *   folder:DIR                  images in name order (looped by the demo)
+ *   file:PATH[?colour=true]     a video file, read as fast as the station triggers, ending with the file
+ *   folder:DIR[?colour=true]    images in name order (looped by the demo)
+ *                               colour=true: 8-bit BGR frames for a colour model (default false: 8-bit gray)
  *   watch:DIR                   new images as they appear in DIR, each once ({@link WatchedFolderSource}:
  *                               ?settle=MS&amp;existing=1&amp;size=WxH&amp;poll=MS), re-opened when the folder is lost,
  *                               going on with the files not taken yet
@@ -24,7 +25,7 @@ public final class FrameSources {
     }
 
     /** What {@link #open} accepts, for error messages and help texts. */
-    public static final String FORMS = "file:PATH, folder:DIR, watch:DIR (new images as they"
+    public static final String FORMS = "file:PATH, folder:DIR (both take ?colour=true for BGR frames), watch:DIR (new images as they"
             + " appear, options ?settle=MS&existing=1&size=WxH), usb:N or usb:/dev/PATH (a V4L2 camera, options"
             + " ?width=&height=&fps=&exposure=&fourcc=), a stream URL (rtsp://, rtp://, tcp://, udp://, http://), or "
             + GigeVisionSource.URI_FORM;
@@ -36,7 +37,8 @@ public final class FrameSources {
      */
     public static FrameSource open(String name, String uri, boolean loop) throws CaptureException {
         if (uri.startsWith("folder:")) {
-            return new ImageFolderSource(name, Path.of(uri.substring("folder:".length())), loop);
+            SourceUri u = colourUri(uri, "folder:");
+            return new ImageFolderSource(name, Path.of(u.target()), loop, channels(u));
         }
         if (uri.startsWith("watch:")) {
             WatchedFolderSource.Target t = WatchedFolderSource.parse(uri);
@@ -45,7 +47,8 @@ public final class FrameSources {
                     ReconnectingSource.Backoff.DEFAULT, Double.NaN);
         }
         if (uri.startsWith("file:")) {
-            return new VideoSource(name, uri, loop);
+            SourceUri u = colourUri(uri, "file:");
+            return new VideoSource(name, "file:" + u.target(), loop, channels(u));
         }
         if (uri.startsWith("usb:seq:")) {
             return UsbCameraSource.open(name, uri);
@@ -78,7 +81,9 @@ public final class FrameSources {
         if (uri == null || uri.isBlank()) throw new IllegalArgumentException("no source URI: expected " + FORMS);
         if (uri.startsWith("folder:") || uri.startsWith("file:")) {
             String scheme = uri.substring(0, uri.indexOf(':') + 1);
-            String path = uri.substring(scheme.length());
+            SourceUri u = colourUri(uri, scheme);
+            channels(u);
+            String path = u.target();
             if (path.isBlank()) {
                 throw new IllegalArgumentException("'" + uri + "': " + scheme + " needs a " + (scheme.equals("file:") ? "video file" : "folder")
                         + ", e.g. " + scheme + (scheme.equals("file:") ? "parts.avi" : "/data/images"));
@@ -116,6 +121,32 @@ public final class FrameSources {
             return;
         }
         throw new IllegalArgumentException("source '" + uri + "': expected " + FORMS);
+    }
+
+    /**
+     * The channels the source {@code uri} delivers, read from the URI alone: 3 (BGR) for
+     * {@code folder:} and {@code file:} with {@code ?colour=true} and {@code gige:} with a colour
+     * {@code pixel=} format, 1 (gray) for everything else. {@code uri} must pass {@link #check}.
+     */
+    public static int channels(String uri) {
+        if (uri.startsWith("folder:") || uri.startsWith("file:")) return channels(colourUri(uri, uri.substring(0, uri.indexOf(':') + 1)));
+        if (uri.startsWith("gige:")) return GigePixelFormat.of(GigeVisionSource.parseUri(uri).options().pixelFormat()).channels();
+        return 1;
+    }
+
+    /** Options of {@code file:} and {@code folder:}. */
+    private static final String COLOUR_HELP = "colour=true|false (true: 8-bit BGR frames for a colour model)";
+
+    private static SourceUri colourUri(String uri, String scheme) {
+        return SourceUri.parse(uri, scheme, java.util.List.of("colour"), COLOUR_HELP);
+    }
+
+    /** 3 for {@code colour=true}, 1 for false or no option. */
+    private static int channels(SourceUri u) {
+        String v = u.options().get("colour");
+        if (v == null || v.equalsIgnoreCase("false")) return 1;
+        if (v.equalsIgnoreCase("true")) return 3;
+        throw u.bad("colour", v, "true or false");
     }
 
     /**

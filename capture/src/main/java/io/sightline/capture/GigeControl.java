@@ -3,7 +3,6 @@ package io.sightline.capture;
 import io.sightline.natives.aravis.Aravis;
 import io.sightline.natives.aravis.AravisCamera;
 import io.sightline.natives.aravis.AravisException;
-import io.sightline.natives.aravis.Arv;
 import java.util.List;
 
 /**
@@ -30,14 +29,15 @@ final class GigeControl {
         try {
             camera.setPixelFormat(options.pixelFormat());
         } catch (AravisException e) {
-            throw new CaptureException(name + ": camera '" + cameraName + "' cannot send Mono8, the 8-bit gray the station needs: it offers "
-                    + describe(() -> camera.pixelFormats().toString()) + " and is set to " + describe(this::currentPixelFormat)
-                    + " (" + e.getMessage() + ")");
+            throw new CaptureException(name + ": camera '" + cameraName + "' cannot send " + options.pixelFormat() + ", the pixel format"
+                    + " asked for: it offers " + describe(() -> camera.pixelFormats().toString()) + " and is set to "
+                    + describe(this::currentPixelFormat) + " (" + e.getMessage() + ")");
         }
         int code = camera.pixelFormatCode();
-        if (code != Arv.PIXEL_FORMAT_MONO_8) {
+        int wanted = GigePixelFormat.of(options.pixelFormat()).pfnc();
+        if (code != wanted) {
             throw new CaptureException(name + ": camera '" + cameraName + "' is set to " + describe(this::currentPixelFormat) + " (0x"
-                    + Integer.toHexString(code) + ") after being asked for Mono8, the 8-bit gray the station needs");
+                    + Integer.toHexString(code) + ") after being asked for " + options.pixelFormat() + " (0x" + Integer.toHexString(wanted) + ")");
         }
         camera.setContinuous();
         if (!Double.isNaN(options.fps())) camera.setFrameRate(options.fps());

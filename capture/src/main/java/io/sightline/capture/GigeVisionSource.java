@@ -17,14 +17,16 @@ import java.util.regex.Pattern;
  * A GigE Vision (GenICam) camera through Aravis 0.8 ({@link io.sightline.natives.aravis}).
  *
  * <pre>
- *   gige:ID_OR_ADDRESS[?exposure=US&amp;gain=G&amp;trigger=off|software|LINE&amp;pixel=Mono8&amp;fps=F]
+ *   gige:ID_OR_ADDRESS[?exposure=US&amp;gain=G&amp;trigger=off|software|LINE&amp;pixel=FORMAT&amp;fps=F]
  *
  *   ID_OR_ADDRESS   the camera's Aravis id (Vendor-Model-Serial, as arv-tool-0.8 lists it),
  *                   its serial number, or its IP address
  *   exposure        exposure time in microseconds        gain     the camera's gain (dB or raw units)
  *   trigger         off (free run, the default) | software (each grab fires one exposure) |
  *                   a line name such as Line1 (hardware trigger, rising edge)
- *   pixel           Mono8, the only format the station takes for now
+ *   pixel           Mono8 (the default: gray frames), or for a colour line BGR8, RGB8, BayerRG8, BayerGR8,
+ *                   BayerGB8 or BayerBG8 (BGR frames; RGB reordered and Bayer demosaiced by OpenCV,
+ *                   {@link GigePixelFormat})
  *   fps             the free-running frame rate
  * </pre>
  *
@@ -34,6 +36,7 @@ import java.util.regex.Pattern;
  *   camera --GVSP/UDP--&gt; Aravis receive thread fills one of N pooled buffers
  *          --&gt; grab(): pushes the previous buffer back, pops the next (short timeout),
  *              lends its memory to the CapturedFrame  --&gt; the station copies it into its ring slot
+ *              (RGB8 and Bayer: converted to BGR into the source's own frame first, a second copy)
  * </pre>
  *
  * <p>Part ids are the camera's frame (block) ids, unwrapped to an increasing 64-bit count
@@ -79,10 +82,7 @@ public final class GigeVisionSource implements FrameSource {
             if (trigger == null || !(trigger.equals("off") || trigger.equals("software") || LINE.matcher(trigger).matches())) {
                 throw new IllegalArgumentException("trigger must be off, software or a line name such as Line1, got '" + trigger + "'");
             }
-            if (!"Mono8".equals(pixelFormat)) {
-                throw new IllegalArgumentException("pixel format must be Mono8 (8-bit gray, the only format the station takes for now), got '"
-                        + pixelFormat + "'");
-            }
+            pixelFormat = GigePixelFormat.of(pixelFormat).genicamName(); // names the formats taken when it is none of them
             if (!Double.isNaN(fps) && !(fps > 0 && Double.isFinite(fps))) {
                 throw new IllegalArgumentException("fps must be a positive frame rate, got " + fps);
             }
@@ -138,8 +138,7 @@ public final class GigeVisionSource implements FrameSource {
                         case "gain" -> o.withGain(uri.number(key, value, "a gain value, e.g. 2 or 6.5"));
                         case "trigger" -> o.withTrigger(value.equalsIgnoreCase("off") || value.equalsIgnoreCase("software")
                                 ? value.toLowerCase(Locale.ROOT) : value);
-                        case "pixel" -> new Options(o.exposureUs, o.gain, o.trigger, value.equalsIgnoreCase("mono8") ? "Mono8" : value,
-                                o.fps, o.buffers, o.lossTimeoutMillis);
+                        case "pixel" -> new Options(o.exposureUs, o.gain, o.trigger, value, o.fps, o.buffers, o.lossTimeoutMillis);
                         case "fps" -> o.withFps(uri.positive(key, value, "a positive frame rate, e.g. 25"));
                         default -> throw new AssertionError(key);
                     };
@@ -157,7 +156,8 @@ public final class GigeVisionSource implements FrameSource {
     }
 
     /** The URI form, for help texts. */
-    public static final String URI_FORM = "gige:ID_OR_ADDRESS[?exposure=US&gain=G&trigger=off|software|LINE&pixel=Mono8&fps=F]";
+    public static final String URI_FORM = "gige:ID_OR_ADDRESS[?exposure=US&gain=G&trigger=off|software|LINE"
+            + "&pixel=Mono8|BGR8|RGB8|BayerRG8|BayerGR8|BayerGB8|BayerBG8&fps=F]"; // a constant: help texts use it; GigePixelFormat's names
 
     /** Splits {@code gige:ID[?OPTIONS]}; IllegalArgumentException naming what is wrong. */
     public static Target parseUri(String uri) {
@@ -183,6 +183,8 @@ public final class GigeVisionSource implements FrameSource {
     private GigeControl control;
     private AravisStream stream;
     private final CapturedFrame frame;
+    private final GigePixelFormat format;
+    private final GigeFrames frames;
     private final Memory out; // image size, padding: read back per frame without allocating
     private final long outAddress;
     private final long lossTimeoutNanos;
@@ -214,23 +216,24 @@ public final class GigeVisionSource implements FrameSource {
         this.options = options;
         this.softwareTrigger = options.trigger().equals("software");
         this.freeRunning = options.trigger().equals("off");
+        this.format = GigePixelFormat.of(options.pixelFormat());
         if (!Aravis.available()) {
             throw new CaptureException(name + ": GigE Vision camera '" + cameraIdOrAddress + "' needs Aravis: " + Aravis.unavailableReason());
         }
         this.out = new Memory(16);
         this.outAddress = Pointer.nativeValue(out);
-        CapturedFrame f = null;
+        GigeFrames f = null;
         try {
             camera = AravisCamera.open(cameraIdOrAddress);
             control = new GigeControl(name, cameraName, camera);
             control.configure(options);
             int[] size = camera.size();
             int payload = camera.payloadBytes();
-            if (payload < (long) size[0] * size[1]) {
+            if (payload < (long) size[0] * size[1] * format.bytesPerPixel()) {
                 throw new CaptureException(name + ": camera '" + cameraName + "' announces " + payload + " bytes per frame, less than its "
-                        + size[0] + "x" + size[1] + " Mono8 image");
+                        + size[0] + "x" + size[1] + " " + format + " image");
             }
-            f = CapturedFrame.borrowing(size[0], size[1]);
+            f = new GigeFrames(format, size[0], size[1], options.buffers());
             double rate = freeRunning && camera.frameRateAvailable() ? camera.frameRate() : Double.NaN;
             this.nominalFps = rate > 0 ? rate : Double.NaN;
             long timeoutMillis = options.lossTimeoutMillis();
@@ -247,7 +250,8 @@ public final class GigeVisionSource implements FrameSource {
             releaseNative();
             throw e;
         }
-        this.frame = f;
+        this.frames = f;
+        this.frame = f.frame();
         long now = System.nanoTime();
         lastArrivalNanos = now;
         lastProbeNanos = now;
@@ -267,6 +271,12 @@ public final class GigeVisionSource implements FrameSource {
     @Override
     public int maxHeight() {
         return frame.maxHeight();
+    }
+
+    /** 1 for Mono8, 3 (BGR) for the colour formats. */
+    @Override
+    public int channels() {
+        return format.channels();
     }
 
     @Override
@@ -356,19 +366,12 @@ public final class GigeVisionSource implements FrameSource {
             throw new CaptureException(name + ": frame " + raw + " from camera '" + cameraName + "' carries payload type " + payloadType
                     + ", not an image");
         }
-        if (pixelFormat != Arv.PIXEL_FORMAT_MONO_8) {
+        String problem = frames.problem(pixelFormat, width, height, size, xPadding, data);
+        if (problem != null) {
             errors++;
-            throw new CaptureException(name + ": frame " + raw + " from camera '" + cameraName + "' is pixel format 0x"
-                    + Integer.toHexString(pixelFormat) + ", expected Mono8 (0x" + Integer.toHexString(Arv.PIXEL_FORMAT_MONO_8) + ")");
+            throw new CaptureException(name + ": frame " + raw + " from camera '" + cameraName + "' " + problem);
         }
-        if (width <= 0 || height <= 0 || width > frame.maxWidth() || height > frame.maxHeight() || data == 0
-                || size < (long) width * height || xPadding != 0) {
-            errors++;
-            throw new CaptureException(name + ": frame " + raw + " from camera '" + cameraName + "' is " + width + "x" + height
-                    + " with " + size + " bytes and row padding " + xPadding + "; expected packed Mono8 rows within "
-                    + frame.maxWidth() + "x" + frame.maxHeight());
-        }
-        frame.lend(data);
+        frames.fill(data);
         frame.set(width, height, part, nowNanos, DefectKind.UNKNOWN);
         return true;
     }
@@ -470,7 +473,7 @@ public final class GigeVisionSource implements FrameSource {
         closed = true;
         stopping = true;
         releaseNative();
-        frame.close();
+        frames.close();
     }
 
     private void releaseNative() {

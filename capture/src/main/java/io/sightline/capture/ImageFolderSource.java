@@ -17,6 +17,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * drops its frames as files. Every image must have the first one's size. A file that cannot be
  * read, or has another size, is a {@link CaptureException} naming it: the station counts it as an
  * unreadable fail-safe reject and goes on with the next file. Part ids are the files' positions.
+ *
+ * <p>Gray by default (colour files are converted as OpenCV's {@code IMREAD_GRAYSCALE} does); a
+ * colour folder ({@code folder:DIR?colour=true}) delivers 8-bit BGR frames, gray files expanded to
+ * three equal channels.
  */
 public final class ImageFolderSource implements FrameSource {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
@@ -26,6 +30,7 @@ public final class ImageFolderSource implements FrameSource {
     private final List<Path> files;
     private final boolean loop;
     private final CapturedFrame frame;
+    private final int readMode;
     private int next;
     private long sequence;
     private boolean closed;
@@ -35,7 +40,18 @@ public final class ImageFolderSource implements FrameSource {
      * @throws CaptureException when the folder holds no readable image to take the size from
      */
     public ImageFolderSource(String name, Path dir, boolean loop) throws CaptureException {
+        this(name, dir, loop, 1);
+    }
+
+    /**
+     * @param channels 1 (8-bit gray) or 3 (8-bit BGR)
+     */
+    public ImageFolderSource(String name, Path dir, boolean loop, int channels) throws CaptureException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(name + ": folder channels must be 1 (gray) or 3 (BGR), got " + channels);
+        }
         Natives.opencv();
+        this.readMode = channels == 1 ? opencv_imgcodecs.IMREAD_GRAYSCALE : opencv_imgcodecs.IMREAD_COLOR;
         this.name = name;
         this.dir = dir;
         this.loop = loop;
@@ -50,7 +66,7 @@ public final class ImageFolderSource implements FrameSource {
         }
         int[] size = null;
         for (Path p : files) {
-            try (Mat m = opencv_imgcodecs.imread(p.toString(), opencv_imgcodecs.IMREAD_GRAYSCALE)) {
+            try (Mat m = opencv_imgcodecs.imread(p.toString(), readMode)) {
                 if (m != null && !m.empty()) {
                     size = new int[] {m.cols(), m.rows()};
                     break;
@@ -58,7 +74,7 @@ public final class ImageFolderSource implements FrameSource {
             }
         }
         if (size == null) throw new CaptureException(name + ": " + dir + " holds no readable image (.png/.jpg/.bmp/.tif)");
-        this.frame = new CapturedFrame(size[0], size[1]);
+        this.frame = new CapturedFrame(size[0], size[1], channels);
     }
 
     @Override
@@ -77,6 +93,11 @@ public final class ImageFolderSource implements FrameSource {
     }
 
     @Override
+    public int channels() {
+        return frame.channels();
+    }
+
+    @Override
     public CapturedFrame grab() throws CaptureException {
         if (closed) throw new CaptureException(name + " is closed");
         if (next >= files.size()) {
@@ -85,14 +106,14 @@ public final class ImageFolderSource implements FrameSource {
         }
         Path p = files.get(next++);
         long n = sequence++;
-        try (Mat m = opencv_imgcodecs.imread(p.toString(), opencv_imgcodecs.IMREAD_GRAYSCALE)) {
+        try (Mat m = opencv_imgcodecs.imread(p.toString(), readMode)) {
             if (m == null || m.empty()) throw new CaptureException(name + ": " + p + " is not a readable image");
             if (m.cols() != frame.maxWidth() || m.rows() != frame.maxHeight()) {
                 throw new CaptureException(name + ": " + p + " is " + m.cols() + "x" + m.rows() + ", the folder's images are "
                         + frame.maxWidth() + "x" + frame.maxHeight());
             }
             Mat c = m.isContinuous() ? m : m.clone();
-            Pointer.memcpy(frame.pixels(), c.data(), (long) m.cols() * m.rows());
+            Pointer.memcpy(frame.pixels(), c.data(), (long) m.cols() * m.rows() * frame.channels());
             if (c != m) c.close();
         }
         frame.set(frame.maxWidth(), frame.maxHeight(), n, System.nanoTime(), DefectKind.UNKNOWN);

@@ -42,6 +42,7 @@ public final class ReconnectingSource implements FrameSource {
     private final double nominalFps;
     private final int maxWidth;
     private final int maxHeight;
+    private final int channels;
     private FrameSource current;
     private volatile boolean stopping;
     private boolean closed;
@@ -74,6 +75,7 @@ public final class ReconnectingSource implements FrameSource {
         this.current = opener.open();
         this.maxWidth = current.maxWidth();
         this.maxHeight = current.maxHeight();
+        this.channels = current.channels();
         this.connected = true;
     }
 
@@ -90,6 +92,11 @@ public final class ReconnectingSource implements FrameSource {
     @Override
     public int maxHeight() {
         return maxHeight;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
     }
 
     @Override
@@ -166,6 +173,11 @@ public final class ReconnectingSource implements FrameSource {
                     s.close();
                     throw new CaptureException(name + ": re-opened with " + s.maxWidth() + "x" + s.maxHeight()
                             + " frames, larger than the " + maxWidth + "x" + maxHeight + " it started with");
+                }
+                if (s.channels() != channels) {
+                    s.close();
+                    throw new CaptureException(name + ": re-opened with " + s.channels() + "-channel frames, it started with "
+                            + channels);
                 }
                 current = s;
                 reconnects++;

@@ -17,6 +17,7 @@ public final class ReplaySource implements FrameSource {
     private final CapturedFrame[] frames;
     private final int maxWidth;
     private final int maxHeight;
+    private final int channels;
     private long sequence;
     private boolean closed;
 
@@ -31,6 +32,7 @@ public final class ReplaySource implements FrameSource {
         }
         this.maxWidth = w;
         this.maxHeight = h;
+        this.channels = frames.length == 0 ? 1 : frames[0].channels();
     }
 
     /**
@@ -67,7 +69,7 @@ public final class ReplaySource implements FrameSource {
     }
 
     private static CapturedFrame copy(CapturedFrame f) {
-        CapturedFrame c = new CapturedFrame(f.width(), f.height());
+        CapturedFrame c = new CapturedFrame(f.width(), f.height(), f.channels());
         org.bytedeco.javacpp.Pointer.memcpy(c.pixels(), f.pixels(), f.sizeBytes());
         c.set(f.width(), f.height(), f.sequence(), f.captureNanos(), f.truth());
         return c;
@@ -91,6 +93,11 @@ public final class ReplaySource implements FrameSource {
     @Override
     public int maxHeight() {
         return maxHeight;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
     }
 
     @Override

@@ -1,10 +1,15 @@
 package io.sightline.capture;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.natives.Natives;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.javacpp.indexer.UByteRawIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -12,7 +17,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * and knows the ground truth of every frame.
  *
  * <p>It stands in for a real line camera in demos, tests, benchmarks and for building training
- * sets. Frames are 8-bit gray. The scene: a dark textured belt under uneven light (vignette and a
+ * sets. Frames are 8-bit gray, or 8-bit BGR with {@link Options#colour()}: the same scene tinted
+ * like brass (each gray level times {@link #TINT_BGR}), where a sixth defect kind,
+ * {@link DefectKind#DISCOLOURATION}, is drawn too (a stain plain in colour, faint in gray). The scene: a dark textured belt under uneven light (vignette and a
  * gradient), a bright flange of radius {@code 0.32 * min(width, height)} near the image centre
  * (shifted by up to 3% of the image, rotated by any angle) with a brushed face, a turned hub, a
  * groove, chamfered edges, a central bore and four bolt holes on a pitch circle; then a global gain
@@ -55,8 +62,10 @@ public final class SyntheticPartCamera implements FrameSource {
      * @param defectRate probability that a grabbed part is defective, 0..1
      * @param seed seed of every random choice; same seed, same frames
      * @param variations good parts pre-rendered at construction (position, rotation, texture), at least 1
+     * @param colour 8-bit BGR frames of a brass-tinted part, defects drawn among
+     *               {@link DefectKind#colourRenderable()}; false: 8-bit gray, among {@link DefectKind#renderable()}
      */
-    public record Options(int width, int height, double defectRate, long seed, int variations) {
+    public record Options(int width, int height, double defectRate, long seed, int variations, boolean colour) {
         public static final int MIN_SIZE = 64;
         public static final int MAX_SIZE = 8192;
 
@@ -78,32 +87,42 @@ public final class SyntheticPartCamera implements FrameSource {
             }
         }
 
-        /** 1280x1024, 10% defects, seed 1, 32 pre-rendered parts. */
+        /** A gray camera. */
+        public Options(int width, int height, double defectRate, long seed, int variations) {
+            this(width, height, defectRate, seed, variations, false);
+        }
+
+        /** 1280x1024, 10% defects, seed 1, 32 pre-rendered parts, gray. */
         public static Options defaults() {
             return new Options(1280, 1024, 0.1, 1L, 32);
         }
 
         public Options withSize(int newWidth, int newHeight) {
-            return new Options(newWidth, newHeight, defectRate, seed, variations);
+            return new Options(newWidth, newHeight, defectRate, seed, variations, colour);
         }
 
         public Options withDefectRate(double newDefectRate) {
-            return new Options(width, height, newDefectRate, seed, variations);
+            return new Options(width, height, newDefectRate, seed, variations, colour);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(width, height, defectRate, newSeed, variations);
+            return new Options(width, height, defectRate, newSeed, variations, colour);
         }
 
         public Options withVariations(int newVariations) {
-            return new Options(width, height, defectRate, seed, newVariations);
+            return new Options(width, height, defectRate, seed, newVariations, colour);
+        }
+
+        public Options withColour(boolean newColour) {
+            return new Options(width, height, defectRate, seed, variations, newColour);
         }
     }
 
     static final double ROI_FRACTION = 0.75;
     private static final double GAIN_SPREAD = 0.08;
     private static final double OFFSET_SPREAD = 8.0;
-    private static final DefectKind[] KINDS = DefectKind.renderable();
+    /** A colour camera's gain per channel, blue, green, red: a brass-like part on a brownish belt. */
+    static final float[] TINT_BGR = {0.62f, 0.86f, 1.0f};
 
     private final String name;
     private final Options options;
@@ -111,7 +130,13 @@ public final class SyntheticPartCamera implements FrameSource {
     private final int height;
     private final NativeScope natives = new NativeScope();
     private final CapturedFrame frame;
+    /** Where the scene is drawn in gray: the frame's pixels, or (colour) a scratch frame tinted into them. */
     private final Mat out;
+    /** Colour only (else null): the frame's pixels as BGR, the tint as a lookup table per channel, and an indexer for the stain. */
+    private final Mat bgr;
+    private final Mat tint;
+    private final UByteIndexer bgrPixels;
+    private final DefectKind[] kinds;
     private final PartScene scene;
     private final DefectPainter painter;
     private final SplittableRandom frameRng;
@@ -135,9 +160,25 @@ public final class SyntheticPartCamera implements FrameSource {
 
         CapturedFrame f = null;
         try {
-            f = new CapturedFrame(width, height);
+            f = new CapturedFrame(width, height, options.colour() ? 3 : 1);
             this.frame = f;
-            this.out = natives.own(new Mat(height, width, CV_8UC1, f.pixels()));
+            this.kinds = options.colour() ? DefectKind.colourRenderable() : DefectKind.renderable();
+            if (options.colour()) {
+                this.out = natives.own(new Mat(height, width, CV_8UC1));
+                this.bgr = natives.own(new Mat(height, width, CV_8UC3, f.pixels()));
+                this.tint = natives.own(new Mat(1, 256, CV_8UC3));
+                try (UByteIndexer t = tint.createIndexer()) {
+                    for (int v = 0; v < 256; v++) {
+                        for (int c = 0; c < 3; c++) t.put(0, v, c, Math.min(255, Math.round(v * TINT_BGR[c])));
+                    }
+                }
+                this.bgrPixels = new UByteRawIndexer(f.pixels());
+            } else {
+                this.out = natives.own(new Mat(height, width, CV_8UC1, f.pixels()));
+                this.bgr = null;
+                this.tint = null;
+                this.bgrPixels = null;
+            }
             this.scene = new PartScene(width, height, options.seed(), options.variations(), natives);
             this.painter = new DefectPainter(scene, out, natives);
         } catch (RuntimeException | Error failure) {
@@ -186,6 +227,11 @@ public final class SyntheticPartCamera implements FrameSource {
         return height;
     }
 
+    @Override
+    public int channels() {
+        return frame.channels();
+    }
+
     /** When set (not NaN), replaces the options' defect rate: a drifting process. */
     private volatile double defectRate = Double.NaN;
 
@@ -202,7 +248,8 @@ public final class SyntheticPartCamera implements FrameSource {
 
     /**
      * The next part: a pre-rendered good part under new light and noise, defective with probability
-     * {@code defectRate} (kind uniform among {@link DefectKind#renderable()}). Allocates nothing.
+     * {@code defectRate} (kind uniform among {@link DefectKind#renderable()}, or
+     * {@link DefectKind#colourRenderable()} for a colour camera). Allocates nothing.
      */
     @Override
     public CapturedFrame grab() throws CaptureException {
@@ -212,7 +259,7 @@ public final class SyntheticPartCamera implements FrameSource {
         DefectKind kind = DefectKind.NONE;
         double rate = defectRate;
         if (frameRng.nextDouble() < (Double.isNaN(rate) ? options.defectRate() : rate)) {
-            kind = KINDS[frameRng.nextInt(KINDS.length)];
+            kind = kinds[frameRng.nextInt(kinds.length)];
         }
         produce(entry, kind, frameRng, true);
         frame.set(width, height, sequence++, captureNanos, kind);
@@ -226,9 +273,9 @@ public final class SyntheticPartCamera implements FrameSource {
      * advances the same sequence counter as {@link #grab()}; the frame is valid until the next call.
      */
     public CapturedFrame render(DefectKind kind) {
-        if (kind == null || !(kind == DefectKind.NONE || kind.isDefect())) {
-            throw new IllegalArgumentException("synthetic camera can render NONE or one of "
-                    + Arrays.toString(KINDS) + ", got " + kind);
+        if (kind == null || !(kind == DefectKind.NONE || Arrays.asList(kinds).contains(kind))) {
+            throw new IllegalArgumentException("synthetic " + (options.colour() ? "colour" : "gray") + " camera can render NONE or one of "
+                    + Arrays.toString(kinds) + ", got " + kind);
         }
         if (closed) throw new IllegalStateException("synthetic camera " + name + " is closed");
         long captureNanos = System.nanoTime();
@@ -244,6 +291,7 @@ public final class SyntheticPartCamera implements FrameSource {
     public void close() {
         if (closed) return;
         closed = true;
+        if (bgrPixels != null) bgrPixels.close();
         natives.close();
         frame.close();
     }
@@ -288,6 +336,11 @@ public final class SyntheticPartCamera implements FrameSource {
         painter.paint(entry, kind, rnd, alpha, beta);
         if (vary) {
             scene.addSensorNoise(out, rnd);
+        }
+        if (bgr != null) {
+            opencv_imgproc.cvtColor(out, bgr, opencv_imgproc.COLOR_GRAY2BGR); // then each channel through its tint
+            opencv_core.LUT(bgr, tint, bgr);
+            painter.stain(bgrPixels);
         }
     }
 }

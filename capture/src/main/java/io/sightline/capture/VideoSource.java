@@ -14,10 +14,11 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Video files and network streams through JavaCV's {@link FFmpegFrameGrabber} (OpenCV's
- * VideoCapture has no FFmpeg backend in this build), decoded straight to 8-bit gray.
+ * VideoCapture has no FFmpeg backend in this build), decoded straight to 8-bit gray, or to 8-bit
+ * BGR for a colour line ({@code file:PATH?colour=true}).
  *
  * <pre>
- *   file:PATH                 a video file; frames as fast as the station's trigger asks, ending with the file
+ *   file:PATH[?colour=true]   a video file; frames as fast as the station's trigger asks, ending with the file
  *   rtsp://, rtp://, tcp://, udp://, http://, srt://   a live stream
  * </pre>
  *
@@ -44,6 +45,8 @@ public final class VideoSource implements FrameSource {
     private final boolean live;
     /** A file that starts again after its last frame (a replay); the frame numbers keep counting. */
     private final boolean loop;
+    /** 1: decoded to GRAY8; 3: to BGR24. */
+    private final int channels;
     private long restartedAt;
     private final FFmpegFrameGrabber grabber;
     private final CapturedFrame frame; // files: the one frame; streams: unused
@@ -87,13 +90,26 @@ public final class VideoSource implements FrameSource {
      * counting. Streams ignore it.
      */
     public VideoSource(String name, String uri, boolean loop) throws CaptureException {
+        this(name, uri, loop, 1);
+    }
+
+    /**
+     * As {@link #VideoSource(String, String, boolean)}, decoding to {@code channels}: 1 (8-bit gray)
+     * or 3 (8-bit BGR). {@code uri} is a stream URL or {@code file:PATH} without options (see
+     * {@link FrameSources} for {@code ?colour=true}).
+     */
+    public VideoSource(String name, String uri, boolean loop, int channels) throws CaptureException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(name + ": video channels must be 1 (gray) or 3 (BGR), got " + channels);
+        }
         this.name = name;
         this.loop = loop && !isStream(uri);
         this.uri = uri;
         this.live = isStream(uri);
+        this.channels = channels;
         String target = uri.startsWith("file:") ? uri.substring("file:".length()) : uri;
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(target);
-        g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
+        g.setPixelFormat(channels == 1 ? avutil.AV_PIX_FMT_GRAY8 : avutil.AV_PIX_FMT_BGR24);
         if (live) {
             // A short probe: 32 KB or half a second (0 would mean FFmpeg's default, 5 s), and no
             // waiting for 20 frames to guess the frame rate. The probed frames are kept and
@@ -119,12 +135,12 @@ public final class VideoSource implements FrameSource {
         if (live) {
             this.frame = null;
             this.slots = new CapturedFrame[3];
-            for (int i = 0; i < 3; i++) slots[i] = new CapturedFrame(g.getImageWidth(), g.getImageHeight());
+            for (int i = 0; i < 3; i++) slots[i] = new CapturedFrame(g.getImageWidth(), g.getImageHeight(), channels);
             this.decoder = new Thread(this::decode, "sightline-stream-" + name);
             decoder.setDaemon(true);
             decoder.start();
         } else {
-            this.frame = new CapturedFrame(g.getImageWidth(), g.getImageHeight());
+            this.frame = new CapturedFrame(g.getImageWidth(), g.getImageHeight(), channels);
             this.slots = null;
             this.decoder = null;
         }
@@ -151,6 +167,11 @@ public final class VideoSource implements FrameSource {
     @Override
     public int maxHeight() {
         return live ? slots[0].maxHeight() : frame.maxHeight();
+    }
+
+    @Override
+    public int channels() {
+        return channels;
     }
 
     /** Streams pace themselves; files are read as fast as the station triggers. */
@@ -249,9 +270,12 @@ public final class VideoSource implements FrameSource {
             }
         }
         if (f == null) return null;
-        if (f.image == null || f.imageChannels != 1 || f.imageDepth != Frame.DEPTH_UBYTE) {
+        // JavaCV reports channels as row stride / width, which row padding can inflate for a narrow colour frame
+        if (f.image == null || f.imageDepth != Frame.DEPTH_UBYTE || f.imageStride < f.imageWidth * channels
+                || (channels == 1 ? f.imageChannels != 1 : f.imageChannels < 3)) {
             errors++;
-            throw new CaptureException(name + ": frame " + n + " of " + uri + " is not 8-bit gray after conversion ("
+            throw new CaptureException(name + ": frame " + n + " of " + uri + " is not 8-bit " + (channels == 1 ? "gray" : "BGR")
+                    + " after conversion ("
                     + f.imageChannels + " channels, depth " + f.imageDepth + ")");
         }
         if (f.imageWidth > into.maxWidth() || f.imageHeight > into.maxHeight()) {
@@ -266,9 +290,10 @@ public final class VideoSource implements FrameSource {
         }
         BytePointer dst = into.pixels();
         int w = f.imageWidth;
+        int rowBytes = w * channels;
         long base = lastImagePointer.address();
         for (int y = 0; y < f.imageHeight; y++) {
-            Pointer.memcpy(rowDst.moveTo(dst.address() + (long) y * w), rowSrc.moveTo(base + (long) y * f.imageStride), w);
+            Pointer.memcpy(rowDst.moveTo(dst.address() + (long) y * rowBytes), rowSrc.moveTo(base + (long) y * f.imageStride), rowBytes);
         }
         into.set(w, f.imageHeight, n, System.nanoTime(), DefectKind.UNKNOWN);
         return into;

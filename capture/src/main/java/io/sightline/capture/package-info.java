@@ -24,6 +24,11 @@
  *   source.grab()  --&gt;  CapturedFrame (owned by the source, reused)  --&gt;  station copies it into its ring slot
  * </pre>
  *
+ * <p>Frames are 8-bit gray or 8-bit BGR ({@link io.sightline.capture.FrameSource#channels()}): colour from
+ * {@code folder:} and {@code file:} with {@code ?colour=true}, the synthetic camera's colour option, and
+ * GigE Vision's BGR8, RGB8 and Bayer formats ({@link io.sightline.capture.GigePixelFormat}, demosaiced by
+ * OpenCV).
+ *
  * <p>Rules every source follows: steady-state grabs allocate nothing on the Java heap; a frame that
  * cannot be produced is a {@link io.sightline.capture.CaptureException}, never a silently skipped
  * part; native memory is freed by {@code close()}, deterministically and idempotently.

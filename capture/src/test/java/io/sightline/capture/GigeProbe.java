@@ -87,7 +87,7 @@ public final class GigeProbe {
     static final String NETNS_PROPERTY = "sightline.probe.netns";
 
     /** Aravis discovery must never broadcast on the machine's own network: only run inside the named station namespace. */
-    private static void refuseRootNamespace() throws IOException, Failure {
+    static void refuseRootNamespace() throws IOException, Failure {
         String netns = System.getProperty(NETNS_PROPERTY);
         check(netns != null && !netns.isBlank(), "-D" + NETNS_PROPERTY + "=NAME is required: the station namespace this runs in");
         Object self = Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino");

@@ -200,6 +200,15 @@ class GigeVisionSourceTest {
     }
 
     @Test
+    void colourFormatsArriveAsBgrFramesRgbReorderedAndBayerDemosaiced() throws Exception {
+        Probe p = probe(GigeColourProbe.class, "colour", CAMERA_ID);
+        p.finish();
+        for (String f : new String[] {"rgb8", "bayerrg8", "bayergb8"}) {
+            assertEquals("0", p.figure(f + "_grab_allocated_bytes").split(" ")[0], f + ": steady-state grabs allocate nothing");
+        }
+    }
+
+    @Test
     void aSimulatorKilledMidStreamIsDetectedAndReopenedWithIdsGoingOn() throws Exception {
         Probe p = probe("reconnect", CAMERA_ID);
         p.expect("STREAMING", 30);
@@ -242,11 +251,17 @@ class GigeVisionSourceTest {
 
     /** A GigeProbe child JVM in the station namespace, read line by line. */
     private static Probe probe(String mode, String... args) throws IOException {
+        return probe(GigeProbe.class, mode, args);
+    }
+
+    /** Runs {@code main}'s probe (GigeProbe, or GigeColourProbe with {@code mode} only naming its output) in the station namespace. */
+    private static Probe probe(Class<?> main, String mode, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", STATION_NS,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-D" + GigeProbe.NETNS_PROPERTY + "=" + STATION_NS, "-Dorg.bytedeco.javacpp.nopointergc=true",
-                "-cp", System.getProperty("java.class.path"), GigeProbe.class.getName(), mode));
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        if (main == GigeProbe.class) cmd.add(mode);
         cmd.addAll(List.of(args));
         return new Probe(mode, new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }

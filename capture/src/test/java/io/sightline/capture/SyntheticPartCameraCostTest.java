@@ -15,9 +15,18 @@ class SyntheticPartCameraCostTest {
 
     @Test
     void grabAllocatesNothingAndPrintsItsCost() throws Exception {
+        grabAllocatesNothing(SyntheticPartCamera.Options.defaults(), "");
+    }
+
+    @Test
+    void aColourGrabAllocatesNothingEitherAndPrintsItsCost() throws Exception {
+        grabAllocatesNothing(SyntheticPartCamera.Options.defaults().withColour(true), ", colour (BGR)");
+    }
+
+    private static void grabAllocatesNothing(SyntheticPartCamera.Options options, String label) throws Exception {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long t0 = System.nanoTime();
-        try (SyntheticPartCamera camera = new SyntheticPartCamera("cost", SyntheticPartCamera.Options.defaults())) {
+        try (SyntheticPartCamera camera = new SyntheticPartCamera("cost", options)) {
             long built = System.nanoTime() - t0;
             for (int i = 0; i < 2000; i++) {
                 camera.grab(); // warm up: JIT, caches
@@ -35,11 +44,11 @@ class SyntheticPartCameraCostTest {
             int renders = 40;
             long renderStart = System.nanoTime();
             for (int i = 0; i < renders; i++) {
-                camera.render(DefectKind.renderable()[i % 5]);
+                camera.render(DefectKind.renderable()[i % 5]); // the kinds both cameras render
             }
             long renderNanos = System.nanoTime() - renderStart;
 
-            System.out.printf("synthetic camera 1280x1024, 32 variations: built in %.0f ms; grab() %.3f ms/frame over %d"
+            System.out.printf("synthetic camera 1280x1024" + label + ", 32 variations: built in %.0f ms; grab() %.3f ms/frame over %d"
                     + " frames (%.0f frames/s), %d bytes allocated in total; render() %.2f ms/frame over %d frames%n",
                     built / 1e6, grabNanos / 1e6 / frames, frames, frames / (grabNanos / 1e9),
                     Math.max(0, allocated - overhead), renderNanos / 1e6 / renders, renders);

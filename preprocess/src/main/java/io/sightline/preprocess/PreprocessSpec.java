@@ -12,9 +12,17 @@ package io.sightline.preprocess;
  * @param inputHeight model input height
  * @param normMean mean subtracted after scaling to [0, 1]
  * @param normStd divisor after subtracting the mean
+ * @param channels 1: 8-bit gray frames to one float per pixel; 3: 8-bit BGR frames (interleaved) to
+ *                 three floats per pixel, BGR, HWC, every channel treated as a gray frame would be
  */
 public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
-                             int inputWidth, int inputHeight, float normMean, float normStd) {
+                             int inputWidth, int inputHeight, float normMean, float normStd, int channels) {
+
+    /** A spec for 8-bit gray frames. */
+    public PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight, int inputWidth, int inputHeight, float normMean,
+                          float normStd) {
+        this(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, 1);
+    }
 
     public PreprocessSpec {
         if (roiX < 0 || roiY < 0 || roiWidth <= 0 || roiHeight <= 0) {
@@ -28,6 +36,14 @@ public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
             throw new IllegalArgumentException("normalisation needs a finite mean and std > 0, got mean "
                     + normMean + ", std " + normStd);
         }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 (8-bit gray) or 3 (8-bit BGR), got " + channels);
+        }
+    }
+
+    /** This spec for frames of {@code n} channels (1 gray, 3 BGR). */
+    public PreprocessSpec withChannels(int n) {
+        return new PreprocessSpec(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, n);
     }
 
     /** Checks that the ROI lies inside a frame of the given size. */
@@ -38,9 +54,9 @@ public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
         }
     }
 
-    /** Floats written per frame (one gray channel). */
+    /** Floats written per frame: input width x height x channels. */
     public int floatsPerImage() {
-        return inputWidth * inputHeight;
+        return inputWidth * inputHeight * channels;
     }
 
     /** OpenCV {@code convertTo} scale: pixel * alpha + beta == (pixel/255 - mean)/std. */

@@ -1,7 +1,7 @@
 package io.sightline.preprocess;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import io.sightline.natives.Natives;
 import org.bytedeco.javacpp.BytePointer;
@@ -12,12 +12,18 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Turns one 8-bit gray frame into the model's input, written straight into caller-owned memory.
+ * Turns one 8-bit frame, gray or BGR ({@link PreprocessSpec#channels()}), into the model's input,
+ * written straight into caller-owned memory.
  *
  * <pre>
- *   frame (W x H, u8) --ROI view (no copy)--> resize INTER_AREA (u8, inputW x inputH)
- *                     --convertTo(alpha, beta)--> destination floats (the tensor slot, HWC)
+ *   frame (W x H, u8 x C) --ROI view (no copy)--> resize INTER_AREA (u8 x C, inputW x inputH)
+ *                         --convertTo(alpha, beta)--> destination floats (the tensor slot, HWC)
  * </pre>
+ *
+ * <p>Colour (C = 3, CV_8UC3 in, CV_32FC3 out, channels in the frame's BGR order) takes the same
+ * steps on the interleaved pixels: OpenCV's area resize and {@code convertTo} treat each channel
+ * alone, so every channel of the tensor is what the gray path makes of that channel as a gray frame,
+ * which is what training's {@link ImageTensorizer} does channel by channel (tested equal).
  *
  * <p>When the ROI is an even whole multiple {@code k > 2} of the input in both directions (the
  * station's default: 768 to 128, k = 6), the area average runs in two steps: halve (OpenCV's
@@ -41,11 +47,11 @@ public final class Preprocessor implements AutoCloseable {
     public Preprocessor(PreprocessSpec spec) {
         Natives.opencv();
         this.spec = spec;
-        this.resized = new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC1);
+        this.resized = new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC(spec.channels()));
         this.inputSize = new Size(spec.inputWidth(), spec.inputHeight());
         if (halvesFirst(spec)) {
             this.halvedSize = new Size(spec.roiWidth() / 2, spec.roiHeight() / 2);
-            this.halved = new Mat(spec.roiHeight() / 2, spec.roiWidth() / 2, CV_8UC1);
+            this.halved = new Mat(spec.roiHeight() / 2, spec.roiWidth() / 2, CV_8UC(spec.channels()));
         } else {
             this.halvedSize = null;
             this.halved = null;
@@ -77,13 +83,17 @@ public final class Preprocessor implements AutoCloseable {
         if (frame.spec != spec && !frame.spec.equals(spec)) {
             throw new IllegalArgumentException("frame view was made for " + frame.spec + ", not " + spec);
         }
+        if (dst.channels != spec.channels()) {
+            throw new IllegalArgumentException("destination was made for " + dst.channels + " channel(s), the spec has "
+                    + spec.channels());
+        }
         if (halved != null) {
             opencv_imgproc.resize(frame.roi, halved, halvedSize, 0, 0, opencv_imgproc.INTER_AREA);
             opencv_imgproc.resize(halved, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
         } else {
             opencv_imgproc.resize(frame.roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
         }
-        resized.convertTo(dst.mat, CV_32FC1, spec.alpha(), spec.beta());
+        resized.convertTo(dst.mat, dst.type, spec.alpha(), spec.beta());
     }
 
     @Override
@@ -108,16 +118,18 @@ public final class Preprocessor implements AutoCloseable {
         private final Rect rect;
 
         /**
-         * @param pixels 8-bit gray pixels, row-major, {@code stride} bytes per row
+         * @param pixels 8-bit pixels of {@code spec.channels()} channels (gray, or BGR interleaved), row-major,
+         *               {@code stride} bytes per row
          */
         public View(PreprocessSpec spec, BytePointer pixels, int width, int height, int stride) {
             Natives.opencv();
             spec.checkFits(width, height);
-            if (stride < width) {
-                throw new IllegalArgumentException("row stride " + stride + " is smaller than the width " + width);
+            if (stride < width * spec.channels()) {
+                throw new IllegalArgumentException("row stride " + stride + " is smaller than the width " + width + " x "
+                        + spec.channels() + " channel(s)");
             }
             this.spec = spec;
-            this.frame = new Mat(height, width, CV_8UC1, pixels, stride);
+            this.frame = new Mat(height, width, CV_8UC(spec.channels()), pixels, stride);
             this.rect = new Rect(spec.roiX(), spec.roiY(), spec.roiWidth(), spec.roiHeight());
             this.roi = new Mat(frame, rect);
         }
@@ -130,9 +142,12 @@ public final class Preprocessor implements AutoCloseable {
         }
     }
 
-    /** Destination floats ({@code inputHeight x inputWidth}, one channel) wrapped once. */
+    /** Destination floats ({@code inputHeight x inputWidth x channels}, HWC) wrapped once. */
     public static final class FloatView implements AutoCloseable {
         final Mat mat;
+        final int channels;
+        /** CV_32FC1 or CV_32FC3, read once (not through JNI per frame). */
+        final int type;
 
         public FloatView(PreprocessSpec spec, FloatPointer floats) {
             Natives.opencv();
@@ -140,7 +155,9 @@ public final class Preprocessor implements AutoCloseable {
                 throw new IllegalArgumentException("destination holds " + (floats.capacity() - floats.position())
                         + " floats, the model input needs " + spec.floatsPerImage());
             }
-            this.mat = new Mat(spec.inputHeight(), spec.inputWidth(), CV_32FC1, floats);
+            this.channels = spec.channels();
+            this.type = CV_32FC(spec.channels());
+            this.mat = new Mat(spec.inputHeight(), spec.inputWidth(), type, floats);
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.sightline.preprocess;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_16SC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import io.sightline.natives.Natives;
 import org.bytedeco.javacpp.BytePointer;
@@ -89,7 +88,12 @@ public final class Undistorter implements AutoCloseable {
 
     /** A destination Mat over caller-owned memory of {@code width x height} bytes, made once per buffer. */
     public Mat destination(BytePointer pixels) {
-        return new Mat(height, width, CV_8UC1, pixels);
+        return destination(pixels, 1);
+    }
+
+    /** As {@link #destination(BytePointer)}, for frames of {@code channels} (1 gray, 3 BGR: {@code width x height x 3} bytes). */
+    public Mat destination(BytePointer pixels, int channels) {
+        return new Mat(height, width, org.bytedeco.opencv.global.opencv_core.CV_8UC(channels), pixels);
     }
 
     /** Undistorts the whole frame behind {@code frame} into {@code destination}. Allocates nothing. */
@@ -97,7 +101,7 @@ public final class Undistorter implements AutoCloseable {
         undistort(frame.frame, destination);
     }
 
-    /** Undistorts an 8-bit gray frame of this size into {@code destination}. */
+    /** Undistorts an 8-bit frame (gray or BGR) of this size into {@code destination}, which has its channels. */
     public void undistort(Mat frame, Mat destination) {
         if (frame.cols() != width || frame.rows() != height) {
             throw new IllegalArgumentException("frame is " + frame.cols() + "x" + frame.rows() + ", the calibration is for " + width + "x" + height);

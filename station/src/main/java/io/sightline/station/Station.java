@@ -123,22 +123,30 @@ public final class Station implements AutoCloseable {
             viewNames[line] = named ? StationLayout.checkViews(line, views.get(line)) : null;
         }
         this.lines = StationLayout.lineSetups(config, this.model, views, outputs.undistorter());
+        for (int i = 0; i < lines.size(); i++) {
+            if (config.preprocessDevice().isCuda() && lines.get(i).spec().channels() != 1) {
+                LOG.info("line {} has colour cameras: its frames are preprocessed on the CPU (CUDA preprocessing is gray only),"
+                        + " its inference runs on {}", i, config.preprocessDevice());
+            }
+        }
         this.journal = outputs.journal();
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
         this.parts = new ViewAssembly(recorder, viewCounts, StationLayout.partWindow(config));
         this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
         int[] widths = new int[lines.size()];
         int[] heights = new int[lines.size()];
+        int[] channels = new int[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
             widths[i] = lines.get(i).frameWidth();
             heights[i] = lines.get(i).frameHeight();
+            channels[i] = lines.get(i).spec().channels();
         }
         this.clock = outputs.clock();
-        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights, clock);
+        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights, channels, clock);
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
-        this.latestFrames = new LatestFrames(viewCounts, widths, heights, LatestFrames.INTERVAL_NANOS);
+        this.latestFrames = new LatestFrames(viewCounts, widths, heights, channels, LatestFrames.INTERVAL_NANOS);
         this.thresholds = new LineThresholds(config.lines(), config.rejectThreshold());
         StageTimes stageTimes = new StageTimes(config.workers(), config.maxBatch());
         try {

@@ -22,16 +22,33 @@ final class StationLayout {
 
     private StationLayout() {}
 
-    /** The lines given match the config, and the model reads what the cameras deliver. */
+    /**
+     * The lines given match the config, and the model reads what each line's cameras deliver: a gray
+     * model (1 input channel) gray frames, a colour model (3, BGR) colour frames. A mismatch names the
+     * line, the camera and the model.
+     */
     static void check(StationConfig config, ModelInfo model, Path modelDir, List<List<CameraView>> views, boolean named) {
         if (views.size() != config.lines()) {
             throw new IllegalArgumentException("lines: config has " + config.lines() + " lines but "
                     + views.size() + (named ? " lines of views" : " frame sources") + " were given");
         }
-        if (model.inputChannels() != 1) {
-            throw new IllegalArgumentException("model " + modelDir + " expects " + model.inputChannels()
-                    + " input channels; the cameras deliver 8-bit gray (1 channel)");
+        for (int line = 0; line < views.size(); line++) {
+            for (CameraView v : views.get(line)) {
+                int have = v.source().channels();
+                if (have != model.inputChannels()) {
+                    throw new IllegalArgumentException("line " + line + ": camera " + v.source().name()
+                            + (named ? " (view '" + v.name() + "')" : "") + " delivers " + channelWords(have) + " frames, but the model "
+                            + model.name() + " " + model.version() + " (" + modelDir + ") expects " + channelWords(model.inputChannels())
+                            + " input; give the line " + (model.inputChannels() == 3 ? "a colour camera (e.g. folder:DIR?colour=true)"
+                            : "a gray camera") + " or a model trained with --channels " + have);
+                }
+            }
         }
+    }
+
+    /** "8-bit gray (1 channel)" or "8-bit BGR colour (3 channels)". */
+    static String channelWords(int channels) {
+        return channels == 1 ? "8-bit gray (1 channel)" : channels == 3 ? "8-bit BGR colour (3 channels)" : channels + "-channel";
     }
 
     /** A line's views: at least one, at most {@value Station#MAX_VIEWS}, names unique, one frame size. */
@@ -79,7 +96,7 @@ final class StationLayout {
             FrameSource s = line.get(0).source(); // the line's views share its setup (checked above)
             int[] roi = config.roi() != null ? config.roi() : defaultRoi(s.maxWidth(), s.maxHeight());
             PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
-                    model.inputWidth(), model.inputHeight(), model.normMean(), model.normStd());
+                    model.inputWidth(), model.inputHeight(), model.normMean(), model.normStd(), s.channels());
             try {
                 lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec, undistorter));
             } catch (IllegalArgumentException e) {
@@ -103,11 +120,11 @@ final class StationLayout {
     }
 
     /** The reject image writer the settings ask for, over each line's frame size; null without settings. */
-    static RejectImages rejectImages(StationAttachments.RejectImageSettings settings, int[] widths, int[] heights,
+    static RejectImages rejectImages(StationAttachments.RejectImageSettings settings, int[] widths, int[] heights, int[] channels,
                                      java.time.Clock clock) {
         if (settings == null) return null;
         try {
-            return new RejectImages(settings.dir(), widths, heights, 8, settings.maxBytes(), settings.maxAge(), clock);
+            return new RejectImages(settings.dir(), widths, heights, channels, 8, settings.maxBytes(), settings.maxAge(), clock);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
         }

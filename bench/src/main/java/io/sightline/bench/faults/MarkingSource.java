@@ -32,7 +32,7 @@ final class MarkingSource implements FrameSource {
         this.timeline = timeline;
         this.every = every;
         this.roi = roi.clone();
-        this.marked = new CapturedFrame(camera.maxWidth(), camera.maxHeight());
+        this.marked = new CapturedFrame(camera.maxWidth(), camera.maxHeight(), camera.channels());
     }
 
     @Override
@@ -48,6 +48,11 @@ final class MarkingSource implements FrameSource {
     @Override
     public int maxHeight() {
         return camera.maxHeight();
+    }
+
+    @Override
+    public int channels() {
+        return camera.channels();
     }
 
     @Override

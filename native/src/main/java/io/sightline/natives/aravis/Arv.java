@@ -36,7 +36,7 @@ public final class Arv {
     public static final int BUFFER_PAYLOAD_TYPE_IMAGE = 0x0001;
     public static final int BUFFER_PAYLOAD_TYPE_EXTENDED_CHUNK_DATA = 0x0005;
 
-    /** {@code ARV_PIXEL_FORMAT_MONO_8}: 8-bit gray, the format Sightline's ring holds. */
+    /** {@code ARV_PIXEL_FORMAT_MONO_8}: 8-bit gray (the colour formats are in {@code io.sightline.capture.GigePixelFormat}). */
     public static final int PIXEL_FORMAT_MONO_8 = 0x01080001;
 
     /** {@code ArvRangeCheckPolicy}: refuse feature values outside their min/max (Aravis 0.8.6 and newer). */

@@ -103,9 +103,14 @@ public final class CudaPreprocessor implements AutoCloseable {
      * @param lens the camera's undistortion (its maps are uploaded once), or null to use frames as they come
      * @throws CudaUnavailableException when CUDA cannot be loaded or there is no device (names what is missing)
      * @throws CudaException when a CUDA or NVRTC call fails (names the call, with CUDA's message or NVRTC's log)
-     * @throws IllegalArgumentException when the ROI is not a whole multiple of the input, or the sizes do not fit
+     * @throws IllegalArgumentException when the ROI is not a whole multiple of the input, the sizes do not fit,
+     *     or the spec is for colour frames (the kernel is gray only: colour lines preprocess on the CPU)
      */
     public CudaPreprocessor(PreprocessSpec spec, int frameWidth, int frameHeight, int stride, Undistorter lens) {
+        if (spec.channels() != 1) {
+            throw new IllegalArgumentException("CUDA preprocessing takes 8-bit gray frames only, the spec has " + spec.channels()
+                    + " channels (colour lines preprocess on the CPU)");
+        }
         spec.checkFits(frameWidth, frameHeight);
         if (stride < frameWidth) throw new IllegalArgumentException("row stride " + stride + " is smaller than the width " + frameWidth);
         if (lens != null && (lens.width() != frameWidth || lens.height() != frameHeight)) {

@@ -73,7 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--channels", paramLabel = "auto|1|3",
-            description = "model input channels for --data: 1 gray, 3 colour (BGR), auto = colour only if the images are (default: ${DEFAULT-VALUE})")
+            description = "model input channels: 1 gray, 3 colour (BGR); for --data auto = colour only if the images are, for"
+                    + " --synthetic auto = 1, and 3 renders colour parts (with the discolouration defect) (default: ${DEFAULT-VALUE})")
     String channels = "auto";
 
     @Option(names = "--val-fraction", paramLabel = "F",
@@ -126,29 +127,39 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--synthetic: expected 20 to 200000 samples, got " + samples);
         }
         int[] wh = parseSize(input);
+        int c = syntheticChannels(channels);
         Natives.loadAll();
         PrintStream err = System.err;
-        Trainer.TrainingData data = render(samples, wh[0], wh[1], err);
+        Trainer.TrainingData data = render(samples, wh[0], wh[1], c, err);
         Trainer.TrainOptions options = options();
         ProgressBar bar = new ProgressBar(err);
         boolean anomaly = Trainer.Mode.of(mode) == Trainer.Mode.ANOMALY;
         var trained = anomaly
-                ? Trainer.trainAnomaly(data, wh[0], wh[1], 1, options, Trainer.Augmentation.mirrors(wh[0], wh[1], 1), bar)
-                : Trainer.train(data, wh[0], wh[1], 1, options, bar);
+                ? Trainer.trainAnomaly(data, wh[0], wh[1], c, options, Trainer.Augmentation.mirrors(wh[0], wh[1], c), bar)
+                : Trainer.train(data, wh[0], wh[1], c, options, bar);
         bar.finish();
         Map<String, Object> training = new LinkedHashMap<>();
-        training.put("source", "synthetic part camera " + width + "x" + height);
+        training.put("source", "synthetic part camera " + width + "x" + height + (c == 3 ? ", colour (BGR)" : ""));
         training.put("command", "./sightline train --synthetic " + samples + " --seed " + seed + " --epochs " + epochs
-                + " --input " + input + (anomaly ? " --mode anomaly" : "") + " --out " + out);
+                + " --input " + input + (c == 3 ? " --channels 3" : "") + (anomaly ? " --mode anomaly" : "") + " --out " + out);
         training.put("roi", SyntheticPartCamera.defaultRoi(width, height));
         training.put("seed", seed);
         training.put("libraries", libraryVersions());
-        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, "synthetic-flange-cnn", version,
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, c == 3 ? "synthetic-colour-flange-cnn" : "synthetic-flange-cnn", version,
                 anomaly ? ModelInfo.MODE_ANOMALY : ModelInfo.MODE_SUPERVISED, trained.classes(),
-                wh[0], wh[1], 1, NORM_MEAN, NORM_STD, training, Map.of());
+                wh[0], wh[1], c, NORM_MEAN, NORM_STD, training, Map.of());
         trained.export(out, info);
         err.printf("model package written to %s%n", out.toAbsolutePath());
         return 0;
+    }
+
+    /** {@code --channels} for {@code --synthetic}: auto or 1 renders gray parts, 3 colour ones. */
+    static int syntheticChannels(String channels) {
+        return switch (channels) {
+            case "auto", "1" -> 1;
+            case "3" -> 3;
+            default -> throw new IllegalArgumentException("--channels: expected auto, 1 or 3, got '" + channels + "'");
+        };
     }
 
     /** The native libraries and Java this model was trained with, for model.json. */
@@ -181,20 +192,23 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException(expected + ", got '" + s + "'");
     }
 
-    /** Renders and preprocesses a balanced set: half good parts, the rest spread evenly over the defect kinds. */
-    private Trainer.TrainingData render(int n, int inputW, int inputH, PrintStream err) {
-        DefectKind[] defects = DefectKind.renderable();
+    /**
+     * Renders and preprocesses a balanced set: half good parts, the rest spread evenly over the defect
+     * kinds (a colour camera's six, discolouration included, for {@code channels} 3).
+     */
+    private Trainer.TrainingData render(int n, int inputW, int inputH, int channels, PrintStream err) {
+        DefectKind[] defects = channels == 3 ? DefectKind.colourRenderable() : DefectKind.renderable();
         List<String> classes = new ArrayList<>();
         classes.add(DefectKind.NONE.label());
         for (DefectKind k : defects) classes.add(k.label());
         int[] roi = SyntheticPartCamera.defaultRoi(width, height);
-        PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], inputW, inputH, NORM_MEAN, NORM_STD);
+        PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], inputW, inputH, NORM_MEAN, NORM_STD, channels);
         float[][] images = new float[n][];
         int[] labels = new int[n];
         long t0 = System.nanoTime();
         Progress progress = new Progress(err);
         try (SyntheticPartCamera camera = new SyntheticPartCamera("synthetic:train",
-                     new SyntheticPartCamera.Options(width, height, 0, seed, 32));
+                     new SyntheticPartCamera.Options(width, height, 0, seed, 32, channels == 3));
              Preprocessor pre = new Preprocessor(spec);
              NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
              Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {

@@ -108,9 +108,9 @@ final class StationFileChecks {
             report(root, at, "model", "expected a valid model package, got " + e.getMessage());
             return null;
         }
-        if (info.inputChannels() != 1) {
-            report(root, at, "model", "expected a model for 8-bit gray cameras (1 input channel), got " + model + " with "
-                    + info.inputChannels() + " input channels");
+        if (info.inputChannels() != 1 && info.inputChannels() != 3) {
+            report(root, at, "model", "expected a model for 8-bit gray (1 input channel) or BGR colour (3) cameras, got " + model
+                    + " with " + info.inputChannels() + " input channels");
         }
         return info;
     }

@@ -106,6 +106,8 @@ public final class StationFileReader {
         private final YamlProblems sink;
         private final StationFileChecks checks;
         private final Function<String, String> env;
+        /** The model's input, once read: each view's source must deliver its channels. */
+        private ModelInfo modelInfo;
 
         Walk(Path file, Function<String, String> env) {
             this.env = env;
@@ -159,7 +161,7 @@ public final class StationFileReader {
                     "a name of 1 to 64 characters a-z, 0-9, '.', '_' or '-'");
 
             Path model = existingPath(root, "model", home().resolve("models").resolve("default"));
-            ModelInfo modelInfo = root.problemAt("model") ? null : checks.checkModel(root, model);
+            modelInfo = root.problemAt("model") ? null : checks.checkModel(root, model);
             List<Path> signers = ModelSigners.read(root, sink, folder);
             Path calibration = root.has("calibration") ? root.path("calibration", null, false) : null;
             if (calibration != null && !root.problemAt("calibration")) checks.checkCalibration(root, calibration, modelInfo);
@@ -324,10 +326,19 @@ public final class StationFileReader {
                 problem(node, path, "expected " + expected + ", got " + got(node) + (why.contains("expected " + FrameSources.FORMS) ? "" : " (" + why + ")"));
                 return uri;
             }
+            int channels = FrameSources.channels(uri);
+            if (modelInfo != null && channels != modelInfo.inputChannels()) {
+                boolean colourModel = modelInfo.inputChannels() == 3;
+                problem(node, path, "expected a source delivering " + (colourModel ? "colour (BGR)" : "gray") + " frames, as the model "
+                        + modelInfo.name() + " " + modelInfo.version() + " reads, got " + got(node) + ", which delivers "
+                        + (channels == 3 ? "colour" : "gray") + (colourModel ? " (folder: and file: take ?colour=true; gige: pixel=BGR8,"
+                        + " RGB8 or Bayer)" : ""));
+            }
             String resolved = resolveSource(uri);
             for (String scheme : new String[] {"file:", "folder:"}) {
                 if (!resolved.startsWith(scheme)) continue;
-                Path p = Path.of(resolved.substring(scheme.length()));
+                String target = resolved.substring(scheme.length());
+                Path p = Path.of(target.contains("?") ? target.substring(0, target.indexOf('?')) : target); // ?colour=true
                 boolean file = scheme.equals("file:");
                 if (file ? !Files.isRegularFile(p) : !Files.isDirectory(p)) {
                     problem(node, path, "expected " + (file ? "an existing video file" : "an existing folder of images") + ", got " + uri
@@ -349,12 +360,10 @@ public final class StationFileReader {
                 if (!uri.startsWith(scheme)) continue;
                 String rest = uri.substring(scheme.length());
                 String options = "";
-                if (!scheme.equals("file:") && !scheme.equals("folder:")) {
-                    int q = rest.indexOf('?');
-                    if (q >= 0) {
-                        options = rest.substring(q);
-                        rest = rest.substring(0, q);
-                    }
+                int q = rest.indexOf('?');
+                if (q >= 0) { // every scheme's options, file: and folder: ?colour=true included
+                    options = rest.substring(q);
+                    rest = rest.substring(0, q);
                 }
                 return scheme + folder.resolve(rest).normalize() + options;
             }

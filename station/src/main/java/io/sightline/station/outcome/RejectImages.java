@@ -1,6 +1,6 @@
 package io.sightline.station.outcome;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC;
 
 import io.sightline.natives.NativeBuffer;
 import io.sightline.natives.Natives;
@@ -34,7 +34,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  *                    (no free buffer: the image is skipped and counted; the part is still rejected)
  *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P[_VIEW]_REASON.png  (VIEW: on a line
  *                                                                            with several cameras)
- *                    the frame as it was (gray), or with a defect box: in colour with the box drawn
+ *                    the frame as it was (gray, or colour from a colour camera), or with a defect box:
+ *                    in colour with the box drawn
  *                    ({@link #BOX_BGR}, {@link #boxThickness} px, its outer edge on the box's edge)
  *                    --retention--> delete files older than maxAge, then the oldest while the folder
  *                                   is over maxBytes (files already there at start count too)
@@ -55,6 +56,8 @@ public final class RejectImages implements AutoCloseable {
     private final Path dir;
     private final int[] widths;
     private final int[] heights;
+    /** Per line: 1 gray, 3 BGR. */
+    private final int[] channels;
     private final long maxBytes;
     private final Duration maxAge;
     private final ZoneId zone;
@@ -79,12 +82,27 @@ public final class RejectImages implements AutoCloseable {
      * @param buffers frames that can wait for the writer at once
      */
     public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge) throws IOException {
-        this(dir, widths, heights, buffers, maxBytes, maxAge, Clock.systemDefaultZone());
+        this(dir, widths, heights, null, buffers, maxBytes, maxAge, Clock.systemDefaultZone());
     }
 
-    /** @param clock the station's wall clock, read once here (see the class comment); its zone names the files */
+    /** As {@link #RejectImages(Path, int[], int[], int[], int, long, Duration, Clock)} on the system clock. */
+    public RejectImages(Path dir, int[] widths, int[] heights, int[] channels, int buffers, long maxBytes, Duration maxAge)
+            throws IOException {
+        this(dir, widths, heights, channels, buffers, maxBytes, maxAge, Clock.systemDefaultZone());
+    }
+
+    /** As {@link #RejectImages(Path, int[], int[], int[], int, long, Duration, Clock)}, every line gray. */
     public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge, Clock clock)
             throws IOException {
+        this(dir, widths, heights, null, buffers, maxBytes, maxAge, clock);
+    }
+
+    /**
+     * @param channels each line's frame channels (1 gray, 3 BGR; null: all gray): colour frames are saved in colour
+     * @param clock the station's wall clock, read once here (see the class comment); its zone names the files
+     */
+    public RejectImages(Path dir, int[] widths, int[] heights, int[] channels, int buffers, long maxBytes, Duration maxAge,
+                        Clock clock) throws IOException {
         this.zone = clock.getZone();
         this.epochMillisAtStart = clock.millis();
         this.nanosAtStart = System.nanoTime();
@@ -95,11 +113,13 @@ public final class RejectImages implements AutoCloseable {
         this.dir = dir;
         this.widths = widths.clone();
         this.heights = heights.clone();
+        this.channels = new int[widths.length];
+        for (int i = 0; i < widths.length; i++) this.channels[i] = channels == null ? 1 : channels[i];
         this.maxBytes = maxBytes;
         this.maxAge = maxAge;
         Files.createDirectories(dir);
         long largest = 0;
-        for (int i = 0; i < widths.length; i++) largest = Math.max(largest, (long) widths[i] * heights[i]);
+        for (int i = 0; i < widths.length; i++) largest = Math.max(largest, (long) widths[i] * heights[i] * this.channels[i]);
         this.lines = new int[buffers];
         this.parts = new long[buffers];
         this.reasons = new String[buffers];
@@ -145,7 +165,7 @@ public final class RejectImages implements AutoCloseable {
             skipped.incrementAndGet();
             return;
         }
-        Pointer.memcpy(frames.buffer(slot).bytes(), pixels.bytes(), (long) widths[line] * heights[line]);
+        Pointer.memcpy(frames.buffer(slot).bytes(), pixels.bytes(), (long) widths[line] * heights[line] * channels[line]);
         lines[slot] = line;
         parts[slot] = partId;
         reasons[slot] = reason.reason();
@@ -170,7 +190,7 @@ public final class RejectImages implements AutoCloseable {
         Files.createDirectories(folder);
         Path file = folder.resolve(STAMP.format(Instant.ofEpochMilli(nowMillis()).atZone(zone)) + "_part-" + parts[i]
                 + (views[i] != null ? "_" + views[i] : "") + "_" + reasons[i] + ".png");
-        try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, pixels.bytes())) {
+        try (Mat frame = new Mat(heights[line], widths[line], CV_8UC(channels[line]), pixels.bytes())) {
             if (boxes[4 * i + 2] == 0) {
                 if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
             } else {
@@ -191,11 +211,12 @@ public final class RejectImages implements AutoCloseable {
         return Math.max(2, Math.max(width, height) / 400);
     }
 
-    /** The gray frame in colour with the box drawn inside its edge. */
-    private static Mat withBox(Mat gray, int x, int y, int w, int h) {
+    /** The frame in colour (a gray one converted, a colour one copied) with the box drawn inside its edge. */
+    private static Mat withBox(Mat frame, int x, int y, int w, int h) {
         Mat colour = new Mat();
-        opencv_imgproc.cvtColor(gray, colour, opencv_imgproc.COLOR_GRAY2BGR);
-        int t = Math.min(boxThickness(gray.cols(), gray.rows()), Math.max(1, Math.min(w, h) / 2));
+        if (frame.channels() == 1) opencv_imgproc.cvtColor(frame, colour, opencv_imgproc.COLOR_GRAY2BGR);
+        else frame.copyTo(colour);
+        int t = Math.min(boxThickness(frame.cols(), frame.rows()), Math.max(1, Math.min(w, h) / 2));
         try (Scalar c = new Scalar(BOX_BGR[0], BOX_BGR[1], BOX_BGR[2], 0)) {
             for (int k = 0; k < t; k++) { // t nested 1-px rectangles: every drawn pixel lies in the box
                 try (Point a = new Point(x + k, y + k); Point b = new Point(x + w - 1 - k, y + h - 1 - k)) {

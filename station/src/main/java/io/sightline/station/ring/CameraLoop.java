@@ -136,9 +136,10 @@ final class CameraLoop implements Runnable {
             partId = ids.accept(frame.sequence());
             if (ids.lost() != lostBefore) recordMissed(last + 1, partId);
             truth = frame.truth();
-            if (frame.width() != setup.frameWidth() || frame.height() != setup.frameHeight()) {
+            if (frame.width() != setup.frameWidth() || frame.height() != setup.frameHeight()
+                    || frame.channels() != setup.spec().channels()) {
                 unreadable++;
-                status = FrameEvent.STATUS_UNREADABLE; // the line is set up for another frame size
+                status = FrameEvent.STATUS_UNREADABLE; // the line is set up for another frame size or channels
             } else {
                 status = FrameEvent.STATUS_OK;
             }

@@ -14,7 +14,8 @@ import java.util.List;
  * size), the model input tensor area, identity, deadlines, scores and the outcome state.
  *
  * <p>On a line with several views a slot holds one view's frame of a part; the views share the
- * line's frame size and ROI views ({@link LineSetup}).
+ * line's frame size and ROI views ({@link LineSetup}). Pixels are gray or BGR as the line's cameras
+ * deliver them: the pixel area holds the largest frame in bytes (width x height x channels).
  *
  * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the one
  * {@link InspectionHandler} whose share the sequence is ({@code sequence % workers}): it preprocesses
@@ -76,14 +77,14 @@ final class FrameEvent implements AutoCloseable {
 
     FrameEvent(List<LineSetup> lines, int floatsPerImage) {
         int maxBytes = 0;
-        for (LineSetup l : lines) maxBytes = Math.max(maxBytes, l.frameWidth() * l.frameHeight());
+        for (LineSetup l : lines) maxBytes = Math.max(maxBytes, l.frameBytes()); // a colour line's frames are 3 bytes a pixel
         this.pixels = NativeBuffer.allocate(maxBytes);
         this.tensor = NativeBuffer.allocateFloats(floatsPerImage);
         this.roiViews = new Preprocessor.View[lines.size()];
         PreprocessSpec first = lines.get(0).spec();
         for (int i = 0; i < lines.size(); i++) {
             LineSetup l = lines.get(i);
-            roiViews[i] = new Preprocessor.View(l.spec(), pixels.bytes(), l.frameWidth(), l.frameHeight(), l.frameWidth());
+            roiViews[i] = new Preprocessor.View(l.spec(), pixels.bytes(), l.frameWidth(), l.frameHeight(), l.stride());
         }
         this.tensorView = new Preprocessor.FloatView(first, tensor.floats());
     }

@@ -101,9 +101,10 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     /**
      * @param times where this worker records its preprocessing and batch times (it is their only writer)
-     * @param preprocessDevice the CPU (OpenCV), or CUDA: then each line's frames go through its own
+     * @param preprocessDevice the CPU (OpenCV), or CUDA: then each gray line's frames go through its own
      *                         {@link CudaPreprocessor} (ROI, undistortion, resize and normalise in one kernel),
-     *                         made in this worker's thread when it starts
+     *                         made in this worker's thread when it starts; a colour line's frames are
+     *                         preprocessed on the CPU (the kernel is gray only), inference stays on the device
      */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
                       StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
@@ -124,9 +125,9 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         for (int i = 0; i < lines.size(); i++) {
             LineSetup l = lines.get(i);
             if (l.undistorter() == null) continue;
-            undistorted[i] = NativeBuffer.allocate((long) l.frameWidth() * l.frameHeight());
-            undistortedMats[i] = l.undistorter().destination(undistorted[i].bytes());
-            undistortedViews[i] = new Preprocessor.View(l.spec(), undistorted[i].bytes(), l.frameWidth(), l.frameHeight(), l.frameWidth());
+            undistorted[i] = NativeBuffer.allocate(l.frameBytes());
+            undistortedMats[i] = l.undistorter().destination(undistorted[i].bytes(), l.spec().channels());
+            undistortedViews[i] = new Preprocessor.View(l.spec(), undistorted[i].bytes(), l.frameWidth(), l.frameHeight(), l.stride());
         }
     }
 
@@ -302,6 +303,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             if (preprocessDevice.isCuda()) {
                 for (int i = 0; i < lines.size(); i++) {
                     LineSetup l = lines.get(i);
+                    if (l.spec().channels() != 1) continue; // colour: OpenCV on the CPU (perLine), see the constructor
                     try {
                         onCuda[i] = new CudaPreprocessor(l.spec(), l.frameWidth(), l.frameHeight(), l.frameWidth(), l.undistorter());
                     } catch (RuntimeException e) {

@@ -4,8 +4,9 @@ import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Undistorter;
 
 /**
- * A production line as the ring sees it: its camera's frame size, its preprocessing, and the
- * camera's undistortion (null: the frames are used as they come).
+ * A production line as the ring sees it: its camera's frame size, its preprocessing (whose
+ * {@link PreprocessSpec#channels()} are the camera's: 1 gray, 3 BGR), and the camera's undistortion
+ * (null: the frames are used as they come).
  */
 public record LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec, Undistorter undistorter) {
     public LineSetup {
@@ -18,6 +19,16 @@ public record LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec, Un
 
     public LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec) {
         this(frameWidth, frameHeight, spec, null);
+    }
+
+    /** Bytes of one frame: width x height x channels. */
+    public int frameBytes() {
+        return frameWidth * frameHeight * spec.channels();
+    }
+
+    /** Bytes per frame row: width x channels. */
+    public int stride() {
+        return frameWidth * spec.channels();
     }
 
     /**

@@ -39,6 +39,8 @@ public final class LatestFrames implements AutoCloseable {
     private final int[] viewOf;
     private final int[] widths;
     private final int[] heights;
+    /** Per camera: bytes per frame, width x height x channels. */
+    private final int[] frameBytes;
     private final NativeBuffer[] buffers;
     private final Object[] locks;
     /** Per camera: 0 never written; odd while the decision thread writes; even when complete. */
@@ -58,6 +60,13 @@ public final class LatestFrames implements AutoCloseable {
      * @param heights each line's frame height
      */
     public LatestFrames(int[] viewsPerLine, int[] widths, int[] heights, long intervalNanos) {
+        this(viewsPerLine, widths, heights, null, intervalNanos);
+    }
+
+    /**
+     * @param channels each line's frame channels (1 gray, 3 BGR); null: all gray
+     */
+    public LatestFrames(int[] viewsPerLine, int[] widths, int[] heights, int[] channels, long intervalNanos) {
         int lines = viewsPerLine.length;
         this.firstCamera = new int[lines];
         int cameras = 0;
@@ -69,6 +78,7 @@ public final class LatestFrames implements AutoCloseable {
         this.viewOf = new int[cameras];
         this.widths = new int[cameras];
         this.heights = new int[cameras];
+        this.frameBytes = new int[cameras];
         this.buffers = new NativeBuffer[cameras];
         this.locks = new Object[cameras];
         for (int line = 0; line < lines; line++) {
@@ -78,6 +88,7 @@ public final class LatestFrames implements AutoCloseable {
                 viewOf[c] = v;
                 this.widths[c] = widths[line];
                 this.heights[c] = heights[line];
+                this.frameBytes[c] = widths[line] * heights[line] * (channels == null ? 1 : channels[line]);
                 locks[c] = new Object();
             }
         }
@@ -90,7 +101,7 @@ public final class LatestFrames implements AutoCloseable {
         this.decidedNanos = new long[cameras];
         this.intervalNanos = intervalNanos;
         try {
-            for (int c = 0; c < cameras; c++) buffers[c] = NativeBuffer.allocate((long) this.widths[c] * this.heights[c]);
+            for (int c = 0; c < cameras; c++) buffers[c] = NativeBuffer.allocate(frameBytes[c]);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -123,7 +134,7 @@ public final class LatestFrames implements AutoCloseable {
         lastCopyNanos[c] = nowNanos;
         versions.set(c, v + 1);
         VarHandle.storeStoreFence(); // the odd version is seen before any byte of the new frame
-        Pointer.memcpy(buffers[c].bytes(), pixels.bytes(), (long) widths[c] * heights[c]);
+        Pointer.memcpy(buffers[c].bytes(), pixels.bytes(), frameBytes[c]);
         partIds[c] = partId;
         outcomes[c] = outcome.ordinal();
         scores[c] = score;
@@ -143,7 +154,7 @@ public final class LatestFrames implements AutoCloseable {
         synchronized (locks[camera]) {
             NativeBuffer buffer = buffers[camera];
             if (buffer == null) return null; // closed
-            int size = widths[camera] * heights[camera];
+            int size = frameBytes[camera];
             byte[] pixels = withPixels ? new byte[size] : null;
             for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
                 long v1 = versions.get(camera);

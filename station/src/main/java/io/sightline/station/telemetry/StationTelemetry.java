@@ -64,7 +64,8 @@ public final class StationTelemetry {
     public record Buckets(double[] upperBounds, long[] counts, long count, double sum) {}
 
     /**
-     * A camera's latest decided frame (8-bit gray, {@code width * height} bytes, row by row).
+     * A camera's latest decided frame (8-bit gray, {@code width * height} bytes, or 8-bit BGR from a colour camera,
+     * {@code width * height * 3}; row by row).
      *
      * @param view the view's name on a line with several cameras, else null
      * @param pixels null unless asked for
@@ -77,7 +78,12 @@ public final class StationTelemetry {
      * @param version goes up with every new frame of the camera
      */
     public record Frame(int camera, int line, String view, String name, int width, int height, byte[] pixels, int[] roi,
-                        int[] defectBox, long partId, Outcome outcome, float score, double ageSeconds, long version) {}
+                        int[] defectBox, long partId, Outcome outcome, float score, double ageSeconds, long version) {
+        /** 3 when {@code pixels} are BGR (a colour camera), 1 when gray or not copied. */
+        public int channels() {
+            return pixels != null && pixels.length == 3 * width * height ? 3 : 1;
+        }
+    }
 
     /** An alarm raised or cleared, {@code secondsAgo} before the read. */
     public record AlarmMarker(double secondsAgo, long partIndex, double value, double limit, boolean raised, String rule) {}

@@ -55,8 +55,10 @@ final class FrameImages {
      * @param width the image's width: the frame is scaled to it (height in proportion)
      */
     static byte[] png(StationTelemetry.Frame f, int width) {
-        BufferedImage gray = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_BYTE_GRAY);
-        byte[] raster = ((DataBufferByte) gray.getRaster().getDataBuffer()).getData();
+        // a colour camera's BGR bytes are TYPE_3BYTE_BGR's raster as they are
+        BufferedImage frame = new BufferedImage(f.width(), f.height(),
+                f.channels() == 3 ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY);
+        byte[] raster = ((DataBufferByte) frame.getRaster().getDataBuffer()).getData();
         System.arraycopy(f.pixels(), 0, raster, 0, Math.min(raster.length, f.pixels().length));
         int height = Math.max(1, (int) Math.round((double) f.height() * width / f.width()));
         double scale = (double) width / f.width();
@@ -66,7 +68,7 @@ final class FrameImages {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.drawImage(gray, 0, 0, width, height, null);
+            g.drawImage(frame, 0, 0, width, height, null);
             Color c = colour(f.outcome());
             int[] roi = f.roi();
             int x = (int) Math.round(roi[0] * scale);

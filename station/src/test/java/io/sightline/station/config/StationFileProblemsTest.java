@@ -230,7 +230,20 @@ class StationFileProblemsTest {
         Files.createDirectories(colour);
         Files.writeString(colour.resolve("model.json"), Files.readString(dir.resolve("models/m/model.json"))
                 .replace("\"inputChannels\" : 1", "\"inputChannels\" : 3"));
-        assertProblem(bad(dir, HEAD.replace("models/m", "models/colour")), 1, "model", "1 input channel", "with 3 input channels");
+        // a colour model reads colour sources: a gray one is named, a colour one passes
+        assertProblem(bad(dir, HEAD.replace("models/m", "models/colour")), 5, "lines[0].views[0].source",
+                "a source delivering colour (BGR) frames", "file:parts.avi", "which delivers gray", "?colour=true");
+        StationFile colourFile = read(dir, HEAD.replace("models/m", "models/colour").replace("parts.avi", "parts.avi?colour=true"));
+        assertEquals("file:" + dir.resolve("parts.avi") + "?colour=true", colourFile.lines().get(0).views().get(0).source(),
+                "the path resolved, the option kept");
+        assertProblem(bad(dir, HEAD.replace("parts.avi", "parts.avi?colour=true")), 5, "lines[0].views[0].source",
+                "a source delivering gray frames", "which delivers colour");
+        Path four = dir.resolve("models/four");
+        Files.createDirectories(four);
+        Files.writeString(four.resolve("model.json"), Files.readString(dir.resolve("models/m/model.json"))
+                .replace("\"inputChannels\" : 1", "\"inputChannels\" : 4"));
+        assertProblem(bad(dir, HEAD.replace("models/m", "models/four")), 1, "model", "1 input channel) or BGR colour (3)",
+                "with 4 input channels");
     }
 
     @Test

@@ -160,4 +160,35 @@ public class RejectImagesTest {
             assertEquals(1, images.deleted());
         }
     }
+
+    @Test
+    void aColourLinesRejectsAreSavedInColourBesideAGrayLinesInGray(@TempDir Path tmp) throws Exception {
+        int w = 96;
+        int h = 64;
+        byte[] bgr = new byte[w * h * 3];
+        for (int i = 0; i < bgr.length; i++) bgr[i] = (byte) ((i * 13) ^ (i >>> 5));
+        try (NativeBuffer gray = frame(w, h, 3); NativeBuffer colour = NativeBuffer.allocate(bgr.length)) {
+            colour.bytes().put(bgr, 0, bgr.length);
+            try (RejectImages images = new RejectImages(tmp, new int[] {w, w}, new int[] {h, h}, new int[] {1, 3}, 2, 1L << 30,
+                    Duration.ofDays(1))) {
+                images.offer(0, 1, Outcome.REJECT_DEFECT, gray);
+                images.offer(1, 2, Outcome.REJECT_DEFECT, colour);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (images.written() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+            }
+            List<Path> saved = pngs(tmp);
+            assertEquals(2, saved.size(), saved.toString());
+            for (Path p : saved) {
+                boolean colourLine = p.toString().contains("line-1");
+                try (Mat read = opencv_imgcodecs.imread(p.toString(), opencv_imgcodecs.IMREAD_UNCHANGED)) {
+                    assertEquals(colourLine ? 3 : 1, read.channels(), p.toString());
+                    if (colourLine) {
+                        byte[] got = new byte[bgr.length];
+                        read.data().get(got);
+                        assertArrayEquals(bgr, got, "the colour frame exactly, BGR");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -40,4 +40,25 @@ class FrameImagesTest {
         BufferedImage half = ImageIO.read(new ByteArrayInputStream(FrameImages.png(frame(Outcome.REJECT_DEFECT, box), 160)));
         assertEquals(magenta, half.getRGB(50, 50) & 0xffffff, "scaled with the frame: the left edge at x 50");
     }
+
+    @Test
+    void aColourCamerasFrameIsShownInColour() throws Exception {
+        int w = 64;
+        int h = 48;
+        byte[] px = new byte[w * h * 3];
+        for (int i = 0; i < w * h; i++) {
+            px[3 * i] = (byte) 200; // blue
+            px[3 * i + 1] = (byte) 120; // green
+            px[3 * i + 2] = (byte) 30; // red
+        }
+        StationTelemetry.Frame f = new StationTelemetry.Frame(0, 0, null, "colour", w, h, px, new int[] {16, 12, 32, 24}, null, 5,
+                Outcome.PASS, 0.1f, 0.1, 1);
+        assertEquals(3, f.channels());
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(FrameImages.png(f, w)));
+        int rgb = img.getRGB(4, 4) & 0xffffff; // outside the ROI, clear of its frame and the label
+        // within a few levels (Java2D's drawing), and plainly not gray
+        assertEquals(30, rgb >> 16 & 0xff, 8, "red");
+        assertEquals(120, rgb >> 8 & 0xff, 8, "green");
+        assertEquals(200, rgb & 0xff, 8, "blue");
+    }
 }
