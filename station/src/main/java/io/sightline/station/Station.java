@@ -90,6 +90,7 @@ public final class Station implements AutoCloseable {
     private final LatestFrames latestFrames;
     private final StationRing ring;
     private final StationTelemetry telemetry;
+    private final io.sightline.station.models.ModelSwitch models;
     private long startNanos;
     private long stopNanos;
     private boolean started;
@@ -135,7 +136,8 @@ public final class Station implements AutoCloseable {
         this.thresholds = new LineThresholds(config.lines(), config.rejectThreshold());
         StageTimes stageTimes = new StageTimes(config.workers(), config.maxBatch());
         try {
-            this.ring = new StationRing(config, model, lines, byLine, stageTimes, thresholds, recorder, trend, rejectImages, parts,
+            String label = io.sightline.station.models.ModelVersion.of(model.dir(), model.info()).label();
+            this.ring = new StationRing(config, model, label, journal == null ? 0 : journal.registerModel(label), lines, byLine, stageTimes, thresholds, recorder, trend, rejectImages, parts,
                     viewNames, latestFrames);
         } catch (RuntimeException e) {
             if (rejectImages != null) rejectImages.close();
@@ -143,6 +145,7 @@ public final class Station implements AutoCloseable {
             latestFrames.close();
             throw e;
         }
+        this.models = new io.sightline.station.models.ModelSwitch(ring.liveModel(), model, recorder, journal, config.inferenceThreads());
         String[] cameraNames = new String[sources.size()];
         for (int i = 0; i < cameraNames.length; i++) cameraNames[i] = sources.get(i).name();
         List<io.sightline.preprocess.PreprocessSpec> specs = new ArrayList<>();
@@ -271,6 +274,14 @@ public final class Station implements AutoCloseable {
         return "threshold " + what;
     }
 
+    /**
+     * The station's model versions: which one is live, and the one way to swap in another or roll
+     * back while it runs (see {@link io.sightline.station.models.ModelSwitch}).
+     */
+    public io.sightline.station.models.ModelSwitch models() {
+        return models;
+    }
+
     /** Why the station stopped the line by itself, or null. */
     public String lineStopReason() {
         return lineStopReason;
@@ -310,6 +321,7 @@ public final class Station implements AutoCloseable {
     public synchronized StationStats stop(Duration drainTimeout) throws InterruptedException {
         if (!started) throw new IllegalStateException("station was never started");
         if (stopNanos != 0) return snapshot();
+        models.stopped();
         ring.stopAndJoinCameras();
         long deadline = System.nanoTime() + drainTimeout.toNanos()
                 + TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());

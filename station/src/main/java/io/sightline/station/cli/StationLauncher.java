@@ -17,6 +17,7 @@ import io.sightline.station.StationConfig;
 import io.sightline.station.StationAttachments;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
+import io.sightline.station.models.ModelVersion;
 import io.sightline.station.web.StationMetrics;
 import io.sightline.station.web.StationServer;
 import io.sightline.station.web.ThresholdControl;
@@ -138,6 +139,8 @@ final class StationLauncher {
             if (how.ejectorTiming()) out = out.withEjector((line, part, action, due, now) -> { });
             station = Station.createWithViews(sc, pkg, views(file, cameras), out); // it owns the cameras from here on
             owned.add(0, station);
+            station.models().requireSigners(file.modelSigners());
+            station.models().ownFirstPackage();
             float[] t = thresholds(file, calibration);
             for (int line = 0; line < t.length; line++) station.setThreshold(line, t[line], "config " + file.source());
             StationServer server = serverOptions == null ? null : startServer(file, serverOptions, station, journal, checks, owned);
@@ -242,7 +245,7 @@ final class StationLauncher {
             for (int v = 0; v < file.lines().get(i).views().size(); v++) b.append(v == 0 ? "" : "+").append(cameras.get(c++).name());
             names[i] = b.toString();
         }
-        DecisionJournal j = DecisionJournal.open(file.journal().path(), names, pkg.info().name() + " " + pkg.info().version(),
+        DecisionJournal j = DecisionJournal.open(file.journal().path(), names, ModelVersion.of(pkg.dir(), pkg.info()).label(),
                 file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync());
         try {
             j.appendChange("station", null, "started from " + file.source(), "sightline " + command + " (pid " + ProcessHandle.current().pid() + ")");

@@ -63,7 +63,12 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final NativeBuffer[] undistorted;
     private final Mat[] undistortedMats;
     private final Preprocessor.View[] undistortedViews;
-    private final BatchClassifier classifier;
+    /** The model's classifier this worker runs; changes only at a batch boundary, when {@link #model} moved on. */
+    private BatchClassifier classifier;
+    /** This worker's hold on the station's live model (null: {@link #classifier} is fixed). */
+    private final LiveModel.Hold model;
+    /** The journal id of the model the staged frames are scored by. */
+    private int modelId;
     private final Batcher<FrameEvent> batcher;
     private final StageProgress progress;
     private final StageTimes.Worker times;
@@ -93,6 +98,22 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
      */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
                       StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this(worker, workers, lines, classifier, null, progress, times, preprocessDevice);
+    }
+
+    /**
+     * On the station's live model: the worker moves to a newly published version at its next batch
+     * boundary (see {@link LiveModel}) and leaves it when closed.
+     */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, LiveModel.Hold model, StageProgress progress,
+                      StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this(worker, workers, lines, model.classifier(), model, progress, times, preprocessDevice);
+        this.modelId = model.journalId();
+    }
+
+    private InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, LiveModel.Hold model,
+                              StageProgress progress, StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this.model = model;
         this.preprocessDevice = preprocessDevice;
         this.onCuda = new CudaPreprocessor[lines.size()];
         this.worker = worker;
@@ -127,6 +148,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         long batchesBefore = batcher.batches();
         if (sequence % workers == worker && e.status == FrameEvent.STATUS_OK && preprocess(e)) {
             if (batcher.pending() == 0) {
+                atBatchBoundary();
                 firstPendingSequence = sequence;
                 firstPendingStagedNanos = e.preprocessedNanos;
             }
@@ -143,7 +165,15 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     @Override
     public void onTimeout(long sequence) {
         if (batchShouldRun()) batcher.flushPending();
+        if (batcher.pending() == 0) atBatchBoundary();
         reportProgress();
+    }
+
+    /** Nothing staged: the place where a newly published model takes over (a batch never spans two). */
+    private void atBatchBoundary() {
+        if (model == null) return;
+        classifier = model.atBoundary();
+        modelId = model.journalId();
     }
 
     private boolean batchShouldRun() {
@@ -188,6 +218,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].defectScore = classifier.defectScore(i);
                 locateDefect(items[i], i);
                 items[i].inferredNanos = now;
+                items[i].model = modelId;
             }
             failedAlone = 0;
         } catch (RuntimeException ex) {
@@ -228,6 +259,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].defectScore = classifier.defectScore(0);
                 locateDefect(items[i], 0);
                 items[i].inferredNanos = System.nanoTime();
+                items[i].model = modelId;
                 failedAlone = 0;
             } catch (RuntimeException ex) {
                 items[i].status = FrameEvent.STATUS_ERROR;
@@ -295,6 +327,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             undistortedMats[i].close();
             undistorted[i].close();
         }
-        classifier.close();
+        if (model != null) model.release();
+        else classifier.close();
     }
 }

@@ -1,0 +1,247 @@
+package io.sightline.station.ring;
+
+import io.sightline.inference.BatchClassifier;
+import io.sightline.inference.ModelPackage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The model the inspection workers run, and how a new one takes over while frames flow.
+ *
+ * <pre>
+ *  prepare(pkg)   in the caller's thread, beside the running one: one classifier per worker, each
+ *                 batch shape run once (paced: it sleeps as long as it ran, so a line near its
+ *                 capacity keeps the CPU it needs); a failure closes them and the package
+ *  publish(gen)   one volatile write; each worker picks it up at its next batch boundary (nothing
+ *                 staged: before it stages a frame, or on its 1 ms idle tick), so a batch is never
+ *                 split over two models and no frame waits for the swap
+ *  release        the worker closes its classifier of the old version at once; the last worker to
+ *                 leave it closes the old package (its TensorFlow session and graph)
+ * </pre>
+ *
+ * <p>Every frame is scored by exactly one version, whose journal id the worker writes into the
+ * frame ({@link FrameEvent#model}), so each outcome is journaled with the model that decided it.
+ */
+public final class LiveModel implements AutoCloseable {
+    /** One model version: its package, one classifier per worker, and the workers still on it. */
+    public static final class Generation {
+        private final ModelPackage pkg;
+        private final String label;
+        private final int journalId;
+        private final BatchClassifier[] classifiers;
+        private final AtomicInteger users;
+        private final CountDownLatch released = new CountDownLatch(1);
+        /** Whether leaving this version closes its package (false: its opener closes it). */
+        private volatile boolean ownsPackage;
+
+        private Generation(ModelPackage pkg, String label, int journalId, BatchClassifier[] classifiers, boolean ownsPackage) {
+            this.ownsPackage = ownsPackage;
+            this.pkg = pkg;
+            this.label = label;
+            this.journalId = journalId;
+            this.classifiers = classifiers;
+            this.users = new AtomicInteger(classifiers.length);
+        }
+
+        public ModelPackage pkg() {
+            return pkg;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public int journalId() {
+            return journalId;
+        }
+
+        /** Worker {@code worker} no longer uses this version: its classifier goes, and with the last one the package. */
+        private void release(int worker) {
+            BatchClassifier c = classifiers[worker];
+            classifiers[worker] = null;
+            if (c != null) c.close();
+            if (users.decrementAndGet() == 0) {
+                if (ownsPackage) pkg.close();
+                released.countDown();
+            }
+        }
+
+        /** True once every worker has left this version and its native memory is freed. */
+        public boolean freed() {
+            return released.getCount() == 0;
+        }
+    }
+
+    private final int workers;
+    private final int maxBatch;
+    private final Generation first;
+    private volatile Generation current;
+    private boolean closed;
+
+    /**
+     * @param first the package the station starts with; its opener closes it, unless it hands it
+     *              over with {@link #ownFirst()}
+     */
+    public LiveModel(ModelPackage first, String label, int journalId, int workers, int maxBatch) {
+        this.workers = workers;
+        this.maxBatch = maxBatch;
+        this.first = new Generation(first, label, journalId, classifiers(first, workers, maxBatch), false);
+        this.current = this.first;
+    }
+
+    /**
+     * The first package is the live model's too: swapped out, it is closed once no worker uses it
+     * (its opener closing it again later is harmless).
+     */
+    public void ownFirst() {
+        first.ownsPackage = true;
+    }
+
+    private static BatchClassifier[] classifiers(ModelPackage pkg, int workers, int maxBatch) {
+        BatchClassifier[] out = new BatchClassifier[workers];
+        try {
+            for (int i = 0; i < workers; i++) out[i] = pkg.newClassifier(maxBatch);
+            return out;
+        } catch (RuntimeException e) {
+            for (BatchClassifier c : out) if (c != null) c.close();
+            throw e;
+        }
+    }
+
+    /** The version the workers are moving to (or on). */
+    public Generation current() {
+        return current;
+    }
+
+    /**
+     * Makes a version ready beside the live one: its classifiers, each batch shape run once. The
+     * package is the new version's from here on: closed if this fails.
+     *
+     * @throws IllegalStateException naming the package and why, when a classifier cannot be made or warmed up
+     */
+    public Generation prepare(ModelPackage pkg, String label, int journalId) throws InterruptedException {
+        BatchClassifier[] made;
+        try {
+            made = classifiers(pkg, workers, maxBatch);
+        } catch (RuntimeException e) {
+            pkg.close();
+            throw new IllegalStateException("model " + pkg.dir() + " could not be set up for inference: " + e.getMessage(), e);
+        }
+        try {
+            for (BatchClassifier c : made) warmUpPaced(c);
+        } catch (RuntimeException | InterruptedException e) {
+            for (BatchClassifier c : made) c.close();
+            pkg.close();
+            if (e instanceof InterruptedException ie) throw ie;
+            throw new IllegalStateException("model " + pkg.dir() + " failed its warm-up run: " + e.getMessage(), e);
+        }
+        return new Generation(pkg, label, journalId, made, true);
+    }
+
+    /** Each batch shape once, sleeping as long as each run took: at most half a core beside the line. */
+    private static void warmUpPaced(BatchClassifier c) throws InterruptedException {
+        for (int size : c.shapes()) {
+            long start = System.nanoTime();
+            c.run(size);
+            if (!Float.isFinite(c.defectScore(0))) {
+                throw new IllegalStateException("its score at batch " + size + " is " + c.defectScore(0) + ", expected a probability");
+            }
+            long took = System.nanoTime() - start;
+            TimeUnit.NANOSECONDS.sleep(took);
+        }
+    }
+
+    /**
+     * Makes {@code next} the live version: workers take it at their next batch boundary. Returns the
+     * version it replaced, which frees itself once every worker has left it.
+     */
+    public synchronized Generation publish(Generation next) {
+        if (closed) throw new IllegalStateException("the station is closed");
+        Generation before = current;
+        current = next;
+        return before;
+    }
+
+    /** Closes a prepared version that was never published. */
+    public static void discard(Generation g) {
+        for (int i = 0; i < g.classifiers.length; i++) {
+            BatchClassifier c = g.classifiers[i];
+            g.classifiers[i] = null;
+            if (c != null) c.close();
+        }
+        g.pkg.close();
+        g.released.countDown();
+    }
+
+    /**
+     * Waits until every worker has left {@code g} (its memory freed).
+     *
+     * @return false if that did not happen within the timeout
+     */
+    public static boolean awaitFreed(Generation g, long timeoutMillis) throws InterruptedException {
+        return g.released.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One worker's hold on the live version. Used only by its worker thread (and by close once it stopped). */
+    final class Hold {
+        private final int worker;
+        private Generation mine;
+
+        Hold(int worker) {
+            this.worker = worker;
+            this.mine = current;
+        }
+
+        /** The classifier to stage into and run; call only with nothing staged. Moves to a newly published version. */
+        BatchClassifier atBoundary() {
+            Generation live = current;
+            if (live != mine) {
+                Generation old = mine;
+                mine = live;
+                old.release(worker);
+            }
+            return mine.classifiers[worker];
+        }
+
+        /** The classifier the worker has (the one its staged frames are in). */
+        BatchClassifier classifier() {
+            return mine.classifiers[worker];
+        }
+
+        int journalId() {
+            return mine.journalId;
+        }
+
+        /** The worker stopped: it leaves its version. */
+        void release() {
+            Generation g = mine;
+            if (g != null) {
+                mine = null;
+                g.release(worker);
+            }
+        }
+    }
+
+    Hold hold(int worker) {
+        return new Hold(worker);
+    }
+
+    /**
+     * No more publishing. Call once the workers have stopped and released their holds: a version
+     * published that no worker took up yet is freed here.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Generation g = current;
+        if (g.freed()) return;
+        for (int i = 0; i < g.classifiers.length; i++) {
+            BatchClassifier c = g.classifiers[i];
+            g.classifiers[i] = null;
+            if (c != null) c.close();
+        }
+        if (g.ownsPackage) g.pkg.close();
+        g.released.countDown();
+    }
+}
