@@ -7,18 +7,16 @@ import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.JournalVerifier;
+import io.sightline.station.models.ModelCopies;
 import io.sightline.station.models.ModelSwitch;
 import io.sightline.station.models.ModelVersion;
 import io.sightline.station.telemetry.StationStats;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,36 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * journal row naming the model version that decided it.
  */
 class ModelSwapTest {
-    static final Path DEFAULT = Path.of(System.getProperty("sightline.home", ".")).resolve("models/default");
-
-    /** A copy of the default package with another version in its model.json: another content hash, the same weights. */
-    static Path copyAsVersion(Path dir, String version) throws IOException {
-        copyTree(DEFAULT, dir);
-        Path json = dir.resolve("model.json");
-        String text = Files.readString(json);
-        assertTrue(text.contains("\"version\" : \"1\""), "the default model.json names version 1");
-        Files.writeString(json, text.replace("\"version\" : \"1\"", "\"version\" : \"" + version + "\""));
-        return dir;
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
-    }
+    static final Path DEFAULT = ModelCopies.DEFAULT;
 
     @Test
     void swapsUnderLoadLoseNoFrameRefuseABrokenModelAndRollBack(@TempDir Path tmp) throws Exception {
-        Path v2 = copyAsVersion(tmp.resolve("v2"), "2");
-        Path broken = copyAsVersion(tmp.resolve("broken"), "3");
-        try (Stream<Path> vars = Files.list(broken.resolve("variables"))) {
-            Path weights = vars.filter(p -> p.getFileName().toString().startsWith("variables.data")).findFirst().orElseThrow();
-            Files.write(weights, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
-        }
+        Path v2 = ModelCopies.asVersion(tmp.resolve("v2"), "2");
+        Path broken = ModelCopies.broken(tmp.resolve("broken"));
         String label1 = ModelVersion.of(DEFAULT).label();
         String label2 = ModelVersion.of(v2).label();
         assertNotEquals(label1, label2);

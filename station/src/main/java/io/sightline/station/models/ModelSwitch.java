@@ -53,6 +53,7 @@ public final class ModelSwitch {
     private final InferenceDevice device;
     private final Deque<Path> previous = new ArrayDeque<>();
     private volatile List<Path> signers = List.of();
+    private volatile ModelStore store;
     private volatile Path liveDir;
     private volatile ModelVersion liveVersion;
     private ModelInfo liveInfo;
@@ -88,6 +89,25 @@ public final class ModelSwitch {
      */
     public void ownFirstPackage() {
         live.ownFirst();
+    }
+
+    /** The store whose version names {@link #resolve} accepts; null: none. */
+    public void useStore(ModelStore store) {
+        this.store = store;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    /**
+     * The package a request names: a version of the station's model store (when it has one), else a
+     * package folder.
+     */
+    public Path resolve(String ref) {
+        ModelStore s = store;
+        if (s != null && !ref.contains("/") && java.nio.file.Files.isDirectory(s.dir().resolve(ref))) return s.versionDir(ref);
+        return Path.of(ref);
     }
 
     /** A stopped station takes no new model. */
