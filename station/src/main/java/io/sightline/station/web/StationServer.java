@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *                                        its part, decision and score also in X-Sightline-* headers
  *   POST /api/thresholds                 {"threshold":0.6} or {"line":1,"threshold":0.6} ▸ {@link ThresholdRequests}
  *                                        ▸ {@link ThresholdControl}; needs the operate role
+ *   POST /api/models/live                {"model":"v2"} or {"rollback":true} ▸ {@link ModelRequests} ▸ the station's
+ *                                        ModelSwitch (422 when refused); needs the operate role
  * </pre>
  *
  * <p>Security: binds to 127.0.0.1 unless told otherwise. A non-loopback address needs a token and
@@ -315,6 +317,12 @@ public final class StationServer implements AutoCloseable {
             TokenAuth.require(role, Role.OPERATE, ex);
             if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
             ThresholdRequests.post(ex, station, options.thresholds(), auth, scheme());
+            return;
+        }
+        if (path.equals("/api/models/live")) {
+            TokenAuth.require(role, Role.OPERATE, ex);
+            if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
+            ModelRequests.post(ex, station, auth, scheme());
             return;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) throw methodNotAllowed(ex, "GET, HEAD");
