@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The model the inspection workers run, and how a new one takes over while frames flow.
  *
  * <pre>
- *  prepare(pkg)   in the caller's thread, beside the running one: one classifier per worker, each
- *                 batch shape run once (paced: it sleeps as long as it ran, so a line near its
+ *  prepare(pkg)   in the caller's thread, beside the running one: one classifier per worker, every
+ *                 batch shape run once on the session (paced: it sleeps as long as it ran, so a line near its
  *                 capacity keeps the CPU it needs); a failure closes them and the package
  *  publish(gen)   one volatile write; each worker picks it up at its next batch boundary (nothing
  *                 staged: before it stages a frame, or on its 1 ms idle tick), so a batch is never
@@ -129,7 +129,9 @@ public final class LiveModel implements AutoCloseable {
             throw new IllegalStateException("model " + pkg.dir() + " could not be set up for inference: " + e.getMessage(), e);
         }
         try {
-            for (BatchClassifier c : made) warmUpPaced(c);
+            // TensorFlow builds a shape's kernels once per session: the first classifier runs every
+            // shape, the others one row each (enough to prove they run)
+            for (int i = 0; i < made.length; i++) warmUpPaced(made[i], i == 0 ? made[i].shapes() : new int[] {1});
         } catch (RuntimeException | InterruptedException e) {
             for (BatchClassifier c : made) c.close();
             pkg.close();
@@ -139,9 +141,9 @@ public final class LiveModel implements AutoCloseable {
         return new Generation(pkg, label, journalId, made, true);
     }
 
-    /** Each batch shape once, sleeping as long as each run took: at most half a core beside the line. */
-    private static void warmUpPaced(BatchClassifier c) throws InterruptedException {
-        for (int size : c.shapes()) {
+    /** Each of these batch shapes once, sleeping as long as each run took: at most half a core beside the line. */
+    private static void warmUpPaced(BatchClassifier c, int[] shapes) throws InterruptedException {
+        for (int size : shapes) {
             long start = System.nanoTime();
             c.run(size);
             if (!Float.isFinite(c.defectScore(0))) {
