@@ -154,7 +154,8 @@ public final class LifecycleCommand implements Callable<Integer> {
                         models.live().dir().equals(firstDir) ? other : firstDir, "bench lifecycle");
                 double ms = (System.nanoTime() - t0) / 1e6;
                 swapMs.add(ms);
-                windowsMicros.add(new long[] {startMicros, nowMicros() + DEADLINE_MILLIS * 1_000});
+                long endMicros = nowMicros();
+                windowsMicros.add(new long[] {startMicros, endMicros + DEADLINE_MILLIS * 1_000, endMicros});
                 if (rollback) doneRollbacks++;
                 else doneSwaps++;
                 System.err.printf(Locale.ROOT, "lifecycle: %2d/%d %-8s %7.0f ms  %s%n", op, operations, rollback ? "rollback" : "swap", ms, what);
@@ -172,6 +173,7 @@ public final class LifecycleCommand implements Callable<Integer> {
         long failsafeDuring = 0;
         long lateDuring = 0;
         long failsafeOutside = 0;
+        long duringLoad = 0; // decided while the new version loaded and warmed up, before it took over
         Map<String, Long> byModel = new TreeMap<>();
         for (DecisionJournal.Entry e : rows) {
             byModel.merge(e.model(), 1L, Long::sum);
@@ -180,6 +182,7 @@ public final class LifecycleCommand implements Callable<Integer> {
             for (long[] w : windows) {
                 if (e.decidedMicros() >= w[0] && e.decidedMicros() <= w[1]) {
                     during = true;
+                    if (e.decidedMicros() < w[2]) duringLoad++;
                     break;
                 }
             }
@@ -203,6 +206,7 @@ public final class LifecycleCommand implements Callable<Integer> {
         m.put("captured", s.captured());
         m.put("failsafe", s.failSafe());
         m.put("failsafeOutsideSwaps", failsafeOutside);
+        m.put("failsafeDuringSwapsBeforeHandover", duringLoad);
         m.put("failsafeByReason", s.failSafeByReason());
         m.put("latencyP99Ms", round(s.latencyP99Ms()));
         m.put("latencyMaxMs", round(s.latencyMaxMs()));

@@ -166,6 +166,7 @@ public final class ModelSwitch {
             refused++;
             throw new Refused("model " + dir + ": the station has stopped; it takes no new model", null);
         }
+        long t0 = System.nanoTime();
         ModelPackage pkg;
         try {
             if (!signers.isEmpty()) PackageSignature.verify(dir, signers);
@@ -189,6 +190,7 @@ public final class ModelSwitch {
             return "model unchanged (" + label + " is live)";
         }
         int journalId = journal == null ? 0 : journal.registerModel(label);
+        long t1 = System.nanoTime();
         LiveModel.Generation ready;
         try {
             ready = live.prepare(pkg, label, journalId); // closes pkg on failure
@@ -203,6 +205,7 @@ public final class ModelSwitch {
                 throw refuse(dir, "the change cannot be journaled: " + e.getMessage(), e);
             }
         }
+        long t2 = System.nanoTime();
         LiveModel.Generation old = live.publish(ready);
         recorder.setLiveModel(journalId);
         previous.push(liveDir);
@@ -213,7 +216,8 @@ public final class ModelSwitch {
         boolean freed = LiveModel.awaitFreed(old, RELEASE_TIMEOUT_MILLIS);
         String what = "model " + before + " -> " + label;
         if (!freed) LOG.warn("{}: a worker has not left the old version after {} ms; it is freed when it does", what, RELEASE_TIMEOUT_MILLIS);
-        LOG.info("model changed by {}: {} ({})", requestedBy, what, dir);
+        LOG.info("model changed by {}: {} ({}; loaded in {} ms, warmed up in {} ms, taken over in {} ms)", requestedBy, what, dir,
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         return what;
     }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  *  prepare(pkg)   in the caller's thread, beside the running one: one classifier per worker, every
- *                 batch shape run once on the session (paced: it sleeps as long as it ran, so a line near its
- *                 capacity keeps the CPU it needs); a failure closes them and the package
+ *                 batch shape run once on the session (paced: it sleeps 3x as long as it ran, so a line near
+ *                 its capacity keeps the CPU it needs); a failure closes them and the package
  *  publish(gen)   one volatile write; each worker picks it up at its next batch boundary (nothing
  *                 staged: before it stages a frame, or on its 1 ms idle tick), so a batch is never
  *                 split over two models and no frame waits for the swap
@@ -141,7 +141,15 @@ public final class LiveModel implements AutoCloseable {
         return new Generation(pkg, label, journalId, made, true);
     }
 
-    /** Each of these batch shapes once, sleeping as long as each run took: at most half a core beside the line. */
+    /**
+     * A new version's warm-up sleeps this many times as long as each run took, so it takes at most a
+     * quarter of one core beside a line that may run at 80 % of its capacity. The parts made late
+     * during swaps in {@code bench lifecycle} all fell in the warm-up (none after the hand-over), but
+     * on the shared 2-core machine the runs could not separate this pacing from 1x: see the README.
+     */
+    static final int WARM_UP_SLEEP_PER_RUN = 3;
+
+    /** Each of these batch shapes once, paced by {@link #WARM_UP_SLEEP_PER_RUN}. */
     private static void warmUpPaced(BatchClassifier c, int[] shapes) throws InterruptedException {
         for (int size : shapes) {
             long start = System.nanoTime();
@@ -150,7 +158,7 @@ public final class LiveModel implements AutoCloseable {
                 throw new IllegalStateException("its score at batch " + size + " is " + c.defectScore(0) + ", expected a probability");
             }
             long took = System.nanoTime() - start;
-            TimeUnit.NANOSECONDS.sleep(took);
+            TimeUnit.NANOSECONDS.sleep(WARM_UP_SLEEP_PER_RUN * took);
         }
     }
 
