@@ -59,6 +59,12 @@ class ModelSwapTest {
                     refused.getMessage());
             assertTrue(refused.getMessage().endsWith(label2 + " keeps running"), refused.getMessage());
             assertEquals(label2, models.live().label(), "a refused model leaves the live one");
+            Path otherInput = ModelCopies.asVersion(tmp.resolve("norm"), "norm");
+            java.nio.file.Files.writeString(otherInput.resolve("model.json"), java.nio.file.Files.readString(otherInput.resolve("model.json"))
+                    .replace("\"normMean\" : 0.4", "\"normMean\" : 0.5"));
+            refused = assertThrows(ModelSwitch.Refused.class, () -> models.swap(otherInput, "test input"));
+            assertTrue(refused.getMessage().contains("its input is 128x128x1 normalised (x-0.5)/0.25 but the cameras' preprocessing "
+                    + "writes 128x128x1 normalised (x-0.4)/0.25"), refused.getMessage());
             refused = assertThrows(ModelSwitch.Refused.class, () -> models.swap(tmp.resolve("nowhere"), "test missing"));
             assertTrue(refused.getMessage().contains("does not exist"), refused.getMessage());
 
@@ -78,7 +84,7 @@ class ModelSwapTest {
             assertEquals(0, s.failSafe(), "no frame fail-safe (late, error, ring full) across the swaps: " + s.failSafeByReason());
             assertEquals(3, models.swaps());
             assertEquals(1, models.rollbacks());
-            assertEquals(3, models.refused());
+            assertEquals(4, models.refused());
         }
 
         List<DecisionJournal.Entry> rows = DecisionJournal.query(file, null, null, null, 10_000);
