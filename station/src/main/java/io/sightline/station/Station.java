@@ -146,6 +146,7 @@ public final class Station implements AutoCloseable {
             throw e;
         }
         this.models = new io.sightline.station.models.ModelSwitch(ring.liveModel(), model, recorder, journal, config.inferenceThreads());
+        models.attachShadow(ring.shadowTap(), thresholds, () -> ring.size() - ring.remainingCapacity(), ring.size() / 4);
         String[] cameraNames = new String[sources.size()];
         for (int i = 0; i < cameraNames.length; i++) cameraNames[i] = sources.get(i).name();
         List<io.sightline.preprocess.PreprocessSpec> specs = new ArrayList<>();

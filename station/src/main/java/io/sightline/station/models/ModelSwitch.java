@@ -6,8 +6,11 @@ import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.inference.PackageSignature;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.station.outcome.LineThresholds;
 import io.sightline.station.outcome.OutcomeRecorder;
 import io.sightline.station.ring.LiveModel;
+import io.sightline.station.ring.ShadowTap;
+import java.util.function.LongSupplier;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -54,6 +57,11 @@ public final class ModelSwitch {
     private final Deque<Path> previous = new ArrayDeque<>();
     private volatile List<Path> signers = List.of();
     private volatile ModelStore store;
+    private ShadowTap shadowTap;
+    private LineThresholds lineThresholds;
+    private LongSupplier backlog;
+    private long maxBacklog;
+    private volatile ShadowRun shadow;
     private volatile Path liveDir;
     private volatile ModelVersion liveVersion;
     private ModelInfo liveInfo;
@@ -110,9 +118,90 @@ public final class ModelSwitch {
         return Path.of(ref);
     }
 
-    /** A stopped station takes no new model. */
+    /**
+     * Where shadow runs take their frames and the live decisions' thresholds (the station calls it once).
+     *
+     * @param backlog frames waiting in the ring; above {@code maxBacklog} a shadow gives way
+     */
+    public synchronized void attachShadow(ShadowTap tap, LineThresholds thresholds, LongSupplier backlog, long maxBacklog) {
+        this.shadowTap = tap;
+        this.lineThresholds = thresholds;
+        this.backlog = backlog;
+        this.maxBacklog = maxBacklog;
+    }
+
+    /**
+     * Starts a shadow run of the package in {@code dir} (see {@link ShadowRun}), replacing the one
+     * running; checked as a swap is (signature, digests, input), journaled as a {@code model.shadow}
+     * change.
+     *
+     * @param threshold the candidate's threshold on every line; null: each line's live threshold now
+     * @param sampleEvery score every n-th frame each worker scores (1: all, when the CPU allows)
+     * @throws Refused naming the package and why
+     */
+    public synchronized ShadowRun startShadow(Path dir, Float threshold, int sampleEvery, String requestedBy)
+            throws InterruptedException {
+        if (shadowTap == null) throw new IllegalStateException("this station has no shadow tap");
+        if (!running) throw new Refused("shadow " + dir + ": the station has stopped", null);
+        if (sampleEvery < 1 || sampleEvery > 1000) throw new IllegalArgumentException("sample: expected 1 to 1000, got " + sampleEvery);
+        if (threshold != null && !(threshold > 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold: expected a score in (0, 1], got " + threshold);
+        }
+        ModelPackage pkg = loadChecked(dir);
+        float[] t = lineThresholds.values();
+        if (threshold != null) java.util.Arrays.fill(t, threshold);
+        String label = ModelVersion.of(dir, pkg.info()).label();
+        stopShadow(null);
+        ShadowRun run;
+        try {
+            run = new ShadowRun(pkg, label, t, sampleEvery, shadowTap, lineThresholds, backlog, maxBacklog);
+        } catch (RuntimeException e) {
+            pkg.close();
+            throw refuse(dir, "the shadow could not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            pkg.close();
+            throw e;
+        }
+        if (journal != null) {
+            try {
+                journal.appendChange("model.shadow", null, label + " (" + dir + "), every " + sampleEvery + ". frame, thresholds "
+                        + java.util.Arrays.toString(t), requestedBy);
+            } catch (DecisionJournal.JournalException e) {
+                LOG.warn("shadow run of {}: not journaled: {}", label, e.getMessage());
+            }
+        }
+        shadow = run;
+        LOG.info("shadow run of {} started by {} (every {}. frame, thresholds {})", label, requestedBy, sampleEvery, java.util.Arrays.toString(t));
+        return run;
+    }
+
+    /** Stops the shadow run, if any; returns its last figures (null without one). */
+    public synchronized ShadowRun.Figures stopShadow(String requestedBy) {
+        ShadowRun run = shadow;
+        if (run == null) return null;
+        shadow = null;
+        run.close();
+        ShadowRun.Figures f = run.figures();
+        if (requestedBy != null && journal != null) {
+            try {
+                journal.appendChange("model.shadow", run.label(), null, requestedBy);
+            } catch (DecisionJournal.JournalException e) {
+                LOG.warn("shadow run of {}: its end not journaled: {}", run.label(), e.getMessage());
+            }
+        }
+        return f;
+    }
+
+    /** The running shadow's figures, or null. */
+    public ShadowRun.Figures shadow() {
+        ShadowRun run = shadow;
+        return run == null ? null : run.figures();
+    }
+
+    /** A stopped station takes no new model, and its shadow stops. */
     public void stopped() {
         running = false;
+        stopShadow(null);
     }
 
     public Live live() {
@@ -167,21 +256,8 @@ public final class ModelSwitch {
             throw new Refused("model " + dir + ": the station has stopped; it takes no new model", null);
         }
         long t0 = System.nanoTime();
-        ModelPackage pkg;
-        try {
-            if (!signers.isEmpty()) PackageSignature.verify(dir, signers);
-            pkg = ModelPackage.load(dir, intraOpThreads, device);
-        } catch (ModelException | IllegalArgumentException e) {
-            throw refuse(dir, e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw refuse(dir, "it cannot be loaded: " + e, e);
-        }
+        ModelPackage pkg = loadChecked(dir);
         ModelInfo next = pkg.info();
-        String mismatch = inputMismatch(liveInfo, next);
-        if (mismatch != null) {
-            pkg.close();
-            throw refuse(dir, mismatch, null);
-        }
         ModelVersion version = ModelVersion.of(dir, next);
         String label = version.label();
         String before = live.current().label();
@@ -219,6 +295,25 @@ public final class ModelSwitch {
         LOG.info("model changed by {}: {} ({}; loaded in {} ms, warmed up in {} ms, taken over in {} ms)", requestedBy, what, dir,
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         return what;
+    }
+
+    /** The package in {@code dir}, loaded after its signature (when required) and digests, with the live model's input. */
+    private ModelPackage loadChecked(Path dir) {
+        ModelPackage pkg;
+        try {
+            if (!signers.isEmpty()) PackageSignature.verify(dir, signers);
+            pkg = ModelPackage.load(dir, intraOpThreads, device);
+        } catch (ModelException | IllegalArgumentException e) {
+            throw refuse(dir, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw refuse(dir, "it cannot be loaded: " + e, e);
+        }
+        String mismatch = inputMismatch(liveInfo, pkg.info());
+        if (mismatch != null) {
+            pkg.close();
+            throw refuse(dir, mismatch, null);
+        }
+        return pkg;
     }
 
     private Refused refuse(Path dir, String why, Throwable cause) {

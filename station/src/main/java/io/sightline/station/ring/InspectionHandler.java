@@ -69,6 +69,8 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final LiveModel.Hold model;
     /** The journal id of the model the staged frames are scored by. */
     private int modelId;
+    /** Where scored frames are copied for a shadow run; null: nowhere. */
+    private ShadowTap shadow;
     private final Batcher<FrameEvent> batcher;
     private final StageProgress progress;
     private final StageTimes.Worker times;
@@ -221,9 +223,17 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].model = modelId;
             }
             failedAlone = 0;
+            if (shadow != null && shadow.active()) {
+                for (int i = 0; i < count; i++) shadow.offer(worker, items[i].line, items[i].defectScore, items[i].tensor);
+            }
         } catch (RuntimeException ex) {
             isolateFailure(items, count);
         }
+    }
+
+    /** Copies of the frames this worker scores go to {@code tap} while a shadow runs; set before the ring starts. */
+    void shadowTo(ShadowTap tap) {
+        this.shadow = tap;
     }
 
     /** The frame's defect box from row {@code row} of the last run, in frame pixels; none without a map. */

@@ -54,6 +54,7 @@ public final class StationRing {
     private final List<FrameEvent> slots;
     private final List<InspectionHandler> workers = new ArrayList<>();
     private final LiveModel liveModel;
+    private final ShadowTap shadowTap;
     private final DeadlineWatchdog watchdog;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<FrameSource> sources = new ArrayList<>();
@@ -84,10 +85,12 @@ public final class StationRing {
         @SuppressWarnings("unchecked")
         EventHandler<FrameEvent>[] inspect = new EventHandler[config.workers()];
         this.liveModel = new LiveModel(model, modelLabel, modelJournalId, inspect.length, config.maxBatch());
+        this.shadowTap = new ShadowTap(inspect.length, floats);
         try {
             for (int i = 0; i < inspect.length; i++) {
                 InspectionHandler h = new InspectionHandler(i, inspect.length, lines, liveModel.hold(i),
                         new StageProgress(waits), stageTimes.worker(i), config.preprocessDevice());
+                h.shadowTo(shadowTap);
                 workers.add(h);
                 inspect[i] = h;
             }
@@ -184,7 +187,13 @@ public final class StationRing {
     public void close() {
         for (InspectionHandler w : workers) w.close();
         liveModel.close();
+        shadowTap.close();
         for (FrameEvent e : slots) e.close();
+    }
+
+    /** Where a shadow run takes copies of the scored frames. */
+    public ShadowTap shadowTap() {
+        return shadowTap;
     }
 
     /** The model the workers run, and how a new one takes over. */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.sightline.station.Station;
 import io.sightline.station.models.ModelStore;
 import io.sightline.station.models.ModelSwitch;
+import io.sightline.station.models.ShadowRun;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,51 @@ final class ModelRequests {
         StationServer.sendJson(ex, 200, m);
     }
 
-    /** The live model, the store's live pointer, and the swap counts. */
+    private static final String SHADOW_EXPECTED = "expected a JSON object like {\"model\":\"v2\"}, optionally with \"threshold\" "
+            + "(the candidate's, on every line; default each line's own) and \"sample\" (score every n-th frame, 1 to 1000, default "
+            + ShadowRun.DEFAULT_SAMPLE_EVERY + "), or {\"stop\":true}";
+
+    /** {@code POST /api/models/shadow}: starts a shadow run of a candidate (replacing the one running), or stops it. */
+    static void postShadow(HttpExchange ex, Station station, TokenAuth auth, String scheme) throws IOException {
+        OperateRequests.Checked request = OperateRequests.read(ex, auth, scheme, "model changes", List.of("model", "threshold", "sample", "stop"),
+                SHADOW_EXPECTED);
+        JsonNode json = request.json();
+        JsonNode stop = json.get("stop");
+        JsonNode model = json.get("model");
+        ModelSwitch models = station.models();
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (stop != null) {
+            if (!stop.isBoolean() || !stop.booleanValue() || model != null) throw new StationServer.HttpError(400, "request body: " + SHADOW_EXPECTED);
+            ShadowRun.Figures last = models.stopShadow(request.by());
+            m.put("stopped", last == null ? null : last.toMap());
+        } else {
+            if (model == null || !model.isTextual() || model.textValue().isBlank() || model.textValue().length() > 1024) {
+                throw new StationServer.HttpError(400, "model: expected a store version or a package folder, got " + model);
+            }
+            JsonNode t = json.get("threshold");
+            if (t != null && (!t.isNumber() || !(t.doubleValue() > 0 && t.doubleValue() <= 1))) {
+                throw new StationServer.HttpError(400, "threshold: expected a number in (0, 1], got " + t);
+            }
+            JsonNode sample = json.get("sample");
+            if (sample != null && (!sample.isIntegralNumber() || sample.asLong() < 1 || sample.asLong() > 1000)) {
+                throw new StationServer.HttpError(400, "sample: expected every n-th frame, n from 1 to 1000, got " + sample);
+            }
+            try {
+                models.startShadow(models.resolve(model.textValue()), t == null ? null : (float) t.doubleValue(),
+                        sample == null ? ShadowRun.DEFAULT_SAMPLE_EVERY : sample.intValue(), request.by());
+            } catch (IllegalArgumentException e) {
+                throw new StationServer.HttpError(422, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StationServer.HttpError(503, "the station is stopping");
+            }
+        }
+        m.put("model", state(station));
+        m.put("requestedBy", request.by());
+        StationServer.sendJson(ex, 200, m);
+    }
+
+    /** The live model, the store's live pointer, the swap counts and the shadow run's figures. */
     static Map<String, Object> state(Station station) {
         ModelSwitch models = station.models();
         ModelSwitch.Live live = models.live();
@@ -74,6 +119,8 @@ final class ModelRequests {
             }
             m.put("store", s);
         }
+        var shadow = models.shadow();
+        m.put("shadow", shadow == null ? null : shadow.toMap());
         m.put("swaps", models.swaps());
         m.put("rollbacks", models.rollbacks());
         m.put("refused", models.refused());

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *                                        ▸ {@link ThresholdControl}; needs the operate role
  *   POST /api/models/live                {"model":"v2"} or {"rollback":true} ▸ {@link ModelRequests} ▸ the station's
  *                                        ModelSwitch (422 when refused); needs the operate role
+ *   POST /api/models/shadow              {"model":"v2","threshold":0.5,"sample":4} or {"stop":true}: a shadow run
+ *                                        (ModelSwitch.startShadow); needs the operate role
  * </pre>
  *
  * <p>Security: binds to 127.0.0.1 unless told otherwise. A non-loopback address needs a token and
@@ -323,6 +325,12 @@ public final class StationServer implements AutoCloseable {
             TokenAuth.require(role, Role.OPERATE, ex);
             if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
             ModelRequests.post(ex, station, auth, scheme());
+            return;
+        }
+        if (path.equals("/api/models/shadow")) {
+            TokenAuth.require(role, Role.OPERATE, ex);
+            if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
+            ModelRequests.postShadow(ex, station, auth, scheme());
             return;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) throw methodNotAllowed(ex, "GET, HEAD");

@@ -31,6 +31,13 @@ class ModelEndpointTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> postTo(StationServer s, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url()).resolve(path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String[] auth(String token) {
         return new String[] {"Content-Type", "application/json", "Authorization", "Bearer " + token};
     }
@@ -81,6 +88,34 @@ class ModelEndpointTest {
                 r = post(server, "{\"rollback\":true}", auth(OPERATE));
                 assertEquals(200, r.statusCode(), r.body());
                 assertEquals(label1, test.station.models().live().label());
+
+                // a shadow run of v2 behind the live v1
+                r = postTo(server, "/api/models/shadow", "{\"model\":\"v2\",\"sample\":0}", auth(OPERATE));
+                assertTrue(r.statusCode() == 400 && r.body().contains("sample: expected every n-th frame, n from 1 to 1000, got 0"), r.body());
+                r = postTo(server, "/api/models/shadow", "{\"model\":\"v2\",\"sample\":1}", auth(READ));
+                assertEquals(403, r.statusCode(), r.body());
+                r = postTo(server, "/api/models/shadow", "{\"model\":\"v2\",\"sample\":1}", auth(OPERATE));
+                assertEquals(200, r.statusCode(), r.body());
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                JsonNode shadow = null;
+                while (System.nanoTime() - end < 0) {
+                    HttpResponse<String> st = http.send(HttpRequest.newBuilder(URI.create(server.url()).resolve("/api/state"))
+                            .header("Authorization", "Bearer " + READ).build(), HttpResponse.BodyHandlers.ofString());
+                    shadow = json.readTree(st.body()).get("model").get("shadow");
+                    if (shadow.get("framesScored").asLong() >= 20) break;
+                    Thread.sleep(50);
+                }
+                assertTrue(shadow.get("framesScored").asLong() >= 20, shadow.toString());
+                assertEquals(label2, shadow.get("candidate").asText());
+                assertEquals(1, shadow.get("lines").size());
+                String metricsText = http.send(HttpRequest.newBuilder(URI.create(server.url()).resolve("/metrics"))
+                        .header("Authorization", "Bearer " + READ).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metricsText.contains("sightline_shadow_agreement{line=\"0\"}"), "the agreement is a metric: " + metricsText.lines().filter(x -> x.contains("shadow")).toList());
+                assertTrue(metricsText.contains("sightline_shadow_decisions{candidate=\"reject\",line=\"0\",live=\"pass\"}"), "the confusion too");
+                r = postTo(server, "/api/models/shadow", "{\"stop\":true}", auth(OPERATE));
+                assertEquals(200, r.statusCode(), r.body());
+                assertTrue(json.readTree(r.body()).get("stopped").get("framesScored").asLong() >= 20, r.body());
+                assertNull(test.station.models().shadow());
             }
             assertEquals(0, test.station.stop(Duration.ofSeconds(10)).failSafe());
         }
