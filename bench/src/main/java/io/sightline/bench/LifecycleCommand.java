@@ -40,8 +40,10 @@ import picocli.CommandLine.Option;
  *      unless --fps gives the rate to run at
  *   3. one station at --load (0.8) of it, journaled: --swaps swaps to the other model and
  *      --rollbacks rollbacks (every fifth operation), --gap-seconds apart
- *   4. from the journal: fail-safe and late outcomes decided during a swap (from its request to one
- *      reject deadline after it returned), parts unaccounted for, rows per model version, the chain
+ *   4. a shadow run of the other model for --shadow-seconds: its agreement and counts
+ *   5. from the journal: fail-safe and late outcomes decided during a swap (from its request to one
+ *      reject deadline after it returned) and during the shadow run, parts unaccounted for, rows per
+ *      model version, the chain
  * </pre>
  */
 @Command(name = "lifecycle", mixinStandardHelpOptions = true,
@@ -68,6 +70,11 @@ public final class LifecycleCommand implements Callable<Integer> {
     double gapSeconds = 1.0;
     @Option(names = "--budget-ms", description = "p99 budget of the rate search (default: ${DEFAULT-VALUE})")
     double budgetMs = 50;
+    @Option(names = "--shadow-seconds", description = "after the swaps, a shadow run of the other model for this long (0: none; "
+            + "default: ${DEFAULT-VALUE})")
+    double shadowSeconds = 10;
+    @Option(names = "--shadow-sample", description = "the shadow scores every n-th frame (default: ${DEFAULT-VALUE})")
+    int shadowSample = io.sightline.station.models.ShadowRun.DEFAULT_SAMPLE_EVERY;
     @Option(names = "--json", description = "one JSON object as the last line of standard output")
     boolean json;
 
@@ -78,6 +85,8 @@ public final class LifecycleCommand implements Callable<Integer> {
         require(load > 0 && load <= 1, "--load", load, "a fraction above 0 and at most 1");
         require(fps >= 0, "--fps", fps, "a rate above 0 (or 0: search it)");
         require(gapSeconds >= 0 && gapSeconds <= 600, "--gap-seconds", gapSeconds, "0 to 600");
+        require(shadowSeconds >= 0 && shadowSeconds <= 3600, "--shadow-seconds", shadowSeconds, "0 to 3600");
+        require(shadowSample >= 1 && shadowSample <= 1000, "--shadow-sample", shadowSample, "1 to 1000");
         Path first = model != null ? model : BenchPaths.defaultModel();
         Natives.loadAll();
         Path work = Files.createTempDirectory("sightline-lifecycle-");
@@ -102,7 +111,8 @@ public final class LifecycleCommand implements Callable<Integer> {
             figures.put("secondModel", second != null ? other.toString() : "a copy of " + first + " re-versioned (same weights)");
             print(figures);
             boolean ok = (long) figures.get("failsafeDuringSwaps") == 0 && (long) figures.get("unaccounted") == 0
-                    && (long) figures.get("lateDuringSwaps") == 0 && (boolean) figures.get("journalIntact");
+                    && (long) figures.get("lateDuringSwaps") == 0 && (boolean) figures.get("journalIntact")
+                    && (figures.get("shadow") == null || (long) ((Map<?, ?>) figures.get("shadow")).get("failsafeDuringShadow") == 0);
             return ok ? 0 : 1;
         } finally {
             replays.forEach(ReplaySource::close);
@@ -136,6 +146,8 @@ public final class LifecycleCommand implements Callable<Integer> {
         long doneSwaps = 0;
         long doneRollbacks = 0;
         StationStats stats;
+        io.sightline.station.models.ShadowRun.Figures shadow = null;
+        long[] shadowWindowMicros = null;
         String label = io.sightline.station.models.ModelVersion.of(pkg.dir(), pkg.info()).label();
         try (DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"line-0", "line-1"}, label, "none", false);
              Station station = Station.create(config, pkg, sources, StationAttachments.of(new CountingSink()).withJournal(journal))) {
@@ -162,9 +174,30 @@ public final class LifecycleCommand implements Callable<Integer> {
                 Thread.sleep((long) (gapSeconds * 1000));
             }
             Thread.sleep(1_000);
+            if (shadowSeconds > 0) {
+                Path candidate = models.live().dir().equals(firstDir) ? other : firstDir;
+                long startMicros = nowMicros();
+                models.startShadow(candidate, null, shadowSample, "bench lifecycle");
+                System.err.printf(Locale.ROOT, "lifecycle: shadow run of %s for %.0f s, every %d. frame%n", candidate, shadowSeconds, shadowSample);
+                Thread.sleep((long) (shadowSeconds * 1000));
+                shadow = models.stopShadow("bench lifecycle");
+                shadowWindowMicros = new long[] {startMicros, nowMicros() + DEADLINE_MILLIS * 1_000};
+            }
             stats = station.stop(Duration.ofSeconds(10));
         }
-        return account(journalFile, stats, windowsMicros, swapMs, doneSwaps, doneRollbacks);
+        Map<String, Object> m = account(journalFile, stats, windowsMicros, swapMs, doneSwaps, doneRollbacks);
+        if (shadow != null) {
+            Map<String, Object> sh = new LinkedHashMap<>();
+            sh.put("agreement", shadow.agreement());
+            sh.put("framesScored", shadow.framesScored());
+            sh.put("framesSkipped", shadow.framesSkipped());
+            sh.put("framesSampled", shadow.framesSampled());
+            sh.put("sampleEvery", shadow.sampleEvery());
+            sh.put("seconds", shadowSeconds);
+            sh.put("failsafeDuringShadow", failsafeWithin(journalFile, shadowWindowMicros));
+            m.put("shadow", sh);
+        }
+        return m;
     }
 
     private static Map<String, Object> account(Path journalFile, StationStats s, List<long[]> windows, List<Double> swapMs, long swaps,
@@ -214,6 +247,14 @@ public final class LifecycleCommand implements Callable<Integer> {
         return m;
     }
 
+    private static long failsafeWithin(Path journalFile, long[] window) {
+        long n = 0;
+        for (DecisionJournal.Entry e : DecisionJournal.query(journalFile, null, null, "failsafe", Integer.MAX_VALUE)) {
+            if (e.decidedMicros() >= window[0] && e.decidedMicros() <= window[1]) n++;
+        }
+        return n;
+    }
+
     private void print(Map<String, Object> f) throws Exception {
         System.out.printf(Locale.ROOT, "%d swaps and %d rollbacks at %d frames/s (%.0f%% of the sustainable %d): captured %d, "
                         + "fail-safe during swaps %d (late %d), unaccounted %d, fail-safe in the whole run %d%n",
@@ -221,6 +262,7 @@ public final class LifecycleCommand implements Callable<Integer> {
                 f.get("failsafeDuringSwaps"), f.get("lateDuringSwaps"), f.get("unaccounted"), f.get("failsafe"));
         System.out.printf(Locale.ROOT, "journal rows per model version: %s; hash chain intact: %s; swap took %s ms; p99 %s ms%n",
                 f.get("journalModelVersions"), f.get("journalIntact"), f.get("swapMs"), f.get("latencyP99Ms"));
+        if (f.get("shadow") != null) System.out.println("shadow run: " + f.get("shadow"));
         if (json) System.out.println(new ObjectMapper().writeValueAsString(f));
     }
 
