@@ -3,7 +3,8 @@
  * its version and content hash, and a live pointer with its history), the station's
  * {@link io.sightline.station.models.ModelSwitch} (load, check and warm a new version beside the live
  * one, journal the change, hand over at a batch boundary, roll back), and the
- * {@link io.sightline.station.models.StoreWatch} that follows the store's live pointer.
+ * {@link io.sightline.station.models.StoreWatch} that follows the store's live pointer, and shadow runs
+ * ({@link io.sightline.station.models.ShadowRun}: a candidate scoring the live frames, deciding nothing).
  *
  * <pre>
  *  models add PKG ──▶ store/&lt;version&gt;/ (a checked copy)      models promote V / rollback
@@ -16,6 +17,8 @@
  *     ▸ the old version freed when the last worker left it
  * </pre>
  *
- * The ring side of the hand-over is {@link io.sightline.station.ring.LiveModel}.
+ * The ring side of the hand-over is {@link io.sightline.station.ring.LiveModel}, of the shadow
+ * {@link io.sightline.station.ring.ShadowTap}. This package must not know the command line, the YAML
+ * config or the web server.
  */
 package io.sightline.station.models;
