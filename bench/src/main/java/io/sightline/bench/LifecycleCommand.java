@@ -5,7 +5,6 @@ import io.sightline.capture.FrameSource;
 import io.sightline.capture.ReplaySource;
 import io.sightline.capture.SyntheticPartCamera;
 
-import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
 import io.sightline.postprocess.DecisionJournal;
@@ -25,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,7 +88,9 @@ public final class LifecycleCommand implements Callable<Integer> {
         Path first = model != null ? model : BenchPaths.defaultModel();
         Natives.loadAll();
         Path work = Files.createTempDirectory("sightline-lifecycle-");
-        Path other = second != null ? second : reversioned(first, work.resolve("second"));
+        Path other = second != null ? second
+                : io.sightline.station.models.ModelStore.copyAsVersion(first, work.resolve("second"),
+                        io.sightline.inference.ModelInfo.read(first.resolve("model.json")).version() + "-lifecycle");
         StationConfig base = StationConfig.defaults(first).withLines(LINES).withRing(256).withRejectDelayMillis(DEADLINE_MILLIS)
                 .withOverrun(io.sightline.station.TriggerSchedule.Overrun.CATCH_UP);
         List<ReplaySource> replays = new ArrayList<>();
@@ -264,24 +264,6 @@ public final class LifecycleCommand implements Callable<Integer> {
                 f.get("journalModelVersions"), f.get("journalIntact"), f.get("swapMs"), f.get("latencyP99Ms"));
         if (f.get("shadow") != null) System.out.println("shadow run: " + f.get("shadow"));
         if (json) System.out.println(new ObjectMapper().writeValueAsString(f));
-    }
-
-    /** A copy of the package with another version in model.json: a second content hash, the same weights. */
-    static Path reversioned(Path from, Path to) throws Exception {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
-        Path json = to.resolve(ModelInfo.FILE_NAME);
-        ModelInfo info = ModelInfo.read(json);
-        String text = Files.readString(json);
-        String was = "\"version\" : \"" + info.version() + "\"";
-        if (!text.contains(was)) throw new IllegalStateException(json + ": expected " + was + " in it");
-        Files.writeString(json, text.replace(was, "\"version\" : \"" + info.version() + "-lifecycle\""));
-        return to;
     }
 
     private static long nowMicros() {

@@ -37,7 +37,8 @@ class ModelSwapTest {
         assertNotEquals(label1, label2);
 
         Path file = tmp.resolve("journal.db");
-        StationConfig config = StationConfig.defaults(DEFAULT).withLines(2).withFps(150).withMaxFramesPerLine(1_200);
+        StationConfig config = StationConfig.defaults(DEFAULT).withLines(2).withFps(150).withMaxFramesPerLine(1_200)
+                .withRejectDelayMillis(2_000); // a starved shared machine must not make parts late; bench lifecycle runs 200 ms
         List<FrameSource> cams = new ArrayList<>();
         for (int i = 0; i < 2; i++) cams.add(new SyntheticPartCamera("s-" + i, new SyntheticPartCamera.Options(320, 256, 0.2, 70 + i, 8)));
         try (ModelPackage model = ModelPackage.load(DEFAULT);

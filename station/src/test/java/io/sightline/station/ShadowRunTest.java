@@ -23,7 +23,8 @@ class ShadowRunTest {
     void aShadowScoresTheLiveFramesAndCountsItsDecisions(@TempDir Path tmp) throws Exception {
         Path v2 = ModelCopies.asVersion(tmp.resolve("v2"), "2");
         Path file = tmp.resolve("journal.db");
-        StationConfig config = StationConfig.defaults(ModelCopies.DEFAULT).withLines(2).withFps(120).withMaxFramesPerLine(1_000);
+        StationConfig config = StationConfig.defaults(ModelCopies.DEFAULT).withLines(2).withFps(120).withMaxFramesPerLine(1_000)
+                .withRejectDelayMillis(2_000); // a starved shared machine must not make parts late; bench lifecycle runs 200 ms
         List<FrameSource> cams = new ArrayList<>();
         for (int i = 0; i < 2; i++) cams.add(new SyntheticPartCamera("h-" + i, new SyntheticPartCamera.Options(320, 256, 0.3, 90 + i, 8)));
         ShadowRun.Figures same;

@@ -235,6 +235,27 @@ public final class ModelStore {
         return s;
     }
 
+    /**
+     * Copies the package in {@code from} to {@code to} with {@code version} in its model.json instead
+     * of its own: another content hash over the same weights (what the swap tests and
+     * {@code bench lifecycle} use as a second real model). The copy stays sealed: model.json is not
+     * among the files it digests.
+     */
+    public static Path copyAsVersion(Path from, Path to, String version) {
+        Path json = to.resolve(ModelInfo.FILE_NAME);
+        try {
+            copyTree(from, to);
+            ModelInfo info = ModelInfo.read(json);
+            String text = Files.readString(json);
+            String was = "\"version\" : \"" + info.version() + "\"";
+            if (!text.contains(was)) throw new IllegalArgumentException(json + ": expected " + was + " in it");
+            Files.writeString(json, text.replace(was, "\"version\" : \"" + version + "\""));
+            return to;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : (Iterable<Path>) walk::iterator) {

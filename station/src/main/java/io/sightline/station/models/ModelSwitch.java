@@ -289,7 +289,7 @@ public final class ModelSwitch {
         liveInfo = next;
         liveVersion = version;
         swaps++;
-        boolean freed = LiveModel.awaitFreed(old, RELEASE_TIMEOUT_MILLIS);
+        boolean freed = live.awaitAndFree(old, RELEASE_TIMEOUT_MILLIS);
         String what = "model " + before + " -> " + label;
         if (!freed) LOG.warn("{}: a worker has not left the old version after {} ms; it is freed when it does", what, RELEASE_TIMEOUT_MILLIS);
         LOG.info("model changed by {}: {} ({}; loaded in {} ms, warmed up in {} ms, taken over in {} ms)", requestedBy, what, dir,

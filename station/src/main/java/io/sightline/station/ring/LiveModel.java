@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *  publish(gen)   one volatile write; each worker picks it up at its next batch boundary (nothing
  *                 staged: before it stages a frame, or on its 1 ms idle tick), so a batch is never
  *                 split over two models and no frame waits for the swap
- *  release        the worker closes its classifier of the old version at once; the last worker to
- *                 leave it closes the old package (its TensorFlow session and graph)
+ *  leave          a worker that moved on only counts itself out (nothing is freed on its thread);
+ *  free           the swapping thread, woken when the last worker left, closes the old version's
+ *                 classifiers and package (its TensorFlow session and graph): {@link #freeRetired}
  * </pre>
  *
  * <p>Every frame is scored by exactly one version, whose journal id the worker writes into the
@@ -31,7 +32,8 @@ public final class LiveModel implements AutoCloseable {
         private final int journalId;
         private final BatchClassifier[] classifiers;
         private final AtomicInteger users;
-        private final CountDownLatch released = new CountDownLatch(1);
+        private final CountDownLatch left = new CountDownLatch(1);
+        private volatile boolean freed;
         /** Whether leaving this version closes its package (false: its opener closes it). */
         private volatile boolean ownsPackage;
 
@@ -56,20 +58,27 @@ public final class LiveModel implements AutoCloseable {
             return journalId;
         }
 
-        /** Worker {@code worker} no longer uses this version: its classifier goes, and with the last one the package. */
-        private void release(int worker) {
-            BatchClassifier c = classifiers[worker];
-            classifiers[worker] = null;
-            if (c != null) c.close();
-            if (users.decrementAndGet() == 0) {
-                if (ownsPackage) pkg.close();
-                released.countDown();
-            }
+        /** Worker {@code worker} no longer uses this version (its thread: no freeing here, it only counts out). */
+        private void leave(int worker) {
+            if (users.decrementAndGet() == 0) left.countDown();
         }
 
-        /** True once every worker has left this version and its native memory is freed. */
+        /** Closes the classifiers and (when it owns it) the package; once no worker uses them. */
+        private synchronized void free() {
+            if (freed) return;
+            freed = true;
+            for (int i = 0; i < classifiers.length; i++) {
+                BatchClassifier c = classifiers[i];
+                classifiers[i] = null;
+                if (c != null) c.close();
+            }
+            if (ownsPackage) pkg.close();
+            left.countDown();
+        }
+
+        /** True once this version's native memory is freed. */
         public boolean freed() {
-            return released.getCount() == 0;
+            return freed;
         }
     }
 
@@ -77,6 +86,8 @@ public final class LiveModel implements AutoCloseable {
     private final int maxBatch;
     private final Generation first;
     private volatile Generation current;
+    /** Versions published over, not freed yet. */
+    private final java.util.List<Generation> retired = new java.util.ArrayList<>();
     private boolean closed;
 
     /**
@@ -164,33 +175,42 @@ public final class LiveModel implements AutoCloseable {
 
     /**
      * Makes {@code next} the live version: workers take it at their next batch boundary. Returns the
-     * version it replaced, which frees itself once every worker has left it.
+     * version it replaced; {@link #awaitAndFree} frees it once every worker has left it.
      */
     public synchronized Generation publish(Generation next) {
         if (closed) throw new IllegalStateException("the station is closed");
         Generation before = current;
         current = next;
+        retired.add(before);
         return before;
     }
 
     /** Closes a prepared version that was never published. */
     public static void discard(Generation g) {
-        for (int i = 0; i < g.classifiers.length; i++) {
-            BatchClassifier c = g.classifiers[i];
-            g.classifiers[i] = null;
-            if (c != null) c.close();
-        }
-        g.pkg.close();
-        g.released.countDown();
+        g.free();
     }
 
     /**
-     * Waits until every worker has left {@code g} (its memory freed).
+     * Waits until every worker has left {@code g}, then frees it (and any earlier version left since),
+     * in the calling thread.
      *
-     * @return false if that did not happen within the timeout
+     * @return false if a worker had not left it within the timeout (it is freed by a later call, or at close)
      */
-    public static boolean awaitFreed(Generation g, long timeoutMillis) throws InterruptedException {
-        return g.released.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    public boolean awaitAndFree(Generation g, long timeoutMillis) throws InterruptedException {
+        boolean left = g.left.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        freeRetired();
+        return left;
+    }
+
+    /** Frees every version published over that no worker uses any more. */
+    public synchronized void freeRetired() {
+        for (java.util.Iterator<Generation> it = retired.iterator(); it.hasNext(); ) {
+            Generation g = it.next();
+            if (g.left.getCount() == 0) {
+                g.free();
+                it.remove();
+            }
+        }
     }
 
     /** One worker's hold on the live version. Used only by its worker thread (and by close once it stopped). */
@@ -209,7 +229,7 @@ public final class LiveModel implements AutoCloseable {
             if (live != mine) {
                 Generation old = mine;
                 mine = live;
-                old.release(worker);
+                old.leave(worker);
             }
             return mine.classifiers[worker];
         }
@@ -228,7 +248,7 @@ public final class LiveModel implements AutoCloseable {
             Generation g = mine;
             if (g != null) {
                 mine = null;
-                g.release(worker);
+                g.leave(worker);
             }
         }
     }
@@ -238,20 +258,13 @@ public final class LiveModel implements AutoCloseable {
     }
 
     /**
-     * No more publishing. Call once the workers have stopped and released their holds: a version
-     * published that no worker took up yet is freed here.
+     * No more publishing, and every version is freed: call once the workers have stopped.
      */
     @Override
     public synchronized void close() {
         closed = true;
-        Generation g = current;
-        if (g.freed()) return;
-        for (int i = 0; i < g.classifiers.length; i++) {
-            BatchClassifier c = g.classifiers[i];
-            g.classifiers[i] = null;
-            if (c != null) c.close();
-        }
-        if (g.ownsPackage) g.pkg.close();
-        g.released.countDown();
+        for (Generation g : retired) g.free();
+        retired.clear();
+        current.free();
     }
 }

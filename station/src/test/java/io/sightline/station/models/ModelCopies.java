@@ -1,7 +1,5 @@
 package io.sightline.station.models;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +13,8 @@ public final class ModelCopies {
     private ModelCopies() {}
 
     /** A copy of the default package with another version in its model.json: another content hash, the same weights. */
-    public static Path asVersion(Path dir, String version) throws IOException {
-        try (Stream<Path> walk = Files.walk(DEFAULT)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = dir.resolve(DEFAULT.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
-            }
-        }
-        Path json = dir.resolve("model.json");
-        String text = Files.readString(json);
-        assertTrue(text.contains("\"version\" : \"1\""), "the default model.json names version 1");
-        Files.writeString(json, text.replace("\"version\" : \"1\"", "\"version\" : \"" + version + "\""));
-        return dir;
+    public static Path asVersion(Path dir, String version) {
+        return ModelStore.copyAsVersion(DEFAULT, dir, version);
     }
 
     /** A copy whose weights file was changed after it was sealed: its digests fail. */

@@ -90,7 +90,8 @@ class ModelStoreTest {
         String label1 = ModelVersion.of(store.versionDir("v1")).label();
         String label2 = ModelVersion.of(store.versionDir("v2")).label();
         Path file = tmp.resolve("journal.db");
-        StationConfig config = StationConfig.defaults(store.versionDir("v1")).withLines(1).withFps(100).withMaxFramesPerLine(-1);
+        StationConfig config = StationConfig.defaults(store.versionDir("v1")).withLines(1).withFps(100).withMaxFramesPerLine(-1)
+                .withRejectDelayMillis(2_000); // a starved shared machine must not make parts late; bench lifecycle runs 200 ms
         List<FrameSource> cams = List.of(new SyntheticPartCamera("w-0", new SyntheticPartCamera.Options(320, 256, 0.2, 5, 8)));
         try (ModelPackage model = ModelPackage.load(store.versionDir("v1"));
              DecisionJournal journal = DecisionJournal.open(file, new String[] {"w-0"}, label1, "none", false);

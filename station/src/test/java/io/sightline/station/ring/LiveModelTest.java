@@ -30,16 +30,21 @@ class LiveModelTest {
             assertNotSame(c0, c0v2);
             assertEquals(1, w0.journalId());
             assertFalse(g1.freed(), "worker 1 still runs the first version");
+            assertFalse(live.awaitAndFree(g1, 1), "not while a worker is on it");
+            assertFalse(g1.freed());
             c0v2.run(1); // the new version scores
             assertTrue(Float.isFinite(c0v2.defectScore(0)));
             w1.atBoundary();
-            assertTrue(g1.freed(), "the last worker out frees the first version");
+            assertFalse(g1.freed(), "a worker frees nothing on its own thread");
+            assertTrue(live.awaitAndFree(g1, 10_000));
+            assertTrue(g1.freed(), "freed once the last worker left");
             assertNotNull(first.newClassifier(1), "the first package is its opener's: not closed by the swap");
 
             ModelPackage third = ModelPackage.load(v3);
             live.publish(live.prepare(third, "v3", 2));
             w0.atBoundary();
             w1.atBoundary();
+            assertTrue(live.awaitAndFree(g2, 10_000));
             assertTrue(g2.freed());
             IllegalStateException closed = assertThrows(IllegalStateException.class, () -> second.newClassifier(1));
             assertTrue(closed.getMessage().contains("is closed"), "a swapped-in version's session is freed: " + closed.getMessage());
