@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         description = "Benchmarks that print figures: JMH per stage, the open-loop end-to-end run with its rivals, and the"
                 + " fault and overload scenarios, and the model quality panel.",
         subcommands = {BenchCli.Jmh.class, PipelineCommand.class, LifecycleCommand.class, io.sightline.bench.faults.FaultsCommand.class,
-                io.sightline.bench.quality.QualityCommand.class,
+                io.sightline.bench.quality.QualityCommand.class, io.sightline.bench.inspect.InspectCommand.class,
                 CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
 public final class BenchCli implements Runnable {
     @CommandLine.Spec
@@ -55,6 +55,10 @@ public final class BenchCli implements Runnable {
         @Option(names = "--json", paramLabel = "FILE", description = "also write JMH's JSON results to FILE")
         String jsonFile;
 
+        @Option(names = {"-p", "--param"}, paramLabel = "NAME=V1,V2", description = "override a benchmark parameter, as JMH's -p "
+                + "(e.g. -p precision=fp32,bf16 -p batch=16); repeatable")
+        java.util.List<String> params = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             ChainedOptionsBuilder b = new OptionsBuilder().include(pattern).forks(forks)
@@ -62,6 +66,11 @@ public final class BenchCli implements Runnable {
                     .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
                     .jvmArgsAppend("-Dorg.bytedeco.javacpp.nopointergc=true");
             if (gc) b.addProfiler("gc");
+            for (String p : params) {
+                int eq = p.indexOf('=');
+                if (eq <= 0 || eq == p.length() - 1) throw new IllegalArgumentException("-p " + p + ": expected NAME=VALUE[,VALUE...]");
+                b.param(p.substring(0, eq), p.substring(eq + 1).split(","));
+            }
             if (jsonFile != null) b.resultFormat(ResultFormatType.JSON).result(jsonFile);
             Collection<RunResult> results = new Runner(b.build()).run();
             printTable(results);

@@ -1,6 +1,8 @@
 package io.sightline.bench;
 
 import io.sightline.inference.BatchClassifier;
+import io.sightline.inference.InferenceDevice;
+import io.sightline.inference.InferencePrecision;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.NativeBuffer;
 import java.util.SplittableRandom;
@@ -29,13 +31,18 @@ public class InferenceBenchmark {
     @Param({"1", "8", "32", "64"})
     public int batch;
 
+    /** fp32, or bf16 on a CPU with native bfloat16 ({@code -p precision=fp32,bf16}). */
+    @Param({"fp32"})
+    public String precision;
+
     private ModelPackage model;
     private BatchClassifier classifier;
     private NativeBuffer[] images;
 
     @Setup(Level.Trial)
     public void setUp() {
-        model = ModelPackage.load(BenchPaths.defaultModel());
+        model = ModelPackage.load(BenchPaths.defaultModel(), 0,
+                InferenceDevice.cpu().withPrecision(InferencePrecision.parse(precision)));
         classifier = model.newClassifier(batch);
         int floats = model.info().floatsPerImage();
         SplittableRandom random = new SplittableRandom(7);

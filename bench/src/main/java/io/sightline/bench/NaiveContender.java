@@ -5,6 +5,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.ReplaySource;
+import io.sightline.inference.InferenceDevice;
+import io.sightline.inference.InferencePrecision;
 import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
 import io.sightline.postprocess.DecisionPolicy;
@@ -59,8 +61,12 @@ final class NaiveContender implements Contender {
     private final long deadlineNanos;
 
     NaiveContender(Path modelDir, ModelInfo info, List<ReplaySource> replays, int[] roi, float threshold,
-                   int threads, int queueCapacity, long rejectDelayMillis) {
-        this.bundle = SavedModelBundle.load(modelDir.toString(), SavedModelBundle.DEFAULT_TAG);
+                   int threads, int queueCapacity, long rejectDelayMillis, InferenceDevice device) {
+        // TensorFlow's default session options, but the same arithmetic as the station (bf16 rewrites the graph)
+        org.tensorflow.proto.ConfigProto config = device.precision() == InferencePrecision.FP32 ? null
+                : device.sessionConfig(0);
+        this.bundle = config == null ? SavedModelBundle.load(modelDir.toString(), SavedModelBundle.DEFAULT_TAG)
+                : SavedModelBundle.loader(modelDir.toString()).withTags(SavedModelBundle.DEFAULT_TAG).withConfigProto(config).load();
         this.session = bundle.session();
         Signature signature = bundle.function(Signature.DEFAULT_KEY).signature();
         this.inputName = signature.getInputs().get(InspectionCnn.INPUT_NAME).name;

@@ -7,6 +7,7 @@ import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
 import io.sightline.natives.Natives;
+import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.station.StationConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -85,6 +86,17 @@ final class PipelineCommand implements Callable<Integer> {
                     + " GPU too with the -Pgpu build) (default: ${DEFAULT-VALUE})")
     String device = "cpu";
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "inference arithmetic of every contender: fp32, or bf16"
+            + " (oneDNN bfloat16, on a CPU with AVX512_BF16 or AMX) (default: ${DEFAULT-VALUE})")
+    String precision = "fp32";
+
+    @Option(names = "--naive-runs", paramLabel = "N", description = "rate searches of the naive rival; its median is reported"
+            + " (default: ${DEFAULT-VALUE})")
+    int naiveRuns = 3;
+
+    @Option(names = "--skip-strong", description = "do not run the strong rival (blocking queue, one batching thread)")
+    boolean skipStrong;
+
     @Override
     public Integer call() throws Exception {
         require(device.equals("cpu") || device.equals("cuda"), "--device", device, "cpu or cuda");
@@ -102,6 +114,8 @@ final class PipelineCommand implements Callable<Integer> {
             inferenceDevice = io.sightline.inference.InferenceDevice.choose("auto");
             System.err.printf("bench pipeline: preprocessing on %s, inference on %s%n", preprocessDevice, inferenceDevice.device());
         }
+        inferenceDevice = inferenceDevice.withPrecision(io.sightline.inference.InferencePrecision.parse(precision));
+        require(naiveRuns >= 1 && naiveRuns <= 9, "--naive-runs", naiveRuns, "1 to 9");
         require(budgetMs > 0, "--budget-ms", budgetMs, "above 0");
         require(stepSeconds >= 1 && stepSeconds <= 600, "--step-seconds", stepSeconds, "1 to 600");
         require(stageSeconds >= 0.3 && stageSeconds <= 60, "--stage-seconds", stageSeconds, "0.3 to 60");
@@ -150,15 +164,25 @@ final class PipelineCommand implements Callable<Integer> {
             try (Contender c = new SightlineContender(pkg, replays, base)) {
                 sightline = searchWithWarmUp(c, search, start, err);
             }
-            RateSearch.Result naive = null;
-            if (!skipNaive) {
-                double naiveStart = Math.max(10, roundTo10(Math.max(sightline.maxSustainableFps(), 40) / 4));
-                RateSearch naiveSearch = new RateSearch(budgetMs, naiveStart, 5, max, tolerance, 16);
-                try (Contender c = new NaiveContender(modelDir, info, replays, roi, base.rejectThreshold(),
-                        cores, base.ringSize(), rejectDelayMillis)) {
-                    naive = searchWithWarmUp(c, naiveSearch, naiveStart, err);
+            double rivalStart = Math.max(10, roundTo10(Math.max(sightline.maxSustainableFps(), 40) / 4));
+            RateSearch.Result strong = null;
+            if (!skipStrong) {
+                PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], info.inputWidth(), info.inputHeight(),
+                        info.normMean(), info.normStd());
+                try (Contender c = new StrongContender(ModelPackage.load(modelDir, 0, inferenceDevice), replays, spec,
+                        base.rejectThreshold(), base.ringSize(), base.maxBatch(), rejectDelayMillis)) {
+                    strong = searchWithWarmUp(c, new RateSearch(budgetMs, rivalStart, 5, max, tolerance, 16), rivalStart, err);
                 }
             }
+            List<RateSearch.Result> naives = new ArrayList<>();
+            for (int run = 0; !skipNaive && run < naiveRuns; run++) {
+                try (Contender c = new NaiveContender(modelDir, info, replays, roi, base.rejectThreshold(),
+                        cores, base.ringSize(), rejectDelayMillis, inferenceDevice)) {
+                    naives.add(searchWithWarmUp(c, new RateSearch(budgetMs, rivalStart, 5, max, tolerance, 16), rivalStart, err));
+                }
+                err.printf(Locale.ROOT, "naive run %d of %d: %.1f frames/s%n", run + 1, naiveRuns, naives.get(run).maxSustainableFps());
+            }
+            RateSearch.Result naive = PipelineReport.median(naives);
 
             Map<String, String> setup = new LinkedHashMap<>();
             setup.put("lines", lines + " cameras of " + width + "x" + height + " 8-bit gray, 32 recorded synthetic parts each"
@@ -171,10 +195,15 @@ final class PipelineCommand implements Callable<Integer> {
                     + base.inferenceThreads() + " TensorFlow intra-op thread(s) each, max batch "
                     + base.maxBatch() + ", reject deadline " + rejectDelayMillis + " ms");
             setup.put("naive", skipNaive ? "skipped" : cores + " pool threads, ArrayBlockingQueue(" + base.ringSize()
-                    + "), one session.run per frame, TensorFlow's default session options");
+                    + "), one session.run per frame, TensorFlow's default session options; median of " + naiveRuns + " runs");
+            setup.put("strong", skipStrong ? "skipped" : "ArrayBlockingQueue(" + base.ringSize() + ") of pooled frame buffers, one"
+                    + " batching thread (drain up to " + base.maxBatch() + ", the station's preprocessing, one session.run per batch,"
+                    + " TensorFlow's default threads)");
+            setup.put("precision", inferenceDevice.precision().toString());
             setup.put("steps", String.format(Locale.ROOT, "%.0f s each, search tolerance %.0f%%", stepSeconds, tolerance * 100));
             PipelineReport report = new PipelineReport(LocalDate.now().toString(), machine(), commandLine(), setup, cores,
-                    budgetMs, sightline, naive, costs, floor.flopsPerSecond(), cnnFlops);
+                    budgetMs, sightline, naive, costs, floor.flopsPerSecond(), cnnFlops, strong,
+                    naives.stream().map(RateSearch.Result::maxSustainableFps).toList(), inferenceDevice.precision().toString());
             printSummary(report);
             if (reportDir != null) {
                 for (Path p : report.write(reportDir)) err.println("wrote " + p);
@@ -207,8 +236,12 @@ final class PipelineCommand implements Callable<Integer> {
                 r.latencyBudgetMs());
         System.out.printf(Locale.ROOT, "ideal %.1f frames/s: efficiency %.3f%n", r.idealFps(), r.sustainedFps() / r.idealFps());
         if (r.naive() != null) {
-            System.out.printf(Locale.ROOT, "naive %.1f frames/s: speedup %.3f%n", r.naiveFps(),
+            System.out.printf(Locale.ROOT, "naive %.1f frames/s (median of %s): speedup %.3f%n", r.naiveFps(), r.naiveRuns(),
                     r.naiveFps() > 0 ? r.sustainedFps() / r.naiveFps() : 0);
+        }
+        if (r.strong() != null) {
+            System.out.printf(Locale.ROOT, "strong %.1f frames/s: speedup %.3f%n", r.strongFps(),
+                    r.strongFps() > 0 ? r.sustainedFps() / r.strongFps() : 0);
         }
         System.out.printf(Locale.ROOT, "compute floor %.1f frames/s: Sightline reaches %.3f of it%n", r.floorFps(),
                 r.sustainedFps() / r.floorFps());
@@ -232,6 +265,9 @@ final class PipelineCommand implements Callable<Integer> {
         if (inferenceThreads != null) args.add("--inference-threads " + inferenceThreads);
         if (rejectDelayMillis != StationConfig.DEFAULT_REJECT_DELAY_MILLIS) args.add("--reject-delay-ms " + rejectDelayMillis);
         if (skipNaive) args.add("--skip-naive");
+        if (skipStrong) args.add("--skip-strong");
+        if (naiveRuns != 3) args.add("--naive-runs " + naiveRuns);
+        if (!precision.equals("fp32")) args.add("--precision " + precision);
         if (model != null) args.add("--model " + model);
         return String.join(" ", args);
     }

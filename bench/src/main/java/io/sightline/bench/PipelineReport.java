@@ -27,14 +27,22 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * @param command the command line that produced it
  * @param setup what was offered: lines, frame size, ROI, model, budget, deadline, step length
  * @param sightline the station's rate search
- * @param naive the naive rival's rate search, or null when it was skipped
+ * @param naive the naive rival's rate search (the median of its runs), or null when it was skipped
  * @param costs the ideal rival's per-stage costs
  * @param matmulFlops the machine's measured matmul FLOP/s
  * @param cnnFlopsPerFrame the CNN's FLOPs per frame
+ * @param strong the strong rival's rate search (blocking queue, one batching thread), or null when skipped
+ * @param naiveRuns the naive rival's max sustainable rate in each of its runs (empty when skipped)
+ * @param precision the inference arithmetic of every contender: fp32 or bf16
  */
 public record PipelineReport(String date, String machine, String command, Map<String, String> setup, int cores,
                              double latencyBudgetMs, RateSearch.Result sightline, RateSearch.Result naive,
-                             List<StageCosts.Cost> costs, double matmulFlops, long cnnFlopsPerFrame) {
+                             List<StageCosts.Cost> costs, double matmulFlops, long cnnFlopsPerFrame,
+                             RateSearch.Result strong, List<Double> naiveRuns, String precision) {
+
+    public PipelineReport {
+        naiveRuns = List.copyOf(naiveRuns);
+    }
 
     public double sustainedFps() {
         return sightline.maxSustainableFps();
@@ -50,6 +58,18 @@ public record PipelineReport(String date, String machine, String command, Map<St
 
     public double naiveFps() {
         return naive == null ? Double.NaN : naive.maxSustainableFps();
+    }
+
+    public double strongFps() {
+        return strong == null ? Double.NaN : strong.maxSustainableFps();
+    }
+
+    /** The median of {@code runs}' max sustainable rates (the lower middle one of an even count). */
+    public static RateSearch.Result median(List<RateSearch.Result> runs) {
+        if (runs.isEmpty()) return null;
+        List<RateSearch.Result> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Double.compare(a.maxSustainableFps(), b.maxSustainableFps()));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /** The figures of the {@code --json} line, in a stable order. */
@@ -69,6 +89,10 @@ public record PipelineReport(String date, String machine, String command, Map<St
         for (StageCosts.Cost c : costs) stageMicros.put(c.stage(), round(c.cpuMicrosPerFrame()));
         m.put("stageCpuMicrosPerFrame", stageMicros);
         m.put("matmulGflops", round(matmulFlops / 1e9));
+        m.put("naiveRuns", naiveRuns.stream().map(PipelineReport::round).toList());
+        m.put("strongFps", strong == null ? null : round(strongFps()));
+        m.put("speedupVsStrong", strong == null ? null : round3(strongFps() > 0 ? sustainedFps() / strongFps() : 0));
+        m.put("precision", precision);
         return m;
     }
 
@@ -106,7 +130,15 @@ public record PipelineReport(String date, String machine, String command, Map<St
             StepResult nb = naive.atMax();
             b.append("| naive (thread pool, per-frame OpenCV and session.run), max sustainable | ").append(fmt(naiveFps()))
                     .append(" | Sightline is ").append(fmt3(naiveFps() > 0 ? sustainedFps() / naiveFps() : 0))
-                    .append("x; naive p99 ").append(nb == null ? "-" : fmt(nb.p99Ms()) + " ms").append(" |\n");
+                    .append("x; naive p99 ").append(nb == null ? "-" : fmt(nb.p99Ms()) + " ms")
+                    .append(naiveRuns.size() > 1 ? "; median of " + naiveRuns.size() + " runs: " + naiveRuns.stream().map(PipelineReport::fmt).toList() : "")
+                    .append(" |\n");
+        }
+        if (strong != null) {
+            StepResult sb = strong.atMax();
+            b.append("| strong (blocking queue, one batching thread, same preprocessing and batched model), max sustainable | ")
+                    .append(fmt(strongFps())).append(" | Sightline is ").append(fmt3(strongFps() > 0 ? sustainedFps() / strongFps() : 0))
+                    .append("x; strong p99 ").append(sb == null ? "-" : fmt(sb.p99Ms()) + " ms").append(" |\n");
         }
         b.append("| compute floor (matmul FLOP/s / CNN FLOPs) | ").append(fmt(floorFps())).append(" | Sightline reaches ")
                 .append(fmt3(floorFps() > 0 ? sustainedFps() / floorFps() : 0)).append(" of it |\n\n");
@@ -130,6 +162,7 @@ public record PipelineReport(String date, String machine, String command, Map<St
 
         appendSteps(b, "Sightline", sightline);
         if (naive != null) appendSteps(b, "Naive", naive);
+        if (strong != null) appendSteps(b, "Strong", strong);
         if (best != null) {
             b.append("## Sightline's inference batches at ").append(fmt(best.offeredFps())).append(" frames/s\n\n")
                     .append("| batch size | batches |\n|---|---|\n");
@@ -170,6 +203,7 @@ public record PipelineReport(String date, String machine, String command, Map<St
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         addLatencySeries(chart, "Sightline", sightline);
         if (naive != null) addLatencySeries(chart, "naive", naive);
+        if (strong != null) addLatencySeries(chart, "strong", strong);
         double maxX = 0;
         for (StepResult s : allSteps()) maxX = Math.max(maxX, s.offeredFps());
         XYSeries budget = chart.addSeries("budget " + fmt(latencyBudgetMs) + " ms", new double[] {0, Math.max(1, maxX)},
@@ -205,6 +239,10 @@ public record PipelineReport(String date, String machine, String command, Map<St
             names.add("naive");
             values.add(naiveFps());
         }
+        if (strong != null) {
+            names.add("strong");
+            values.add(strongFps());
+        }
         names.add("ideal");
         values.add(idealFps());
         names.add("compute floor");
@@ -216,6 +254,7 @@ public record PipelineReport(String date, String machine, String command, Map<St
     private List<StepResult> allSteps() {
         List<StepResult> all = new ArrayList<>(sightline.steps());
         if (naive != null) all.addAll(naive.steps());
+        if (strong != null) all.addAll(strong.steps());
         return all;
     }
 

@@ -32,6 +32,10 @@ class PipelineReportTest {
         assertEquals(2000.0, s.get("floorFps"));
         assertEquals(0.9, s.get("sustainedOverFloor"));
         assertEquals(12.5, s.get("p99Ms"));
+        assertEquals(List.of(700.0, 900.0, 1100.0), s.get("naiveRuns"));
+        assertEquals(1200.0, s.get("strongFps"));
+        assertEquals(1.5, s.get("speedupVsStrong"));
+        assertEquals("fp32", s.get("precision"));
         assertEquals(List.of("sustainedFps", "idealFps", "efficiency", "naiveFps", "speedupVsNaive", "floorFps"),
                 List.copyOf(s.keySet()).subList(0, 6), "the contract's fields lead, in order");
 
@@ -41,6 +45,8 @@ class PipelineReportTest {
         assertTrue(md.contains("| **Sightline**, max sustainable | **1800** |"), md);
         assertTrue(md.contains("efficiency 0.90"), md);
         assertTrue(md.contains("Sightline is 2.00x"), md);
+        assertTrue(md.contains("Sightline is 1.50x; strong p99 20.0 ms"), md);
+        assertTrue(md.contains("median of 3 runs: [700, 900, 1100]"), md);
         assertTrue(md.contains("| 1800 | 1799 |"), "every step is listed: " + md);
         assertTrue(md.contains("2 (late 2)"), "fail-safe reasons of a failed step: " + md);
         assertTrue(md.contains("| 32 | 50 |"), "the batch histogram at the sustained rate: " + md);
@@ -50,6 +56,16 @@ class PipelineReportTest {
             assertEquals(900, image.getWidth());
             assertEquals(560, image.getHeight());
         }
+    }
+
+    @Test
+    void theNaiveRivalIsTheMedianOfItsRuns() {
+        RateSearch.Result a = new RateSearch.Result(700, null, List.of());
+        RateSearch.Result b = new RateSearch.Result(1100, null, List.of());
+        RateSearch.Result c = new RateSearch.Result(900, null, List.of());
+        assertEquals(900, PipelineReport.median(List.of(a, b, c)).maxSustainableFps());
+        assertEquals(700, PipelineReport.median(List.of(b, a)).maxSustainableFps(), "the lower middle of an even count");
+        assertNull(PipelineReport.median(List.of()));
     }
 
     @Test
@@ -76,8 +92,11 @@ class PipelineReportTest {
                 new StageCosts.Cost("preprocess", 300, 1000), new StageCosts.Cost("inference (batch 32)", 600, 3200));
         Map<String, String> setup = new LinkedHashMap<>();
         setup.put("lines", "2");
+        RateSearch.Result strong = withNaive
+                ? new RateSearch.Result(1200, step("strong", 1200, 1200, 0, 20, batches), List.of(step("strong", 1200, 1200, 0, 20, batches)))
+                : null;
         return new PipelineReport("2026-11-24", "test machine", "./sightline bench pipeline", setup, 2, 50, sightline, naive,
-                costs, 40e9, 20_000_000L);
+                costs, 40e9, 20_000_000L, strong, withNaive ? List.of(700.0, 900.0, 1100.0) : List.of(), "fp32");
     }
 
     private static StepResult step(String who, double offered, double decidedFps, long failSafe, double p99, long[] batches) {

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Where a model's TensorFlow session runs, and the session options that put it there.
@@ -36,6 +38,8 @@ import org.tensorflow.proto.GPUOptions;
  *       physical device N is TensorFlow's {@code /device:GPU:0} inside the process, where a
  *       SavedModel's unpinned ops are placed. TensorFlow requires the same visible device list for
  *       every session of a process: load every model of one process on the same GPU.</li>
+ *   <li>{@link InferencePrecision#BF16} (CPU only): {@code graph_options.rewrite_options
+ *       .auto_mixed_precision_onednn_bfloat16 = ON} on top of the above.</li>
  * </ul>
  */
 public final class InferenceDevice {
@@ -46,11 +50,17 @@ public final class InferenceDevice {
     private final Device device;
     private final double gpuMemoryFraction;
     private final String reason;
+    private final InferencePrecision precision;
 
     private InferenceDevice(Device device, double gpuMemoryFraction, String reason) {
+        this(device, gpuMemoryFraction, reason, InferencePrecision.FP32);
+    }
+
+    private InferenceDevice(Device device, double gpuMemoryFraction, String reason, InferencePrecision precision) {
         this.device = device;
         this.gpuMemoryFraction = gpuMemoryFraction;
         this.reason = reason;
+        this.precision = precision;
     }
 
     /** The CPU: what {@link ModelPackage#load(java.nio.file.Path)} uses. */
@@ -140,7 +150,37 @@ public final class InferenceDevice {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("GPU memory fraction must be from 0 (no cap) to 1, got " + fraction);
         }
-        return new InferenceDevice(device, fraction, reason);
+        return new InferenceDevice(device, fraction, reason, precision);
+    }
+
+    /** The arithmetic the sessions run in. */
+    public InferencePrecision precision() {
+        return precision;
+    }
+
+    /**
+     * This device computing in {@code p}.
+     *
+     * @throws IllegalArgumentException naming why when {@code p} is bf16 on a GPU or on a CPU
+     *     without native bfloat16 (see {@link InferencePrecision#unsupportedReason()})
+     */
+    public InferenceDevice withPrecision(InferencePrecision p) {
+        java.util.Objects.requireNonNull(p, "precision");
+        if (p == InferencePrecision.BF16) {
+            if (isGpu()) throw new IllegalArgumentException("precision bf16 is oneDNN's, for the CPU; inference runs on " + device + ": use fp32");
+            String why = p.unsupportedReason();
+            if (why != null) throw new IllegalArgumentException("precision bf16: " + why);
+        }
+        return new InferenceDevice(device, gpuMemoryFraction, reason, p);
+    }
+
+    /**
+     * The session options for this device with this process's TensorFlow build: what
+     * {@link ModelPackage#load(java.nio.file.Path, int, InferenceDevice)} passes to the loader, for
+     * code that loads a SavedModel itself. Null where TensorFlow's defaults are kept unchanged.
+     */
+    public ConfigProto sessionConfig(int intraOpThreads) {
+        return sessionConfig(intraOpThreads, TensorFlowBuild.hasCuda());
     }
 
     /**
@@ -159,6 +199,11 @@ public final class InferenceDevice {
                     .setExperimental(ConfigProto.Experimental.newBuilder().setDisableThreadSpinning(true));
         }
         if (!isGpu()) {
+            if (precision == InferencePrecision.BF16) {
+                if (config == null) config = ConfigProto.newBuilder();
+                config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder()
+                        .setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON)));
+            }
             if (!tensorflowHasCuda) return config == null ? null : config.build();
             if (config == null) config = ConfigProto.newBuilder();
             return config.putDeviceCount("GPU", 0).build();
@@ -172,6 +217,6 @@ public final class InferenceDevice {
     /** "cpu" or "cuda:N". */
     @Override
     public String toString() {
-        return device.toString();
+        return precision == InferencePrecision.FP32 ? device.toString() : device + " (" + precision + ")";
     }
 }

@@ -56,6 +56,11 @@ final class TrainingLoop {
     static final float CLASS_LOSS_WEIGHT = 0.5f;
     static final float MAP_LOSS_WEIGHT = 1f;
     private static final int VALIDATION_BATCH = 64;
+    /**
+     * Validate and export an average of the weights ({@link WeightAverage}); the system property
+     * {@code sightline.train.average=false} turns it off, to reproduce the comparison in the README.
+     */
+    static final boolean AVERAGE_WEIGHTS = !"false".equals(System.getProperty("sightline.train.average"));
 
     /** Images with labels, for validation. */
     record Examples(float[][] images, int[] labels) {
@@ -156,8 +161,10 @@ final class TrainingLoop {
                 shapes.add(parameter.shape(channels, numClasses));
             }
             AdamOptimizer adam = new AdamOptimizer(graph, tf, losses.total(), variables, shapes);
+            long plannedSteps = (long) plannedEpochs(batches.size()) * ((batches.size() + options.batchSize() - 1) / options.batchSize());
+            WeightAverage average = AVERAGE_WEIGHTS ? new WeightAverage(tf, variables, shapes, plannedSteps) : null;
             try (Session session = new Session(graph, sessionConfig())) {
-                return new Run(session, cnn, oneHot, mapTarget, losses, adam, batches, random, progress)
+                return new Run(session, cnn, oneHot, mapTarget, losses, adam, average, batches, random, progress)
                         .train(validation, reportOnly, summary, figures);
             }
         }
@@ -205,18 +212,20 @@ final class TrainingLoop {
         private final Placeholder<TFloat32> mapTarget;
         private final Losses losses;
         private final AdamOptimizer adam;
+        private final WeightAverage average;
         private final Batches batches;
         private final Random random;
         private final Trainer.ProgressListener progress;
 
         Run(Session session, InspectionCnn cnn, Placeholder<TFloat32> oneHot, Placeholder<TFloat32> mapTarget, Losses losses,
-                AdamOptimizer adam, Batches batches, Random random, Trainer.ProgressListener progress) {
+                AdamOptimizer adam, WeightAverage average, Batches batches, Random random, Trainer.ProgressListener progress) {
             this.session = session;
             this.cnn = cnn;
             this.oneHot = oneHot;
             this.mapTarget = mapTarget;
             this.losses = losses;
             this.adam = adam;
+            this.average = average;
             this.batches = batches;
             this.random = random;
             this.progress = progress;
@@ -256,10 +265,12 @@ final class TrainingLoop {
                     lastRate = rate(options.learningRate(), step, totalSteps);
                     step++;
                     float loss = trainStep(images, labels, targets, rows, step, lastRate);
+                    if (average != null) average.update(session, step);
                     lossSum += (double) loss * rows;
                     progress.onStep(epoch, epochs, s + 1, steps, loss);
                 }
                 epochsRun = epoch;
+                if (average != null) average.swapIn(session); // validate, and keep, the averaged weights
                 Figures now = evaluate(validation);
                 boolean best = bestFigures == null || now.auroc() > bestFigures.auroc()
                         || (now.auroc() == bestFigures.auroc() && now.decisionLoss() < bestFigures.decisionLoss());
@@ -269,6 +280,7 @@ final class TrainingLoop {
                     bestWeights = fetchWeights();
                     if (reportOnly != null) bestReport = evaluate(reportOnly).auroc();
                 }
+                if (average != null) average.restore(session);
                 progress.onEpoch(epoch, (float) (lossSum / order.length), now.auroc(), now.accuracy(), best);
             }
             Map<String, Object> trainingSummary = new LinkedHashMap<>();
@@ -280,6 +292,9 @@ final class TrainingLoop {
             trainingSummary.put("learningRateSchedule", "linear warm-up over " + Math.round(WARMUP_SHARE * 100)
                     + "% of " + totalSteps + " planned steps, cosine decay to " + Math.round(FINAL_RATE_SHARE * 100) + "%");
             trainingSummary.put("finalLearningRate", lastRate);
+            trainingSummary.put("weightAverage", average == null ? "none (raw weights of the best epoch)"
+                    : "exponential moving average of the weights over the last " + Math.round(WeightAverage.horizon(totalSteps))
+                    + " steps; validation and export use it");
             trainingSummary.putAll(summary);
             Map<String, Object> optionsMap = new LinkedHashMap<>();
             optionsMap.put("epochs", options.epochs());

@@ -147,6 +147,15 @@ public final class TrendLstm {
      * Trains on {@code x[s][t][f]} (every sequence the same length T) to forecast {@code y[s][t]}.
      */
     public static Trained train(float[][][] x, float[][] y, int hidden, TrainOptions options, Progress progress) {
+        return train(x, y, Weights.initial(x.length == 0 ? 1 : x[0][0].length, hidden, options.seed()), options, progress);
+    }
+
+    /**
+     * Trains from {@code start}'s weights (fine-tuning a trained model on a line's own history);
+     * the best epoch on the held-out sequences is kept, and epoch 0 (the start itself) counts.
+     */
+    public static Trained train(float[][][] x, float[][] y, Weights start, TrainOptions options, Progress progress) {
+        int hidden = start.hidden();
         int n = x.length;
         if (n < 4 || y.length != n) throw new IllegalArgumentException("LSTM training needs at least 4 sequences with targets, got " + n);
         int steps = x[0].length;
@@ -165,8 +174,11 @@ public final class TrendLstm {
         int[] validation = order.subList(0, held).stream().mapToInt(Integer::intValue).toArray();
         int[] training = order.subList(held, n).stream().mapToInt(Integer::intValue).toArray();
 
+        if (features != start.features()) {
+            throw new IllegalArgumentException("the sequences have " + features + " features, the weights " + start.features());
+        }
         Natives.tensorflow();
-        Weights init = Weights.initial(features, hidden, options.seed());
+        Weights init = start;
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             List<Variable<TFloat32>> v = variables(tf, init);
@@ -197,7 +209,11 @@ public final class TrendLstm {
                     .setInterOpParallelismThreads(1).build();
             try (Session session = new Session(graph, config)) {
                 Weights best = init;
-                double bestVal = Double.POSITIVE_INFINITY;
+                double bestVal;
+                try (TFloat32 bx = tensor3(x, validation, steps, features); TFloat32 by = tensor2(y, validation, steps);
+                     Result r = session.runner().feed(xs, bx).feed(ys, by).fetch(loss).run()) {
+                    bestVal = ((TFloat32) r.get(0)).getFloat(); // epoch 0: where it starts (a fine-tuning that does not help keeps it)
+                }
                 double bestTrain = Double.NaN;
                 int bestEpoch = 0;
                 long step = 0;
@@ -384,6 +400,34 @@ public final class TrendLstm {
 
         public Path dir() {
             return dir;
+        }
+
+        /** The package's trained weights (to fine-tune it). */
+        public Weights weights() {
+            Session.Runner r = bundle.session().runner();
+            String[] names = {"wx", "wh", "b", "wo", "bo"};
+            // the sub-scopes were made unique as the variables were added: lstm/wx, lstm_1/wh, lstm_2/b, ...
+            java.util.Map<String, String> found = new java.util.HashMap<>();
+            for (java.util.Iterator<org.tensorflow.GraphOperation> it = bundle.graph().operations(); it.hasNext(); ) {
+                org.tensorflow.GraphOperation op = it.next();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("lstm(_\\d+)?/(wx|wh|b|wo|bo)").matcher(op.name());
+                if (m.matches() && op.type().startsWith("Variable")) found.put(m.group(2), op.name());
+            }
+            for (String n : names) {
+                if (!found.containsKey(n)) throw new ModelException("trend model " + dir + " has no LSTM variable " + n + " to fine-tune");
+                r.fetch(found.get(n));
+            }
+            Weights shape = Weights.initial(features, hidden, 0);
+            float[][] out = new float[names.length][];
+            try (Result result = r.run()) {
+                for (int i = 0; i < names.length; i++) {
+                    out[i] = new float[shape.all()[i].length];
+                    ((TFloat32) result.get(i)).copyTo(DataBuffers.of(out[i], false, false));
+                }
+            } catch (RuntimeException e) {
+                throw new ModelException("trend model " + dir + ": its weights could not be read: " + e.getMessage(), e);
+            }
+            return new Weights(features, hidden, out[0], out[1], out[2], out[3], out[4]);
         }
 
         /** model.json as read. */

@@ -105,7 +105,8 @@ public final class DecisionJournal implements AutoCloseable {
     private long appended;
     private boolean closed;
 
-    private DecisionJournal(Path file, Connection db, String[] cameras, String model, String calibration) throws SQLException {
+    private DecisionJournal(Path file, Connection db, String[] cameras, String model, String calibration, java.time.Clock clock)
+            throws SQLException {
         this.file = file;
         this.db = db;
         this.cameras = cameras.clone();
@@ -117,7 +118,8 @@ public final class DecisionJournal implements AutoCloseable {
         for (int i = 0; i < cameras.length; i++) cameraUtf8[i] = JournalChain.utf8(cameras[i]);
         this.modelsUtf8 = new byte[][] {JournalChain.utf8(model)};
         this.calibrationUtf8 = JournalChain.utf8(calibration);
-        this.epochMicrosAtOpen = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        Instant wall = clock.instant();
+        this.epochMicrosAtOpen = Math.addExact(Math.multiplyExact(wall.getEpochSecond(), 1_000_000L), wall.getNano() / 1_000);
         this.nanosAtOpen = System.nanoTime();
     }
 
@@ -131,6 +133,18 @@ public final class DecisionJournal implements AutoCloseable {
      * @throws JournalException naming the file when it cannot be opened or is not a journal
      */
     public static DecisionJournal open(Path file, String[] cameras, String model, String calibration, boolean fsyncEachCommit) {
+        return open(file, cameras, model, calibration, fsyncEachCommit, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #open(Path, String[], String, String, boolean)}, with the station's wall clock. It is
+     * read once, here: every time the journal records ({@code capture_us}, {@code decided_us},
+     * {@code at_us}) is that reading carried on by {@link System#nanoTime()}, so a step of the wall
+     * clock while the journal is open neither reorders its rows nor leaps their times; they stay
+     * off the stepped clock by the step until the journal is opened again.
+     */
+    public static DecisionJournal open(Path file, String[] cameras, String model, String calibration, boolean fsyncEachCommit,
+                                       java.time.Clock clock) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -157,7 +171,7 @@ public final class DecisionJournal implements AutoCloseable {
                 JournalChain.upgrade(db, s);
             }
             db.commit();
-            DecisionJournal journal = new DecisionJournal(file, db, cameras, model, calibration);
+            DecisionJournal journal = new DecisionJournal(file, db, cameras, model, calibration, clock);
             journal.checkChainTail();
             db.setAutoCommit(true); // from here each append is one statement and its own transaction: row + head (trigger)
             return journal;

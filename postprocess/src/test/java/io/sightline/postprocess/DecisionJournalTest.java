@@ -52,6 +52,23 @@ class DecisionJournalTest {
     }
 
     @Test
+    void timesAreTheClocksReadingAtOpenCarriedOnMonotonically(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("clock.db");
+        Instant open = Instant.parse("2020-01-02T10:00:00Z");
+        java.time.Clock fixed = java.time.Clock.fixed(open, java.time.ZoneOffset.UTC); // a clock that never moves
+        try (DecisionJournal j = DecisionJournal.open(file, CAMERAS, "m", "none", false, fixed)) {
+            long t = System.nanoTime(); // after the open: its reading of the clock is the journal's time then
+            j.append(0, 1, Outcome.PASS, 0.1f, t, t + 1_000_000);
+            j.append(0, 2, Outcome.PASS, 0.1f, t + 5_000_000_000L, t + 5_001_000_000L); // 5 s later by the monotonic clock
+        }
+        List<DecisionJournal.Entry> rows = DecisionJournal.query(file, null, null, null, 10);
+        long openMicros = open.getEpochSecond() * 1_000_000L;
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(0).decidedMicros() >= openMicros && rows.get(0).decidedMicros() < openMicros + 60_000_000L, rows.toString());
+        assertEquals(5_000_000L, rows.get(1).decidedMicros() - rows.get(0).decidedMicros(), "the monotonic clock's 5 s: " + rows);
+    }
+
+    @Test
     void aDefectRejectsBoxIsRecordedAndEveryOtherRowHasNone(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("boxes.db");
         long t = System.nanoTime();

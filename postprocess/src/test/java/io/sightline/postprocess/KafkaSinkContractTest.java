@@ -66,7 +66,10 @@ class KafkaSinkContractTest extends RejectSinkContract {
                     if (!r.key().equals("line-" + j.get("line").asInt())) throw new AssertionError("record keyed " + r.key() + ": " + r.value());
                     if (r.topic().endsWith(".rejects")) out.add("reject " + j.get("line").asInt() + " " + j.get("part").asLong());
                     else if (r.topic().endsWith(".results")) out.add("result " + j.get("line").asInt() + " " + j.get("part").asLong() + " " + j.get("decision").asText());
-                    else out.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
+                    else {
+                        out.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
+                        if (!j.get("forecast").isNull()) out.add(RejectSinkContract.forecast(j.get("line").asInt(), j.get("forecast")));
+                    }
                 }
             }
         } catch (Exception e) {
@@ -78,5 +81,10 @@ class KafkaSinkContractTest extends RejectSinkContract {
     @Override
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return new KafkaSink("127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "nowhere", capacity);
+    }
+
+    @Override
+    protected boolean carriesForecast() {
+        return true;
     }
 }

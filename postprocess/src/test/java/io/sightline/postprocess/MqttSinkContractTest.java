@@ -61,7 +61,10 @@ class MqttSinkContractTest extends RejectSinkContract {
             JsonNode j = JSON.readTree(message.getPayload());
             if (topic.endsWith("/reject")) arrivals.add("reject " + j.get("line").asInt() + " " + j.get("part").asLong());
             else if (topic.endsWith("/result")) arrivals.add("result " + j.get("line").asInt() + " " + j.get("part").asLong() + " " + j.get("decision").asText());
-            else if (topic.endsWith("/trend")) arrivals.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
+            else if (topic.endsWith("/trend")) {
+                arrivals.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
+                if (!j.get("forecast").isNull()) arrivals.add(RejectSinkContract.forecast(j.get("line").asInt(), j.get("forecast")));
+            }
         });
     }
 
@@ -83,5 +86,10 @@ class MqttSinkContractTest extends RejectSinkContract {
     @Override
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return new MqttSink("tcp://127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "test", capacity);
+    }
+
+    @Override
+    protected boolean carriesForecast() {
+        return true;
     }
 }

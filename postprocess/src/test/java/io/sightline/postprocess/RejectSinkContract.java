@@ -30,6 +30,20 @@ abstract class RejectSinkContract {
         }
     }
 
+    /**
+     * Whether the sink's trend messages carry the LSTM's forecast: {@link #received()} then holds
+     * "forecast L rate lower upper level limit" for an alarm that has one.
+     */
+    protected boolean carriesForecast() {
+        return false;
+    }
+
+    /** The "forecast ..." arrival of a JSON trend message's forecast object. */
+    static String forecast(int line, com.fasterxml.jackson.databind.JsonNode f) {
+        return "forecast " + line + " " + f.get("rate").asDouble() + " " + f.get("lower").asDouble() + " " + f.get("upper").asDouble() + " "
+                + f.get("level").asDouble() + " " + f.get("limit").asDouble();
+    }
+
     /** A sink whose destination does not answer, with room for {@code capacity} signals; null if the sink has no such state. */
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return null;
@@ -44,9 +58,12 @@ abstract class RejectSinkContract {
                 sink.result(i % 2, i, o, o == Outcome.FAILSAFE_LATE ? Float.NaN : 0.3f);
             }
             sink.trendAlarm(new TrendAlarm(1, "cusum", 0, 49, 9.5, 8.0, true, "statistic above the upper control limit"));
+            sink.trendAlarm(new TrendAlarm(0, "lstm", 0, 300, 0.04, 0.03, true, "forecast reject rate above the limit",
+                    new TrendAlarm.Forecast(0.06, 0.04, 0.09, 0.9, 500, 0.03)));
+            int expected = 50 + 16 + 2 + (carriesForecast() ? 1 : 0);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             List<String> got = received();
-            while (got.size() < 50 + 16 + 1 && System.nanoTime() < deadline) {
+            while (got.size() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(20);
                 got = received();
             }
@@ -55,6 +72,8 @@ abstract class RejectSinkContract {
             assertTrue(got.contains("result 1 47 pass"), got.toString());
             assertTrue(got.contains("result 1 49 failsafe"), got.toString());
             assertTrue(got.contains("trend 1 cusum"), got.toString());
+            assertTrue(got.contains("trend 0 lstm"), got.toString());
+            if (carriesForecast()) assertTrue(got.contains("forecast 0 0.06 0.04 0.09 0.9 0.03"), "the LSTM's forecast arrives with its alarm: " + got);
             long rejects = got.stream().filter(s -> s.startsWith("reject")).count();
             assertEquals(10 + 6, rejects, "every reject once: " + got);
             assertEquals(50, got.stream().filter(s -> s.startsWith("result")).count());

@@ -51,4 +51,27 @@ public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
     float beta() {
         return -normMean / normStd;
     }
+
+    /**
+     * Turns a box in model input pixels ({@code box[0..3]} = x, y, width, height) into frame pixels in
+     * place: through the ROI the input was resized from ({@code frameX = roiX + x * roiWidth /
+     * inputWidth}, the far edge rounded outwards), clamped to a frame of the given size. Allocates nothing.
+     *
+     * @return false when nothing of the box is left inside the frame
+     */
+    public boolean inputBoxToFrame(int[] box, int frameWidth, int frameHeight) {
+        long x0 = roiX + (long) box[0] * roiWidth / inputWidth;
+        long y0 = roiY + (long) box[1] * roiHeight / inputHeight;
+        long x1 = roiX + ((long) (box[0] + box[2]) * roiWidth + inputWidth - 1) / inputWidth;
+        long y1 = roiY + ((long) (box[1] + box[3]) * roiHeight + inputHeight - 1) / inputHeight;
+        x0 = Math.max(0, Math.min(frameWidth, x0));
+        y0 = Math.max(0, Math.min(frameHeight, y0));
+        x1 = Math.max(0, Math.min(frameWidth, x1));
+        y1 = Math.max(0, Math.min(frameHeight, y1));
+        box[0] = (int) x0;
+        box[1] = (int) y0;
+        box[2] = (int) (x1 - x0);
+        box[3] = (int) (y1 - y0);
+        return box[2] > 0 && box[3] > 0;
+    }
 }

@@ -91,6 +91,12 @@ public final class Station implements AutoCloseable {
     private final StationRing ring;
     private final StationTelemetry telemetry;
     private final io.sightline.station.models.ModelSwitch models;
+    private final java.time.Clock clock;
+    /** Inspection API requests, scored in the workers' spare batch rows. */
+    private final io.sightline.station.inspect.InspectQueue inspections;
+    private final java.nio.file.Path modelDir;
+    private final boolean modelHasMap;
+    private io.sightline.station.review.ReviewQueue review;
     private long startNanos;
     private long stopNanos;
     private boolean started;
@@ -128,7 +134,8 @@ public final class Station implements AutoCloseable {
             widths[i] = lines.get(i).frameWidth();
             heights[i] = lines.get(i).frameHeight();
         }
-        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights);
+        this.clock = outputs.clock();
+        this.rejectImages = StationLayout.rejectImages(outputs.rejectImages(), widths, heights, clock);
         this.ejector = outputs.ejector() == null ? null : new EjectorStage(config.lines(),
                 TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.rejectDelayMillis())), 4 * config.ringSize() + 64, outputs.ejector());
         recorder.setEjector(ejector);
@@ -147,6 +154,11 @@ public final class Station implements AutoCloseable {
         }
         this.models = new io.sightline.station.models.ModelSwitch(ring.liveModel(), model, recorder, journal, config.inferenceThreads());
         models.attachShadow(ring.shadowTap(), thresholds, () -> ring.size() - ring.remainingCapacity(), ring.size() / 4);
+        this.modelDir = model.dir();
+        this.modelHasMap = model.hasDefectMap();
+        this.inspections = new io.sightline.station.inspect.InspectQueue(io.sightline.station.inspect.Inspector.DEFAULT_QUEUE,
+                this.model.floatsPerImage(), this.model.numClasses(), mapCells(this.model, modelHasMap));
+        ring.acceptInspections(inspections);
         String[] cameraNames = new String[sources.size()];
         for (int i = 0; i < cameraNames.length; i++) cameraNames[i] = sources.get(i).name();
         List<io.sightline.preprocess.PreprocessSpec> specs = new ArrayList<>();
@@ -281,6 +293,11 @@ public final class Station implements AutoCloseable {
      */
     public io.sightline.station.models.ModelSwitch models() {
         return models;
+    }
+
+    /** The station's wall clock ({@link StationAttachments#clock()}): time of day for names and views, never for deadlines. */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     /** Why the station stopped the line by itself, or null. */
@@ -428,9 +445,67 @@ public final class Station implements AutoCloseable {
         closed = true;
         if (ejector != null) ejector.close();
         if (rejectImages != null) rejectImages.close();
+        if (review != null) review.close();
         ring.close();
         latestFrames.close();
         for (FrameSource s : sources) s.close();
+    }
+
+    /**
+     * The inspection API over this station's lines: requests share its workers' batches (see
+     * {@link io.sightline.station.inspect.Inspector}), decided at each line's threshold now.
+     *
+     * @param lineNames what {@code ?line=} names, in line order
+     */
+    public io.sightline.station.inspect.Inspector inspector(List<String> lineNames, long maxBodyBytes) {
+        if (lineNames.size() != lines.size()) {
+            throw new IllegalArgumentException("inspector: " + lineNames.size() + " line names for " + lines.size() + " lines");
+        }
+        List<io.sightline.station.inspect.Inspector.Line> l = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            LineSetup s = lines.get(i);
+            l.add(new io.sightline.station.inspect.Inspector.Line(lineNames.get(i), s.frameWidth(), s.frameHeight(), s.spec(), s.undistorter()));
+        }
+        int mapWidth = modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) : 0;
+        return new io.sightline.station.inspect.Inspector(model, modelDir, l, line -> thresholds.values()[line], inspections, mapWidth,
+                modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0, maxBodyBytes,
+                io.sightline.station.inspect.Inspector.DEFAULT_WAIT_MILLIS);
+    }
+
+    /**
+     * Keeps the parts scored near their line's threshold for relabelling (call before {@link #start});
+     * the station closes the queue.
+     *
+     * @param lineNames each line's folder name under the queue's folder
+     */
+    public synchronized io.sightline.station.review.ReviewQueue enableReview(io.sightline.station.review.ReviewQueue.Settings settings,
+                                                                            List<String> lineNames) throws java.io.IOException {
+        if (started) throw new IllegalStateException("the review queue must be set up before the station starts");
+        if (lineNames.size() != lines.size()) throw new IllegalArgumentException("review: " + lineNames.size() + " line names for " + lines.size() + " lines");
+        int[] widths = new int[lines.size()];
+        int[] heights = new int[lines.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = lines.get(i).frameWidth();
+            heights[i] = lines.get(i).frameHeight();
+        }
+        review = new io.sightline.station.review.ReviewQueue(settings, lineNames.toArray(String[]::new), widths, heights,
+                model.name() + " " + model.version());
+        ring.reviewInto(review);
+        return review;
+    }
+
+    /** The review queue, or null without one. */
+    public io.sightline.station.review.ReviewQueue review() {
+        return review;
+    }
+
+    /** The ROI a line uses when its config names none: the centred square of 0.75 x the frame's shorter side. */
+    public static int[] defaultRoi(int width, int height) {
+        return StationLayout.defaultRoi(width, height);
+    }
+
+    static int mapCells(ModelInfo model, boolean hasMap) {
+        return hasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) * io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0;
     }
 
     /** Unmodifiable view of the line setups, for reports. */

@@ -12,9 +12,16 @@ import java.util.List;
  * {@code trendLines[t]} marks; the decision journal, null: none; the rejected parts' images, null:
  * none; the station's own ejector timing, null: none) and the cameras' undistortion (null: none),
  * which is not an output but is set up the same way.
+ *
+ * <p>{@code clock} is the station's one wall clock (default {@link java.time.Clock#systemDefaultZone()}): what
+ * names and shows the time of day (reject images' file names, the dashboard's time and its journal
+ * look-back). Nothing that decides a part reads it: deadlines, rates, latencies and ages run on
+ * {@link System#nanoTime()}, so a step of the wall clock (NTP, an operator) moves no deadline. The
+ * journal gets the same clock from whoever opens it ({@code DecisionJournal.open}).
  */
 public record StationAttachments(RejectSink sink, List<TrendTracker> trackers, boolean[][] trendLines, DecisionJournal journal,
-                                 RejectImageSettings rejectImages, EjectorOutput ejector, io.sightline.preprocess.Undistorter undistorter) {
+                                 RejectImageSettings rejectImages, EjectorOutput ejector, io.sightline.preprocess.Undistorter undistorter,
+                                 java.time.Clock clock) {
     /**
      * Where rejected parts' images go and how long they stay.
      *
@@ -26,22 +33,23 @@ public record StationAttachments(RejectSink sink, List<TrendTracker> trackers, b
     public StationAttachments {
         if (sink == null) throw new IllegalArgumentException("a station needs a reject sink");
         trackers = List.copyOf(trackers);
+        if (clock == null) throw new IllegalArgumentException("a station needs a wall clock (Clock.systemDefaultZone() for the system's)");
     }
 
     public static StationAttachments of(RejectSink sink) {
-        return new StationAttachments(sink, List.of(), null, null, null, null, null);
+        return new StationAttachments(sink, List.of(), null, null, null, null, null, java.time.Clock.systemDefaultZone());
     }
 
     public StationAttachments withTrend(List<TrendTracker> trackers, boolean[][] trendLines) {
-        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter);
+        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter, clock);
     }
 
     public StationAttachments withJournal(DecisionJournal journal) {
-        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter);
+        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter, clock);
     }
 
     public StationAttachments withRejectImages(RejectImageSettings settings) {
-        return new StationAttachments(sink, trackers, trendLines, journal, settings, ejector, undistorter);
+        return new StationAttachments(sink, trackers, trendLines, journal, settings, ejector, undistorter, clock);
     }
 
     /**
@@ -49,7 +57,7 @@ public record StationAttachments(RejectSink sink, List<TrendTracker> trackers, b
      * its capture, rejected if decided so or still undecided (see {@link io.sightline.postprocess.RejectScheduler}).
      */
     public StationAttachments withEjector(EjectorOutput output) {
-        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, output, undistorter);
+        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, output, undistorter, clock);
     }
 
     /**
@@ -57,6 +65,11 @@ public record StationAttachments(RejectSink sink, List<TrendTracker> trackers, b
      * its own buffer). Its frame size must be the cameras'. The caller closes it after the station.
      */
     public StationAttachments withUndistortion(io.sightline.preprocess.Undistorter u) {
-        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, u);
+        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, u, clock);
+    }
+
+    /** The station's wall clock (see the class comment); the composition root passes one down to all that read it. */
+    public StationAttachments withClock(java.time.Clock c) {
+        return new StationAttachments(sink, trackers, trendLines, journal, rejectImages, ejector, undistorter, c);
     }
 }

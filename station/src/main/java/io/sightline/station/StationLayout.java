@@ -103,10 +103,11 @@ final class StationLayout {
     }
 
     /** The reject image writer the settings ask for, over each line's frame size; null without settings. */
-    static RejectImages rejectImages(StationAttachments.RejectImageSettings settings, int[] widths, int[] heights) {
+    static RejectImages rejectImages(StationAttachments.RejectImageSettings settings, int[] widths, int[] heights,
+                                     java.time.Clock clock) {
         if (settings == null) return null;
         try {
-            return new RejectImages(settings.dir(), widths, heights, 8, settings.maxBytes(), settings.maxAge());
+            return new RejectImages(settings.dir(), widths, heights, 8, settings.maxBytes(), settings.maxAge(), clock);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
         }

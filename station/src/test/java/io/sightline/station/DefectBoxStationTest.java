@@ -36,13 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * map, whose box is the whole model input, which the station must turn into exactly the line's ROI
  * in frame pixels. That pins the coordinate transform end to end.
  */
-class DefectBoxStationTest {
+public class DefectBoxStationTest {
     private static final int FRAME_W = 640;
     private static final int FRAME_H = 480;
     private static final int[] ROI = {100, 60, 320, 240};
 
     /** A model package whose every cell (and so every score) is sigmoid(decisionBias), whatever the image. */
-    static Path uniformMapModel(Path dir, ModelInfo info, float decisionBias) {
+    public static Path uniformMapModel(Path dir, ModelInfo info, float decisionBias) {
         int k = info.numClasses();
         InspectionCnn.Weights w = InspectionCnn.Weights.heInitialised(1, k, 5)
                 .with(InspectionCnn.Parameter.DENSE_KERNEL, new float[InspectionCnn.Parameter.DENSE_KERNEL.size(1, k)])

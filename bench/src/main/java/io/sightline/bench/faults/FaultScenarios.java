@@ -20,7 +20,10 @@ public final class FaultScenarios {
                 new SinkDownScenario(SinkDownScenario.Kind.KAFKA),
                 new SinkDownScenario(SinkDownScenario.Kind.OPCUA),
                 new JournalFaultScenario(JournalVolume.Kind.READ_ONLY),
-                new JournalFaultScenario(JournalVolume.Kind.FULL));
+                new JournalFaultScenario(JournalVolume.Kind.FULL),
+                new ClockStepScenario(),
+                new ViewLossScenario(),
+                new SoakScenario());
     }
 
     public static List<String> names() {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code sightline bench faults}: the fault and overload scenarios on a real station, with their figures. */
 @Command(name = "faults", mixinStandardHelpOptions = true,
         description = {"Injects faults into a real station (overload, a camera lost and back, corrupt frames, a model that"
-                + " returns NaN or throws, the reject sink's far end down, the decision journal's disk read-only or full) and reports, per scenario, what became of every"
+                + " returns NaN or throws, the reject sink's far end down, the decision journal's disk read-only or full, the wall clock stepped back and forward, a camera of a"
+                + " part's several views lost; and a soak at 80 % of the sustainable rate) and reports, per scenario, what became of every"
                 + " captured part: outcomes by kind, unaccounted (must be 0), peak heap and RSS, recovery time, whether the"
                 + " station kept running.",
                 "Exit code 1 when a scenario has unaccounted parts, unbalanced counters, or did not recover.",
@@ -26,11 +27,11 @@ import picocli.CommandLine.Option;
                 + "\"peakHeapMb\",\"peakRssMb\",\"recoveryMs\",\"keptRunning\",\"notes\",...}],...}."})
 public final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", description = "run only this scenario (repeatable): overload,"
-            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt, sink-down-kafka, sink-down-opcua, journal-read-only, journal-disk-full (default: all)")
+            + " camera-disconnect, corrupt-frames, model-nan, model-throws, sink-down-modbus, sink-down-mqtt, sink-down-kafka, sink-down-opcua, journal-read-only, journal-disk-full, clock-step, view-camera-loss, soak (default: all)")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--scale", description = "multiplies every full-length duration (60 s of overload, 30 s of sink outage,"
-            + " ...), down to each phase's minimum (default: ${DEFAULT-VALUE})")
+            + " an hour of soak, ...), down to each phase's minimum; 0.083: a 5-minute soak (default: ${DEFAULT-VALUE})")
     double scale = 1.0;
 
     @Option(names = "--json", description = "print the results as one JSON object on the last stdout line")

@@ -3,6 +3,7 @@ package io.sightline.bench.faults;
 import io.sightline.capture.FrameSource;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.Outcome;
+import io.sightline.station.CameraView;
 import io.sightline.station.Station;
 import io.sightline.station.StationAttachments;
 import io.sightline.station.StationConfig;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One real station driven through a {@link Timeline}: built, started, its clock begun, the fault's
@@ -46,9 +48,19 @@ final class StationRun {
 
     static Figures run(StationConfig config, ModelPackage model, List<FrameSource> sources, StationAttachments outputs,
                        Timeline t, Hooks hooks) throws Exception {
+        return run(() -> Station.create(config, model, sources, outputs), t, hooks);
+    }
+
+    /** As {@link #run(StationConfig, ModelPackage, List, StationAttachments, Timeline, Hooks)}, with several views per line. */
+    static Figures runWithViews(StationConfig config, ModelPackage model, List<List<CameraView>> views, StationAttachments outputs,
+                                Timeline t, Hooks hooks) throws Exception {
+        return run(() -> Station.createWithViews(config, model, views, outputs), t, hooks);
+    }
+
+    private static Figures run(Supplier<Station> build, Timeline t, Hooks hooks) throws Exception {
         long startNanos = System.nanoTime();
         MemoryWatch memory = MemoryWatch.start();
-        try (Station station = Station.create(config, model, sources, outputs)) {
+        try (Station station = build.get()) {
             station.start();
             t.begin();
             Timeline.sleepUntil(t.faultStart());

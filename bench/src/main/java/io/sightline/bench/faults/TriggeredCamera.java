@@ -23,13 +23,25 @@ final class TriggeredCamera implements FrameSource {
     private final Timeline timeline;
     private final double normalFps;
     private final double faultFps;
+    private final boolean deadDuringFault;
     private double dueNanos = Double.NaN;
     private long sequence;
     private volatile boolean stopping;
     private volatile long triggers;
+    private volatile long undelivered;
 
     /** @param frames what the sensor sees, one frame per trigger; closed with this camera */
     TriggeredCamera(String name, FrameSource frames, Timeline timeline, double normalFps, double faultFps) {
+        this(name, frames, timeline, normalFps, faultFps, false);
+    }
+
+    /**
+     * @param deadDuringFault the camera dies at the fault's start and a replacement is in its place at
+     *                        its end: the triggers go on (the parts pass it), no frame comes out, and the
+     *                        first frame after it carries the trigger counter, which has moved on
+     */
+    TriggeredCamera(String name, FrameSource frames, Timeline timeline, double normalFps, double faultFps, boolean deadDuringFault) {
+        this.deadDuringFault = deadDuringFault;
         this.name = name;
         this.frames = frames;
         this.timeline = timeline;
@@ -64,21 +76,32 @@ final class TriggeredCamera implements FrameSource {
             if (origin < 0) return null;
             dueNanos = origin;
         }
-        long due = (long) dueNanos;
-        for (long left; (left = due - System.nanoTime()) > 0; ) {
+        while (true) {
+            long due = (long) dueNanos;
+            for (long left; (left = due - System.nanoTime()) > 0; ) {
+                if (stopping) return null;
+                LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+            }
             if (stopping) return null;
-            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+            CapturedFrame f = frames.grab(); // a dead camera's sensor is skipped too: the views stay on the same parts
+            f.set(f.width(), f.height(), sequence++, due, f.truth());
+            boolean inFault = timeline.phaseAt(due) == Timeline.Phase.FAULT;
+            dueNanos += 1e9 / (inFault ? faultFps : normalFps);
+            triggers++;
+            if (deadDuringFault && inFault) {
+                undelivered++;
+                continue;
+            }
+            return f;
         }
-        if (stopping) return null;
-        CapturedFrame f = frames.grab();
-        f.set(f.width(), f.height(), sequence++, due, f.truth());
-        double fps = timeline.phaseAt(due) == Timeline.Phase.FAULT ? faultFps : normalFps;
-        dueNanos += 1e9 / fps;
-        triggers++;
-        return f;
     }
 
-    /** Triggers delivered so far. */
+    /** Triggers whose frame never came out (the camera was dead). */
+    long undelivered() {
+        return undelivered;
+    }
+
+    /** Triggers so far. */
     long triggers() {
         return triggers;
     }

@@ -40,7 +40,11 @@ class FaultSuiteTest {
     }
 
     private static ScenarioResult run(String name) throws Exception {
-        FaultScenario s = FaultScenarios.select(List.of(name)).get(0);
+        return run(FaultScenarios.select(List.of(name)).get(0));
+    }
+
+    private static ScenarioResult run(FaultScenario s) throws Exception {
+        String name = s.name();
         String missing = s.missingRequirement();
         Assumptions.assumeTrue(missing == null, () -> name + " skipped: " + missing);
         ScenarioResult r = FaultScenarios.run(s, ctx);
@@ -181,5 +185,52 @@ class FaultSuiteTest {
         ScenarioResult r = run("journal-disk-full");
         assertJournalFailStopsTheLine(r);
         assertTrue(((Number) r.details().get("fillerBytes")).longValue() > 0, r.details().toString());
+    }
+
+    @Test
+    void aWallClockSteppedBackAndForwardCostsNoPartAndLeavesTheJournalInOrderAndChained() throws Exception {
+        ScenarioResult r = run("clock-step");
+        assertAccountedAndRecovered(r);
+        Map<String, Object> d = r.details();
+        assertEquals(0, r.outcomes().entrySet().stream().filter(e -> !e.getKey().equals("pass") && !e.getKey().equals("reject"))
+                .mapToLong(Map.Entry::getValue).sum(), "a step of the wall clock is no reason for a fail-safe: " + r.outcomes());
+        assertEquals(ClockStepScenario.STEP_MINUTES * 60, ((Number) d.get("clockOffsetAtEndS")).longValue(), d.toString());
+        assertEquals(r.captured(), ((Number) d.get("journalRows")).longValue(), "every outcome journaled: " + d);
+        assertEquals(Boolean.TRUE, d.get("journalChainIntact"), d.toString());
+        assertEquals(0L, ((Number) d.get("journalRowsOutOfOrder")).longValue(), "rows in decision order, times never back: " + d);
+        // the journal's times are the clock's reading at open carried on monotonically: they span the run, not the step
+        double span = ((Number) d.get("journalSpanS")).doubleValue();
+        assertTrue(span < ClockStepScenario.STEP_MINUTES * 60, "the journal's times did not jump by the step: " + d);
+        assertTrue(((Number) d.get("rejectImages")).longValue() > 0, d.toString());
+        assertEquals(0L, ((Number) d.get("rejectImagesStampedOutsideRun")).longValue(), "image names did not jump: " + d);
+    }
+
+    @Test
+    void aLostViewOfPartsSeenByTwoCamerasMakesEachOfThemOneMissingViewOutcome() throws Exception {
+        ScenarioResult r = run("view-camera-loss");
+        assertAccountedAndRecovered(r);
+        Map<String, Object> d = r.details();
+        long lost = ((Number) d.get("framesLost")).longValue();
+        assertTrue(lost > 0, d.toString());
+        assertTrue(r.outcome("missing-view") > 0, r.outcomes().toString());
+        assertEquals(lost, ((Number) d.get("missingViewsOfLostCamera")).longValue(),
+                "each part that passed the dead camera was decided once, without that view: " + d);
+        assertEquals(0L, ((Number) d.get("missingViewsElsewhere")).longValue(), "no other view went missing: " + d);
+        assertTrue(r.outcome("missing-view") <= lost, "missing-view only for parts whose view was lost: " + d);
+    }
+
+    @Test
+    void aShortSoakAtFourFifthsOfTheSustainableRateAccountsForEveryPartAndReportsMemoryFigures() throws Exception {
+        // 400 s at the suite's scale: a 20 s soak; the command's soak is an hour at scale 1
+        ScenarioResult r = run(new SoakScenario(400));
+        assertAccountedAndRecovered(r);
+        Map<String, Object> d = r.details();
+        assertTrue(((Number) d.get("samples")).intValue() >= 3, d.toString());
+        for (String k : List.of("heapAfterGcStartMb", "heapAfterGcEndMb", "heapAfterGcSlopeMbPerHour", "rssStartMb", "rssEndMb",
+                "rssSlopeMbPerHour")) {
+            assertTrue(Double.isFinite(((Number) d.get(k)).doubleValue()), k + ": " + d);
+        }
+        assertTrue(((Number) d.get("heapAfterGcStartMb")).doubleValue() > 0, d.toString());
+        assertEquals(r.captured(), ((Number) d.get("journaled")).longValue(), "every outcome journaled: " + d);
     }
 }

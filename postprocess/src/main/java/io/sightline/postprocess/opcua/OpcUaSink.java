@@ -23,14 +23,21 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
  * <pre>
  *   namespace NS, NodeId strings:  PREFIX/LastReject/{Line,Part,Reason,Seq}
  *                                  PREFIX/LastResult/{Line,Part,Decision,Seq}
- *                                  PREFIX/LastTrend/{Line,Detector,Raised,Seq}
+ *                                  PREFIX/LastTrend/{Line,Detector,Raised,ForecastRate,ForecastLower,ForecastUpper,ForecastLevel,ForecastLimit,Seq}
  * </pre>
  *
  * Buffered and never blocking ({@link BufferedSink}); a PLC that is down leaves the sink down
- * and buffering.
+ * and buffering. The {@code Forecast*} variables are optional: a PLC program written before the
+ * forecast existed has none, and its writes answer {@code Bad_NodeIdUnknown}; that is logged once
+ * and the rest of the record (with {@code Seq} last) is still delivered.
  */
 public final class OpcUaSink extends BufferedSink<Object[]> {
     /** The PLC variables this sink writes, with their types (for a PLC program or a stand-in). */
+    /** The LSTM's forecast with its alarm (LastTrend/...; -1 for a chart's alarm): rate, interval, level, limit. */
+    static final String[] FORECAST_VARIABLES = {"ForecastRate", "ForecastLower", "ForecastUpper", "ForecastLevel", "ForecastLimit"};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpcUaSink.class);
+    private boolean forecastMissingLogged;
+
     public static final java.util.Map<String, Object> PLC_VARIABLES = plcVariables();
 
     private final Access access;
@@ -52,6 +59,7 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
                     group.equals("LastTrend") ? (Object) Boolean.FALSE : "");
             m.put(group + "/Seq", 0L);
         }
+        for (String f : FORECAST_VARIABLES) m.put("LastTrend/" + f, 0.0);
         return m;
     }
 
@@ -118,8 +126,22 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
         }
         List<StatusCode> codes = client.writeValues(ids, values).get(10, TimeUnit.SECONDS);
         for (int i = 0; i < codes.size(); i++) {
-            if (!codes.get(i).isGood()) throw new IllegalStateException("writing " + ids.get(i) + " at " + endpointUrl + ": " + codes.get(i));
+            if (codes.get(i).isGood()) continue;
+            if (optional(names[i]) && codes.get(i).getValue() == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NodeIdUnknown) {
+                if (!forecastMissingLogged) {
+                    forecastMissingLogged = true;
+                    LOG.warn("OPC UA output {}: the PLC has no {} (the trend forecast is not written; the alarm still is): {}",
+                            endpointUrl, ids.get(i), codes.get(i));
+                }
+                continue;
+            }
+            throw new IllegalStateException("writing " + ids.get(i) + " at " + endpointUrl + ": " + codes.get(i));
         }
+    }
+
+    private static boolean optional(String name) {
+        for (String f : FORECAST_VARIABLES) if (f.equals(name)) return true;
+        return false;
     }
 
     @Override
@@ -147,7 +169,11 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
 
     @Override
     public synchronized void trendAlarm(TrendAlarm a) {
-        offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", "Seq"}, a.line(), a.detector(), a.raised(), ++trendSeq});
+        TrendAlarm.Forecast f = a.forecast();
+        double[] v = f == null ? new double[] {-1, -1, -1, -1, -1} : new double[] {f.rate(), f.lower(), f.upper(), f.level(), f.limitRate()};
+        offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", FORECAST_VARIABLES[0], FORECAST_VARIABLES[1],
+            FORECAST_VARIABLES[2], FORECAST_VARIABLES[3], FORECAST_VARIABLES[4], "Seq"}, a.line(), a.detector(), a.raised(), v[0], v[1], v[2],
+            v[3], v[4], ++trendSeq});
     }
 
     @Override

@@ -51,7 +51,11 @@ public final class OpcUaStateSink implements RejectSink {
 
     @Override
     public synchronized void trendAlarm(TrendAlarm a) {
-        server.set("Errors", a.raised() ? "trend alarm on line " + a.line() + " (" + a.detector() + ", part " + a.partIndex() + ")" : "");
+        TrendAlarm.Forecast f = a.forecast();
+        String forecast = f == null ? "" : String.format(java.util.Locale.ROOT, ": expected %.2f %% of the next %d parts rejected (%.0f %% interval"
+                + " %.2f-%.2f %%, limit %.2f %%)", 100 * f.rate(), f.horizonParts(), 100 * f.level(), 100 * f.lower(), 100 * f.upper(),
+                100 * f.limitRate());
+        server.set("Errors", a.raised() ? "trend alarm on line " + a.line() + " (" + a.detector() + ", part " + a.partIndex() + ")" + forecast : "");
     }
 
     @Override

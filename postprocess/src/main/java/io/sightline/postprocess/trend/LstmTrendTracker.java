@@ -3,20 +3,24 @@ package io.sightline.postprocess.trend;
 import java.util.Arrays;
 
 /**
- * The LSTM trend tracker: every line's parts become window features ({@link WindowFeatures}); each
- * time windows complete, the lines that completed one advance together in one batched
- * {@link TrendForecaster#step} (one session run, whatever the number of lines), and a line alarms
- * when its forecast (the log ratio of its coming reject rate to its in-control rate) is above the
- * limit, clearing below half of it.
+ * The LSTM trend tracker, a calibrated forecaster: every line's parts become window features
+ * ({@link WindowFeatures}); each time windows complete, the lines that completed one advance
+ * together in one batched {@link TrendForecaster#step} (one session run, whatever the number of
+ * lines). Each step gives the line's expected reject rate over the next
+ * {@link ForecastInterval#horizonParts()} parts with its interval ({@link ForecastInterval}); the
+ * line alarms when the interval's lower end is above its limit ({@link TrendLimit}: a rate, or a
+ * multiple of the line's in-control rate), and clears when the expected rate is back below it.
  *
  * <pre>
  *   update(line, ...) --WindowFeatures--> window complete? --> pending[line] = features
  *   all lines pending, or a pending line completes another window --> flush():
- *        one step for the pending lines (their rows gathered, state scattered back) --> alarms
+ *        one step for the pending lines (their rows gathered, state scattered back)
+ *        --> rate = p0 e^f, [lower, upper] --> lower > limit: raised; rate < limit: cleared
  * </pre>
  *
- * The sensitivity (the forecast limit) is what {@link TrendEvaluation} matches to the other
- * charts' in-control false-alarm rate.
+ * {@link #statistic} is the expected rate and {@link #limit} the limit as a rate. The sensitivity
+ * (the limit's value) is what {@link TrendEvaluation} matches to the other charts' in-control
+ * false-alarm rate.
  */
 public final class LstmTrendTracker implements TrendTracker {
     private final TrendForecaster model;
@@ -38,12 +42,27 @@ public final class LstmTrendTracker implements TrendTracker {
     private final float[] batchH;
     private final float[] batchC;
     private final float[] batchY;
+    private final ForecastInterval interval;
+    private final double[] rate;
+    private final double[] lower;
+    private final double[] upper;
+    private final double[] logSd;
     private int pendingCount;
-    private double limit;
+    private TrendLimit limit;
     private Listener listener = Listener.NONE;
     private long steps;
 
-    public LstmTrendTracker(TrendForecaster model, int lines, int window, int baselineParts, double limit) {
+    /** With the limit a multiple of each line's in-control rate and the model's own interval. */
+    public LstmTrendTracker(TrendForecaster model, int lines, int window, int baselineParts, double limitMultiple) {
+        this(model, lines, window, baselineParts, TrendLimit.multiple(limitMultiple), model.interval());
+    }
+
+    public LstmTrendTracker(TrendForecaster model, int lines, int window, int baselineParts, TrendLimit limit) {
+        this(model, lines, window, baselineParts, limit, model.interval());
+    }
+
+    public LstmTrendTracker(TrendForecaster model, int lines, int window, int baselineParts, TrendLimit limit,
+                            ForecastInterval interval) {
         if (model.features() != WindowFeatures.FEATURES) {
             throw new IllegalArgumentException("the trend model reads " + model.features() + " features per window, "
                     + "the tracker makes " + WindowFeatures.FEATURES + " (" + String.join(", ", WindowFeatures.NAMES) + ")");
@@ -68,7 +87,13 @@ public final class LstmTrendTracker implements TrendTracker {
         this.batchH = new float[lines * s];
         this.batchC = new float[lines * s];
         this.batchY = new float[lines];
-        setSensitivity(limit);
+        this.interval = interval;
+        this.rate = new double[lines];
+        this.lower = new double[lines];
+        this.upper = new double[lines];
+        this.logSd = new double[lines];
+        clearForecasts();
+        this.limit = limit;
     }
 
     @Override
@@ -81,15 +106,24 @@ public final class LstmTrendTracker implements TrendTracker {
         return lines;
     }
 
+    /** The limit's value: its rate, or its multiple of the in-control rate. */
     @Override
     public double sensitivity() {
+        return limit.value();
+    }
+
+    /** Sets the limit's value, keeping its kind (rate or multiple). */
+    @Override
+    public void setSensitivity(double value) {
+        this.limit = limit.withValue(value);
+    }
+
+    public TrendLimit trendLimit() {
         return limit;
     }
 
-    @Override
-    public void setSensitivity(double value) {
-        if (!(value > 0) || !Double.isFinite(value)) throw new IllegalArgumentException("LSTM forecast limit must be > 0, got " + value);
-        this.limit = value;
+    public ForecastInterval interval() {
+        return interval;
     }
 
     @Override
@@ -127,20 +161,59 @@ public final class LstmTrendTracker implements TrendTracker {
             System.arraycopy(batchC, i * s, c, line * s, s);
             forecast[line] = batchY[i];
             pending[line] = false;
+            double p0 = features.baseRate(line);
+            double sd = interval.scale() * interval.rawLogSd(p0, features.baselineRejects(line));
+            double half = interval.z() * sd;
+            rate[line] = Math.min(1, p0 * Math.exp(forecast[line]));
+            lower[line] = rate[line] * Math.exp(-half);
+            upper[line] = Math.min(1, rate[line] * Math.exp(half));
+            logSd[line] = sd;
         }
         pendingCount = 0;
         for (int i = 0; i < n; i++) {
             int line = batchLines[i];
-            if (!alarmed[line] && forecast[line] > limit) {
+            double limitRate = limit(line);
+            if (!alarmed[line] && lower[line] > limitRate) {
                 alarmed[line] = true;
-                listener.onAlarm(new TrendAlarm(line, name(), pendingTime[line], pendingPart[line], forecast[line], limit, true,
-                        "forecast reject rate above the limit (log ratio to the line's in-control rate)"));
-            } else if (alarmed[line] && forecast[line] < limit / 2) {
+                listener.onAlarm(new TrendAlarm(line, name(), pendingTime[line], pendingPart[line], lower[line], limitRate, true,
+                        "forecast reject rate above the limit: the interval's lower end", forecastOf(line)));
+            } else if (alarmed[line] && rate[line] < limitRate) {
                 alarmed[line] = false;
-                listener.onAlarm(new TrendAlarm(line, name(), pendingTime[line], pendingPart[line], forecast[line], limit, false,
-                        "forecast back below half the limit"));
+                listener.onAlarm(new TrendAlarm(line, name(), pendingTime[line], pendingPart[line], rate[line], limitRate, false,
+                        "forecast reject rate back below the limit", forecastOf(line)));
             }
         }
+    }
+
+    private TrendAlarm.Forecast forecastOf(int line) {
+        return new TrendAlarm.Forecast(rate[line], lower[line], upper[line], interval.level(), interval.horizonParts(), limit(line));
+    }
+
+    /** The line's expected reject rate over the next {@link ForecastInterval#horizonParts()} parts (NaN before its first forecast). */
+    public double forecastRate(int line) {
+        return rate[line];
+    }
+
+    /** The lower end of the rate's interval (NaN before the first forecast). */
+    public double forecastLower(int line) {
+        return lower[line];
+    }
+
+    /** The upper end of the rate's interval (NaN before the first forecast). */
+    public double forecastUpper(int line) {
+        return upper[line];
+    }
+
+    /** The interval's spread on the log scale, before z (NaN before the first forecast). */
+    public double forecastLogSd(int line) {
+        return logSd[line];
+    }
+
+    private void clearForecasts() {
+        Arrays.fill(rate, Double.NaN);
+        Arrays.fill(lower, Double.NaN);
+        Arrays.fill(upper, Double.NaN);
+        Arrays.fill(logSd, Double.NaN);
     }
 
     /** Batched steps run so far. */
@@ -158,9 +231,14 @@ public final class LstmTrendTracker implements TrendTracker {
         return invalid[line];
     }
 
-    /** The line's last forecast (NaN before its first window after the baseline). */
+    /** The line's expected reject rate, as {@link #forecastRate} (NaN before its first window after the baseline). */
     @Override
     public double statistic(int line) {
+        return rate[line];
+    }
+
+    /** The LSTM's raw output for the line: ln of its expected rate over its in-control rate (NaN before the first). */
+    public double logRatio(int line) {
         return forecast[line];
     }
 
@@ -172,9 +250,11 @@ public final class LstmTrendTracker implements TrendTracker {
         return features.ready(line) ? features.baseRate(line) : Double.NaN;
     }
 
+    /** The line's limit as a rate (NaN while a relative limit's baseline is still being learnt). */
     @Override
     public double limit(int line) {
-        return limit;
+        if (!limit.relative()) return limit.value();
+        return features.ready(line) ? limit.rate(features.baseRate(line)) : Double.NaN;
     }
 
     @Override
@@ -192,6 +272,10 @@ public final class LstmTrendTracker implements TrendTracker {
         Arrays.fill(h, line * s, (line + 1) * s, 0f);
         Arrays.fill(c, line * s, (line + 1) * s, 0f);
         forecast[line] = Float.NaN;
+        rate[line] = Double.NaN;
+        lower[line] = Double.NaN;
+        upper[line] = Double.NaN;
+        logSd[line] = Double.NaN;
         if (pending[line]) {
             pending[line] = false;
             pendingCount--;
@@ -206,6 +290,7 @@ public final class LstmTrendTracker implements TrendTracker {
         Arrays.fill(c, 0);
         Arrays.fill(pending, false);
         Arrays.fill(forecast, Float.NaN);
+        clearForecasts();
         Arrays.fill(alarmed, false);
         Arrays.fill(invalid, 0);
         pendingCount = 0;

@@ -22,10 +22,11 @@ import java.util.Set;
  *   history CSV: timestamp,line,score,outcome        (a header row is optional)
  *     or a header naming the columns in any order: timestamp|capture_time, line, score, outcome|decision
  *     (so the full {@code journal export} file is read as it is; other columns are ignored)
- *   each (file, line) is one stream, its parts in the file's row order (part index 0, 1, ...)
+ *   each (file, line) is one stream, its parts in the file's row order (part index 0, 1, ...), which
+ *          must be time order: a row earlier than the line's previous row is refused
  *   score: a number in [0, 1], or empty / NaN (no score: a fail-safe reject, or a system that
  *          records pass/fail only); a stream in which no part has a score is "pass/fail only"
- *   outcome: pass | ok | good | 0 | false  -> passed;  reject | failsafe | fail | nok | ng | bad | 1 | true -> rejected
+ *   outcome: pass | ok | good | 0 | false  -> passed;  reject | defect | failsafe | fail | nok | ng | bad | 1 | true -> rejected
  *
  *   changes CSV: line,partIndex  or, with a header, the columns line, partIndex and optionally file
  * </pre>
@@ -35,7 +36,7 @@ import java.util.Set;
  */
 public final class PartStreams {
     private static final Set<String> PASS = Set.of("pass", "ok", "good", "0", "false");
-    private static final Set<String> REJECT = Set.of("reject", "failsafe", "fail", "nok", "ng", "bad", "1", "true");
+    private static final Set<String> REJECT = Set.of("reject", "defect", "failsafe", "fail", "nok", "ng", "bad", "1", "true");
 
     private PartStreams() {}
 
@@ -57,6 +58,22 @@ public final class PartStreams {
             int n = 0;
             for (boolean r : rejected) if (r) n++;
             return n;
+        }
+
+        /**
+         * What the detectors are fed: the scores, or in a pass/fail-only stream the reject indicator
+         * (1 or 0) in their place.
+         */
+        public float[] fed() {
+            if (scored) return scores;
+            float[] x = new float[rejected.length];
+            for (int i = 0; i < x.length; i++) x[i] = rejected[i] ? 1f : 0f;
+            return x;
+        }
+
+        /** The same parts seen as coming from {@code other} (a journal read through its CSV export). */
+        public Stream from(Path other) {
+            return new Stream(other, line, scores, rejected, scored);
         }
 
         /** The file's name, what the output calls the stream. */
@@ -91,6 +108,7 @@ public final class PartStreams {
         }
         int width = Arrays.stream(col).max().getAsInt() + 1;
         Map<String, Builder> byLine = new LinkedHashMap<>();
+        Map<String, double[]> lastTime = new java.util.HashMap<>(); // per line: time, row
         for (int i = first; i < rows.size(); i++) {
             String text = rows.get(i);
             if (text.isBlank()) continue;
@@ -100,9 +118,15 @@ public final class PartStreams {
                 throw new IllegalArgumentException(where + "expected " + (first == 0 ? "4 fields timestamp,line,score,outcome"
                         : split(rows.get(0)).size() + " fields like the header (" + rows.get(0).trim() + ")") + ", got " + f.size());
             }
-            checkTime(where, f.get(col[0]).trim());
+            double time = time(where, f.get(col[0]).trim());
             String line = f.get(col[1]).trim();
             if (line.isEmpty()) throw new IllegalArgumentException(where + "empty line (expected the production line's name or number)");
+            double[] last = lastTime.get(line);
+            if (last != null && time < last[0]) {
+                throw new IllegalArgumentException(where + "timestamp '" + f.get(col[0]).trim() + "' is earlier than line " + line
+                        + "'s previous part (row " + (long) last[1] + "): recorded history must be in time order (sort it by timestamp)");
+            }
+            lastTime.put(line, new double[] {time, i + 1});
             float score = score(where, f.get(col[2]).trim());
             boolean rejected = outcome(where, f.get(col[3]).trim());
             byLine.computeIfAbsent(line, k -> new Builder()).add(score, rejected);
@@ -192,12 +216,14 @@ public final class PartStreams {
         return -1;
     }
 
-    private static void checkTime(String where, String t) {
+    /** The timestamp in seconds: epoch seconds or ISO-8601. */
+    private static double time(String where, String t) {
         try {
-            Double.parseDouble(t);
+            return Double.parseDouble(t);
         } catch (NumberFormatException e) {
             try {
-                Instant.parse(t);
+                Instant i = Instant.parse(t);
+                return i.getEpochSecond() + i.getNano() / 1e9;
             } catch (DateTimeParseException e2) {
                 throw new IllegalArgumentException(where + "timestamp '" + t
                         + "' is neither epoch seconds nor ISO-8601 (e.g. 2026-11-24T15:00:00Z)");
@@ -224,7 +250,7 @@ public final class PartStreams {
         if (PASS.contains(o)) return false;
         if (REJECT.contains(o)) return true;
         throw new IllegalArgumentException(where + "outcome '" + s + "' is not one of pass, ok, good, 0, false (passed) or "
-                + "reject, failsafe, fail, nok, ng, bad, 1, true (rejected)");
+                + "reject, defect, failsafe, fail, nok, ng, bad, 1, true (rejected)");
     }
 
     /** Splits one CSV row on commas outside double quotes ("" inside quotes is one quote). */

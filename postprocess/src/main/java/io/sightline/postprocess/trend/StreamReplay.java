@@ -101,45 +101,15 @@ public final class StreamReplay {
     public static Result replay(PartStreams.Stream s, List<Integer> changes, Setup setup) {
         check(s, changes, setup);
         int n = s.parts();
-        int h = setup.horizon();
         int[] cps = changes.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
-        float[] fed = s.scored() ? s.scores() : indicator(s.rejected());
+        float[] fed = s.fed();
         int start = setup.baseline() + setup.window();
-        int end = n - h; // scored: start <= t < end
-        int[] future = futureReject(s.rejected(), h);
-
-        // forecasts: mean, ewma, lstm
-        double[] brier = new double[3];
-        TrendForecaster model = setup.lstm();
-        LstmTrendTracker lstm = model == null ? null
-                : new LstmTrendTracker(model, 1, setup.window(), setup.baseline(), setup.sensitivities().get("lstm"));
-        double lambda = setup.ewmaLambda();
-        double ewmaSum = 0;
-        double ewmaWeight = 0;
-        long rejects = 0;
-        for (int t = 0; t < end; t++) {
-            if (t >= start) {
-                double mean = (double) rejects / t;
-                double ewma = ewmaSum / ewmaWeight;
-                double y = future[t];
-                brier[0] += sq(atLeastOne(mean, h) - y);
-                brier[1] += sq(atLeastOne(ewma, h) - y);
-                if (lstm != null) {
-                    double f = lstm.statistic(0);
-                    double rate = Double.isNaN(f) ? mean : Math.min(1, lstm.baseRate(0) * Math.exp(f));
-                    brier[2] += sq(atLeastOne(rate, h) - y);
-                }
-            }
-            double x = s.rejected()[t] ? 1 : 0;
-            if (s.rejected()[t]) rejects++;
-            ewmaSum = lambda * x + (1 - lambda) * ewmaSum;
-            ewmaWeight = lambda + (1 - lambda) * ewmaWeight;
-            if (lstm != null) lstm.update(0, t, t, fed[t], s.rejected()[t]);
-        }
+        int end = n - setup.horizon(); // scored: start <= t < end
+        double[] brier = brier(s, setup, start, end);
         int scored = end - start;
-        for (int i = 0; i < 3; i++) brier[i] /= scored;
         Double skillEwma = skill(brier[1], brier[0]);
-        Double skillLstm = lstm == null ? null : skill(brier[2], brier[0]);
+        Double skillLstm = setup.lstm() == null ? null : skill(brier[2], brier[0]);
+        TrendForecaster model = setup.lstm();
 
         Map<String, Judged> judged = new LinkedHashMap<>();
         Map<String, Double> sens = setup.sensitivities();
@@ -158,6 +128,61 @@ public final class StreamReplay {
             judged.put(DETECTORS.get(d), judge(skills[d], raised, cps, setup.baseline()));
         }
         return new Result(s, scored, n - end, brier[0], judged);
+    }
+
+    /** Brier skills of the forecasts scored on parts {@code from .. n - horizon - 1}; null where they do not apply. */
+    public record Skills(Double lstm, Double ewma, int scoredParts) {}
+
+    /**
+     * The forecasts' Brier skill on the stream's parts from {@code from} on (e.g. a held-out last
+     * fifth), every forecaster having seen the stream from its start.
+     */
+    public static Skills skills(PartStreams.Stream s, Setup setup, int from) {
+        check(s, List.of(), setup);
+        int start = Math.max(from, setup.baseline() + setup.window());
+        int end = s.parts() - setup.horizon();
+        if (end <= start) {
+            throw new IllegalArgumentException(s.file() + " line " + s.line() + ": no part from " + from + " has a full horizon of "
+                    + setup.horizon() + " parts after it (the stream has " + s.parts() + ")");
+        }
+        double[] brier = brier(s, setup, start, end);
+        return new Skills(setup.lstm() == null ? null : skill(brier[2], brier[0]), skill(brier[1], brier[0]), end - start);
+    }
+
+    /** Mean Brier scores of the mean, EWMA and LSTM forecasts over parts start .. end - 1. */
+    private static double[] brier(PartStreams.Stream s, Setup setup, int start, int end) {
+        int h = setup.horizon();
+        float[] fed = s.fed();
+        int[] future = futureReject(s.rejected(), h);
+        double[] brier = new double[3];
+        TrendForecaster model = setup.lstm();
+        LstmTrendTracker lstm = model == null ? null
+                : new LstmTrendTracker(model, 1, setup.window(), setup.baseline(), setup.sensitivities().get("lstm"));
+        double lambda = setup.ewmaLambda();
+        double ewmaSum = 0;
+        double ewmaWeight = 0;
+        long rejects = 0;
+        for (int t = 0; t < end; t++) {
+            if (t >= start) {
+                double mean = (double) rejects / t;
+                double ewma = ewmaSum / ewmaWeight;
+                double y = future[t];
+                brier[0] += sq(atLeastOne(mean, h) - y);
+                brier[1] += sq(atLeastOne(ewma, h) - y);
+                if (lstm != null) {
+                    double f = lstm.forecastRate(0);
+                    double rate = Double.isNaN(f) ? mean : f;
+                    brier[2] += sq(atLeastOne(rate, h) - y);
+                }
+            }
+            double x = s.rejected()[t] ? 1 : 0;
+            if (s.rejected()[t]) rejects++;
+            ewmaSum = lambda * x + (1 - lambda) * ewmaSum;
+            ewmaWeight = lambda + (1 - lambda) * ewmaWeight;
+            if (lstm != null) lstm.update(0, t, t, fed[t], s.rejected()[t]);
+        }
+        for (int i = 0; i < 3; i++) brier[i] /= end - start;
+        return brier;
     }
 
     /** Part indices of the alarms raised, each acknowledged at once. */
@@ -218,11 +243,5 @@ public final class StreamReplay {
 
     private static double sq(double v) {
         return v * v;
-    }
-
-    private static float[] indicator(boolean[] rejected) {
-        float[] x = new float[rejected.length];
-        for (int i = 0; i < x.length; i++) x[i] = rejected[i] ? 1f : 0f;
-        return x;
     }
 }

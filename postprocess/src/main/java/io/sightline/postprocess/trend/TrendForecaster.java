@@ -17,4 +17,12 @@ public interface TrendForecaster {
      * {@code forecast} receives one value per line.
      */
     void step(int n, float[] x, float[] h, float[] c, float[] forecast);
+
+    /**
+     * The interval around its forecasts: a model package's calibrated one; by default only the
+     * baseline's uncertainty (no model error, uncalibrated) over {@code 500} parts at 90 %.
+     */
+    default ForecastInterval interval() {
+        return new ForecastInterval(ForecastInterval.DEFAULT_LEVEL, 0, 1, 500);
+    }
 }

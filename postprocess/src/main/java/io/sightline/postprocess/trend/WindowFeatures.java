@@ -79,6 +79,11 @@ public final class WindowFeatures {
         return p0[line];
     }
 
+    /** Rejects the line's baseline held (how well its in-control rate is known). */
+    public long baselineRejects(int line) {
+        return baselineRejects[line];
+    }
+
     /** Whether the next part of the line will complete a window. */
     public boolean wouldComplete(int line) {
         return ready[line] && inWindow[line] == window - 1;

@@ -24,7 +24,13 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
         plc.onChange("LastReject/Seq", v -> arrivals.add("reject " + plc.get("LastReject/Line") + " " + plc.get("LastReject/Part")));
         plc.onChange("LastResult/Seq", v -> arrivals.add("result " + plc.get("LastResult/Line") + " " + plc.get("LastResult/Part") + " "
                 + plc.get("LastResult/Decision")));
-        plc.onChange("LastTrend/Seq", v -> arrivals.add("trend " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Detector")));
+        plc.onChange("LastTrend/Seq", v -> {
+            arrivals.add("trend " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Detector"));
+            if (((Number) plc.get("LastTrend/ForecastRate")).doubleValue() >= 0) {
+                arrivals.add("forecast " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/ForecastRate") + " " + plc.get("LastTrend/ForecastLower")
+                        + " " + plc.get("LastTrend/ForecastUpper") + " " + plc.get("LastTrend/ForecastLevel") + " " + plc.get("LastTrend/ForecastLimit"));
+            }
+        });
     }
 
     @AfterEach
@@ -41,6 +47,23 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         String nowhere = "opc.tcp://127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free() + "/sightline";
         return new OpcUaSink(nowhere, OpcUaStationServer.NAMESPACE_URI, "PLC", capacity);
+    }
+
+    @Test
+    void aPlcWithoutTheForecastVariablesStillGetsTheTrendAlarm() throws Exception {
+        java.util.Map<String, Object> older = new java.util.LinkedHashMap<>(OpcUaSink.PLC_VARIABLES);
+        for (String f : OpcUaSink.FORECAST_VARIABLES) older.remove("LastTrend/" + f);
+        try (OpcUaStationServer oldPlc = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "PLC", older, true);
+             OpcUaSink sink = new OpcUaSink(oldPlc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, "PLC", 100)) {
+            java.util.concurrent.CountDownLatch seq = new java.util.concurrent.CountDownLatch(1);
+            oldPlc.onChange("LastTrend/Seq", v -> seq.countDown());
+            sink.trendAlarm(new io.sightline.postprocess.trend.TrendAlarm(2, "lstm", 0, 300, 0.04, 0.03, true, "forecast above the limit",
+                    new io.sightline.postprocess.trend.TrendAlarm.Forecast(0.06, 0.04, 0.09, 0.9, 500, 0.03)));
+            assertTrue(seq.await(20, TimeUnit.SECONDS), "the alarm's Seq arrives although the forecast variables are missing");
+            assertEquals(2, ((Number) oldPlc.get("LastTrend/Line")).intValue());
+            assertEquals(Boolean.TRUE, oldPlc.get("LastTrend/Raised"));
+            assertTrue(sink.health().up(), "a missing optional variable does not take the output down: " + sink.health());
+        }
     }
 
     @Test
@@ -70,5 +93,10 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
                 client.disconnect().get(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Override
+    protected boolean carriesForecast() {
+        return true;
     }
 }

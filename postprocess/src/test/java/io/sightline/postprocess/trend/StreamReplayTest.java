@@ -125,6 +125,13 @@ class StreamReplayTest {
         assertRefused(tmp, header + "yesterday,a,0.1,pass\n", "row 2", "timestamp 'yesterday'");
         assertRefused(tmp, header + "1,a,high,pass\n", "row 2", "score 'high' is not a number");
         assertRefused(tmp, header + "1,,0.1,pass\n", "row 2", "empty line");
+        // recorded history is read in time order: a part earlier than its line's previous one is refused
+        assertRefused(tmp, header + "5,a,0.1,pass\n6,b,0.1,pass\n4,a,0.2,pass\n", "row 4", "timestamp '4' is earlier than line a's previous part (row 2)");
+        assertRefused(tmp, header + "2026-11-24T15:00:01Z,a,0.1,pass\n2026-11-24T15:00:00Z,a,0.1,pass\n", "row 3", "earlier than");
+        // a missing column, in the header or in a row
+        assertRefused(tmp, "timestamp,line,outcome\n1,a,pass\n", "row 1", "the header has no score column");
+        assertRefused(tmp, "1,a,pass\n", "row 1", "expected 4 fields timestamp,line,score,outcome, got 3");
+        assertRefused(tmp, header + "1,a,-0.2,pass\n", "row 2", "score -0.2 is outside [0, 1]");
 
         Path missing = tmp.resolve("nowhere.csv");
         var e = assertThrows(IllegalArgumentException.class, () -> PartStreams.read(List.of(missing)));

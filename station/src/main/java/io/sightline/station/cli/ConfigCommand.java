@@ -147,6 +147,7 @@ public final class ConfigCommand implements Runnable {
         journal.put("fsync", c.journal().fsync());
         m.put("journal", journal);
         m.put("rejectImages", c.rejectImages().dir() == null ? null : c.rejectImages().dir().toString());
+        m.put("review", c.review().dir() == null ? null : c.review().dir().toString());
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("enabled", c.server().enabled());
         server.put("bind", c.server().bind());
@@ -202,6 +203,8 @@ public final class ConfigCommand implements Runnable {
         err.println("  journal " + (c.journal().path() == null ? "none" : c.journal().path() + (c.journal().fsync() ? " (fsync)" : "")));
         err.println("  reject images " + (c.rejectImages().dir() == null ? "none"
                 : c.rejectImages().dir() + " (" + c.rejectImages().maxMb() + " MB, " + num(c.rejectImages().maxDays()) + " days)"));
+        err.println("  review " + (c.review().dir() == null ? "none" : c.review().dir() + " (band " + c.review().band() + ", "
+                + c.review().perHour() + " per line per hour, " + c.review().maxMb() + " MB)"));
         StationFile.Server sv = c.server();
         long read = sv.tokens().stream().filter(t -> t.role() == AccessToken.Role.READ).count();
         long operate = sv.tokens().size() - read;

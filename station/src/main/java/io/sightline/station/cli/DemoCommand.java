@@ -68,6 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + " saying why), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; ./sightline devices shows this machine's)")
     String device = "auto";
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "CPU inference arithmetic: fp32 or bf16 (oneDNN bfloat16 on a CPU"
+            + " with AVX512_BF16 or AMX; check the decisions first with eval --precision bf16) (default: ${DEFAULT-VALUE})")
+    String precision = "fp32";
+
     @Option(names = "--ring-size", paramLabel = "N", description = "ring slots, a power of two (default: ${DEFAULT-VALUE})")
     int ringSize = StationConfig.DEFAULT_RING_SIZE;
 
@@ -300,7 +304,7 @@ public final class DemoCommand implements Callable<Integer> {
                 opcua == null ? null : new StationFile.OpcUa(opcua), opcuaServer == null ? null : new StationFile.OpcUaServer(opcuaServer));
         return new StationFile(Path.of("(demo options)"), "demo", model != null ? model : ProjectPaths.defaultModel(), calibration,
                 new StationFile.Camera(fps, TriggerSchedule.Overrun.RESYNC), lineList, null, threshold,
-                new StationFile.Pipeline(ringSize, workers, inferenceThreads, maxBatch, device),
+                new StationFile.Pipeline(ringSize, workers, inferenceThreads, maxBatch, device, precision),
                 new StationFile.Trend(detectors.get(0), trendModel != null ? trendModel : ProjectPaths.home().resolve("models").resolve("trend")),
                 new StationFile.Reject(rejectDelayMillis, rejectLog, sinks),
                 new StationFile.Journal(journal.equalsIgnoreCase("none") ? null : Path.of(journal), false),

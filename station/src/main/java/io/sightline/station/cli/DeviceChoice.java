@@ -20,16 +20,26 @@ record DeviceChoice(Device preprocess, InferenceDevice inference) {
      * @throws CudaUnavailableException naming why when CUDA was asked for and cannot be used
      */
     static DeviceChoice resolve(String spec) {
+        return resolve(spec, "fp32");
+    }
+
+    /**
+     * {@link #resolve(String)}, inferring in {@code precision} ({@code fp32} or {@code bf16}).
+     *
+     * @throws IllegalArgumentException naming why bf16 cannot run here (a GPU, or a CPU without native bfloat16)
+     */
+    static DeviceChoice resolve(String spec, String precision) {
+        io.sightline.inference.InferencePrecision p = io.sightline.inference.InferencePrecision.parse(precision);
         DeviceRequest request = DeviceRequest.parse(spec);
         Device d = CudaDevices.select(request);
         if (d.isCuda() && d.cudaIndex() != 0) {
             throw new CudaUnavailableException("device '" + spec + "': CUDA preprocessing runs on the first device (cuda:0) in this"
                     + " version; use cuda or auto");
         }
-        return new DeviceChoice(d, InferenceDevice.choose(request));
+        return new DeviceChoice(d, InferenceDevice.choose(request).withPrecision(p));
     }
 
     String describe() {
-        return "preprocessing on " + preprocess + ", inference on " + inference.device();
+        return "preprocessing on " + preprocess + ", inference on " + inference;
     }
 }

@@ -2,6 +2,8 @@ package io.sightline.station.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.inference.Evaluation;
+import io.sightline.inference.InferenceDevice;
+import io.sightline.inference.InferencePrecision;
 import io.sightline.inference.ModelPackage;
 import io.sightline.inference.dataset.ModelScoring;
 import io.sightline.natives.Natives;
@@ -46,14 +48,20 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the figures as one JSON object on the last line of standard output")
     boolean json;
 
+    @Option(names = "--precision", paramLabel = "P", description = "fp32 (default) or bf16: score in bfloat16 as the station would with "
+            + "pipeline.precision bf16, and in the same run in fp32, reporting both AUROCs and the decisions that flip at the threshold")
+    String precision = "fp32";
+
     @Override
     public Integer call() throws Exception {
         if (!(threshold > 0f && threshold <= 1f)) {
             throw new IllegalArgumentException("--threshold: expected a defect score in (0, 1], got " + threshold);
         }
+        InferencePrecision prec = InferencePrecision.parse(precision);
+        InferenceDevice device = InferenceDevice.cpu().withPrecision(prec);
         Natives.loadAll();
         PrintStream err = Progress.lines(System.err); // ModelScoring redraws with carriage returns
-        try (ModelPackage pkg = ModelPackage.load(model)) {
+        try (ModelPackage pkg = ModelPackage.load(model, 0, device)) {
             ImageDataset ds = ImageDataset.open(data, false);
             List<ImageDataset.Sample> samples = ds.fixedSplit() ? ds.test() : ds.train();
             err.printf("eval: model %s (%s), %d images from %s%s%n", model, pkg.info().classes(), samples.size(), data,
@@ -65,9 +73,11 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluation e = Evaluation.of(pkg.info().classes(), pkg.info().okIndex(), scored.probs(), scored.labels(), threshold);
             Map<String, Object> figures = new LinkedHashMap<>(e.toMap());
             figures.put("skipped", scored.images().skipped().size());
+            figures.put("precision", prec.toString());
             figures.put("model", model.toString());
             figures.put("data", data.toString() + (ds.fixedSplit() ? "/test" : ""));
             print(e, scored.images().skipped().size());
+            if (prec != InferencePrecision.FP32) figures.putAll(againstFp32(pkg, samples, scored, e, err));
             if (report != null) {
                 for (Path p : EvalReport.write(report, model.getFileName() + " on " + data.getFileName(), e, scored, pkg.info())) {
                     err.println("wrote " + p);
@@ -76,6 +86,36 @@ public final class EvalCommand implements Callable<Integer> {
             if (json) System.out.println(new ObjectMapper().writeValueAsString(figures));
         }
         return 0;
+    }
+
+    /** Scores the same images in fp32 and reports what the lower precision changed: AUROC and flipped decisions. */
+    private Map<String, Object> againstFp32(ModelPackage low, List<io.sightline.preprocess.ImageDataset.Sample> samples,
+                                            ModelScoring.Scored lowScored, Evaluation lowEval, PrintStream err) {
+        err.printf("eval: scoring the same images in fp32 for comparison%n");
+        try (ModelPackage ref = ModelPackage.load(model, 0, InferenceDevice.cpu())) {
+            ModelScoring.Scored refScored = ModelScoring.score(ref, samples, err);
+            Evaluation refEval = Evaluation.of(ref.info().classes(), ref.info().okIndex(), refScored.probs(), refScored.labels(), threshold);
+            int ok = low.info().okIndex();
+            int flipped = 0;
+            double maxDelta = 0;
+            for (int i = 0; i < lowScored.probs().length; i++) {
+                float a = 1f - lowScored.probs()[i][ok], b = 1f - refScored.probs()[i][ok];
+                if ((a >= threshold) != (b >= threshold)) flipped++;
+                maxDelta = Math.max(maxDelta, Math.abs(a - b));
+            }
+            int n = lowScored.probs().length;
+            System.out.printf(Locale.ROOT, "%s against fp32: AUROC %s (fp32 %s, difference %+.4f), %d of %d decisions flipped at threshold %.2f, "
+                    + "largest score difference %.4f%n", precision, EvalReport.fmt(lowEval.auroc()), EvalReport.fmt(refEval.auroc()),
+                    lowEval.auroc() - refEval.auroc(), flipped, n, threshold, maxDelta);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("precision", low.device().precision().toString());
+            m.put("aurocFp32", refEval.auroc());
+            m.put("aurocDifference", lowEval.auroc() - refEval.auroc());
+            m.put("flippedDecisions", flipped);
+            m.put("flippedFraction", n == 0 ? 0.0 : (double) flipped / n);
+            m.put("maxScoreDifference", maxDelta);
+            return m;
+        }
     }
 
     static void print(Evaluation e, int skipped) {

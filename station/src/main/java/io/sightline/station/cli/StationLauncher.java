@@ -21,6 +21,7 @@ import io.sightline.station.models.ModelStore;
 import io.sightline.station.models.ModelVersion;
 import io.sightline.station.models.StoreWatch;
 import io.sightline.station.web.StationMetrics;
+import io.sightline.station.review.ReviewQueue;
 import io.sightline.station.web.StationServer;
 import io.sightline.station.web.ThresholdControl;
 import java.time.Duration;
@@ -99,7 +100,7 @@ final class StationLauncher {
         Station station = null;
         try {
             StationConfig sc = file.toStationConfig();
-            DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device()),
+            DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device(), file.pipeline().precision()),
                     DeviceChoice::describe);
             int threads = sc.inferenceThreads();
             ModelStore store = file.modelStore() == null ? null : checks.require("model store " + file.modelStore(),
@@ -125,12 +126,16 @@ final class StationLauncher {
             }
             Undistorter undistorter = calibration == null ? null : calibration.undistorter(width, height);
             if (undistorter != null) owned.add(0, undistorter::close);
+            // the station's one wall clock: the journal, the reject images' names and the dashboard read it; no deadline does
+            java.time.Clock clock = java.time.Clock.systemDefaultZone();
             DecisionJournal journal = file.journal().path() == null ? null : checks.require("journal writable " + file.journal().path(),
-                    () -> openJournal(file, cameras, pkg, how.command()), j -> "the start recorded in its changes");
+                    () -> openJournal(file, cameras, pkg, how.command(), clock), j -> "the start recorded in its changes");
             if (journal != null) owned.add(0, journal);
             List<List<String>> detectors = new ArrayList<>();
             for (int i = 0; i < file.lines().size(); i++) detectors.add(file.trendDetectors(i));
-            TrendSetup trend = new TrendSetup(detectors, file.trend().model());
+            List<java.nio.file.Path> trendModels = new ArrayList<>();
+            for (int i = 0; i < file.lines().size(); i++) trendModels.add(file.trendModel(i));
+            TrendSetup trend = new TrendSetup(detectors, trendModels, file.trend().limit());
             owned.add(0, trend);
             List<RejectOutputs.Named> outputs = checks.require("outputs start", () -> RejectOutputs.open(file.reject().log(), file.reject().sinks(), file.name(),
                     file.name() + "-" + ProcessHandle.current().pid()), list -> list.stream().map(RejectOutputs.Named::name).toList().toString());
@@ -138,7 +143,7 @@ final class StationLauncher {
             owned.add(0, sink);
             if (checks.logged()) probeOutputs(outputs, checks, log);
             StationAttachments out = StationAttachments.of(sink).withTrend(trend.trackers(), trend.watches()).withJournal(journal)
-                    .withUndistortion(undistorter);
+                    .withUndistortion(undistorter).withClock(clock);
             if (file.rejectImages().dir() != null) {
                 out = out.withRejectImages(new StationAttachments.RejectImageSettings(file.rejectImages().dir(), file.rejectImages().maxMb() << 20,
                         Duration.ofSeconds((long) (file.rejectImages().maxDays() * 86_400))));
@@ -151,6 +156,11 @@ final class StationLauncher {
             if (store != null) {
                 station.models().useStore(store);
                 owned.add(0, new StoreWatch(store, station.models(), storeLive));
+            }
+            if (file.review().dir() != null) {
+                StationFile.Review r = file.review();
+                station.enableReview(new ReviewQueue.Settings(r.dir(), r.band(), r.perHour(), r.maxMb() << 20),
+                        file.lines().stream().map(StationFile.Line::name).toList());
             }
             float[] t = thresholds(file, calibration);
             for (int line = 0; line < t.length; line++) station.setThreshold(line, t[line], "config " + file.source());
@@ -260,7 +270,8 @@ final class StationLauncher {
     }
 
     /** Opens the journal (each line named by its cameras, joined by '+') and proves it writable by recording the start there. */
-    private static DecisionJournal openJournal(StationFile file, List<FrameSource> cameras, ModelPackage pkg, String command) {
+    private static DecisionJournal openJournal(StationFile file, List<FrameSource> cameras, ModelPackage pkg, String command,
+                                               java.time.Clock clock) {
         String[] names = new String[file.lines().size()];
         int c = 0;
         for (int i = 0; i < names.length; i++) {
@@ -269,7 +280,7 @@ final class StationLauncher {
             names[i] = b.toString();
         }
         DecisionJournal j = DecisionJournal.open(file.journal().path(), names, ModelVersion.of(pkg.dir(), pkg.info()).label(),
-                file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync());
+                file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync(), clock);
         try {
             j.appendChange("station", null, "started from " + file.source(), "sightline " + command + " (pid " + ProcessHandle.current().pid() + ")");
             return j;
@@ -295,7 +306,7 @@ final class StationLauncher {
         }
     }
 
-    private static StationServer.Options serverOptions(StationFile file) {
+    static StationServer.Options serverOptions(StationFile file) {
         StationFile.Server cfg = file.server();
         if (!cfg.enabled()) return null;
         StationFile.ServerTls t = cfg.tls();
@@ -333,6 +344,7 @@ final class StationLauncher {
         StationServer server = checks.require("server bound to " + file.server().bind() + ":" + file.server().port(),
                 () -> new StationServer(station, metrics, o), StationServer::url);
         owned.add(0, server);
+        server.serveInspections(station.inspector(file.lines().stream().map(StationFile.Line::name).toList(), file.server().inspectMaxBytes()));
         return server;
     }
 }

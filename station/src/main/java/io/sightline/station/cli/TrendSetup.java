@@ -5,6 +5,7 @@ import io.sightline.postprocess.trend.CusumChart;
 import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.PChart;
+import io.sightline.postprocess.trend.TrendLimit;
 import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.postprocess.trend.model.TrendModels;
 import java.nio.file.Path;
@@ -17,11 +18,12 @@ import java.util.Set;
 /**
  * The trend trackers a command line asks for ({@code --trend lstm,cusum}), each at the
  * sensitivity that gave one false alarm per 2,000 in-control parts in {@code ./sightline
- * eval-trend} (2026-11-24, models/trend): the station's defaults until the line's own history
- * tunes them.
+ * eval-trend} (charts 2026-11-24; the LSTM's limit, a multiple of the line's in-control rate that
+ * its forecast interval's lower end must pass, 2026-12-08, models/trend): the station's defaults
+ * until the line's own history tunes them, or the config's {@code trend.limit}.
  */
 final class TrendSetup implements AutoCloseable {
-    static final double LSTM_LIMIT = 0.2929;
+    static final double LSTM_LIMIT = 0.8307;
     static final double EWMA_L = 5.5547;
     static final double CUSUM_H = 13.4609;
     static final double PCHART_C = 3.0313;
@@ -29,7 +31,7 @@ final class TrendSetup implements AutoCloseable {
 
     private final List<TrendTracker> trackers = new ArrayList<>();
     private final List<boolean[]> watches = new ArrayList<>();
-    private TrendLstm.Runner lstm;
+    private final List<TrendLstm.Runner> lstm = new ArrayList<>();
 
     /**
      * Each line's detectors as the command line names them.
@@ -63,27 +65,44 @@ final class TrendSetup implements AutoCloseable {
      * @param trendModel the LSTM package (used when "lstm" is asked for)
      */
     TrendSetup(List<List<String>> byLine, Path trendModel) {
+        this(byLine, java.util.Collections.nCopies(byLine.size(), trendModel), null);
+    }
+
+    /**
+     * @param byLine each line's detector names (checked: from {@link #NAMES})
+     * @param modelByLine each line's LSTM package (lines that share one share a tracker: one session run for them all)
+     * @param limit the LSTM's limit ({@code trend.limit}), or null for {@link #LSTM_LIMIT} times the in-control rate
+     */
+    TrendSetup(List<List<String>> byLine, List<Path> modelByLine, TrendLimit limit) {
         int lines = byLine.size();
         Set<String> names = new LinkedHashSet<>();
         for (List<String> s : byLine) names.addAll(s);
-        for (String name : names) {
-            boolean[] w = new boolean[lines];
-            for (int line = 0; line < lines; line++) w[line] = byLine.get(line).contains(name);
-            watches.add(w);
-        }
         int window = TrendModels.WINDOW;
         int baseline = TrendModels.BASELINE;
+        TrendLimit lstmLimit = limit != null ? limit : TrendLimit.multiple(LSTM_LIMIT);
         try {
             for (String name : names) {
-                switch (name) {
-                    case "lstm" -> {
-                        lstm = TrendLstm.Runner.load(trendModel);
-                        checkModel(lstm, window, baseline);
-                        trackers.add(new LstmTrendTracker(TrendModels.forecaster(lstm), lines, window, baseline, LSTM_LIMIT));
+                boolean[] w = new boolean[lines];
+                for (int line = 0; line < lines; line++) w[line] = byLine.get(line).contains(name);
+                if (!name.equals("lstm")) {
+                    watches.add(w);
+                    switch (name) {
+                        case "ewma" -> trackers.add(new EwmaChart(lines, baseline, EwmaChart.DEFAULT_LAMBDA, EWMA_L));
+                        case "cusum" -> trackers.add(new CusumChart(lines, baseline, CusumChart.DEFAULT_K, CUSUM_H));
+                        default -> trackers.add(new PChart(lines, baseline, PChart.DEFAULT_SUBGROUP, PCHART_C));
                     }
-                    case "ewma" -> trackers.add(new EwmaChart(lines, baseline, EwmaChart.DEFAULT_LAMBDA, EWMA_L));
-                    case "cusum" -> trackers.add(new CusumChart(lines, baseline, CusumChart.DEFAULT_K, CUSUM_H));
-                    default -> trackers.add(new PChart(lines, baseline, PChart.DEFAULT_SUBGROUP, PCHART_C));
+                    continue;
+                }
+                Set<Path> models = new LinkedHashSet<>();
+                for (int line = 0; line < lines; line++) if (w[line]) models.add(modelByLine.get(line));
+                for (Path model : models) {
+                    boolean[] mine = new boolean[lines];
+                    for (int line = 0; line < lines; line++) mine[line] = w[line] && modelByLine.get(line).equals(model);
+                    TrendLstm.Runner runner = TrendLstm.Runner.load(model);
+                    lstm.add(runner);
+                    checkModel(runner, window, baseline);
+                    watches.add(mine);
+                    trackers.add(new LstmTrendTracker(TrendModels.forecaster(runner), lines, window, baseline, lstmLimit));
                 }
             }
         } catch (RuntimeException e) {
@@ -127,6 +146,6 @@ final class TrendSetup implements AutoCloseable {
 
     @Override
     public void close() {
-        if (lstm != null) lstm.close();
+        for (TrendLstm.Runner r : lstm) r.close();
     }
 }

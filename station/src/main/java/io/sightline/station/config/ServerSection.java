@@ -34,6 +34,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     token: env:NAME | file:PATH | VALUE      # older form: one operate token
  *     tls: {keystore: /etc/sightline/tls/keystore.p12, password-file: /etc/sightline/tls/keystore.password}
  *     insecure: true                            # only for plain HTTP off loopback
+ *     inspect-max-mb: 16                        # the most bytes of an image sent to POST /api/inspect
  * </pre>
  *
  * <p>Off loopback the server needs a token, and TLS or {@code insecure: true} in so many words. The
@@ -41,7 +42,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * file, a file others can read, a short token or a keystore that does not open with its password.
  */
 final class ServerSection {
-    static final List<String> KEYS = List.of("enabled", "bind", "port", "token", "tokens", "tls", "insecure");
+    static final List<String> KEYS = List.of("enabled", "bind", "port", "token", "tokens", "tls", "insecure", "inspect-max-mb");
     private static final String TLS_FORM = "server.tls: {keystore: FILE.p12, password-file: FILE}";
 
     private final YamlProblems problems;
@@ -74,6 +75,8 @@ final class ServerSection {
         tokens.addAll(tokens(s));
         StationFile.ServerTls tls = s.present("tls") ? tls(s) : null;
         boolean insecure = s.bool("insecure", false);
+        long inspectMaxMb = s.integer("inspect-max-mb", StationFile.Server.DEFAULT_INSPECT_MAX_MB, v -> v >= 1 && v <= 1024,
+                "the inspection API's body limit in MB, 1 to 1024");
         boolean offLoopback = enabled && bind != null && !HostNames.isLoopback(bind);
         if (offLoopback && tokens.isEmpty() && !s.problemAt("token") && !s.problemAt("tokens")) {
             Node at = s.get("tokens") != null ? s.get("tokens") : tokenNode != null ? tokenNode : s.get("bind");
@@ -87,7 +90,7 @@ final class ServerSection {
                     + " is not a loopback address, or server.insecure: true to serve plain HTTP there (tokens and data in clear),"
                     + " got neither");
         }
-        return new StationFile.Server(enabled, bind, port, tokens, tls, insecure);
+        return new StationFile.Server(enabled, bind, port, tokens, tls, insecure, inspectMaxMb << 20);
     }
 
     /** {@code server.tokens}: a list of {role, file} or {role, env}. */

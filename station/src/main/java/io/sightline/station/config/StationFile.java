@@ -31,6 +31,7 @@ import java.util.Set;
  *   journal.*                 {@link #journal()} (path null: none)
  *   reject-images.*           {@link #rejectImages()} (dir null: none)
  *   server.*                  {@link #server()} (tokens resolved from env/file, with their roles; tls; insecure)
+ *   review.*                  {@link #review()} (no section: none)
  * </pre>
  *
  * <p>What the run command needs: {@link #toStationConfig()} for the station itself,
@@ -49,14 +50,22 @@ import java.util.Set;
  */
 public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                           float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
-                          RejectImages rejectImages, Server server, List<Path> modelSigners, Path modelStore) {
+                          RejectImages rejectImages, Server server, List<Path> modelSigners, Review review, Path modelStore) {
 
     /** A station without a model store ({@code model-store}). */
     public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                        float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                       RejectImages rejectImages, Server server, List<Path> modelSigners, Review review) {
+        this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
+                modelSigners, review, null);
+    }
+
+    /** A station with no review queue. */
+    public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                       float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
                        RejectImages rejectImages, Server server, List<Path> modelSigners) {
         this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
-                modelSigners, null);
+                modelSigners, Review.NONE, null);
     }
 
     /** A station that loads any intact model (no {@code model-signers}). */
@@ -86,11 +95,17 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param views its cameras, 1 to 16, in order (one view: a plain one-camera line)
      * @param threshold this line's decision threshold, or null for {@code decision.threshold}
      * @param trend this line's trend detectors (empty: none), or null for {@code trend.detectors}
+     * @param trendModel this line's own trend LSTM package ({@code trend-model}, e.g. fine-tuned
+     *                   on its journal by {@code train-trend --journal}), or null for {@code trend.model}
      */
-    public record Line(String name, List<View> views, Float threshold, List<String> trend) {
+    public record Line(String name, List<View> views, Float threshold, List<String> trend, Path trendModel) {
         public Line {
             views = List.copyOf(views);
             trend = trend == null ? null : List.copyOf(trend);
+        }
+
+        public Line(String name, List<View> views, Float threshold, List<String> trend) {
+            this(name, views, threshold, trend, null);
         }
     }
 
@@ -119,8 +134,13 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param inferenceThreads TensorFlow threads per worker (0: TensorFlow's default), or null for auto
      * @param device where preprocessing and inference run: {@code auto} (CUDA device 0 when one is usable,
      *               else the CPU, with one log line saying why), {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @param precision the CPU inference arithmetic, {@code fp32} or {@code bf16} (see {@code InferencePrecision})
      */
-    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device) {
+    public record Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device, String precision) {
+        /** fp32, the default. */
+        public Pipeline(int ringSize, Integer workers, Integer inferenceThreads, int maxBatch, String device) {
+            this(ringSize, workers, inferenceThreads, maxBatch, device, "fp32");
+        }
     }
 
     /**
@@ -129,9 +149,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
      * @param detectors every line's detectors unless a line overrides them (empty: none)
      * @param model the trend LSTM package (checked only when some line runs lstm)
      */
-    public record Trend(List<String> detectors, Path model) {
+    public record Trend(List<String> detectors, Path model, io.sightline.postprocess.trend.TrendLimit limit) {
         public Trend {
             detectors = List.copyOf(detectors);
+        }
+
+        /** With the station's default LSTM limit. */
+        public Trend(List<String> detectors, Path model) {
+            this(detectors, model, null);
         }
     }
 
@@ -258,6 +283,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
     public record Journal(Path path, boolean fsync) {
     }
 
+    /**
+     * {@code review}: parts scored within {@code band} of their line's threshold saved for relabelling
+     * into {@code dir/LINE/unlabelled/}, at most {@code perHour} per line and {@code maxMb} in all; {@code dir} null: none.
+     */
+    public record Review(Path dir, float band, int perHour, long maxMb) {
+        public static final Review NONE = new Review(null, 0.1f, 60, 1000);
+    }
+
     /** {@code reject-images}: rejected parts' images, or {@code dir} null for none. */
     public record RejectImages(Path dir, long maxMb, double maxDays) {
     }
@@ -270,10 +303,20 @@ public record StationFile(Path source, String name, Path model, Path calibration
      *               {@link #toString()}
      * @param tls HTTPS with this keystore, or null for plain HTTP
      * @param insecure {@code server.insecure: true}: plain HTTP off loopback was asked for in so many words
+     * @param inspectMaxBytes {@code server.inspect-max-mb}: the most bytes in a {@code POST /api/inspect} body
      */
-    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+    public record Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure,
+                         long inspectMaxBytes) {
+        /** {@code server.inspect-max-mb}'s default. */
+        public static final int DEFAULT_INSPECT_MAX_MB = 16;
+
         public Server {
             tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        /** With the default inspection body limit. */
+        public Server(boolean enabled, String bind, int port, List<AccessToken> tokens, ServerTls tls, boolean insecure) {
+            this(enabled, bind, port, tokens, tls, insecure, (long) DEFAULT_INSPECT_MAX_MB << 20);
         }
 
         /** Plain HTTP with at most one (operate) token, as before roles. */
@@ -290,7 +333,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         @Override
         public String toString() {
             return "Server[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", tokens=" + tokens + ", tls=" + tls
-                    + ", insecure=" + insecure + "]";
+                    + ", insecure=" + insecure + ", inspectMaxBytes=" + inspectMaxBytes + "]";
         }
     }
 
@@ -330,6 +373,12 @@ public record StationFile(Path source, String name, Path model, Path calibration
     public List<String> trendDetectors(int line) {
         List<String> own = lines.get(line).trend();
         return own != null ? own : trend.detectors();
+    }
+
+    /** Line {@code line}'s trend LSTM package: its own {@code trend-model}, else {@code trend.model}. */
+    public Path trendModel(int line) {
+        Path own = lines.get(line).trendModel();
+        return own != null ? own : trend.model();
     }
 
     /** Whether some line runs the LSTM detector (and so needs {@code trend.model}). */
@@ -388,6 +437,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
                     }
                 }
                 diff(c, p + ".trend", a.trend(), b.trend());
+                diff(c, p + ".trend-model", a.trendModel(), b.trendModel());
             }
         }
         diff(c, "preprocess.roi", roi, other.roi);
@@ -396,8 +446,10 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "pipeline.inference-threads", pipeline.inferenceThreads(), other.pipeline.inferenceThreads());
         diff(c, "pipeline.max-batch", pipeline.maxBatch(), other.pipeline.maxBatch());
         diff(c, "pipeline.device", pipeline.device(), other.pipeline.device());
+        diff(c, "pipeline.precision", pipeline.precision(), other.pipeline.precision());
         diff(c, "trend.detectors", trend.detectors(), other.trend.detectors());
         diff(c, "trend.model", trend.model(), other.trend.model());
+        diff(c, "trend.limit", trend.limit(), other.trend.limit());
         diff(c, "reject.delay-ms", reject.delayMillis(), other.reject.delayMillis());
         diff(c, "reject.log", reject.log(), other.reject.log());
         Sinks s = reject.sinks();
@@ -413,12 +465,14 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "reject-images.dir", rejectImages.dir(), other.rejectImages.dir());
         diff(c, "reject-images.max-mb", rejectImages.maxMb(), other.rejectImages.maxMb());
         diff(c, "reject-images.max-days", rejectImages.maxDays(), other.rejectImages.maxDays());
+        diff(c, "review", review, other.review);
         diff(c, "server.enabled", server.enabled(), other.server.enabled());
         diff(c, "server.bind", server.bind(), other.server.bind());
         diff(c, "server.port", server.port(), other.server.port());
         diff(c, "server.tokens", server.tokens(), other.server.tokens());
         diff(c, "server.tls", server.tls(), other.server.tls());
         diff(c, "server.insecure", server.insecure(), other.server.insecure());
+        diff(c, "server.inspect-max-mb", server.inspectMaxBytes(), other.server.inspectMaxBytes());
         return List.copyOf(c);
     }
 

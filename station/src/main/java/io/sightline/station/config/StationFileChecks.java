@@ -139,12 +139,18 @@ final class StationFileChecks {
     }
 
     void checkTrendModel(YamlSection trend, Path model) {
-        Node at = trend.get("model");
+        checkTrendModel(trend, model, "model");
+    }
+
+    /** {@code section.key} names a trend LSTM package folder. */
+    void checkTrendModel(YamlSection section, Path model, String key) {
+        Node at = section.get(key);
+        String name = section.key(key);
         String expected = "the trend LSTM package (a folder with model.json), needed because a line runs lstm";
         if (!Files.isDirectory(model)) {
-            report(trend, at, "trend.model", "expected " + expected + ", got " + model + (Files.exists(model) ? " (a file)" : " (no such folder)"));
+            report(section, at, name, "expected " + expected + ", got " + model + (Files.exists(model) ? " (a file)" : " (no such folder)"));
         } else if (!Files.isRegularFile(model.resolve("model.json"))) {
-            report(trend, at, "trend.model", "expected " + expected + ", got " + model + " (it has no model.json)");
+            report(section, at, name, "expected " + expected + ", got " + model + " (it has no model.json)");
         }
     }
 

@@ -57,8 +57,7 @@ public final class StationFileReader {
     static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
     static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
-            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers",
-            "model-store");
+            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers", "review", "model-store");
 
     private StationFileReader() {
     }
@@ -185,8 +184,17 @@ public final class StationFileReader {
 
             StationFile.Pipeline pipeline = pipeline(root);
 
-            YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model"));
+            YamlSection tr = section("trend", root.get("trend"), root.line, List.of("detectors", "model", "limit"));
             List<String> detectors = tr.detectors("detectors", List.of("lstm", "cusum"));
+            io.sightline.postprocess.trend.TrendLimit limit = null;
+            String limitText = tr.isNull("limit") ? null : tr.string("limit", null, v -> true, "a reject rate in (0, 1) such as 0.05, or a multiple such as 3x");
+            if (limitText != null) {
+                try {
+                    limit = io.sightline.postprocess.trend.TrendLimit.parse("trend.limit", limitText);
+                } catch (IllegalArgumentException e) {
+                    tr.problem("limit", e.getMessage().substring("trend.limit: ".length()));
+                }
+            }
             Path trendModelDefault = home().resolve("models").resolve("trend");
             Path trendModel = tr.has("model") ? tr.path("model", trendModelDefault, false) : trendModelDefault;
 
@@ -208,14 +216,24 @@ public final class StationFileReader {
             double maxDays = ri.number("max-days", 30, v -> v > 0 && v <= 36_500, "a number of days above 0 and at most 36500");
 
             StationFile.Server server = new ServerSection(sink, folder, env, checks).read(root);
+            StationFile.Review review = ReviewSection.read(root.has("review") ? section("review", root.get("review"), root.line,
+                    ReviewSection.KEYS) : null, folder);
 
             boolean lstm = detectors.contains("lstm");
             for (StationFile.Line l : lines) lstm |= l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
             if (lstm && !tr.problemAt("model")) checks.checkTrendModel(tr, trendModel);
+            for (int i = 0; i < lines.size(); i++) {
+                StationFile.Line l = lines.get(i);
+                boolean runs = l.trend() != null ? l.trend().contains("lstm") : detectors.contains("lstm");
+                if (l.trendModel() != null && !runs) {
+                    add(root.line, "lines[" + i + "].trend-model", "expected no trend model on a line that does not run lstm, got "
+                            + l.trendModel());
+                }
+            }
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
-                    pipeline, new StationFile.Trend(detectors, trendModel), reject, new StationFile.Journal(journalPath, fsync),
-                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers, modelStore);
+                    pipeline, new StationFile.Trend(detectors, trendModel, limit), reject, new StationFile.Journal(journalPath, fsync),
+                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers, review, modelStore);
         }
 
         private List<StationFile.Line> lines(YamlSection root) {
@@ -236,10 +254,10 @@ public final class StationFileReader {
                 Node ln = seq.getValue().get(i);
                 String path = "lines[" + i + "]";
                 if (isNull(ln)) {
-                    problem(ln, path, "expected a line: a map with keys name, views, threshold, trend, got null");
+                    problem(ln, path, "expected a line: a map with keys name, views, threshold, trend, trend-model, got null");
                     continue;
                 }
-                YamlSection l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend"));
+                YamlSection l = section(path, ln, line(ln), List.of("name", "views", "threshold", "trend", "trend-model"));
                 if (!(ln instanceof MappingNode)) continue; // reported by section
                 String name = l.string("name", "line-" + i, s -> VIEW_NAME.matcher(s).matches(),
                         "a line name of 1 to 32 letters, digits, '_', '.' or '-'");
@@ -249,7 +267,9 @@ public final class StationFileReader {
                 Float threshold = l.has("threshold") && !l.isNull("threshold")
                         ? (float) l.number("threshold", StationConfig.DEFAULT_THRESHOLD, v -> v > 0 && v <= 1, "a score in (0, 1]") : null;
                 List<String> trend = l.has("trend") ? l.detectors("trend", null) : null;
-                lines.add(new StationFile.Line(name, views, threshold, trend));
+                Path trendModel = l.has("trend-model") && !l.isNull("trend-model") ? l.path("trend-model", null, false) : null;
+                if (trendModel != null && !l.problemAt("trend-model")) checks.checkTrendModel(l, trendModel, "trend-model");
+                lines.add(new StationFile.Line(name, views, threshold, trend, trendModel));
             }
             return lines;
         }
@@ -348,7 +368,7 @@ public final class StationFileReader {
 
         private StationFile.Pipeline pipeline(YamlSection root) {
             YamlSection p = section("pipeline", root.get("pipeline"), root.line, List.of("ring-size", "workers", "inference-threads", "max-batch",
-                    "device"));
+                    "device", "precision"));
             int ring = (int) p.integer("ring-size", StationConfig.DEFAULT_RING_SIZE, v -> v >= 4 && v <= 65_536 && Long.bitCount(v) == 1,
                     "a power of two from 4 to 65536");
             Integer workers = p.auto("workers", 1, 64, "auto or an integer from 1 to 64");
@@ -368,7 +388,8 @@ public final class StationFileReader {
                     return false;
                 }
             }, "auto, cpu, cuda or cuda:N");
-            return new StationFile.Pipeline(ring, workers, threads, maxBatch, device);
+            String precision = p.string("precision", "fp32", v -> v.equals("fp32") || v.equals("bf16"), "fp32 or bf16");
+            return new StationFile.Pipeline(ring, workers, threads, maxBatch, device, precision);
         }
 
         private StationFile.Reject reject(YamlSection root, String stationName) {

@@ -16,7 +16,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * A defect map drawn over the image the model saw, for {@code eval --report}'s contact sheet.
+ * A defect map drawn over the image the model saw, for {@code eval --report}'s contact sheet and the
+ * inspection API's {@code &map=png}.
  *
  * <pre>
  *   tensor (HWC floats, normalised) --(v * std + mean) * 255--> the model's input as BGR pixels
@@ -29,7 +30,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <p>The image is the tensor, not the file: the model's input is the file turned, padded and
  * resized, and the map lies exactly over it only there.
  */
-final class DefectOverlay {
+public final class DefectOverlay {
     /** Opacity of the heat colour where p(defect) is 1. */
     static final double MAX_OPACITY = 0.6;
     /** The box's colour (blue, green, red): magenta, as on the station's reject images and dashboard. */
@@ -38,7 +39,7 @@ final class DefectOverlay {
     private DefectOverlay() {}
 
     /** The model's input as 8-bit BGR, {@code inputWidth x inputHeight}: the tensor denormalised. */
-    static Mat modelView(float[] tensor, ModelInfo info) {
+    public static Mat modelView(float[] tensor, ModelInfo info) {
         int w = info.inputWidth();
         int h = info.inputHeight();
         int c = info.inputChannels();
@@ -62,7 +63,7 @@ final class DefectOverlay {
      * Draws {@code map} ({@code maps.width() x maps.height()} cells) over {@code image} (8-bit BGR, the
      * model's input at any scale): the heat colour, then the box.
      */
-    static void draw(Mat image, float[] map, ModelScoring.Maps maps) {
+    public static void draw(Mat image, float[] map, ModelScoring.Maps maps) {
         int w = image.cols();
         int h = image.rows();
         float[] heat = new float[w * h];

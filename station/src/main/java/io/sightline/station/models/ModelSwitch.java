@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   swap(dir, who):  signature (when model-signers are set) ▸ load (digests checked) ▸ input equals
  *                    the live model's (size, channels, normalisation: what the lines' preprocessing
- *                    writes) ▸ warm-up beside the live model ▸ "model" change journaled with who
+ *                    writes), and so do its class count and defect map (what the buffers are sized for) ▸ warm-up beside the live model ▸ "model" change journaled with who
  *                    asked ▸ published: each worker takes it at its next batch boundary ▸ the old
  *                    version is freed once the last worker left it (waited for here)
  * </pre>
@@ -65,6 +65,7 @@ public final class ModelSwitch {
     private volatile Path liveDir;
     private volatile ModelVersion liveVersion;
     private ModelInfo liveInfo;
+    private final boolean liveHasMap;
     private volatile boolean running = true;
     private long swaps;
     private long rollbacks;
@@ -82,6 +83,7 @@ public final class ModelSwitch {
         this.device = first.device();
         this.liveDir = first.dir();
         this.liveInfo = first.info();
+        this.liveHasMap = first.hasDefectMap();
         this.liveVersion = ModelVersion.of(first.dir(), first.info());
         if (journal != null) recorder.setLiveModel(journal.registerModel(live.current().label()));
     }
@@ -309,6 +311,11 @@ public final class ModelSwitch {
             throw refuse(dir, "it cannot be loaded: " + e, e);
         }
         String mismatch = inputMismatch(liveInfo, pkg.info());
+        if (mismatch == null && (pkg.info().numClasses() != liveInfo.numClasses() || pkg.hasDefectMap() != liveHasMap)) {
+            mismatch = "it has " + pkg.info().numClasses() + " classes " + (pkg.hasDefectMap() ? "and" : "but no") + " defect map, the live model "
+                    + liveInfo.numClasses() + (liveHasMap ? " and one" : " and none") + " (what the inspection API's buffers are sized "
+                    + "for); such a model needs a restart";
+        }
         if (mismatch != null) {
             pkg.close();
             throw refuse(dir, mismatch, null);

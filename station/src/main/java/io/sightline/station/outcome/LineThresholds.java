@@ -24,6 +24,11 @@ public final class LineThresholds {
         return policies[line].decide(defectScore);
     }
 
+    /** One line's threshold now; allocates nothing. */
+    public float value(int line) {
+        return policies[line].rejectThreshold();
+    }
+
     public int lines() {
         return policies.length;
     }

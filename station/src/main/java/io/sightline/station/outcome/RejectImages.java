@@ -8,15 +8,15 @@ import io.sightline.postprocess.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
@@ -30,7 +30,7 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * Rejected parts' images, saved as PNG for a person to look at, within a retention limit.
  *
  * <pre>
- *   decision thread: reject --copy the frame into a free preallocated buffer--> work queue
+ *   decision thread: reject --copy the frame into a free preallocated buffer--> work queue ({@link FrameWriter})
  *                    (no free buffer: the image is skipped and counted; the part is still rejected)
  *   writer thread:   --PNG--> DIR/line-L/yyyyMMdd-HHmmss-SSS_part-P[_VIEW]_REASON.png  (VIEW: on a line
  *                                                                            with several cameras)
@@ -39,13 +39,16 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  *                    --retention--> delete files older than maxAge, then the oldest while the folder
  *                                   is over maxBytes (files already there at start count too)
  * </pre>
+ *
+ * <p>Time of day, for the names and the ages, is the wall clock read once at construction and
+ * carried on by {@link System#nanoTime()}, the journal's way: a step of the wall clock while the
+ * station runs neither reorders the names nor deletes images early, and a name's stamp matches
+ * the part's {@code decided_us} in the journal opened with the same clock.
  */
 public final class RejectImages implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
     /** The defect box's colour (blue, green, red): magenta, unlike any decision colour. */
     public static final int[] BOX_BGR = {255, 0, 255};
-
-    private record Slot(NativeBuffer pixels, int[] meta) {}
 
     private record Saved(Path path, long bytes, long savedMillis) {}
 
@@ -54,8 +57,11 @@ public final class RejectImages implements AutoCloseable {
     private final int[] heights;
     private final long maxBytes;
     private final Duration maxAge;
-    private final ArrayBlockingQueue<Slot> free;
-    private final ArrayBlockingQueue<Slot> work;
+    private final ZoneId zone;
+    private final long epochMillisAtStart;
+    private final long nanosAtStart;
+    private final FrameWriter frames;
+    private final int[] lines;
     private final long[] parts;
     private final String[] reasons;
     private final String[] views;
@@ -65,10 +71,7 @@ public final class RejectImages implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
-    private final Thread writer;
     private long totalBytes;
-    private volatile boolean closed;
-    private volatile String lastError;
 
     /**
      * @param widths frame width of each line
@@ -76,6 +79,15 @@ public final class RejectImages implements AutoCloseable {
      * @param buffers frames that can wait for the writer at once
      */
     public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge) throws IOException {
+        this(dir, widths, heights, buffers, maxBytes, maxAge, Clock.systemDefaultZone());
+    }
+
+    /** @param clock the station's wall clock, read once here (see the class comment); its zone names the files */
+    public RejectImages(Path dir, int[] widths, int[] heights, int buffers, long maxBytes, Duration maxAge, Clock clock)
+            throws IOException {
+        this.zone = clock.getZone();
+        this.epochMillisAtStart = clock.millis();
+        this.nanosAtStart = System.nanoTime();
         if (buffers < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("reject images need at least 1 buffer, a positive size limit and age limit");
         }
@@ -88,17 +100,13 @@ public final class RejectImages implements AutoCloseable {
         Files.createDirectories(dir);
         long largest = 0;
         for (int i = 0; i < widths.length; i++) largest = Math.max(largest, (long) widths[i] * heights[i]);
-        this.free = new ArrayBlockingQueue<>(buffers);
-        this.work = new ArrayBlockingQueue<>(buffers);
+        this.lines = new int[buffers];
         this.parts = new long[buffers];
         this.reasons = new String[buffers];
         this.views = new String[buffers];
         this.boxes = new int[4 * buffers];
-        for (int i = 0; i < buffers; i++) free.add(new Slot(NativeBuffer.allocate(largest), new int[] {i, 0}));
         scanExisting();
-        this.writer = new Thread(this::writeLoop, "sightline-reject-images");
-        writer.setDaemon(true);
-        writer.start();
+        this.frames = new FrameWriter("sightline-reject-images", buffers, largest, this::write);
     }
 
     private void scanExisting() throws IOException {
@@ -132,52 +140,37 @@ public final class RejectImages implements AutoCloseable {
      */
     public void offer(int line, long partId, String view, Outcome reason, NativeBuffer pixels, int boxX, int boxY, int boxWidth,
                int boxHeight) {
-        Slot slot = free.poll();
-        if (slot == null) {
+        int slot = frames.claim();
+        if (slot < 0) {
             skipped.incrementAndGet();
             return;
         }
-        Pointer.memcpy(slot.pixels().bytes(), pixels.bytes(), (long) widths[line] * heights[line]);
-        slot.meta()[1] = line;
-        parts[slot.meta()[0]] = partId;
-        reasons[slot.meta()[0]] = reason.reason();
-        views[slot.meta()[0]] = view;
-        int b = 4 * slot.meta()[0];
+        Pointer.memcpy(frames.buffer(slot).bytes(), pixels.bytes(), (long) widths[line] * heights[line]);
+        lines[slot] = line;
+        parts[slot] = partId;
+        reasons[slot] = reason.reason();
+        views[slot] = view;
+        int b = 4 * slot;
         boolean hasBox = boxWidth > 0 && boxHeight > 0;
         boxes[b] = boxX;
         boxes[b + 1] = boxY;
         boxes[b + 2] = hasBox ? boxWidth : 0;
         boxes[b + 3] = hasBox ? boxHeight : 0;
-        work.add(slot);
+        frames.submit(slot);
     }
 
-    private void writeLoop() {
-        while (!closed || !work.isEmpty()) {
-            Slot slot;
-            try {
-                slot = work.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (slot == null) continue;
-            try {
-                write(slot);
-            } catch (IOException | RuntimeException e) {
-                lastError = e.getMessage();
-            } finally {
-                free.add(slot);
-            }
-        }
+    /** The wall clock's time at start, carried on by the monotonic clock. */
+    private long nowMillis() {
+        return epochMillisAtStart + (System.nanoTime() - nanosAtStart) / 1_000_000;
     }
 
-    private void write(Slot slot) throws IOException {
-        int line = slot.meta()[1];
-        int i = slot.meta()[0];
+    private void write(int i, NativeBuffer pixels) throws IOException {
+        int line = lines[i];
         Path folder = dir.resolve("line-" + line);
         Files.createDirectories(folder);
-        Path file = folder.resolve(LocalDateTime.now().format(STAMP) + "_part-" + parts[i]
+        Path file = folder.resolve(STAMP.format(Instant.ofEpochMilli(nowMillis()).atZone(zone)) + "_part-" + parts[i]
                 + (views[i] != null ? "_" + views[i] : "") + "_" + reasons[i] + ".png");
-        try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, slot.pixels().bytes())) {
+        try (Mat frame = new Mat(heights[line], widths[line], CV_8UC1, pixels.bytes())) {
             if (boxes[4 * i + 2] == 0) {
                 if (!opencv_imgcodecs.imwrite(file.toString(), frame)) throw new IOException("could not write " + file);
             } else {
@@ -187,7 +180,7 @@ public final class RejectImages implements AutoCloseable {
             }
         }
         long bytes = Files.size(file);
-        saved.add(new Saved(file, bytes, System.currentTimeMillis()));
+        saved.add(new Saved(file, bytes, nowMillis()));
         totalBytes += bytes;
         written.incrementAndGet();
         enforceRetention();
@@ -214,7 +207,7 @@ public final class RejectImages implements AutoCloseable {
     }
 
     private void enforceRetention() throws IOException {
-        long oldest = System.currentTimeMillis() - maxAge.toMillis();
+        long oldest = nowMillis() - maxAge.toMillis();
         while (!saved.isEmpty() && (totalBytes > maxBytes || saved.peekFirst().savedMillis() < oldest)) {
             Saved s = saved.pollFirst();
             Files.deleteIfExists(s.path());
@@ -236,18 +229,11 @@ public final class RejectImages implements AutoCloseable {
     }
 
     String lastError() {
-        return lastError;
+        return frames.lastError();
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (writer.isAlive()) return; // still writing: leave its buffers to the process
-        for (Slot s : free) s.pixels().close();
+        frames.close();
     }
 }

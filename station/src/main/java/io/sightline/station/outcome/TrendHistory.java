@@ -1,5 +1,6 @@
 package io.sightline.station.outcome;
 
+import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendTracker;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <pre>
  *   decision thread, after the trackers took a part of line L, at most every interval per line:
- *       every tracker's statistic, limit and alarm state --> line L's ring of CAPACITY samples
+ *       every tracker's statistic, limit and alarm state (the LSTM's: its expected rate, limit rate and
+ *       its interval) --> line L's ring of CAPACITY samples
  *       (preallocated arrays, then the line's sample count is published)
  *   reader (any thread): count ▸ copy the newest samples ▸ count again: drop what was overwritten
  * </pre>
@@ -21,8 +23,12 @@ public final class TrendHistory {
     static final int CAPACITY = 480;
     static final long INTERVAL_NANOS = 250_000_000L;
 
-    /** A line's recent samples, oldest first; per tracker {@code value[t][i]}, {@code limit[t][i]}. */
-    public record Samples(long[] timeNanos, long[] partIndex, double[][] value, double[][] limit, boolean[][] alarmed) {
+    /**
+     * A line's recent samples, oldest first; per tracker {@code value[t][i]}, {@code limit[t][i]}, and
+     * for a forecaster (the LSTM) its interval {@code lower[t][i]}, {@code upper[t][i]} (NaN for the charts).
+     */
+    public record Samples(long[] timeNanos, long[] partIndex, double[][] value, double[][] limit, boolean[][] alarmed,
+                          double[][] lower, double[][] upper) {
         public int size() {
             return timeNanos.length;
         }
@@ -36,6 +42,8 @@ public final class TrendHistory {
     private final double[] value; // [(line * trackers + t) * capacity + slot]
     private final double[] limit;
     private final boolean[] alarmed;
+    private final double[] lower;
+    private final double[] upper;
     private final long[] lastSampleNanos;
     private final AtomicLongArray written;
 
@@ -48,6 +56,8 @@ public final class TrendHistory {
         this.value = new double[lines * trackers * capacity];
         this.limit = new double[lines * trackers * capacity];
         this.alarmed = new boolean[lines * trackers * capacity];
+        this.lower = new double[lines * trackers * capacity];
+        this.upper = new double[lines * trackers * capacity];
         this.lastSampleNanos = new long[lines];
         this.written = new AtomicLongArray(lines);
     }
@@ -70,6 +80,9 @@ public final class TrendHistory {
             value[i] = watched ? tracker.statistic(line) : Double.NaN;
             limit[i] = watched ? tracker.limit(line) : Double.NaN;
             alarmed[i] = watched && tracker.alarmed(line);
+            LstmTrendTracker forecaster = watched && tracker instanceof LstmTrendTracker l ? l : null;
+            lower[i] = forecaster != null ? forecaster.forecastLower(line) : Double.NaN;
+            upper[i] = forecaster != null ? forecaster.forecastUpper(line) : Double.NaN;
         }
         written.lazySet(line, n + 1);
     }
@@ -85,6 +98,8 @@ public final class TrendHistory {
         double[][] values = new double[trackers][n];
         double[][] limits = new double[trackers][n];
         boolean[][] alarms = new boolean[trackers][n];
+        double[][] lowers = new double[trackers][n];
+        double[][] uppers = new double[trackers][n];
         for (int k = 0; k < n; k++) {
             int slot = (int) ((start + k) % capacity);
             time[k] = timeNanos[line * capacity + slot];
@@ -94,21 +109,27 @@ public final class TrendHistory {
                 values[t][k] = value[i];
                 limits[t][k] = limit[i];
                 alarms[t][k] = alarmed[i];
+                lowers[t][k] = lower[i];
+                uppers[t][k] = upper[i];
             }
         }
         VarHandle.loadLoadFence(); // the copies above are read before the count below
         long after = written.get(line);
         // while copying, the writer may have overwritten samples older than after - capacity + 1
         int drop = (int) Math.min(n, Math.max(0, after - capacity + 1 - start));
-        if (drop == 0) return new Samples(time, part, values, limits, alarms);
+        if (drop == 0) return new Samples(time, part, values, limits, alarms, lowers, uppers);
         double[][] v = new double[trackers][];
         double[][] l = new double[trackers][];
         boolean[][] a = new boolean[trackers][];
+        double[][] lo = new double[trackers][];
+        double[][] hi = new double[trackers][];
         for (int t = 0; t < trackers; t++) {
             v[t] = java.util.Arrays.copyOfRange(values[t], drop, n);
             l[t] = java.util.Arrays.copyOfRange(limits[t], drop, n);
             a[t] = java.util.Arrays.copyOfRange(alarms[t], drop, n);
+            lo[t] = java.util.Arrays.copyOfRange(lowers[t], drop, n);
+            hi[t] = java.util.Arrays.copyOfRange(uppers[t], drop, n);
         }
-        return new Samples(java.util.Arrays.copyOfRange(time, drop, n), java.util.Arrays.copyOfRange(part, drop, n), v, l, a);
+        return new Samples(java.util.Arrays.copyOfRange(time, drop, n), java.util.Arrays.copyOfRange(part, drop, n), v, l, a, lo, hi);
     }
 }

@@ -3,7 +3,8 @@
  * latency, journal, reject sink, ejector), {@link io.sightline.station.outcome.ViewAssembly} (the
  * views of one part into one outcome), {@link io.sightline.station.outcome.LineThresholds} (changeable
  * while running), {@link io.sightline.station.outcome.EjectorStage} (reject timing),
- * {@link io.sightline.station.outcome.RejectImages} and the trend stage with its history.
+ * {@link io.sightline.station.outcome.RejectImages} (its buffers and writer thread:
+ * {@link io.sightline.station.outcome.FrameWriter}, also the review queue's) and the trend stage with its history.
  *
  * <pre>
  *   decision / watchdog / camera ─▶ ViewAssembly (lines with several views) ─▶ OutcomeRecorder

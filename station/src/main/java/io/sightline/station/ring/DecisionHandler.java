@@ -35,6 +35,8 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
     private final LatestFrames latest;
     private final PartAssembler.Part decided = new PartAssembler.Part();
     private long discardedLate;
+    /** Where parts scored near their threshold are offered for review; null: nowhere. Set before the ring starts. */
+    private io.sightline.station.review.ReviewQueue review;
 
     /** One-camera lines, no reject images (the stage benchmarks). */
     DecisionHandler(LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend) {
@@ -88,6 +90,12 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
             images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.pixels,
                     e.boxX, e.boxY, boxWidth, e.boxHeight);
         }
+        if (review != null && e.status == FrameEvent.STATUS_OK && (outcome == Outcome.PASS || outcome == Outcome.REJECT_DEFECT)) {
+            float threshold = thresholds.value(e.line);
+            if (review.near(e.defectScore, threshold)) {
+                review.offer(e.line, io.sightline.station.review.ReviewQueue.NEAR_THRESHOLD, e.pixels, e.defectScore, threshold, e.partId);
+            }
+        }
         if (!multiView) {
             recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now,
                     e.boxX, e.boxY, boxWidth, e.boxHeight, e.status == FrameEvent.STATUS_OK ? e.model : -1);
@@ -100,6 +108,11 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         if (latest != null && e.status == FrameEvent.STATUS_OK) { // an unreadable frame has no pixels
             latest.offer(e.line, e.view, e.pixels, e.partId, outcome, e.defectScore, e.boxX, e.boxY, boxWidth, e.boxHeight, now);
         }
+    }
+
+    /** Offers parts scored near their threshold to {@code queue} (see {@link io.sightline.station.review.ReviewQueue}). */
+    void reviewInto(io.sightline.station.review.ReviewQueue queue) {
+        this.review = queue;
     }
 
     /** Frames the watchdog had already recorded as late when their decision arrived. */

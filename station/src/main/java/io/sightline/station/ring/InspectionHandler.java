@@ -6,6 +6,8 @@ import io.sightline.inference.BatchClassifier;
 import io.sightline.natives.NativeBuffer;
 import io.sightline.preprocess.Preprocessor;
 import io.sightline.preprocess.cuda.CudaPreprocessor;
+import io.sightline.station.inspect.InspectQueue;
+import io.sightline.station.inspect.InspectRows;
 import io.sightline.station.telemetry.StageTimes;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +45,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * scored frame also gets its defect box: the map's box in input pixels
  * ({@link BatchClassifier#locate}), turned into frame pixels through its line's ROI
  * ({@link LineSetup#inputBoxToFrame}) and kept in the slot's primitive fields.
+ *
+ * <p>Inspection API requests ({@link InspectRows}, when the station serves {@code /api/inspect}) ride
+ * in the spare rows of a batch: only while the batch's oldest frame keeps at least twice the batch's
+ * estimated run time (with the requests) before its deadline, so they never make a camera frame
+ * late; and in batches of their own, at most {@value #SIDE_ONLY_ROWS} rows, when no frame was
+ * published for a millisecond and none is held back. A full batch leaves them waiting.
  *
  * <p>A frame that fails preprocessing, or that fails inference (a failed batch is run again frame
  * by frame to find which), is marked as an error and becomes a fail-safe reject downstream.
@@ -85,6 +93,12 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     /** Frames in a row that failed inference run alone (see {@link #isolateFailure}). */
     private int failedAlone;
     static final int BROKEN_MODEL_FAILURES = 8;
+    /** The most API requests in a batch of their own (bounds what an idle worker's next frame waits). */
+    static final int SIDE_ONLY_ROWS = 8;
+    /** API requests riding in this worker's batches; null: none. */
+    private InspectRows side;
+    /** Average inference time per row of a batch, for the side rows' deadline check (0: not known yet). */
+    private long rowNanos;
 
     /** Preprocessing on the CPU. */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
@@ -163,12 +177,46 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         if (endOfBatch || batcher.batches() != batchesBefore) reportProgress();
     }
 
-    /** Nothing was published for a millisecond: run what is held back if its time is up. */
+    /** Nothing was published for a millisecond: run what is held back if its time is up, then waiting API requests. */
     @Override
     public void onTimeout(long sequence) {
         if (batchShouldRun()) batcher.flushPending();
         if (batcher.pending() == 0) atBatchBoundary();
         reportProgress();
+        if (side != null && batcher.pending() == 0 && side.waiting()) runSideOnly();
+    }
+
+    /** Takes inspection API requests from {@code queue} into this worker's batches; call before the ring starts. */
+    void acceptInspections(InspectQueue queue) {
+        this.side = new InspectRows(queue, classifier.maxBatch());
+    }
+
+    /** A batch of API requests alone (no camera frame is held back). */
+    private void runSideOnly() {
+        int n = side.stage(classifier, 0, SIDE_ONLY_ROWS);
+        if (n == 0) return;
+        try {
+            classifier.run(n);
+            side.complete(classifier, n);
+        } catch (RuntimeException ex) {
+            side.fail(SIDE_RUN_FAILED);
+        }
+    }
+
+    private static final String SIDE_RUN_FAILED = "the model's run failed on this batch";
+
+    /**
+     * API requests staged after {@code count} camera frames: as many as fit the spare rows while the
+     * oldest frame keeps at least twice the batch's estimated run time before its deadline.
+     */
+    private int stageSideRows(FrameEvent[] items, int count) {
+        if (side == null || count >= classifier.maxBatch() || !side.waiting()) return 0;
+        long oldestDeadline = items[0].deadlineNanos;
+        for (int i = 1; i < count; i++) if (items[i].deadlineNanos - oldestDeadline < 0) oldestDeadline = items[i].deadlineNanos;
+        long slack = oldestDeadline - System.nanoTime();
+        int room = classifier.maxBatch() - count;
+        if (rowNanos > 0) room = (int) Math.min(room, slack / (2 * rowNanos) - count);
+        return room <= 0 ? 0 : side.stage(classifier, count, room);
     }
 
     /** Nothing staged: the place where a newly published model takes over (a batch never spans two). */
@@ -211,11 +259,15 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     @Override
     public void run(FrameEvent[] items, int count) {
+        int extra = stageSideRows(items, count);
         long startNanos = System.nanoTime();
         try {
-            classifier.run(count);
+            classifier.run(count + extra);
             long now = System.nanoTime();
             times.inferred(now - startNanos, count);
+            long perRow = (now - startNanos) / (count + extra);
+            rowNanos = rowNanos == 0 ? perRow : rowNanos + ((perRow - rowNanos) >> 3);
+            if (extra > 0) side.complete(classifier, count + extra);
             for (int i = 0; i < count; i++) {
                 items[i].defectScore = classifier.defectScore(i);
                 locateDefect(items[i], i);
@@ -227,6 +279,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 for (int i = 0; i < count; i++) shadow.offer(worker, items[i].line, items[i].defectScore, items[i].tensor);
             }
         } catch (RuntimeException ex) {
+            if (side != null && side.staged() > 0) side.fail(SIDE_RUN_FAILED);
             isolateFailure(items, count);
         }
     }

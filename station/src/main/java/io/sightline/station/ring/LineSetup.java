@@ -29,18 +29,6 @@ public record LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec, Un
      * @return false when nothing of the box is left inside the frame
      */
     public boolean inputBoxToFrame(int[] box) {
-        long x0 = spec.roiX() + (long) box[0] * spec.roiWidth() / spec.inputWidth();
-        long y0 = spec.roiY() + (long) box[1] * spec.roiHeight() / spec.inputHeight();
-        long x1 = spec.roiX() + ((long) (box[0] + box[2]) * spec.roiWidth() + spec.inputWidth() - 1) / spec.inputWidth();
-        long y1 = spec.roiY() + ((long) (box[1] + box[3]) * spec.roiHeight() + spec.inputHeight() - 1) / spec.inputHeight();
-        x0 = Math.max(0, Math.min(frameWidth, x0));
-        y0 = Math.max(0, Math.min(frameHeight, y0));
-        x1 = Math.max(0, Math.min(frameWidth, x1));
-        y1 = Math.max(0, Math.min(frameHeight, y1));
-        box[0] = (int) x0;
-        box[1] = (int) y0;
-        box[2] = (int) (x1 - x0);
-        box[3] = (int) (y1 - y0);
-        return box[2] > 0 && box[3] > 0;
+        return spec.inputBoxToFrame(box, frameWidth, frameHeight);
     }
 }

@@ -56,6 +56,7 @@ public final class StationRing {
     private final LiveModel liveModel;
     private final ShadowTap shadowTap;
     private final DeadlineWatchdog watchdog;
+    private final DecisionHandler decision;
     private final List<CameraLoop> cameras = new ArrayList<>();
     private final List<FrameSource> sources = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -100,7 +101,7 @@ public final class StationRing {
             slots.forEach(FrameEvent::close);
             throw e;
         }
-        DecisionHandler decision = new DecisionHandler(thresholds, recorder, trend, rejectImages, parts, viewNames, latestFrames);
+        this.decision = new DecisionHandler(thresholds, recorder, trend, rejectImages, parts, viewNames, latestFrames);
         disruptor.handleEventsWith(inspect);
         this.ring = disruptor.getRingBuffer();
         // The decision waits on the workers' own progress, which trails the frames they hold back
@@ -128,6 +129,19 @@ public final class StationRing {
         FrameEvent e = new FrameEvent(lines, floats);
         slots.add(e);
         return e;
+    }
+
+    /**
+     * The workers take inspection API requests from {@code queue} into their batches' spare rows (see
+     * {@code InspectionHandler}); call before {@link #startHandlers}.
+     */
+    public void acceptInspections(io.sightline.station.inspect.InspectQueue queue) {
+        for (InspectionHandler w : workers) w.acceptInspections(queue);
+    }
+
+    /** The decision offers parts scored near their threshold to {@code queue}; call before {@link #startHandlers}. */
+    public void reviewInto(io.sightline.station.review.ReviewQueue queue) {
+        decision.reviewInto(queue);
     }
 
     /** Starts the handlers and waits for every worker to warm up (every batch shape run once). */

@@ -15,7 +15,9 @@
  * handlers stay package-private. {@link io.sightline.station.ring.StageProbes} is the deliberate
  * public door for the bench module's stage benchmarks. This package hands decided frames to
  * {@code io.sightline.station.outcome} and writes stage times and frame copies into
- * {@code io.sightline.station.telemetry}; it reads the {@code StationConfig} value and must not know
+ * {@code io.sightline.station.telemetry}; its workers take inspection API requests into spare batch
+ * rows ({@code io.sightline.station.inspect.InspectRows}) and its decision offers parts near the
+ * threshold to {@code io.sightline.station.review.ReviewQueue}; it reads the {@code StationConfig} value and must not know
  * the command line, the YAML config or the web server.
  */
 package io.sightline.station.ring;

@@ -3,6 +3,7 @@ package io.sightline.station.telemetry;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendAlarm;
 import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.preprocess.PreprocessSpec;
@@ -88,10 +89,15 @@ public final class StationTelemetry {
      * @param statistic the latest sampled statistic (NaN while the baseline is being learnt)
      * @param secondsAgo per sample, how long before the read it was taken (oldest first)
      * @param alarms the line's recent alarms of this detector, oldest first
+     * @param forecast the LSTM's interval (its statistic is the expected rate): latest ends, level,
+     *                 horizon and per sample; null for the charts
      */
     public record TrendSeries(String detector, boolean watched, double statistic, double limit, boolean alarmed,
                               long alarmsRaised, double[] secondsAgo, long[] partIndex, double[] values, double[] limits,
-                              List<AlarmMarker> alarms) {}
+                              List<AlarmMarker> alarms, Band forecast) {}
+
+    /** The interval around a forecaster's expected rate, now and per sample. */
+    public record Band(double lower, double upper, double level, int horizonParts, double[] lowers, double[] uppers) {}
 
     private final float configuredThreshold;
     private final int ringSize;
@@ -255,9 +261,13 @@ public final class StationTelemetry {
                 }
             }
             int last = s.size() - 1;
+            Band band = trackers.get(t) instanceof LstmTrendTracker l
+                    ? new Band(last < 0 ? Double.NaN : s.lower()[t][last], last < 0 ? Double.NaN : s.upper()[t][last], l.interval().level(),
+                            l.interval().horizonParts(), s.lower()[t], s.upper()[t])
+                    : null;
             out.add(new TrendSeries(name, trend.watches(t, line), last < 0 ? Double.NaN : s.value()[t][last],
                     last < 0 ? Double.NaN : s.limit()[t][last], last >= 0 && s.alarmed()[t][last], trend.raisedAlarms(t, line), ago,
-                    s.partIndex(), s.value()[t], s.limit()[t], markers));
+                    s.partIndex(), s.value()[t], s.limit()[t], markers, band));
         }
         return out;
     }

@@ -50,6 +50,7 @@ import java.util.function.ToDoubleFunction;
  *   sightline_ring_occupancy, sightline_ring_size             slots holding a frame, slots
  *   sightline_sink_up, sightline_sink_buffered, sightline_sink_dropped_total, sightline_sink_failures_total
  *   sightline_trend_statistic{line,detector}                  and _limit, _alarm (1 raised), sightline_trend_alarms_total
+ *   sightline_trend_forecast_lower{line,detector="lstm"}      and _upper: the interval around the LSTM's expected rate
  *   sightline_handler_errors_total, sightline_watchdog_expired_total, sightline_line_stopped
  *   sightline_process_resident_memory_bytes                   VmRSS from /proc/self/status
  *   sightline_javacpp_total_bytes, sightline_javacpp_physical_bytes   JavaCPP's Pointer.totalBytes(), physicalBytes()
@@ -215,9 +216,18 @@ public final class StationMetrics implements AutoCloseable {
         List<String> detectors = t.trendDetectors();
         for (int line = 0; line < t.lines(); line++) {
             Memo<List<StationTelemetry.TrendSeries>> memo = trends.get(line);
+            List<StationTelemetry.TrendSeries> now = t.trend(line);
             for (int d = 0; d < detectors.size(); d++) {
                 int det = d;
+                // lines with their own trend model: several "lstm" trackers, one of them watching the line
+                if (!now.get(d).watched() && detectors.indexOf(detectors.get(d)) != detectors.lastIndexOf(detectors.get(d))) continue;
                 String[] tags = {"line", Integer.toString(line), "detector", detectors.get(d)};
+                if (now.get(d).forecast() != null) {
+                    gauge("sightline.trend.forecast.lower", "Lower end of the interval around the LSTM's expected reject rate"
+                            + " (its statistic) over the next parts", memo, m -> m.get().get(det).forecast().lower(), null, tags);
+                    gauge("sightline.trend.forecast.upper", "Upper end of the interval around the LSTM's expected reject rate", memo,
+                            m -> m.get().get(det).forecast().upper(), null, tags);
+                }
                 gauge("sightline.trend.statistic", "The trend detector's statistic (NaN while it learns the baseline)", memo,
                         m -> m.get().get(det).statistic(), null, tags);
                 gauge("sightline.trend.limit", "The limit the statistic is compared with", memo, m -> m.get().get(det).limit(), null, tags);

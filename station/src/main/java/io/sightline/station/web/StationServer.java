@@ -46,11 +46,16 @@ import org.slf4j.LoggerFactory;
  *                                        its part, decision and score also in X-Sightline-* headers
  *   POST /api/thresholds                 {"threshold":0.6} or {"line":1,"threshold":0.6} ▸ {@link ThresholdRequests}
  *                                        ▸ {@link ThresholdControl}; needs the operate role
+ *   POST /api/inspect?line=L[&map=png]   an image scored as line L would ▸ {@link InspectRequests}; the read role
+ *                                        is enough (once {@link #serveInspections} was called; else 501)
  *   POST /api/models/live                {"model":"v2"} or {"rollback":true} ▸ {@link ModelRequests} ▸ the station's
  *                                        ModelSwitch (422 when refused); needs the operate role
  *   POST /api/models/shadow              {"model":"v2","threshold":0.5,"sample":4} or {"stop":true}: a shadow run
  *                                        (ModelSwitch.startShadow); needs the operate role
  * </pre>
+ *
+ * <p>Without a station ({@code sightline serve}) the same server, rules and all, answers the
+ * inspection API alone.
  *
  * <p>Security: binds to 127.0.0.1 unless told otherwise. A non-loopback address needs a token and
  * either TLS ({@link Options#tls()}, an {@link HttpsServer}) or {@link Options#insecure()} said in
@@ -182,6 +187,7 @@ public final class StationServer implements AutoCloseable {
     private final String contentSecurityPolicy;
     private final StationViews views;
     private final CameraImages images;
+    private volatile io.sightline.station.inspect.Inspector inspector;
 
     /**
      * Binds and starts serving.
@@ -190,8 +196,8 @@ public final class StationServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound (port in use)
      */
     public StationServer(Station station, StationMetrics metrics, Options options) throws IOException {
-        if (station == null || metrics == null || options == null) {
-            throw new IllegalArgumentException("a station server needs a station, its metrics and options");
+        if ((station == null) != (metrics == null) || options == null) {
+            throw new IllegalArgumentException("a station server needs a station, its metrics and options (or, for serve, neither)");
         }
         this.station = station;
         this.metrics = metrics;
@@ -202,8 +208,8 @@ public final class StationServer implements AutoCloseable {
         this.contentSecurityPolicy = "default-src 'none'; script-src 'self' 'sha256-" + inlineScriptHash(pages.get("index.html"))
                 + "'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
                 + " frame-ancestors 'none'";
-        this.views = new StationViews(station, options);
-        this.images = new CameraImages(station.telemetry());
+        this.views = station == null ? null : new StationViews(station, options);
+        this.images = station == null ? null : new CameraImages(station.telemetry());
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "sightline-http-" + threadNumber.getAndIncrement());
@@ -249,6 +255,14 @@ public final class StationServer implements AutoCloseable {
                     + " or say server.insecure: true (--server-insecure) for plain HTTP on a trusted network");
         }
         return address;
+    }
+
+    /**
+     * Serves {@code POST /api/inspect} with this inspector (the station's, sharing its batches, or
+     * serve's own).
+     */
+    public void serveInspections(io.sightline.station.inspect.Inspector inspector) {
+        this.inspector = inspector;
     }
 
     /** The port the server listens on. */
@@ -321,6 +335,12 @@ public final class StationServer implements AutoCloseable {
             ThresholdRequests.post(ex, station, options.thresholds(), auth, scheme());
             return;
         }
+        if (path.equals("/api/inspect")) {
+            if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
+            InspectRequests.post(ex, inspector, query, scheme());
+            return;
+        }
+        if (station == null) throw new HttpError(404, "no such page: " + path + " (this server runs sightline serve: only POST /api/inspect)");
         if (path.equals("/api/models/live")) {
             TokenAuth.require(role, Role.OPERATE, ex);
             if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");

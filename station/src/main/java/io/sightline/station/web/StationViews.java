@@ -43,7 +43,7 @@ final class StationViews {
         StationTelemetry t = station.telemetry();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("station", options.name());
-        m.put("time", Instant.now().toString());
+        m.put("time", station.clock().instant().toString());
         m.put("uptimeSeconds", round(s.elapsedSeconds(), 3));
         m.put("lineStopped", station.lineStopReason());
         // Each line's outcomes are read before its captured count: a part is counted captured before its
@@ -169,6 +169,25 @@ final class StationViews {
         return round(Float.isNaN(now) ? station.telemetry().configuredThreshold() : now, 4);
     }
 
+    /** The LSTM's interval: "forecast" {rate, lower, upper, level, horizonParts} and the samples' "lower", "upper". */
+    private static void forecast(Map<String, Object> d, Map<String, Object> samples, StationTelemetry.Band b) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("rate", d.get("statistic"));
+        f.put("lower", number(b.lower()));
+        f.put("upper", number(b.upper()));
+        f.put("level", b.level());
+        f.put("horizonParts", b.horizonParts());
+        d.put("forecast", f);
+        List<Object> lo = new ArrayList<>(b.lowers().length);
+        List<Object> hi = new ArrayList<>(b.uppers().length);
+        for (int i = 0; i < b.lowers().length; i++) {
+            lo.add(number((float) b.lowers()[i]));
+            hi.add(number((float) b.uppers()[i]));
+        }
+        samples.put("lower", lo);
+        samples.put("upper", hi);
+    }
+
     private static Map<String, Object> trend(StationTelemetry t) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("detectors", t.trendDetectors());
@@ -192,7 +211,9 @@ final class StationViews {
                     values.add(number((float) s.values()[i]));
                     limits.add(number((float) s.limits()[i]));
                 }
-                d.put("samples", Map.of("secondsAgo", ago, "value", values, "limit", limits));
+                Map<String, Object> samples = new LinkedHashMap<>(Map.of("secondsAgo", ago, "value", values, "limit", limits));
+                if (s.forecast() != null) forecast(d, samples, s.forecast());
+                d.put("samples", samples);
                 List<Object> alarms = new ArrayList<>();
                 for (StationTelemetry.AlarmMarker a : s.alarms()) {
                     Map<String, Object> am = new LinkedHashMap<>();
@@ -222,7 +243,7 @@ final class StationViews {
         Integer line = query.containsKey("line") ? StationServer.intParam(query, "line", 0, 0, lines - 1) : null;
         Path journal = options.journal();
         if (journal == null) throw new StationServer.HttpError(404, "no decision journal is configured for this station");
-        List<DecisionJournal.Entry> found = latestRejects(journal, line, limit);
+        List<DecisionJournal.Entry> found = latestRejects(journal, line, limit, station.clock().instant());
         List<Object> rows = new ArrayList<>();
         for (DecisionJournal.Entry e : found) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -247,14 +268,16 @@ final class StationViews {
 
     /**
      * The journal's newest rejects (defect and fail-safe), newest first. The journal reads oldest
-     * first, so this looks back over widening windows until it has {@code limit} of them.
+     * first, so this looks back over widening windows until it has {@code limit} of them, from
+     * {@code now} (the station's clock). A step of the wall clock since the journal was opened only
+     * changes how many windows that takes: the last one has no bound.
      */
-    static List<DecisionJournal.Entry> latestRejects(Path journal, Integer line, int limit) {
+    static List<DecisionJournal.Entry> latestRejects(Path journal, Integer line, int limit, Instant now) {
         long[] windowsSeconds = {10, 60, 600, 3600, 86_400, -1};
         int cap = 20_000;
         List<DecisionJournal.Entry> found = new ArrayList<>();
         for (long w : windowsSeconds) {
-            Instant since = w < 0 ? null : Instant.now().minusSeconds(w);
+            Instant since = w < 0 ? null : now.minusSeconds(w);
             found.clear();
             boolean truncated = false;
             try {

@@ -12,8 +12,9 @@
  *                                                                          GET /api/state, /api/rejects,
  *                                                                              /api/cameras/{i}/latest.png
  *                                                   ThresholdControl ◀── POST /api/thresholds
+ *                                         inspect.Inspector ◀── InspectRequests ◀── POST /api/inspect
  *                                         Station.models() (ModelSwitch) ◀── POST /api/models/live
- *                            (both through OperateRequests: token, loopback, origin, JSON, who asked)
+ *                            (thresholds and models through OperateRequests: token, loopback, origin, JSON, who asked)
  * </pre>
  *
  * <ul>
@@ -25,6 +26,12 @@
  *       side implements it.</li>
  *   <li>The page itself: {@code src/main/resources/io/sightline/station/web/} (plain HTML, CSS and
  *       JavaScript, charts by Chart.js from its webjar).</li>
+ * </ul>
+ *
+ * <ul>
+ *   <li>{@link io.sightline.station.web.InspectRequests}: the inspection API's HTTP side (body limit,
+ *       JSON or the defect-map PNG); the work is {@code io.sightline.station.inspect}'s. Without a
+ *       station ({@code sightline serve}) the server answers this endpoint alone.</li>
  * </ul>
  *
  * <p>What the station's threads contribute is in {@link io.sightline.station.telemetry.StationTelemetry}: written

@@ -147,6 +147,14 @@
       borderColor: COLOURS.reject, backgroundColor: COLOURS.reject });
     datasets.push({ label: 'alarm cleared', type: 'scatter', data: [], pointStyle: 'rectRot', pointRadius: 7,
       borderColor: COLOURS.pass, backgroundColor: COLOURS.pass });
+    // the LSTM's forecast interval (its rate is the lstm line): lower end, then upper end filled down to it
+    var lstm = detectors.indexOf('lstm');
+    if (lstm >= 0) {
+      var band = DETECTOR_COLOURS[lstm % DETECTOR_COLOURS.length];
+      datasets.push({ label: 'lstm interval', data: [], borderColor: band, borderWidth: 0, pointRadius: 0, fill: false });
+      datasets.push({ label: 'lstm interval (upper)', data: [], borderColor: band, backgroundColor: band + '33', borderWidth: 0,
+        pointRadius: 0, fill: '-1' });
+    }
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: datasets },
@@ -241,6 +249,8 @@
     var raised = [];
     var cleared = [];
     var chips = [];
+    var lowerBand = [];
+    var upperBand = [];
     line.detectors.forEach(function (d, i) {
       var s = d.samples;
       var points = [];
@@ -251,13 +261,25 @@
         points.push({ x: -s.secondsAgo[k], y: ok ? v / lim : null, raw: v, limit: lim });
       }
       chart.data.datasets[i].data = points;
+      if (d.forecast && d.watched) {
+        for (var b = 0; b < s.secondsAgo.length; b++) {
+          var l = s.limit[b];
+          var has = s.lower[b] !== null && l !== null && l !== 0;
+          lowerBand.push({ x: -s.secondsAgo[b], y: has ? s.lower[b] / l : null, raw: s.lower[b], limit: l });
+          upperBand.push({ x: -s.secondsAgo[b], y: has ? s.upper[b] / l : null, raw: s.upper[b], limit: l });
+        }
+      }
       d.alarms.forEach(function (a) {
         if (a.secondsAgo > TREND_WINDOW_S || a.value === null || !a.limit) return;
         var p = { x: -a.secondsAgo, y: a.value / a.limit, raw: a.value, limit: a.limit, rule: d.name + ' · ' + a.rule };
         (a.raised ? raised : cleared).push(p);
       });
       var text = d.name + ': ' + (!d.watched ? 'not on this line'
-        : d.statistic === null ? 'learning the baseline' : fmt(d.statistic, 3) + ' / ' + fmt(d.limit, 3))
+        : d.statistic === null ? 'learning the baseline'
+        : d.forecast ? 'expected ' + fmt(100 * d.statistic, 2) + ' % rejects in the next ' + d.forecast.horizonParts + ' parts ('
+          + fmt(100 * d.forecast.level, 0) + ' %: ' + fmt(100 * d.forecast.lower, 2) + '–' + fmt(100 * d.forecast.upper, 2)
+          + ' %) / limit ' + fmt(100 * d.limit, 2) + ' %'
+        : fmt(d.statistic, 3) + ' / ' + fmt(d.limit, 3))
         + (d.alarmsRaised ? ' · ' + d.alarmsRaised + ' alarm' + (d.alarmsRaised === 1 ? '' : 's') : '');
       chips.push({ id: 'trend-alarm-line-' + line.line + '-' + d.name, text: (d.alarmed ? 'ALARM ' : '') + text,
         kind: d.alarmed ? 'bad' : d.statistic === null ? '' : 'ok' });
@@ -271,6 +293,10 @@
     chart.data.datasets[n].data = [{ x: -span, y: 1 }, { x: 0, y: 1 }];
     chart.data.datasets[n + 1].data = raised;
     chart.data.datasets[n + 2].data = cleared;
+    if (chart.data.datasets.length > n + 3) {
+      chart.data.datasets[n + 3].data = lowerBand;
+      chart.data.datasets[n + 4].data = upperBand;
+    }
     chart.update('none');
     chips.forEach(function (c) {
       var e = $(c.id);

@@ -74,7 +74,7 @@ class StationFileReaderTest {
         for (String key : List.of("name:", "fps:", "overrun:", "views:", "source:", "threshold:", "trend:", "roi:", "ring-size:", "workers:",
                 "inference-threads:", "max-batch:", "detectors:", "delay-ms:", "log:", "sinks:", "buffer:", "mqtt:", "modbus:", "kafka:",
                 "opcua:", "opcua-server:", "path:", "fsync:", "dir:", "max-mb:", "max-days:", "enabled:", "bind:", "port:", "token:",
-                "topic-prefix:", "unit:", "bootstrap:", "url:", "uri:", "topic:")) {
+                "topic-prefix:", "unit:", "bootstrap:", "url:", "uri:", "topic:", "limit:", "trend-model:")) {
             assertTrue(text.contains(key), key);
         }
     }
@@ -102,6 +102,31 @@ class StationFileReaderTest {
         assertEquals(StationConfig.DEFAULT_RING_SIZE, c.ringSize());
         assertEquals(StationConfig.DEFAULT_MAX_BATCH, c.maxBatch());
         assertEquals(StationConfig.DEFAULT_REJECT_DELAY_MILLIS, c.rejectDelayMillis());
+    }
+
+    @Test
+    void theTrendLimitAndALinesOwnTrendModelAreRead() throws Exception {
+        Path own = dir.resolve("trend-line-1");
+        Files.createDirectories(own);
+        Files.copy(project().resolve("models/trend/model.json"), own.resolve("model.json"));
+        StationFile f = read(dir, """
+                model: models/m
+                trend: {detectors: [lstm], model: %s, limit: 3x}
+                lines:
+                  - views: [{source: file:parts.avi}]
+                  - views: [{source: file:parts.avi}]
+                    trend-model: trend-line-1
+                """.formatted(project().resolve("models/trend")));
+        assertEquals(io.sightline.postprocess.trend.TrendLimit.multiple(3), f.trend().limit());
+        assertEquals(project().resolve("models/trend"), f.trendModel(0));
+        assertEquals(own, f.trendModel(1));
+        assertEquals(io.sightline.postprocess.trend.TrendLimit.absolute(0.05), read(dir, MINIMAL.replace("detectors: none", "detectors: none, limit: 0.05"))
+                .trend().limit());
+
+        ConfigException e = bad(dir, MINIMAL.replace("detectors: none", "detectors: none, limit: 5%"));
+        assertProblem(e, 2, "trend.limit", "expected a reject rate in (0, 1) such as 0.05, or a multiple", "'5%'");
+        e = bad(dir, MINIMAL + "    trend-model: nowhere\n");
+        assertProblem(e, 6, "lines[0].trend-model", "expected the trend LSTM package", "no such folder");
     }
 
     @Test

@@ -69,6 +69,45 @@ public class RejectImagesTest {
     }
 
     @Test
+    void imagesAreNamedByTheStationsClockReadOnceAtStartAndKeptPastItsSteps(@TempDir Path tmp) throws Exception {
+        // a clock that reads 2020-01-02 10:00 at start, then is stepped forward a day before each save
+        java.util.concurrent.atomic.AtomicLong offsetMillis = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Instant start = java.time.Instant.parse("2020-01-02T10:00:00Z");
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return start.plusMillis(offsetMillis.get());
+            }
+        };
+        try (NativeBuffer f = frame(32, 16, 5);
+             RejectImages images = new RejectImages(tmp, new int[] {32}, new int[] {16}, 1, 1L << 30, Duration.ofHours(1), clock)) {
+            for (int i = 0; i < 2; i++) {
+                offsetMillis.addAndGet(Duration.ofDays(1).toMillis());
+                images.offer(0, i, Outcome.REJECT_DEFECT, f);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (images.written() < i + 1 && System.nanoTime() < deadline) Thread.sleep(5);
+                Thread.sleep(20);
+            }
+            assertEquals(0, images.deleted(), "a step of the clock does not age images");
+        }
+        List<Path> saved = pngs(tmp);
+        assertEquals(2, saved.size(), saved.toString());
+        for (Path p : saved) {
+            assertTrue(p.getFileName().toString().startsWith("20200102-100"), "named from the clock's reading at start: " + saved);
+        }
+    }
+
+    @Test
     void aRejectWithADefectBoxIsSavedInColourWithTheBoxDrawnInsideItsEdge(@TempDir Path tmp) throws Exception {
         int w = 96;
         int h = 64;

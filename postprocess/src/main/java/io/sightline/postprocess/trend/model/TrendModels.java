@@ -1,6 +1,8 @@
 package io.sightline.postprocess.trend.model;
 
 import io.sightline.inference.TrendLstm;
+import io.sightline.postprocess.trend.ForecastInterval;
+import io.sightline.postprocess.trend.PartStreams;
 import io.sightline.postprocess.trend.TrendForecaster;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.WindowFeatures;
@@ -25,9 +27,52 @@ public final class TrendModels {
 
     private TrendModels() {}
 
-    /** The loaded LSTM package as the tracker's forecaster. */
+    /** Seed of the in-control lines the forecast interval is calibrated on (the tests use others). */
+    public static final long INTERVAL_SEED = 77_000;
+    public static final int INTERVAL_LINES = 1000;
+    public static final int INTERVAL_WINDOWS = 100;
+
+    /**
+     * The loaded LSTM package as the tracker's forecaster, with the interval its model.json
+     * states ({@code "interval"}); a package written before intervals existed is calibrated now
+     * ({@link #calibrateInterval}, a second or two).
+     */
     public static TrendForecaster forecaster(TrendLstm.Runner runner) {
+        TrendForecaster raw = uncalibrated(runner);
+        Object stated = runner.description().get("interval");
+        ForecastInterval interval = stated != null
+                ? ForecastInterval.fromDescription(stated, runner.dir().resolve(TrendLstm.FILE_NAME).toString())
+                : calibrateInterval(raw, modelLogSd(runner.description()));
+        return forecaster(runner, interval);
+    }
+
+    /** The package as a forecaster with only the default interval, to calibrate one for it. */
+    public static TrendForecaster uncalibrated(TrendLstm.Runner runner) {
+        return forecaster(runner, null);
+    }
+
+    /** The forecast's log-scale error on the held-out training histories: the root of the validation loss (0.27 if unknown). */
+    public static double modelLogSd(java.util.Map<String, Object> description) {
+        if (description.get("training") instanceof java.util.Map<?, ?> t && t.get("validationLoss") instanceof Number v
+                && v.doubleValue() >= 0) {
+            return Math.sqrt(v.doubleValue());
+        }
+        return 0.27;
+    }
+
+    /** The interval for this model at {@link ForecastInterval#DEFAULT_LEVEL}, calibrated on seeded in-control lines. */
+    public static ForecastInterval calibrateInterval(TrendForecaster model, double modelLogSd) {
+        return ForecastInterval.calibrate(model, WINDOW, BASELINE, HORIZON_WINDOWS * WINDOW, ForecastInterval.DEFAULT_LEVEL,
+                modelLogSd, INTERVAL_SEED, INTERVAL_LINES, INTERVAL_WINDOWS);
+    }
+
+    private static TrendForecaster forecaster(TrendLstm.Runner runner, ForecastInterval interval) {
         return new TrendForecaster() {
+            @Override
+            public ForecastInterval interval() {
+                return interval != null ? interval : TrendForecaster.super.interval();
+            }
+
             @Override
             public int features() {
                 return runner.features();
@@ -77,78 +122,48 @@ public final class TrendModels {
     }
 
     /**
-     * Training sequences from recorded history: a CSV of {@code timestamp,line,score,outcome}
-     * (a header row is allowed; timestamp as epoch seconds or ISO-8601; outcome "pass" or
-     * anything else for a reject). Each line's parts, in time order, go through the same
-     * {@link WindowFeatures}; the target is what really followed: ln of the reject rate over the
-     * next {@value #HORIZON_WINDOWS} windows against the line's baseline rate. Each line gives as
-     * many whole sequences of {@value #STEPS} windows as it holds. Scores that are NaN or outside
-     * [0, 1] are counted and skipped.
+     * Training sequences from recorded history: the CSV as {@link PartStreams} reads it (time order,
+     * scores in [0, 1] or empty; a refused row names the file, row and field), each line's parts
+     * through the same {@link WindowFeatures}, whole sequences of {@value #STEPS} windows.
      *
      * @throws IllegalArgumentException naming the file and row of a malformed row, or when no line is long enough
      */
     public static Sequences historySet(java.nio.file.Path csv, java.io.PrintStream err) throws java.io.IOException {
-        record Part(double time, float score, boolean rejected) {}
-        java.util.Map<String, List<Part>> byLine = new java.util.TreeMap<>();
-        int row = 0;
-        int invalid = 0;
-        for (String text : java.nio.file.Files.readAllLines(csv)) {
-            row++;
-            if (text.isBlank()) continue;
-            String[] f = text.split(",", -1);
-            if (row == 1 && f.length > 0 && f[0].trim().equalsIgnoreCase("timestamp")) continue;
-            if (f.length != 4) {
-                throw new IllegalArgumentException(csv + " row " + row + ": expected 4 fields timestamp,line,score,outcome, got " + f.length);
-            }
-            double time;
-            try {
-                time = Double.parseDouble(f[0].trim());
-            } catch (NumberFormatException e) {
-                try {
-                    time = java.time.Instant.parse(f[0].trim()).toEpochMilli() / 1000.0;
-                } catch (java.time.format.DateTimeParseException e2) {
-                    throw new IllegalArgumentException(csv + " row " + row + ": timestamp '" + f[0].trim()
-                            + "' is neither epoch seconds nor ISO-8601 (e.g. 2026-11-24T15:00:00Z)");
-                }
-            }
-            float score;
-            try {
-                score = Float.parseFloat(f[2].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(csv + " row " + row + ": score '" + f[2].trim() + "' is not a number");
-            }
-            if (!(score >= 0f && score <= 1f)) {
-                invalid++;
-                continue;
-            }
-            String outcome = f[3].trim().toLowerCase(java.util.Locale.ROOT);
-            if (outcome.isEmpty()) throw new IllegalArgumentException(csv + " row " + row + ": empty outcome (expected pass or a reject reason)");
-            byLine.computeIfAbsent(f[1].trim(), k -> new java.util.ArrayList<>()).add(new Part(time, score, !outcome.equals("pass")));
-        }
-        if (invalid > 0) err.printf("train-trend: %s: %d scores NaN or outside [0, 1] skipped%n", csv, invalid);
+        Sequences set = historySet(PartStreams.read(csv), STEPS, STEPS, err);
+        if (set == null) throw new IllegalArgumentException(csv + ": no line has the " + partsNeeded(STEPS) + " parts one training sequence needs");
+        return set;
+    }
+
+    /** Parts one sequence of {@code steps} windows needs: the baseline, the windows and the last one's horizon. */
+    public static int partsNeeded(int steps) {
+        return BASELINE + (steps + HORIZON_WINDOWS) * WINDOW;
+    }
+
+    /**
+     * Training sequences from recorded streams: each stream's parts (its scores, or in a
+     * pass/fail-only stream the reject indicator; a part with no score in a scored stream is
+     * skipped, as the tracker skips it) go through {@link WindowFeatures}; the target at each window
+     * is what really followed: ln of the reject rate over the next {@value #HORIZON_WINDOWS} windows
+     * against the line's baseline rate. Sequences of {@code steps} windows start every
+     * {@code stride} windows. Returns null when no stream is long enough.
+     */
+    public static Sequences historySet(List<PartStreams.Stream> streams, int steps, int stride, java.io.PrintStream err) {
         List<float[][]> xs = new java.util.ArrayList<>();
         List<float[]> ys = new java.util.ArrayList<>();
-        int needed = BASELINE + (STEPS + HORIZON_WINDOWS) * WINDOW;
-        for (var e : byLine.entrySet()) {
-            List<Part> parts = e.getValue();
-            parts.sort(java.util.Comparator.comparingDouble(Part::time));
-            if (parts.size() < needed) {
-                err.printf("train-trend: %s line %s: %d parts, fewer than the %d one sequence needs; not used%n", csv, e.getKey(),
-                        parts.size(), needed);
-                continue;
-            }
+        for (PartStreams.Stream stream : streams) {
+            float[] fed = stream.fed();
             WindowFeatures features = new WindowFeatures(1, WINDOW, BASELINE);
             List<float[]> windows = new java.util.ArrayList<>();
             List<Float> rejectRates = new java.util.ArrayList<>();
-            float[] row1 = new float[WindowFeatures.FEATURES];
+            float[] row = new float[WindowFeatures.FEATURES];
             int rejects = 0;
             int inWindow = 0;
-            for (int i = 0; i < parts.size(); i++) {
-                Part p = parts.get(i);
+            for (int i = 0; i < fed.length; i++) {
+                if (!(fed[i] >= 0f && fed[i] <= 1f)) continue;
                 boolean ready = features.ready(0);
-                if (features.add(0, p.score(), p.rejected(), row1, 0)) windows.add(row1.clone());
+                if (features.add(0, fed[i], stream.rejected()[i], row, 0)) windows.add(row.clone());
                 if (ready) {
-                    if (p.rejected()) rejects++;
+                    if (stream.rejected()[i]) rejects++;
                     if (++inWindow == WINDOW) {
                         rejectRates.add((float) rejects / WINDOW);
                         rejects = 0;
@@ -156,12 +171,13 @@ public final class TrendModels {
                     }
                 }
             }
+            int before = xs.size();
             double p0 = features.baseRate(0);
             double half = 0.5 / (HORIZON_WINDOWS * WINDOW);
-            for (int start = 0; start + STEPS + HORIZON_WINDOWS <= windows.size(); start += STEPS) {
-                float[][] x = new float[STEPS][];
-                float[] y = new float[STEPS];
-                for (int t = 0; t < STEPS; t++) {
+            for (int start = 0; start + steps + HORIZON_WINDOWS <= windows.size(); start += stride) {
+                float[][] x = new float[steps][];
+                float[] y = new float[steps];
+                for (int t = 0; t < steps; t++) {
                     x[t] = windows.get(start + t);
                     double future = 0;
                     for (int k = 1; k <= HORIZON_WINDOWS; k++) future += rejectRates.get(start + t + k);
@@ -170,10 +186,12 @@ public final class TrendModels {
                 xs.add(x);
                 ys.add(y);
             }
+            if (xs.size() == before) {
+                err.printf("train-trend: %s line %s: %d parts, fewer than the %d one sequence needs; not used%n", stream.file(),
+                        stream.line(), stream.parts(), partsNeeded(steps));
+            }
         }
-        if (xs.isEmpty()) {
-            throw new IllegalArgumentException(csv + ": no line has the " + needed + " parts one training sequence needs");
-        }
+        if (xs.isEmpty()) return null;
         return new Sequences(xs.toArray(new float[0][][]), ys.toArray(new float[0][]));
     }
 

@@ -1,0 +1,238 @@
+package io.sightline.bench;
+
+import io.sightline.capture.CapturedFrame;
+import io.sightline.capture.ReplaySource;
+import io.sightline.inference.BatchClassifier;
+import io.sightline.inference.ModelPackage;
+import io.sightline.postprocess.DecisionPolicy;
+import io.sightline.postprocess.Outcome;
+import io.sightline.preprocess.PreprocessSpec;
+import io.sightline.preprocess.Preprocessor;
+import io.sightline.station.TriggerSchedule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The strong rival: what a competent engineer writes without a ring, in the simplest best-batched
+ * form. One producer thread per camera on the same open-loop schedule takes a free buffer from a
+ * pool (none free: a fail-safe reject, as a full ring is in the station), copies the frame into
+ * it and puts it on an {@link ArrayBlockingQueue} as deep as the station's ring. One batching
+ * thread takes a frame, drains up to {@code maxBatch - 1} more that are already waiting,
+ * preprocesses each with the station's own {@link Preprocessor} straight into a reused native
+ * buffer, runs one {@code session.run} for the batch on the station's {@link BatchClassifier}
+ * (TensorFlow's default threads: every core inside each op) and decides. Nothing is allocated per
+ * frame; buffers and OpenCV headers are made once.
+ *
+ * <p>What it lacks against the station is exactly what the ring adds: preprocessing in parallel
+ * with inference on several workers, and batches formed while the previous one runs.
+ */
+final class StrongContender implements Contender {
+    private final ModelPackage model;
+    private final BatchClassifier classifier;
+    private final List<ReplaySource> replays;
+    private final Preprocessor preprocessor;
+    private final DecisionPolicy policy;
+    private final long deadlineNanos;
+    private final int maxBatch;
+    private final Slot[] slots;
+    private final ArrayBlockingQueue<Slot> free;
+    private final ArrayBlockingQueue<Slot> work;
+    private final Slot[] batch;
+
+    StrongContender(ModelPackage model, List<ReplaySource> replays, PreprocessSpec spec, float threshold, int queueCapacity,
+                    int maxBatch, long rejectDelayMillis) {
+        this.model = model;
+        this.replays = replays;
+        this.maxBatch = maxBatch;
+        this.classifier = model.newClassifier(maxBatch);
+        this.classifier.warmUp();
+        this.preprocessor = new Preprocessor(spec);
+        this.policy = new DecisionPolicy(threshold);
+        this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(rejectDelayMillis);
+        int width = replays.get(0).maxWidth();
+        int height = replays.get(0).maxHeight();
+        this.slots = new Slot[queueCapacity];
+        this.free = new ArrayBlockingQueue<>(queueCapacity);
+        this.work = new ArrayBlockingQueue<>(queueCapacity);
+        for (int i = 0; i < queueCapacity; i++) {
+            slots[i] = new Slot(spec, width, height);
+            free.add(slots[i]);
+        }
+        this.batch = new Slot[maxBatch];
+    }
+
+    @Override
+    public String name() {
+        return "strong";
+    }
+
+    @Override
+    public StepResult runStep(double offeredFps, double seconds) throws Exception {
+        Step step = new Step();
+        double perLine = offeredFps / replays.size();
+        long framesPerLine = Math.max(1, Math.round(perLine * seconds));
+        long total = framesPerLine * replays.size();
+        long cpu0 = CpuTime.processNanos();
+        long t0 = System.nanoTime();
+        Thread batcher = new Thread(() -> batchLoop(total, step), "strong-batcher");
+        batcher.start();
+        List<Thread> producers = new ArrayList<>();
+        for (int line = 0; line < replays.size(); line++) {
+            ReplaySource replay = replays.get(line);
+            Thread t = new Thread(() -> produce(replay, perLine, framesPerLine, step), "strong-camera-" + line);
+            producers.add(t);
+            t.start();
+        }
+        for (Thread t : producers) t.join();
+        batcher.join(TimeUnit.MINUTES.toMillis(1));
+        long wall = System.nanoTime() - t0;
+        long cpu = CpuTime.processNanos() - cpu0;
+
+        Histogram h = step.latencyMicros.getIntervalHistogram();
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        byReason.put(Outcome.FAILSAFE_RING_FULL.reason(), step.queueFull.get());
+        byReason.put(Outcome.FAILSAFE_LATE.reason(), step.late.get());
+        byReason.put(Outcome.FAILSAFE_ERROR.reason(), step.errors.get());
+        long failSafe = step.queueFull.get() + step.late.get() + step.errors.get();
+        long decided = step.decided.get() + step.queueFull.get();
+        long captured = step.captured.get();
+        long batches = 0;
+        long inBatches = 0;
+        for (int b = 1; b < step.batchSizes.length; b++) {
+            batches += step.batchSizes[b];
+            inBatches += (long) b * step.batchSizes[b];
+        }
+        return new StepResult(name(), offeredFps, wall / 1e9, captured, decided, failSafe, byReason,
+                decided / (wall / 1e9), ms(h, 50), ms(h, 99), ms(h, 99.9),
+                h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0, batches == 0 ? 0 : (double) inBatches / batches,
+                step.batchSizes, CpuTime.utilisation(cpu, wall), step.lateArrivals.get(), decided == captured);
+    }
+
+    private void produce(ReplaySource replay, double fps, long frames, Step step) {
+        TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, TriggerSchedule.Overrun.CATCH_UP);
+        try {
+            for (long i = 0; i < frames; i++) {
+                long due = schedule.awaitNext();
+                CapturedFrame frame = replay.grab();
+                step.captured.incrementAndGet();
+                Slot slot = free.poll();
+                if (slot == null) {
+                    step.queueFull.incrementAndGet();
+                    step.turnedAway.incrementAndGet();
+                    continue;
+                }
+                Pointer.memcpy(slot.pixels, frame.pixels(), frame.sizeBytes());
+                slot.dueNanos = due;
+                work.put(slot);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("strong producer failed: " + e.getMessage(), e);
+        } finally {
+            step.lateArrivals.addAndGet(schedule.lateTriggers());
+        }
+    }
+
+    /** Until every frame of the step has an outcome: take one, drain what waits, one batch, decide. */
+    private void batchLoop(long total, Step step) {
+        try {
+            while (step.decided.get() + step.turnedAway.get() < total) {
+                Slot first = work.poll(20, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch[0] = first;
+                int n = 1;
+                Slot next;
+                while (n < maxBatch && (next = work.poll()) != null) batch[n++] = next;
+                inspect(n, step);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void inspect(int n, Step step) {
+        boolean failed = false;
+        try {
+            for (int i = 0; i < n; i++) {
+                preprocessor.process(batch[i].view, batch[i].floatView);
+                classifier.stage(i, batch[i].floats);
+            }
+            classifier.run(n);
+        } catch (RuntimeException e) {
+            failed = true;
+        }
+        step.batchSizes[n]++;
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Slot s = batch[i];
+            step.latencyMicros.recordValue(Math.max(0, (now - s.dueNanos) / 1000));
+            if (failed) {
+                step.errors.incrementAndGet();
+            } else if (now - s.dueNanos > deadlineNanos) {
+                step.late.incrementAndGet();
+            } else {
+                policy.decide(classifier.defectScore(i));
+            }
+            batch[i] = null;
+            free.add(s);
+            step.decided.incrementAndGet();
+        }
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
+        preprocessor.close();
+        for (Slot s : slots) s.close();
+        model.close();
+    }
+
+    /** One frame's pixels and its preprocessed floats, with the OpenCV headers over both, made once. */
+    private static final class Slot implements AutoCloseable {
+        final BytePointer pixels;
+        final FloatPointer floats;
+        final Preprocessor.View view;
+        final Preprocessor.FloatView floatView;
+        long dueNanos;
+
+        Slot(PreprocessSpec spec, int width, int height) {
+            pixels = new BytePointer((long) width * height);
+            floats = new FloatPointer(spec.floatsPerImage());
+            view = new Preprocessor.View(spec, pixels, width, height, width);
+            floatView = new Preprocessor.FloatView(spec, floats);
+        }
+
+        @Override
+        public void close() {
+            view.close();
+            floatView.close();
+            floats.close();
+            pixels.close();
+        }
+    }
+
+    private final class Step {
+        final Recorder latencyMicros = new Recorder(60_000_000L, 3);
+        final AtomicLong captured = new AtomicLong();
+        final AtomicLong decided = new AtomicLong();
+        final AtomicLong turnedAway = new AtomicLong();
+        final AtomicLong queueFull = new AtomicLong();
+        final AtomicLong late = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong lateArrivals = new AtomicLong();
+        final long[] batchSizes = new long[maxBatch + 1];
+    }
+}
