@@ -66,6 +66,9 @@ public final class LifecycleCommand implements Callable<Integer> {
     double fps;
     @Option(names = "--gap-seconds", description = "time between two operations (default: ${DEFAULT-VALUE})")
     double gapSeconds = 1.0;
+    @Option(names = "--step-seconds", description = "length of each rate search step; the first frames after a start are "
+            + "slow, so short steps judge the rate low (default: ${DEFAULT-VALUE}, as bench pipeline)")
+    double stepSeconds = 8;
     @Option(names = "--budget-ms", description = "p99 budget of the rate search (default: ${DEFAULT-VALUE})")
     double budgetMs = 50;
     @Option(names = "--shadow-seconds", description = "after the swaps, a shadow run of the other model for this long (0: none; "
@@ -83,6 +86,7 @@ public final class LifecycleCommand implements Callable<Integer> {
         require(load > 0 && load <= 1, "--load", load, "a fraction above 0 and at most 1");
         require(fps >= 0, "--fps", fps, "a rate above 0 (or 0: search it)");
         require(gapSeconds >= 0 && gapSeconds <= 600, "--gap-seconds", gapSeconds, "0 to 600");
+        require(stepSeconds >= 1 && stepSeconds <= 600, "--step-seconds", stepSeconds, "1 to 600");
         require(shadowSeconds >= 0 && shadowSeconds <= 3600, "--shadow-seconds", shadowSeconds, "0 to 3600");
         require(shadowSample >= 1 && shadowSample <= 1000, "--shadow-sample", shadowSample, "1 to 1000");
         Path first = model != null ? model : BenchPaths.defaultModel();
@@ -125,7 +129,7 @@ public final class LifecycleCommand implements Callable<Integer> {
             double saturated = (sat.decided() - sat.failSafe()) / Math.max(1e-3, sat.seconds());
             double start = Math.max(10, Math.round(0.6 * saturated / 10) * 10.0);
             RateSearch.Result r = new RateSearch(budgetMs, start, 5, Math.max(start, 2 * saturated), 0.1, 6).search(rate -> {
-                StepResult s = c.runStep(rate, 3);
+                StepResult s = c.runStep(rate, stepSeconds);
                 System.err.printf(Locale.ROOT, "lifecycle: search %7.1f/s  p99 %6.1f ms  fail-safe %5d  %s%n", rate, s.p99Ms(),
                         s.failSafe(), s.sustainable(budgetMs) ? "sustainable" : "NOT sustainable");
                 return s;
