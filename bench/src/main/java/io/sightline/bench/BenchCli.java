@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sightline bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures: JMH per stage, the open-loop end-to-end run with its rivals, and the"
                 + " fault and overload scenarios, and the model quality panel.",
-        subcommands = {BenchCli.Jmh.class, PipelineCommand.class, io.sightline.bench.faults.FaultsCommand.class,
+        subcommands = {BenchCli.Jmh.class, PipelineCommand.class, LifecycleCommand.class, io.sightline.bench.faults.FaultsCommand.class,
                 io.sightline.bench.quality.QualityCommand.class, io.sightline.bench.inspect.InspectCommand.class,
                 CommandLine.HelpCommand.class}, commandListHeading = "%nCommands:%n")
 public final class BenchCli implements Runnable {

@@ -137,6 +137,11 @@ public final class BatchClassifier implements AutoCloseable {
         for (int size : bucketSizes) run(size);
     }
 
+    /** The batch sizes this classifier runs as their own shapes (what {@link #warmUp()} runs), ascending. */
+    public int[] shapes() {
+        return bucketSizes.clone();
+    }
+
     public int maxBatch() {
         return maxBatch;
     }

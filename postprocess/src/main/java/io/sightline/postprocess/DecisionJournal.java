@@ -25,7 +25,8 @@ import java.util.Locale;
  * <pre>
  *   outcome --append (INSERT + COMMIT, WAL mode)--> journal file   then   --> reject sink / PLC
  *   table outcomes: id, line, part, camera, capture_us, decided_us (epoch micros), score (NULL: never
- *                   scored), decision (pass | reject | failsafe), reason, model, calibration,
+ *                   scored), decision (pass | reject | failsafe), reason, model (the version that decided
+ *                   the part, see {@link #registerModel}), calibration,
  *                   box_x, box_y, box_w, box_h (where the model saw the defect, frame pixels; NULL but
  *                   for a defect reject by a model with a defect map)
  * </pre>
@@ -90,7 +91,9 @@ public final class DecisionJournal implements AutoCloseable {
     private final Connection db;
     private final PreparedStatement insert;
     private final String[] cameras;
-    private final String model;
+    /** The model labels rows name, by id (0: the one the journal was opened with); grows on {@link #registerModel}. */
+    private String[] models;
+    private byte[][] modelsUtf8;
     private final String calibration;
     private final long epochMicrosAtOpen;
     private final long nanosAtOpen;
@@ -98,7 +101,6 @@ public final class DecisionJournal implements AutoCloseable {
     private final JournalChain.Link outcomesLink = new JournalChain.Link();
     private final JournalChain.Link changesLink = new JournalChain.Link();
     private final byte[][] cameraUtf8;
-    private final byte[] modelUtf8;
     private final byte[] calibrationUtf8;
     private long appended;
     private boolean closed;
@@ -108,13 +110,13 @@ public final class DecisionJournal implements AutoCloseable {
         this.file = file;
         this.db = db;
         this.cameras = cameras.clone();
-        this.model = model;
+        this.models = new String[] {model};
         this.calibration = calibration;
         this.insert = db.prepareStatement("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, "
                 + "reason, model, calibration, box_x, box_y, box_w, box_h, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.cameraUtf8 = new byte[cameras.length][];
         for (int i = 0; i < cameras.length; i++) cameraUtf8[i] = JournalChain.utf8(cameras[i]);
-        this.modelUtf8 = JournalChain.utf8(model);
+        this.modelsUtf8 = new byte[][] {JournalChain.utf8(model)};
         this.calibrationUtf8 = JournalChain.utf8(calibration);
         Instant wall = clock.instant();
         this.epochMicrosAtOpen = Math.addExact(Math.multiplyExact(wall.getEpochSecond(), 1_000_000L), wall.getNano() / 1_000);
@@ -217,6 +219,23 @@ public final class DecisionJournal implements AutoCloseable {
     }
 
     /**
+     * The id by which {@link #append(int, long, Outcome, float, long, long, int, int, int, int, int)}
+     * names {@code label} in the rows' {@code model} column (a model swapped in while the station
+     * runs); the same label gets the same id. Id 0 is the model the journal was opened with.
+     */
+    public synchronized int registerModel(String label) {
+        java.util.Objects.requireNonNull(label, "label");
+        for (int i = 0; i < models.length; i++) if (models[i].equals(label)) return i;
+        String[] m = java.util.Arrays.copyOf(models, models.length + 1);
+        byte[][] u = java.util.Arrays.copyOf(modelsUtf8, models.length + 1);
+        m[models.length] = label;
+        u[models.length] = JournalChain.utf8(label);
+        models = m;
+        modelsUtf8 = u;
+        return models.length - 1;
+    }
+
+    /**
      * Appends one outcome (without a defect box) and commits it. Returns when it is in the journal.
      *
      * @throws JournalException when the row cannot be written (disk full, read-only, removed)
@@ -232,8 +251,18 @@ public final class DecisionJournal implements AutoCloseable {
      *
      * @throws JournalException when the row cannot be written (disk full, read-only, removed)
      */
+    public void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos,
+                       int boxX, int boxY, int boxWidth, int boxHeight) {
+        append(line, part, outcome, score, captureNanos, decidedNanos, boxX, boxY, boxWidth, boxHeight, 0);
+    }
+
+    /**
+     * As {@link #append(int, long, Outcome, float, long, long, int, int, int, int)}, naming the model
+     * that decided the part by its {@link #registerModel} id (an unknown id: the journal's first model).
+     */
     public synchronized void append(int line, long part, Outcome outcome, float score, long captureNanos, long decidedNanos,
-                                    int boxX, int boxY, int boxWidth, int boxHeight) {
+                                    int boxX, int boxY, int boxWidth, int boxHeight, int model) {
+        if (model < 0 || model >= models.length) model = 0;
         if (closed) throw new JournalException("journal " + file + " is closed", null);
         try {
             boolean knownLine = line >= 0 && line < cameras.length;
@@ -255,9 +284,9 @@ public final class DecisionJournal implements AutoCloseable {
             }
             insert.setString(7, outcome.decision());
             insert.setString(8, outcome.reason());
-            insert.setString(9, model);
+            insert.setString(9, models[model]);
             insert.setString(10, calibration);
-            chain.putText(DECISION_UTF8[outcome.ordinal()]).putText(REASON_UTF8[outcome.ordinal()]).putText(modelUtf8)
+            chain.putText(DECISION_UTF8[outcome.ordinal()]).putText(REASON_UTF8[outcome.ordinal()]).putText(modelsUtf8[model])
                     .putText(calibrationUtf8);
             if (outcome == Outcome.REJECT_DEFECT && boxWidth > 0 && boxHeight > 0) {
                 insert.setInt(11, boxX);

@@ -90,6 +90,7 @@ public final class Station implements AutoCloseable {
     private final LatestFrames latestFrames;
     private final StationRing ring;
     private final StationTelemetry telemetry;
+    private final io.sightline.station.models.ModelSwitch models;
     private final java.time.Clock clock;
     /** Inspection API requests, scored in the workers' spare batch rows. */
     private final io.sightline.station.inspect.InspectQueue inspections;
@@ -150,7 +151,8 @@ public final class Station implements AutoCloseable {
         this.thresholds = new LineThresholds(config.lines(), config.rejectThreshold());
         StageTimes stageTimes = new StageTimes(config.workers(), config.maxBatch());
         try {
-            this.ring = new StationRing(config, model, lines, byLine, stageTimes, thresholds, recorder, trend, rejectImages, parts,
+            String label = io.sightline.station.models.ModelVersion.of(model.dir(), model.info()).label();
+            this.ring = new StationRing(config, model, label, journal == null ? 0 : journal.registerModel(label), lines, byLine, stageTimes, thresholds, recorder, trend, rejectImages, parts,
                     viewNames, latestFrames);
         } catch (RuntimeException e) {
             if (rejectImages != null) rejectImages.close();
@@ -158,6 +160,8 @@ public final class Station implements AutoCloseable {
             latestFrames.close();
             throw e;
         }
+        this.models = new io.sightline.station.models.ModelSwitch(ring.liveModel(), model, recorder, journal, config.inferenceThreads());
+        models.attachShadow(ring.shadowTap(), thresholds, () -> ring.size() - ring.remainingCapacity(), ring.size() / 4);
         this.modelDir = model.dir();
         this.modelHasMap = model.hasDefectMap();
         this.inspections = new io.sightline.station.inspect.InspectQueue(io.sightline.station.inspect.Inspector.DEFAULT_QUEUE,
@@ -291,6 +295,14 @@ public final class Station implements AutoCloseable {
         return "threshold " + what;
     }
 
+    /**
+     * The station's model versions: which one is live, and the one way to swap in another or roll
+     * back while it runs (see {@link io.sightline.station.models.ModelSwitch}).
+     */
+    public io.sightline.station.models.ModelSwitch models() {
+        return models;
+    }
+
     /** The station's wall clock ({@link StationAttachments#clock()}): time of day for names and views, never for deadlines. */
     public java.time.Clock clock() {
         return clock;
@@ -335,6 +347,7 @@ public final class Station implements AutoCloseable {
     public synchronized StationStats stop(Duration drainTimeout) throws InterruptedException {
         if (!started) throw new IllegalStateException("station was never started");
         if (stopNanos != 0) return snapshot();
+        models.stopped();
         ring.stopAndJoinCameras();
         long deadline = System.nanoTime() + drainTimeout.toNanos()
                 + TimeUnit.MILLISECONDS.toNanos(config.rejectDelayMillis());

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  *       cameras open ▸ model loads ▸ calibration matches cameras and model ▸ journal writable
  *       ▸ outputs started (one not reachable yet is reported and buffers) ▸ metrics/dashboard server bound
  *   ─▶ station built and warmed up (every batch shape) ─▶ first frame accepted
- *   ─▶ running: SIGHUP re-reads the thresholds from the file (journaled, logged; other changed keys are
+ *   ─▶ running: SIGHUP re-reads the thresholds (and swaps a changed model) from the file (journaled, logged; other changed keys are
  *      logged as needing a restart); every source ended, --duration over, or SIGTERM/SIGINT ─▶
  *   ─▶ drain: cameras stop, every frame already captured gets its outcome, the ejector's last parts,
  *      the outputs deliver what they hold, the journal closes ─▶ exit 0 (3 if the counters do not balance,
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the station from its config file until SIGTERM (or Ctrl-C): the drain gives every captured frame its outcome,",
-                "flushes the journal and the outputs, and exits 0. SIGHUP reloads the thresholds from the file.",
+                "flushes the journal and the outputs, and exits 0. SIGHUP reloads the thresholds from the file and swaps in a changed model.",
                 "An annotated example: config/station.example.yaml; check a file without running: sightline config check FILE."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("run");
@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             station.start();
             LOG.info("running: {} start-up check(s) passed{}; SIGTERM drains and exits, {}", checks.passed().size(),
                     checks.warnings().isEmpty() ? "" : ", " + checks.warnings().size() + " warning(s)", signals.reloadsOnHup()
-                            ? "SIGHUP reloads thresholds from " + file.source() : "SIGHUP is ignored (no reload by signal: see above)");
+                            ? "SIGHUP reloads thresholds (and a changed model) from " + file.source() : "SIGHUP is ignored (no reload by signal: see above)");
             String why = runUntilStopped(station, file, launched.calibration(), signals);
             LOG.info("stopping ({}): draining every frame already captured", why);
             StationReport report = new StationReport(launched, station.stop(Duration.ofSeconds(10)), System.err, false);

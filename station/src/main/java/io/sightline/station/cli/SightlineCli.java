@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sightline", mixinStandardHelpOptions = true, version = "Sightline 0.1.0",
         description = "Inline visual inspection station: cameras -> Disruptor ring -> OpenCV -> batched TensorFlow -> decisions and reject signals.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, DatasetCommand.class, TrainTrendCommand.class, EvalTrendCommand.class, CalibrateCommand.class, JournalCommand.class, ConfigCommand.class, TlsCommand.class, ModelCommand.class, RunCommand.class, ServeCommand.class, ReviewCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, DatasetCommand.class, TrainTrendCommand.class, EvalTrendCommand.class, CalibrateCommand.class, JournalCommand.class, ConfigCommand.class, TlsCommand.class, ModelCommand.class, ModelsCommand.class, RunCommand.class, ServeCommand.class, ReviewCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class SightlineCli implements Runnable {
     @CommandLine.Spec

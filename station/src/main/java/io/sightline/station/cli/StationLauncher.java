@@ -17,6 +17,9 @@ import io.sightline.station.StationConfig;
 import io.sightline.station.StationAttachments;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
+import io.sightline.station.models.ModelStore;
+import io.sightline.station.models.ModelVersion;
+import io.sightline.station.models.StoreWatch;
 import io.sightline.station.web.StationMetrics;
 import io.sightline.station.review.ReviewQueue;
 import io.sightline.station.web.StationServer;
@@ -100,10 +103,15 @@ final class StationLauncher {
             DeviceChoice device = checks.require("device " + file.pipeline().device(), () -> DeviceChoice.resolve(file.pipeline().device(), file.pipeline().precision()),
                     DeviceChoice::describe);
             int threads = sc.inferenceThreads();
+            ModelStore store = file.modelStore() == null ? null : checks.require("model store " + file.modelStore(),
+                    () -> ModelStore.open(file.modelStore(), false), st -> st.live() == null ? "no live version yet: model " + file.model()
+                            : "live version " + st.live());
+            String storeLive = store == null ? null : store.live();
+            java.nio.file.Path modelDir = storeLive != null ? store.versionDir(storeLive) : file.model();
             if (!file.modelSigners().isEmpty()) {
-                checks.require("model signed", () -> PackageSignature.verify(file.model(), file.modelSigners()), signer -> "by " + signer);
+                checks.require("model signed", () -> PackageSignature.verify(modelDir, file.modelSigners()), signer -> "by " + signer);
             }
-            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(file.model(), threads, device.inference()),
+            ModelPackage pkg = checks.require("model loads", () -> ModelPackage.load(modelDir, threads, device.inference()),
                     m -> m.info().name() + " " + m.info().version() + ", input " + m.info().inputWidth() + "x" + m.info().inputHeight());
             owned.add(0, pkg);
             sc = sc.withPreprocessDevice(device.preprocess());
@@ -111,7 +119,7 @@ final class StationLauncher {
             int width = cameras.get(0).maxWidth();
             int height = cameras.get(0).maxHeight();
             CalibrationSettings calibration = file.calibration() == null ? null : checks.require("calibration matches cameras and model",
-                    () -> CalibrationSettings.read(file.calibration(), file.model(), width, height));
+                    () -> CalibrationSettings.read(file.calibration(), modelDir, width, height));
             if (calibration != null) {
                 if (calibration.roi() != null && file.roi() == null) sc = sc.withRoi(calibration.roi());
                 if (calibration.rejectDelayMillis() != null) sc = sc.withRejectDelayMillis(calibration.rejectDelayMillis());
@@ -143,6 +151,12 @@ final class StationLauncher {
             if (how.ejectorTiming()) out = out.withEjector((line, part, action, due, now) -> { });
             station = Station.createWithViews(sc, pkg, views(file, cameras), out); // it owns the cameras from here on
             owned.add(0, station);
+            station.models().requireSigners(file.modelSigners());
+            station.models().ownFirstPackage();
+            if (store != null) {
+                station.models().useStore(store);
+                owned.add(0, new StoreWatch(store, station.models(), storeLive));
+            }
             if (file.review().dir() != null) {
                 StationFile.Review r = file.review();
                 station.enableReview(new ReviewQueue.Settings(r.dir(), r.band(), r.perHour(), r.maxMb() << 20),
@@ -194,6 +208,18 @@ final class StationLauncher {
             RELOAD_LOG.error("{}: {} now has {} lines, the station runs {}: restart to apply; nothing changed", signal, current.source(),
                     next.lines().size(), current.lines().size());
             return current;
+        }
+        if (others.contains("model")) {
+            others = new ArrayList<>(others);
+            others.remove("model");
+            try {
+                RELOAD_LOG.info("{}: {}", signal, station.models().swap(next.model(), signal + " reload of " + current.source()));
+            } catch (RuntimeException e) {
+                RELOAD_LOG.error("{}: model {} not taken: {}", signal, next.model(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
         }
         float[] t = StationLauncher.thresholds(next, calibration); // the calibration file is a restart key: the one the station started with
         float[] running = station.thresholds();
@@ -253,7 +279,7 @@ final class StationLauncher {
             for (int v = 0; v < file.lines().get(i).views().size(); v++) b.append(v == 0 ? "" : "+").append(cameras.get(c++).name());
             names[i] = b.toString();
         }
-        DecisionJournal j = DecisionJournal.open(file.journal().path(), names, pkg.info().name() + " " + pkg.info().version(),
+        DecisionJournal j = DecisionJournal.open(file.journal().path(), names, ModelVersion.of(pkg.dir(), pkg.info()).label(),
                 file.calibration() == null ? "none" : file.calibration().getFileName().toString(), file.journal().fsync(), clock);
         try {
             j.appendChange("station", null, "started from " + file.source(), "sightline " + command + " (pid " + ProcessHandle.current().pid() + ")");

@@ -46,17 +46,26 @@ import java.util.Set;
  * @param calibration the calibration file, or null
  * @param threshold {@code decision.threshold}: the lines' threshold unless a line overrides it
  * @param modelSigners {@code model-signers}: public keys one of which must have signed the model; empty: none required
+ * @param modelStore {@code model-store}: the folder of model versions whose live pointer the station follows; null: none
  */
 public record StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                           float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
-                          RejectImages rejectImages, Server server, List<Path> modelSigners, Review review) {
+                          RejectImages rejectImages, Server server, List<Path> modelSigners, Review review, Path modelStore) {
+
+    /** A station without a model store ({@code model-store}). */
+    public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
+                       float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
+                       RejectImages rejectImages, Server server, List<Path> modelSigners, Review review) {
+        this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
+                modelSigners, review, null);
+    }
 
     /** A station with no review queue. */
     public StationFile(Path source, String name, Path model, Path calibration, Camera camera, List<Line> lines, Roi roi,
                        float threshold, Pipeline pipeline, Trend trend, Reject reject, Journal journal,
                        RejectImages rejectImages, Server server, List<Path> modelSigners) {
         this(source, name, model, calibration, camera, lines, roi, threshold, pipeline, trend, reject, journal, rejectImages, server,
-                modelSigners, Review.NONE);
+                modelSigners, Review.NONE, null);
     }
 
     /** A station that loads any intact model (no {@code model-signers}). */
@@ -407,6 +416,7 @@ public record StationFile(Path source, String name, Path model, Path calibration
         diff(c, "station.name", name, other.name);
         diff(c, "model", model, other.model);
         diff(c, "model-signers", modelSigners, other.modelSigners);
+        diff(c, "model-store", modelStore, other.modelStore);
         diff(c, "calibration", calibration, other.calibration);
         diff(c, "camera.fps", camera.fps(), other.camera.fps());
         diff(c, "camera.overrun", camera.overrun(), other.camera.overrun());

@@ -57,7 +57,7 @@ public final class StationFileReader {
     static final int MAX_VIEWS = io.sightline.station.Station.MAX_VIEWS;
 
     static final List<String> ROOT_KEYS = List.of("station", "model", "calibration", "camera", "lines", "preprocess", "decision",
-            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers", "review");
+            "pipeline", "trend", "reject", "journal", "reject-images", "server", "model-signers", "review", "model-store");
 
     private StationFileReader() {
     }
@@ -163,6 +163,11 @@ public final class StationFileReader {
             Path model = existingPath(root, "model", home().resolve("models").resolve("default"));
             modelInfo = root.problemAt("model") ? null : checks.checkModel(root, model);
             List<Path> signers = ModelSigners.read(root, sink, folder);
+            Path modelStore = root.has("model-store") ? root.path("model-store", null, false) : null;
+            if (modelStore != null && !root.problemAt("model-store") && !Files.isDirectory(modelStore)) {
+                root.problem("model-store", "expected a folder of model versions ('sightline models add' makes one), got " + modelStore
+                        + (Files.exists(modelStore) ? ", a file" : ", which does not exist"));
+            }
             Path calibration = root.has("calibration") ? root.path("calibration", null, false) : null;
             if (calibration != null && !root.problemAt("calibration")) checks.checkCalibration(root, calibration, modelInfo);
 
@@ -230,7 +235,7 @@ public final class StationFileReader {
             if (!problems.isEmpty()) return null;
             return new StationFile(file, name, model, calibration, new StationFile.Camera(fps, overrun), lines, roi, threshold,
                     pipeline, new StationFile.Trend(detectors, trendModel, limit), reject, new StationFile.Journal(journalPath, fsync),
-                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers, review);
+                    new StationFile.RejectImages(riDir, maxMb, maxDays), server, signers, review, modelStore);
         }
 
         private List<StationFile.Line> lines(YamlSection root) {

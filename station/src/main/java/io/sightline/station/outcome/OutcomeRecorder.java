@@ -57,6 +57,13 @@ public final class OutcomeRecorder {
     }
 
     private volatile EjectorStage ejector;
+    /** The journal id of the live model: what an outcome no model scored is recorded under. */
+    private volatile int liveModel;
+
+    /** The model now live (its journal id), set when a swap takes over. */
+    public void setLiveModel(int journalId) {
+        this.liveModel = journalId;
+    }
 
     /** The station's own ejector timing, when it has one. */
     public void setEjector(EjectorStage ejector) {
@@ -87,9 +94,20 @@ public final class OutcomeRecorder {
      */
     public void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
                 long captureNanos, long deadlineNanos, long nowNanos, int boxX, int boxY, int boxWidth, int boxHeight) {
+        record(line, partId, truth, outcome, defectScore, captureNanos, deadlineNanos, nowNanos, boxX, boxY, boxWidth, boxHeight, -1);
+    }
+
+    /**
+     * As {@link #record(int, long, DefectKind, Outcome, float, long, long, long, int, int, int, int)},
+     * with the journal id of the model that scored the part ({@link DecisionJournal#registerModel});
+     * -1 (a part never scored, or assembled from several views): the live model's.
+     */
+    public void record(int line, long partId, DefectKind truth, Outcome outcome, float defectScore,
+                long captureNanos, long deadlineNanos, long nowNanos, int boxX, int boxY, int boxWidth, int boxHeight, int model) {
         if (journal != null) {
             try {
-                journal.append(line, partId, outcome, defectScore, captureNanos, nowNanos, boxX, boxY, boxWidth, boxHeight);
+                journal.append(line, partId, outcome, defectScore, captureNanos, nowNanos, boxX, boxY, boxWidth, boxHeight,
+                        model < 0 ? liveModel : model);
             } catch (DecisionJournal.JournalException e) {
                 // Unrecorded, the part must not pass: reject it, and stop the line.
                 if (outcome == Outcome.PASS) outcome = Outcome.FAILSAFE_ERROR;

@@ -98,7 +98,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         }
         if (!multiView) {
             recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now,
-                    e.boxX, e.boxY, boxWidth, e.boxHeight);
+                    e.boxX, e.boxY, boxWidth, e.boxHeight, e.status == FrameEvent.STATUS_OK ? e.model : -1);
             trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
         } else if (parts.viewOutcome(e.line, e.view, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos,
                 now, decided)) {

@@ -72,6 +72,8 @@ final class FrameEvent implements AutoCloseable {
     int boxHeight;
     long preprocessedNanos;
     long inferredNanos;
+    /** The journal id of the model that scored the frame ({@link LiveModel}); -1 until scored. */
+    int model = -1;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = FREE;
 
@@ -97,6 +99,7 @@ final class FrameEvent implements AutoCloseable {
         this.hasDefectBox = false;
         this.preprocessedNanos = 0;
         this.inferredNanos = 0;
+        this.model = -1;
         STATE.setRelease(this, PENDING);
     }
 

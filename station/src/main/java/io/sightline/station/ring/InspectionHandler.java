@@ -71,7 +71,14 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     private final NativeBuffer[] undistorted;
     private final Mat[] undistortedMats;
     private final Preprocessor.View[] undistortedViews;
-    private final BatchClassifier classifier;
+    /** The model's classifier this worker runs; changes only at a batch boundary, when {@link #model} moved on. */
+    private BatchClassifier classifier;
+    /** This worker's hold on the station's live model (null: {@link #classifier} is fixed). */
+    private final LiveModel.Hold model;
+    /** The journal id of the model the staged frames are scored by. */
+    private int modelId;
+    /** Where scored frames are copied for a shadow run; null: nowhere. */
+    private ShadowTap shadow;
     private final Batcher<FrameEvent> batcher;
     private final StageProgress progress;
     private final StageTimes.Worker times;
@@ -108,6 +115,22 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
      */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
                       StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this(worker, workers, lines, classifier, null, progress, times, preprocessDevice);
+    }
+
+    /**
+     * On the station's live model: the worker moves to a newly published version at its next batch
+     * boundary (see {@link LiveModel}) and leaves it when closed.
+     */
+    InspectionHandler(int worker, int workers, List<LineSetup> lines, LiveModel.Hold model, StageProgress progress,
+                      StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this(worker, workers, lines, model.classifier(), model, progress, times, preprocessDevice);
+        this.modelId = model.journalId();
+    }
+
+    private InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, LiveModel.Hold model,
+                              StageProgress progress, StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
+        this.model = model;
         this.preprocessDevice = preprocessDevice;
         this.onCuda = new CudaPreprocessor[lines.size()];
         this.worker = worker;
@@ -142,6 +165,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         long batchesBefore = batcher.batches();
         if (sequence % workers == worker && e.status == FrameEvent.STATUS_OK && preprocess(e)) {
             if (batcher.pending() == 0) {
+                atBatchBoundary();
                 firstPendingSequence = sequence;
                 firstPendingStagedNanos = e.preprocessedNanos;
             }
@@ -158,6 +182,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     @Override
     public void onTimeout(long sequence) {
         if (batchShouldRun()) batcher.flushPending();
+        if (batcher.pending() == 0) atBatchBoundary();
         reportProgress();
         if (side != null && batcher.pending() == 0 && side.waiting()) runSideOnly();
     }
@@ -193,6 +218,13 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         int room = classifier.maxBatch() - count;
         if (rowNanos > 0) room = (int) Math.min(room, slack / (2 * rowNanos) - count);
         return room <= 0 ? 0 : side.stage(classifier, count, room);
+    }
+
+    /** Nothing staged: the place where a newly published model takes over (a batch never spans two). */
+    private void atBatchBoundary() {
+        if (model == null) return;
+        classifier = model.atBoundary();
+        modelId = model.journalId();
     }
 
     private boolean batchShouldRun() {
@@ -241,12 +273,21 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].defectScore = classifier.defectScore(i);
                 locateDefect(items[i], i);
                 items[i].inferredNanos = now;
+                items[i].model = modelId;
             }
             failedAlone = 0;
+            if (shadow != null && shadow.active()) {
+                for (int i = 0; i < count; i++) shadow.offer(worker, items[i].line, items[i].defectScore, items[i].tensor);
+            }
         } catch (RuntimeException ex) {
             if (side != null && side.staged() > 0) side.fail(SIDE_RUN_FAILED);
             isolateFailure(items, count);
         }
+    }
+
+    /** Copies of the frames this worker scores go to {@code tap} while a shadow runs; set before the ring starts. */
+    void shadowTo(ShadowTap tap) {
+        this.shadow = tap;
     }
 
     /** The frame's defect box from row {@code row} of the last run, in frame pixels; none without a map. */
@@ -282,6 +323,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 items[i].defectScore = classifier.defectScore(0);
                 locateDefect(items[i], 0);
                 items[i].inferredNanos = System.nanoTime();
+                items[i].model = modelId;
                 failedAlone = 0;
             } catch (RuntimeException ex) {
                 items[i].status = FrameEvent.STATUS_ERROR;
@@ -350,6 +392,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             undistortedMats[i].close();
             undistorted[i].close();
         }
-        classifier.close();
+        if (model != null) model.release();
+        else classifier.close();
     }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *  camera loops (one thread per view) ──tryPublish──▶ [ ring of FrameEvent slots ]
  *                                                         │
  *            InspectionHandler × workers (sequence % workers) ▸ their own "scored" sequences
+ *                (each on the {@link LiveModel}: a new model version takes over at a batch boundary)
  *                                                         ▼
  *            DecisionHandler (barrier on the scored sequences) ▸ outcome stage
  *            DeadlineWatchdog (its own thread, behind the decision's sequence)
@@ -52,6 +53,8 @@ public final class StationRing {
     private final RingBuffer<FrameEvent> ring;
     private final List<FrameEvent> slots;
     private final List<InspectionHandler> workers = new ArrayList<>();
+    private final LiveModel liveModel;
+    private final ShadowTap shadowTap;
     private final DeadlineWatchdog watchdog;
     private final DecisionHandler decision;
     private final List<CameraLoop> cameras = new ArrayList<>();
@@ -67,8 +70,9 @@ public final class StationRing {
      * @param sources per line, its views' frame sources in view order (the caller closes them)
      * @param stageTimes where the workers record their stage times
      * @param latestFrames where the decision copies each camera's latest frame; null: nowhere
+     * @param modelLabel how the journal names the model, and {@code modelJournalId} its id there (see {@link LiveModel})
      */
-    public StationRing(StationConfig config, ModelPackage model, List<LineSetup> lines, List<List<FrameSource>> sources,
+    public StationRing(StationConfig config, ModelPackage model, String modelLabel, int modelJournalId, List<LineSetup> lines, List<List<FrameSource>> sources,
                        StageTimes stageTimes, LineThresholds thresholds, OutcomeRecorder recorder, TrendStage trend,
                        RejectImages rejectImages, ViewAssembly parts, String[][] viewNames, LatestFrames latestFrames) {
         int floats = model.info().floatsPerImage();
@@ -81,15 +85,19 @@ public final class StationRing {
 
         @SuppressWarnings("unchecked")
         EventHandler<FrameEvent>[] inspect = new EventHandler[config.workers()];
+        this.liveModel = new LiveModel(model, modelLabel, modelJournalId, inspect.length, config.maxBatch());
+        this.shadowTap = new ShadowTap(inspect.length, floats);
         try {
             for (int i = 0; i < inspect.length; i++) {
-                InspectionHandler h = new InspectionHandler(i, inspect.length, lines, model.newClassifier(config.maxBatch()),
+                InspectionHandler h = new InspectionHandler(i, inspect.length, lines, liveModel.hold(i),
                         new StageProgress(waits), stageTimes.worker(i), config.preprocessDevice());
+                h.shadowTo(shadowTap);
                 workers.add(h);
                 inspect[i] = h;
             }
         } catch (RuntimeException e) {
             workers.forEach(InspectionHandler::close);
+            liveModel.close();
             slots.forEach(FrameEvent::close);
             throw e;
         }
@@ -192,7 +200,19 @@ public final class StationRing {
     /** Frees every handler and slot (not the sources). */
     public void close() {
         for (InspectionHandler w : workers) w.close();
+        liveModel.close();
+        shadowTap.close();
         for (FrameEvent e : slots) e.close();
+    }
+
+    /** Where a shadow run takes copies of the scored frames. */
+    public ShadowTap shadowTap() {
+        return shadowTap;
+    }
+
+    /** The model the workers run, and how a new one takes over. */
+    public LiveModel liveModel() {
+        return liveModel;
     }
 
     public int workers() {

@@ -1,7 +1,8 @@
 /**
  * The frame's way through the station: the preallocated ring slot ({@code FrameEvent}), the camera
  * loops that publish into it, the inspection workers (preprocess, batch, infer), the decision handler,
- * the deadline watchdog and the stage wait strategy, wired together by
+ * the deadline watchdog, the stage wait strategy and the workers' live model ({@link io.sightline.station.ring.LiveModel}:
+ * a new model version taken over at a batch boundary), wired together by
  * {@link io.sightline.station.ring.StationRing}.
  *
  * <pre>

@@ -101,6 +101,7 @@ public final class StationMetrics implements AutoCloseable {
         }
         this.batchBuckets = batchBuckets(station.config().maxBatch());
         bindCounters(t);
+        bindShadow(t);
         bindCameras(t);
         bindStation(t);
         bindTrend(t);
@@ -139,6 +140,32 @@ public final class StationMetrics implements AutoCloseable {
                 for (Outcome o : Outcome.values()) decided += x.count(l, o);
                 return x.capturedCount(l) - decided;
             }, null, "line", label);
+        }
+    }
+
+    /** A shadow run's figures (see {@code ShadowRun}): NaN and 0 while none runs; each run starts from 0. */
+    private void bindShadow(StationTelemetry t) {
+        Memo<io.sightline.station.models.ShadowRun.Figures> shadow = new Memo<>(() -> station.models().shadow());
+        for (String result : List.of("scored", "skipped")) {
+            gauge("sightline.shadow.frames", "Frames sampled for the shadow model this run: scored, or skipped (it gave way to the line)",
+                    shadow, m -> m.get() == null ? 0 : result.equals("scored") ? m.get().framesScored() : m.get().framesSkipped(), null,
+                    "result", result);
+        }
+        for (int line = 0; line < t.lines(); line++) {
+            int l = line;
+            gauge("sightline.shadow.agreement", "Share of the shadow-scored parts the candidate decided as the live model did",
+                    shadow, m -> m.get() == null ? Double.NaN : m.get().lines().get(l).agreement(), null, "line", Integer.toString(line));
+            for (String liveDecision : List.of("pass", "reject")) {
+                for (String candidate : List.of("pass", "reject")) {
+                    gauge("sightline.shadow.decisions", "Shadow-scored parts by the live model's and the candidate's decision, each at its threshold",
+                            shadow, m -> {
+                                if (m.get() == null) return 0;
+                                var f = m.get().lines().get(l);
+                                return liveDecision.equals("pass") ? (candidate.equals("pass") ? f.livePassCandidatePass() : f.livePassCandidateReject())
+                                        : (candidate.equals("pass") ? f.liveRejectCandidatePass() : f.liveRejectCandidateReject());
+                            }, null, "line", Integer.toString(line), "live", liveDecision, "candidate", candidate);
+                }
+            }
         }
     }
 

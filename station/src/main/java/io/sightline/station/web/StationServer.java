@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  *                                        ▸ {@link ThresholdControl}; needs the operate role
  *   POST /api/inspect?line=L[&map=png]   an image scored as line L would ▸ {@link InspectRequests}; the read role
  *                                        is enough (once {@link #serveInspections} was called; else 501)
+ *   POST /api/models/live                {"model":"v2"} or {"rollback":true} ▸ {@link ModelRequests} ▸ the station's
+ *                                        ModelSwitch (422 when refused); needs the operate role
+ *   POST /api/models/shadow              {"model":"v2","threshold":0.5,"sample":4} or {"stop":true}: a shadow run
+ *                                        (ModelSwitch.startShadow); needs the operate role
  * </pre>
  *
  * <p>Without a station ({@code sightline serve}) the same server, rules and all, answers the
@@ -337,6 +341,18 @@ public final class StationServer implements AutoCloseable {
             return;
         }
         if (station == null) throw new HttpError(404, "no such page: " + path + " (this server runs sightline serve: only POST /api/inspect)");
+        if (path.equals("/api/models/live")) {
+            TokenAuth.require(role, Role.OPERATE, ex);
+            if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
+            ModelRequests.post(ex, station, auth, scheme());
+            return;
+        }
+        if (path.equals("/api/models/shadow")) {
+            TokenAuth.require(role, Role.OPERATE, ex);
+            if (!method.equals("POST")) throw methodNotAllowed(ex, "POST");
+            ModelRequests.postShadow(ex, station, auth, scheme());
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) throw methodNotAllowed(ex, "GET, HEAD");
         Matcher image = CAMERA_IMAGE.matcher(path);
         if (path.equals("/") || path.equals("/index.html")) {

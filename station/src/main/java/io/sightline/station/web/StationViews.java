@@ -144,6 +144,7 @@ final class StationViews {
         thresholds.put("configured", (double) t.configuredThreshold());
         thresholds.put("adjustable", options.thresholds() != null);
         m.put("thresholds", thresholds);
+        m.put("model", ModelRequests.state(station));
         m.put("trend", trend(t));
         m.put("journal", options.journal() != null);
         Map<String, Object> errors = new LinkedHashMap<>();

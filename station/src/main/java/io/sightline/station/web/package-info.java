@@ -1,6 +1,6 @@
 /**
  * The station seen from outside while it runs: Prometheus metrics, the operators' dashboard and
- * its JSON, and the threshold endpoint. It owns no part of the frame path.
+ * its JSON, and the endpoints that change it (thresholds, the live model). It owns no part of the frame path.
  *
  * <pre>
  *   Station ──counters, source stats, snapshot()──┐
@@ -13,6 +13,8 @@
  *                                                                              /api/cameras/{i}/latest.png
  *                                                   ThresholdControl ◀── POST /api/thresholds
  *                                         inspect.Inspector ◀── InspectRequests ◀── POST /api/inspect
+ *                                         Station.models() (ModelSwitch) ◀── POST /api/models/live
+ *                            (thresholds and models through OperateRequests: token, loopback, origin, JSON, who asked)
  * </pre>
  *
  * <ul>
@@ -34,6 +36,7 @@
  *
  * <p>What the station's threads contribute is in {@link io.sightline.station.telemetry.StationTelemetry}: written
  * without allocating or waiting, paid for by the reader. This package reads the station through
- * its public API and the telemetry; it must not know the ring, the outcome stage or the command line.
+ * its public API and the telemetry; it must not know the ring, the outcome stage or the command line (the model store and switch are
+ * the public API's, {@code io.sightline.station.models}).
  */
 package io.sightline.station.web;
