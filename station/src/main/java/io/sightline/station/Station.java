@@ -22,9 +22,7 @@ import io.sightline.station.telemetry.StationTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -374,35 +372,9 @@ public final class Station implements AutoCloseable {
 
     /** Current figures; safe to call from any thread while running. */
     public StationStats snapshot() {
-        var c = recorder.counters();
-        Map<String, Long> byReason = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) if (o.isFailSafe()) byReason.put(o.reason(), c.total(o));
         long end = stopNanos != 0 ? stopNanos : System.nanoTime();
         double elapsed = started ? (end - startNanos) / 1e9 : 0;
-        // each counter read once, so that the figures returned add up even while parts flow
-        long passed = c.passed();
-        long rejected = c.rejectedForDefect();
-        long failSafe = c.failSafe();
-        long decided = passed + rejected + failSafe;
-        long captured = c.capturedTotal(); // after the outcomes: a part is captured before it is decided, so in flight >= 0
-        Histogram latency = recorder.totalLatency();
-        long batches = ring.batches();
-        long batchedFrames = ring.batchedFrames();
-        long[] hist = stopNanos != 0 ? ring.batchSizeHistogram(config.maxBatch()) : new long[0];
-        int maxSeen = 0;
-        for (int i = hist.length - 1; i > 0; i--) if (hist[i] > 0) { maxSeen = i; break; }
-        long overruns = ring.overruns();
-        return new StationStats(captured, passed, rejected, failSafe, byReason,
-                captured - decided, recorder.defective(), recorder.escapes(), recorder.falseRejects(), elapsed,
-                elapsed > 0 ? decided / elapsed : 0,
-                percentileMs(latency, 50), percentileMs(latency, 99), percentileMs(latency, 99.9),
-                latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0,
-                batches == 0 ? 0 : (double) batchedFrames / batches, maxSeen, hist, overruns, recorder.sinkFailures(),
-                parts.lateViews(), parts.overflows());
-    }
-
-    private static double percentileMs(Histogram micros, double percentile) {
-        return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile) / 1000.0;
+        return StationSnapshots.of(recorder, ring, parts, config.maxBatch(), elapsed, stopNanos != 0);
     }
 
     /**
