@@ -126,7 +126,7 @@ public final class Station implements AutoCloseable {
         this.journal = outputs.journal();
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
         this.parts = new ViewAssembly(recorder, viewCounts, StationLayout.partWindow(config));
-        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
+        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines(), this.model.defectClasses());
         int[] widths = new int[lines.size()];
         int[] heights = new int[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
