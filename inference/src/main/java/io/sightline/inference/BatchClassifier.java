@@ -220,6 +220,26 @@ public final class BatchClassifier implements AutoCloseable {
         return probs[row * numClasses + k];
     }
 
+    /**
+     * The most probable defect class for row {@code row} of the last {@link #run}, as an index among the
+     * defect classes (the model's classes without ok, in their order); -1 for a model with none.
+     */
+    public int topDefectClass(int row) {
+        Objects.checkIndex(row, lastRows);
+        int best = -1;
+        float bestProb = -1f;
+        int base = row * numClasses;
+        for (int k = 0, d = 0; k < numClasses; k++) {
+            if (k == okIndex) continue;
+            if (probs[base + k] > bestProb) {
+                bestProb = probs[base + k];
+                best = d;
+            }
+            d++;
+        }
+        return best;
+    }
+
     /** 1 - p(ok) for row {@code row} of the last {@link #run}: 0 = surely good, 1 = surely defective. */
     public float defectScore(int row) {
         return 1f - prob(row, okIndex);

@@ -146,6 +146,17 @@ public record ModelInfo(
                 normMean, normStd, training, evaluation, files);
     }
 
+    /**
+     * The defect classes a part can be rejected for, by name: {@link #classes()} without
+     * {@value #OK_CLASS}, in their order; none for an anomaly model (its one score names no defect).
+     */
+    public List<String> defectClasses() {
+        if (isAnomaly()) return List.of();
+        List<String> out = new java.util.ArrayList<>(classes);
+        out.remove(OK_CLASS);
+        return List.copyOf(out);
+    }
+
     /** Index of class {@value #OK_CLASS} in {@link #classes()} (always present). */
     public int okIndex() {
         return classes.indexOf(OK_CLASS);

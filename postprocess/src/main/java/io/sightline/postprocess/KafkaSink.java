@@ -162,8 +162,8 @@ public final class KafkaSink extends BufferedSink<ProducerRecord<String, String>
 
     @Override
     public void trendAlarm(TrendAlarm a) {
-        send("trend", a.line(), String.format(Locale.ROOT, "{\"line\":%d,\"detector\":\"%s\",\"part\":%d,\"raised\":%b,\"forecast\":%s}",
-                a.line(), a.detector(), a.partIndex(), a.raised(), a.forecastJson()));
+        send("trend", a.line(), String.format(Locale.ROOT, "{\"line\":%d,\"detector\":\"%s\",\"part\":%d,\"raised\":%b,\"class\":%s,\"forecast\":%s}",
+                a.line(), a.detector(), a.partIndex(), a.raised(), a.defectClassJson(), a.forecastJson()));
     }
 
     @Override

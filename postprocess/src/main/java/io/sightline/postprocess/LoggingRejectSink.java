@@ -45,8 +45,9 @@ public final class LoggingRejectSink implements RejectSink {
 
     @Override
     public synchronized void trendAlarm(io.sightline.postprocess.trend.TrendAlarm a) {
-        out.printf("%s trend-alarm %s line=%d part=%d detector=%s value=%.4f limit=%.4f rule=\"%s\"%n", Instant.now(),
-                a.raised() ? "raised" : "cleared", a.line(), a.partIndex(), a.detector(), a.value(), a.limit(), a.rule());
+        out.printf("%s trend-alarm %s line=%d part=%d detector=%s%s value=%.4f limit=%.4f rule=\"%s\"%n", Instant.now(),
+                a.raised() ? "raised" : "cleared", a.line(), a.partIndex(), a.detector(),
+                a.defectClass() == null ? "" : " class=" + a.defectClass(), a.value(), a.limit(), a.rule());
     }
 
     public synchronized long signals() {

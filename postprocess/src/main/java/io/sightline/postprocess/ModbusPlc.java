@@ -19,7 +19,8 @@ import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
  *   HR 2    RESULT_REASON   station: the outcome's code (0 pass, 1 defect, 2.. fail-safe reasons)
  *   HR 10-14  last reject:  line, part high word, part low word, reason code, sequence (+1 per reject)
  *   HR 20-24  last result:  line, part high word, part low word, decision (0 pass, 1 reject, 2 fail-safe), sequence
- *   HR 30-33  last trend alarm: line, detector code, raised (1/0), sequence
+ *   HR 30-33  last trend alarm: line, detector code (1 lstm, 2 ewma, 3 cusum, 4 pchart, 5 rate-cusum: a defect
+ *             class's rate, the class not carried), raised (1/0), sequence
  * </pre>
  *
  * A PLC detects a new record by its sequence register changing (written last, in the same

@@ -58,6 +58,7 @@ public final class ModbusSink extends BufferedSink<int[]> {
             case "ewma" -> 2;
             case "cusum" -> 3;
             case "pchart" -> 4;
+            case "rate-cusum" -> 5; // a defect class's rate; the registers carry no class name
             default -> 0;
         };
         offer(new int[] {ModbusPlc.TREND_RECORD, a.line(), detector, a.raised() ? 1 : 0, trendSeq});

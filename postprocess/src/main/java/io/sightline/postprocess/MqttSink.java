@@ -120,9 +120,9 @@ public final class MqttSink extends BufferedSink<String[]> {
     @Override
     public void trendAlarm(TrendAlarm a) {
         offer(new String[] {prefix + "/line/" + a.line() + "/trend", String.format(Locale.ROOT,
-                "{\"line\":%d,\"detector\":\"%s\",\"part\":%d,\"raised\":%b,\"value\":%s,\"limit\":%s,\"rule\":\"%s\",\"forecast\":%s}",
+                "{\"line\":%d,\"detector\":\"%s\",\"part\":%d,\"raised\":%b,\"value\":%s,\"limit\":%s,\"rule\":\"%s\",\"class\":%s,\"forecast\":%s}",
                 a.line(), a.detector(), a.partIndex(), a.raised(), num(a.value()), num(a.limit()), a.rule().replace("\"", "'"),
-                a.forecastJson())});
+                a.defectClassJson(), a.forecastJson())});
     }
 
     /** Why the broker could not be used, in words: refused credentials, an untrusted certificate, or no answer. */

@@ -69,6 +69,7 @@ class KafkaSinkContractTest extends RejectSinkContract {
                     else {
                         out.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
                         if (!j.get("forecast").isNull()) out.add(RejectSinkContract.forecast(j.get("line").asInt(), j.get("forecast")));
+                        if (!j.get("class").isNull()) out.add("class " + j.get("line").asInt() + " " + j.get("class").asText());
                     }
                 }
             }
@@ -81,6 +82,11 @@ class KafkaSinkContractTest extends RejectSinkContract {
     @Override
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return new KafkaSink("127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "nowhere", capacity);
+    }
+
+    @Override
+    protected boolean carriesClass() {
+        return true;
     }
 
     @Override

@@ -28,7 +28,7 @@ class LoggingRejectSinkContractTest extends RejectSinkContract {
         List<String> out = new ArrayList<>();
         Pattern reject = Pattern.compile(" reject line=(\\d+) part=(\\d+) ");
         Pattern result = Pattern.compile(" result line=(\\d+) part=(\\d+) decision=(\\w+)");
-        Pattern trend = Pattern.compile(" trend-alarm \\w+ line=(\\d+) part=\\d+ detector=(\\w+)");
+        Pattern trend = Pattern.compile(" trend-alarm \\w+ line=(\\d+) part=\\d+ detector=([\\w-]+)");
         for (String line : Files.readAllLines(log())) {
             Matcher m = reject.matcher(line);
             if (m.find()) out.add("reject " + m.group(1) + " " + m.group(2));

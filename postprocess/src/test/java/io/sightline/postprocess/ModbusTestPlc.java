@@ -37,7 +37,7 @@ final class ModbusTestPlc implements AutoCloseable {
                         records.add("result " + reg(20) + " " + ((reg(21) << 16) | reg(22)) + " " + decisions[reg(23)]);
                     }
                     if (ref == ModbusPlc.TREND_RECORD + 3) {
-                        String[] detectors = {"?", "lstm", "ewma", "cusum", "pchart"};
+                        String[] detectors = {"?", "lstm", "ewma", "cusum", "pchart", "rate-cusum"};
                         records.add("trend " + reg(30) + " " + detectors[reg(31)]);
                     }
                 }

@@ -64,6 +64,7 @@ class MqttSinkContractTest extends RejectSinkContract {
             else if (topic.endsWith("/trend")) {
                 arrivals.add("trend " + j.get("line").asInt() + " " + j.get("detector").asText());
                 if (!j.get("forecast").isNull()) arrivals.add(RejectSinkContract.forecast(j.get("line").asInt(), j.get("forecast")));
+                if (!j.get("class").isNull()) arrivals.add("class " + j.get("line").asInt() + " " + j.get("class").asText());
             }
         });
     }
@@ -86,6 +87,11 @@ class MqttSinkContractTest extends RejectSinkContract {
     @Override
     protected RejectSink newSinkToNowhere(int capacity) throws Exception {
         return new MqttSink("tcp://127.0.0.1:" + io.sightline.postprocess.LoopbackPorts.free(), "station-nowhere", "test", capacity);
+    }
+
+    @Override
+    protected boolean carriesClass() {
+        return true;
     }
 
     @Override

@@ -38,6 +38,14 @@ abstract class RejectSinkContract {
         return false;
     }
 
+    /**
+     * Whether the sink's trend messages carry the defect class of a per-class alarm: {@link #received()}
+     * then holds "class L NAME" for an alarm that names one (and nothing for the whole line's).
+     */
+    protected boolean carriesClass() {
+        return false;
+    }
+
     /** The "forecast ..." arrival of a JSON trend message's forecast object. */
     static String forecast(int line, com.fasterxml.jackson.databind.JsonNode f) {
         return "forecast " + line + " " + f.get("rate").asDouble() + " " + f.get("lower").asDouble() + " " + f.get("upper").asDouble() + " "
@@ -60,7 +68,9 @@ abstract class RejectSinkContract {
             sink.trendAlarm(new TrendAlarm(1, "cusum", 0, 49, 9.5, 8.0, true, "statistic above the upper control limit"));
             sink.trendAlarm(new TrendAlarm(0, "lstm", 0, 300, 0.04, 0.03, true, "forecast reject rate above the limit",
                     new TrendAlarm.Forecast(0.06, 0.04, 0.09, 0.9, 500, 0.03)));
-            int expected = 50 + 16 + 2 + (carriesForecast() ? 1 : 0);
+            sink.trendAlarm(new TrendAlarm(1, "rate-cusum", 0, 640, 5.4, 5.0, true, "class rate above 3.0x its in-control rate",
+                    null, "crack"));
+            int expected = 50 + 16 + 3 + (carriesForecast() ? 1 : 0) + (carriesClass() ? 1 : 0);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             List<String> got = received();
             while (got.size() < expected && System.nanoTime() < deadline) {
@@ -74,6 +84,11 @@ abstract class RejectSinkContract {
             assertTrue(got.contains("trend 1 cusum"), got.toString());
             assertTrue(got.contains("trend 0 lstm"), got.toString());
             if (carriesForecast()) assertTrue(got.contains("forecast 0 0.06 0.04 0.09 0.9 0.03"), "the LSTM's forecast arrives with its alarm: " + got);
+            assertTrue(got.contains("trend 1 rate-cusum"), got.toString());
+            if (carriesClass()) {
+                assertEquals(List.of("class 1 crack"), got.stream().filter(s -> s.startsWith("class")).toList(),
+                        "the class alarm names its class, the whole line's alarms none: " + got);
+            }
             long rejects = got.stream().filter(s -> s.startsWith("reject")).count();
             assertEquals(10 + 6, rejects, "every reject once: " + got);
             assertEquals(50, got.stream().filter(s -> s.startsWith("result")).count());

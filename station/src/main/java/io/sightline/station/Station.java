@@ -131,7 +131,7 @@ public final class Station implements AutoCloseable {
         this.journal = outputs.journal();
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
         this.parts = new ViewAssembly(recorder, viewCounts, StationLayout.partWindow(config));
-        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines());
+        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines(), this.model.defectClasses());
         int[] widths = new int[lines.size()];
         int[] heights = new int[lines.size()];
         int[] channels = new int[lines.size()];

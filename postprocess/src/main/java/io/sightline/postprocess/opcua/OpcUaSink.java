@@ -23,20 +23,24 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
  * <pre>
  *   namespace NS, NodeId strings:  PREFIX/LastReject/{Line,Part,Reason,Seq}
  *                                  PREFIX/LastResult/{Line,Part,Decision,Seq}
- *                                  PREFIX/LastTrend/{Line,Detector,Raised,ForecastRate,ForecastLower,ForecastUpper,ForecastLevel,ForecastLimit,Seq}
+ *                                  PREFIX/LastTrend/{Line,Detector,Raised,ForecastRate,ForecastLower,ForecastUpper,ForecastLevel,ForecastLimit,Class,Seq}
  * </pre>
  *
  * Buffered and never blocking ({@link BufferedSink}); a PLC that is down leaves the sink down
- * and buffering. The {@code Forecast*} variables are optional: a PLC program written before the
- * forecast existed has none, and its writes answer {@code Bad_NodeIdUnknown}; that is logged once
- * and the rest of the record (with {@code Seq} last) is still delivered.
+ * and buffering. The {@code Forecast*} variables and {@code Class} (the defect class whose rate rose,
+ * "" for the whole line) are optional: a PLC program written before the forecast or the per-class
+ * tracking existed has none, and its writes answer {@code Bad_NodeIdUnknown}; that is logged once
+ * per variable and the rest of the record (with {@code Seq} last) is still delivered.
  */
 public final class OpcUaSink extends BufferedSink<Object[]> {
     /** The PLC variables this sink writes, with their types (for a PLC program or a stand-in). */
     /** The LSTM's forecast with its alarm (LastTrend/...; -1 for a chart's alarm): rate, interval, level, limit. */
     static final String[] FORECAST_VARIABLES = {"ForecastRate", "ForecastLower", "ForecastUpper", "ForecastLevel", "ForecastLimit"};
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpcUaSink.class);
-    private boolean forecastMissingLogged;
+    /** The defect class whose rate rose (LastTrend/Class; "" for an alarm on the whole line). */
+    static final String CLASS_VARIABLE = "Class";
+    /** Optional variables the PLC answered as unknown (logged once each). */
+    private final java.util.Set<String> missingLogged = new java.util.HashSet<>();
 
     public static final java.util.Map<String, Object> PLC_VARIABLES = plcVariables();
 
@@ -60,6 +64,7 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
             m.put(group + "/Seq", 0L);
         }
         for (String f : FORECAST_VARIABLES) m.put("LastTrend/" + f, 0.0);
+        m.put("LastTrend/" + CLASS_VARIABLE, "");
         return m;
     }
 
@@ -128,10 +133,9 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
         for (int i = 0; i < codes.size(); i++) {
             if (codes.get(i).isGood()) continue;
             if (optional(names[i]) && codes.get(i).getValue() == org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_NodeIdUnknown) {
-                if (!forecastMissingLogged) {
-                    forecastMissingLogged = true;
-                    LOG.warn("OPC UA output {}: the PLC has no {} (the trend forecast is not written; the alarm still is): {}",
-                            endpointUrl, ids.get(i), codes.get(i));
+                if (missingLogged.add(names[i])) {
+                    LOG.warn("OPC UA output {}: the PLC has no {} (the trend {} is not written; the alarm still is): {}",
+                            endpointUrl, ids.get(i), CLASS_VARIABLE.equals(names[i]) ? "class" : "forecast", codes.get(i));
                 }
                 continue;
             }
@@ -141,7 +145,7 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
 
     private static boolean optional(String name) {
         for (String f : FORECAST_VARIABLES) if (f.equals(name)) return true;
-        return false;
+        return CLASS_VARIABLE.equals(name);
     }
 
     @Override
@@ -172,8 +176,8 @@ public final class OpcUaSink extends BufferedSink<Object[]> {
         TrendAlarm.Forecast f = a.forecast();
         double[] v = f == null ? new double[] {-1, -1, -1, -1, -1} : new double[] {f.rate(), f.lower(), f.upper(), f.level(), f.limitRate()};
         offer(new Object[] {"LastTrend", new String[] {"Line", "Detector", "Raised", FORECAST_VARIABLES[0], FORECAST_VARIABLES[1],
-            FORECAST_VARIABLES[2], FORECAST_VARIABLES[3], FORECAST_VARIABLES[4], "Seq"}, a.line(), a.detector(), a.raised(), v[0], v[1], v[2],
-            v[3], v[4], ++trendSeq});
+            FORECAST_VARIABLES[2], FORECAST_VARIABLES[3], FORECAST_VARIABLES[4], CLASS_VARIABLE, "Seq"}, a.line(), a.detector(), a.raised(),
+            v[0], v[1], v[2], v[3], v[4], a.defectClass() == null ? "" : a.defectClass(), ++trendSeq});
     }
 
     @Override

@@ -4,7 +4,7 @@ package io.sightline.postprocess.trend;
  * A trend tracker's alarm on one line, raised or cleared.
  *
  * @param line production line
- * @param detector the tracker's name ("ewma", "cusum", "pchart", "lstm")
+ * @param detector the tracker's name ("ewma", "cusum", "pchart", "lstm", and per defect class "rate-cusum")
  * @param timeNanos the part's capture time ({@link System#nanoTime()} scale, or the replay's clock)
  * @param partIndex the part's index on its line, counted from 0
  * @param value the statistic or forecast that crossed (the LSTM: its interval's lower end)
@@ -12,13 +12,21 @@ package io.sightline.postprocess.trend;
  * @param raised true when the alarm is raised, false when it clears
  * @param rule what crossed, e.g. "statistic above the upper control limit" or a Western Electric rule
  * @param forecast the LSTM's reject-rate forecast when the alarm was raised or cleared; null for the charts
+ * @param defectClass the defect class whose rate rose ({@link ClassRateTracker}); null when the alarm is
+ *     about the whole line's reject rate or scores
  */
 public record TrendAlarm(int line, String detector, long timeNanos, long partIndex, double value, double limit,
-                         boolean raised, String rule, Forecast forecast) {
-    /** A chart's alarm, with no forecast. */
+                         boolean raised, String rule, Forecast forecast, String defectClass) {
+    /** A chart's alarm on the whole line, with no forecast. */
     public TrendAlarm(int line, String detector, long timeNanos, long partIndex, double value, double limit, boolean raised,
                       String rule) {
-        this(line, detector, timeNanos, partIndex, value, limit, raised, rule, null);
+        this(line, detector, timeNanos, partIndex, value, limit, raised, rule, null, null);
+    }
+
+    /** An alarm on the whole line (no defect class). */
+    public TrendAlarm(int line, String detector, long timeNanos, long partIndex, double value, double limit, boolean raised,
+                      String rule, Forecast forecast) {
+        this(line, detector, timeNanos, partIndex, value, limit, raised, rule, forecast, null);
     }
 
     /**
@@ -46,5 +54,23 @@ public record TrendAlarm(int line, String detector, long timeNanos, long partInd
     /** The forecast as JSON, or {@code null} for a chart's alarm. */
     public String forecastJson() {
         return forecast == null ? "null" : forecast.toJson();
+    }
+
+    /** The defect class as a JSON value: a quoted name, or {@code null} for the whole line. */
+    public String defectClassJson() {
+        if (defectClass == null) return "null";
+        StringBuilder b = new StringBuilder(defectClass.length() + 2).append('"');
+        for (int i = 0; i < defectClass.length(); i++) {
+            char ch = defectClass.charAt(i);
+            if (ch == '"' || ch == '\\') b.append('\\').append(ch);
+            else if (ch < 0x20) b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
+            else b.append(ch);
+        }
+        return b.append('"').toString();
+    }
+
+    /** What the alarm is about, for people: "crack rising on line 2", or "line 2" for the whole line. */
+    public String subject() {
+        return defectClass == null ? "line " + line : defectClass + " rising on line " + line;
     }
 }

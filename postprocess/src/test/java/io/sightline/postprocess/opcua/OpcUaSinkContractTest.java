@@ -30,6 +30,7 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
                 arrivals.add("forecast " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/ForecastRate") + " " + plc.get("LastTrend/ForecastLower")
                         + " " + plc.get("LastTrend/ForecastUpper") + " " + plc.get("LastTrend/ForecastLevel") + " " + plc.get("LastTrend/ForecastLimit"));
             }
+            if (!"".equals(plc.get("LastTrend/Class"))) arrivals.add("class " + plc.get("LastTrend/Line") + " " + plc.get("LastTrend/Class"));
         });
     }
 
@@ -53,13 +54,14 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
     void aPlcWithoutTheForecastVariablesStillGetsTheTrendAlarm() throws Exception {
         java.util.Map<String, Object> older = new java.util.LinkedHashMap<>(OpcUaSink.PLC_VARIABLES);
         for (String f : OpcUaSink.FORECAST_VARIABLES) older.remove("LastTrend/" + f);
+        older.remove("LastTrend/" + OpcUaSink.CLASS_VARIABLE);
         try (OpcUaStationServer oldPlc = new OpcUaStationServer("127.0.0.1", io.sightline.postprocess.LoopbackPorts.free(), "PLC", older, true);
              OpcUaSink sink = new OpcUaSink(oldPlc.endpointUrl(), OpcUaStationServer.NAMESPACE_URI, "PLC", 100)) {
             java.util.concurrent.CountDownLatch seq = new java.util.concurrent.CountDownLatch(1);
             oldPlc.onChange("LastTrend/Seq", v -> seq.countDown());
             sink.trendAlarm(new io.sightline.postprocess.trend.TrendAlarm(2, "lstm", 0, 300, 0.04, 0.03, true, "forecast above the limit",
                     new io.sightline.postprocess.trend.TrendAlarm.Forecast(0.06, 0.04, 0.09, 0.9, 500, 0.03)));
-            assertTrue(seq.await(20, TimeUnit.SECONDS), "the alarm's Seq arrives although the forecast variables are missing");
+            assertTrue(seq.await(20, TimeUnit.SECONDS), "the alarm's Seq arrives although the forecast and class variables are missing");
             assertEquals(2, ((Number) oldPlc.get("LastTrend/Line")).intValue());
             assertEquals(Boolean.TRUE, oldPlc.get("LastTrend/Raised"));
             assertTrue(sink.health().up(), "a missing optional variable does not take the output down: " + sink.health());
@@ -93,6 +95,11 @@ class OpcUaSinkContractTest extends io.sightline.postprocess.RejectSinkContractA
                 client.disconnect().get(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Override
+    protected boolean carriesClass() {
+        return true;
     }
 
     @Override

@@ -97,7 +97,7 @@ final class StationReport {
         return stats.balanced() && stats.inFlight() == 0 ? 0 : 3;
     }
 
-    /** Raised alarms for the summary: line, detector, time (s after start), part index. */
+    /** Raised alarms for the summary: line, detector, defect class (null: the whole line), time (s after start), part index. */
     static List<Map<String, Object>> trendAlarms(List<TrendAlarm> all, long startNanos) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (var a : all) {
@@ -105,6 +105,7 @@ final class StationReport {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("line", a.line());
             m.put("detector", a.detector());
+            m.put("class", a.defectClass());
             m.put("time", round((a.timeNanos() - startNanos) / 1e9));
             m.put("partIndex", a.partIndex());
             out.add(m);

@@ -1,5 +1,6 @@
 package io.sightline.station.outcome;
 
+import io.sightline.postprocess.trend.ClassRateTracker;
 import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendTracker;
 import java.lang.invoke.VarHandle;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <pre>
  *   decision thread, after the trackers took a part of line L, at most every interval per line:
  *       every tracker's statistic, limit and alarm state (the LSTM's: its expected rate, limit rate and
- *       its interval) --> line L's ring of CAPACITY samples
+ *       its interval), then each defect class's rate CUSUM (columns after the trackers') --> line L's ring of CAPACITY samples
  *       (preallocated arrays, then the line's sample count is published)
  *   reader (any thread): count ▸ copy the newest samples ▸ count again: drop what was overwritten
  * </pre>
@@ -67,13 +68,31 @@ public final class TrendHistory {
      * the line's last sample is older than the interval. Trackers that do not watch the line give NaN.
      */
     public void maybeSample(int line, long part, long nowNanos, List<TrendTracker> all, boolean[][] watches) {
+        maybeSample(line, part, nowNanos, all, watches, null);
+    }
+
+    /**
+     * As above, and the per-class tracker's classes in the columns after the trackers' (the history
+     * must have been made with {@code all.size() + classes.classes().size()} columns).
+     */
+    public void maybeSample(int line, long part, long nowNanos, List<TrendTracker> all, boolean[][] watches, ClassRateTracker classes) {
         long n = written.get(line);
         if (n != 0 && nowNanos - lastSampleNanos[line] < intervalNanos) return;
         lastSampleNanos[line] = nowNanos;
         int slot = (int) (n % capacity);
         timeNanos[line * capacity + slot] = nowNanos;
         partIndex[line * capacity + slot] = part;
-        for (int t = 0; t < trackers; t++) {
+        int lineTrackers = all.size();
+        for (int t = lineTrackers; t < trackers; t++) {
+            int i = (line * trackers + t) * capacity + slot;
+            int c = t - lineTrackers;
+            value[i] = classes.statistic(line, c);
+            limit[i] = classes.limit(line);
+            alarmed[i] = classes.alarmed(line, c);
+            lower[i] = Double.NaN;
+            upper[i] = Double.NaN;
+        }
+        for (int t = 0; t < lineTrackers; t++) {
             int i = (line * trackers + t) * capacity + slot;
             TrendTracker tracker = all.get(t);
             boolean watched = watches[t][line];

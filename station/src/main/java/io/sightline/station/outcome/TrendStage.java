@@ -2,6 +2,7 @@ package io.sightline.station.outcome;
 
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
+import io.sightline.postprocess.trend.ClassRateTracker;
 import io.sightline.postprocess.trend.TrendAlarm;
 import io.sightline.postprocess.trend.TrendTracker;
 import java.util.ArrayList;
@@ -12,8 +13,12 @@ import java.util.List;
  *
  * <pre>
  *   DecisionHandler --(line, part, capture time, score, rejected)--> each TrendTracker
+ *                   --(line, part, capture time, the defect class it was rejected for)--> ClassRateTracker
  *        alarms --> the reject sink (same outputs as rejects) and the station's alarm record
  * </pre>
+ *
+ * With a model of two or more defect classes (and at least one trend tracker), every line also
+ * watches the rate of each defect class ({@link ClassRateTracker}): its alarms name the class.
  *
  * Fail-safe outcomes carry no score the line made and are not fed (they are counted by the
  * station itself). The alarm record keeps the first {@value #MAX_RECORDED} alarms for the summary.
@@ -33,15 +38,27 @@ public final class TrendStage {
     private final long[][] raised;
     /** Each tracker's recent statistic for other threads (dashboard, metrics). */
     private final TrendHistory history;
+    /** The rate of each defect class per line; null: the model has fewer than two defect classes, or no tracker runs. */
+    private final ClassRateTracker classes;
+    private final long[][] classRaised;
 
     public TrendStage(List<TrendTracker> trackers, RejectSink sink, int lines) {
-        this(trackers, null, sink, lines);
+        this(trackers, null, sink, lines, List.of());
     }
 
     /**
      * @param watches per tracker, the lines it watches; null: every tracker watches every line
      */
     public TrendStage(List<TrendTracker> trackers, boolean[][] watches, RejectSink sink, int lines) {
+        this(trackers, watches, sink, lines, List.of());
+    }
+
+    /**
+     * @param defectClasses the model's defect classes (its classes without the passing one), in the
+     *     order of the indices given to {@link #onOutcome(int, long, long, Outcome, float, int)}; with
+     *     fewer than two (a binary or anomaly model), or no tracker, nothing is tracked per class
+     */
+    public TrendStage(List<TrendTracker> trackers, boolean[][] watches, RejectSink sink, int lines, List<String> defectClasses) {
         for (TrendTracker t : trackers) {
             if (t.lines() < lines) {
                 throw new IllegalArgumentException("trend tracker " + t.name() + " watches " + t.lines() + " lines, the station has " + lines);
@@ -56,22 +73,31 @@ public final class TrendStage {
             for (int line = 0; line < lines; line++) this.watches[t][line] = watches == null || watches[t][line];
         }
         this.raised = new long[trackers.size()][lines];
-        this.history = new TrendHistory(trackers.size(), lines, TrendHistory.CAPACITY, TrendHistory.INTERVAL_NANOS);
+        this.classes = trackers.isEmpty() || defectClasses.size() < 2 ? null
+                : new ClassRateTracker(lines, defectClasses, io.sightline.postprocess.trend.model.TrendModels.BASELINE,
+                        ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+        this.classRaised = new long[classes == null ? 0 : defectClasses.size()][lines];
+        this.history = new TrendHistory(trackers.size() + classRaised.length, lines, TrendHistory.CAPACITY, TrendHistory.INTERVAL_NANOS);
         TrendTracker.Listener listener = alarm -> {
             // rare (an alarm, then its clearing); the log's appender is asynchronous and never blocks this thread
             if (alarm.raised()) {
-                LOG.warn("trend alarm on line {} ({}): {} at part {}: {} beyond {}", alarm.line(), alarm.detector(), alarm.rule(),
+                LOG.warn("trend alarm on {} ({}): {} at part {}: {} beyond {}", alarm.subject(), alarm.detector(), alarm.rule(),
                         alarm.partIndex(), alarm.value(), alarm.limit());
             } else {
-                LOG.info("trend alarm cleared on line {} ({}) at part {}", alarm.line(), alarm.detector(), alarm.partIndex());
+                LOG.info("trend alarm cleared on {} ({}) at part {}", alarm.subject(), alarm.detector(), alarm.partIndex());
             }
             synchronized (alarms) {
                 if (alarms.size() < MAX_RECORDED) alarms.add(alarm);
                 else dropped++;
                 if (recent.size() == MAX_RECENT) recent.pollFirst();
                 recent.addLast(alarm);
-                for (int t = 0; t < this.trackers.size(); t++) {
-                    if (alarm.raised() && this.trackers.get(t).name().equals(alarm.detector()) && alarm.line() < lines) raised[t][alarm.line()]++;
+                if (alarm.defectClass() == null) {
+                    for (int t = 0; t < this.trackers.size(); t++) {
+                        if (alarm.raised() && this.trackers.get(t).name().equals(alarm.detector()) && alarm.line() < lines) raised[t][alarm.line()]++;
+                    }
+                } else if (alarm.raised() && alarm.line() < lines) {
+                    int c = defectClasses.indexOf(alarm.defectClass());
+                    if (c >= 0) classRaised[c][alarm.line()]++;
                 }
             }
             try {
@@ -81,20 +107,44 @@ public final class TrendStage {
             }
         };
         for (TrendTracker t : this.trackers) t.setListener(listener);
+        if (classes != null) classes.setListener(listener);
     }
 
     boolean isEmpty() {
         return trackers.isEmpty();
     }
 
-    /** Called by the decision thread for each part it decided. */
+    /** Called by the decision thread for each part it decided, with no defect class known. */
     public void onOutcome(int line, long partId, long captureNanos, Outcome outcome, float defectScore) {
+        onOutcome(line, partId, captureNanos, outcome, defectScore, -1);
+    }
+
+    /**
+     * Called by the decision thread for each part it decided.
+     *
+     * @param defectClass the most probable of the model's defect classes (index in the list given at
+     *     construction); counted for that class only when the part is rejected for a defect; -1: unknown
+     */
+    public void onOutcome(int line, long partId, long captureNanos, Outcome outcome, float defectScore, int defectClass) {
         if (outcome != Outcome.PASS && outcome != Outcome.REJECT_DEFECT) return;
         boolean rejected = outcome == Outcome.REJECT_DEFECT;
         for (int i = 0; i < trackers.size(); i++) {
             if (watches[i][line]) trackers.get(i).update(line, partId, captureNanos, defectScore, rejected);
         }
-        if (!trackers.isEmpty()) history.maybeSample(line, partId, captureNanos, trackers, watches);
+        if (classes != null) classes.update(line, partId, captureNanos, rejected ? defectClass : -1);
+        if (!trackers.isEmpty()) history.maybeSample(line, partId, captureNanos, trackers, watches, classes);
+    }
+
+    /** The per-class tracker, or null when none runs (see the constructor). */
+    public ClassRateTracker classTracker() {
+        return classes;
+    }
+
+    /** Alarms the class's rate raised on the line so far. */
+    public long raisedClassAlarms(int c, int line) {
+        synchronized (alarms) {
+            return classRaised[c][line];
+        }
     }
 
     public List<TrendTracker> trackers() {

@@ -19,7 +19,7 @@ import io.sightline.station.telemetry.LatestFrames;
  *
  * <p>On a line with several views the frame's outcome is its view's, and the part's one outcome
  * comes from the {@link ViewAssembly} once every view is in; the trend then sees the part (its
- * largest score), when every view was scored. A rejected view's frame is the one saved as an image.
+ * largest score), when every view was scored, with no defect class (no one view's class is the part's). A rejected view's frame is the one saved as an image.
  *
  * <p>A frame rejected for a defect by a model with a defect map carries its defect box (frame
  * pixels): the journal records it with the outcome (one-view lines; a part of several views has
@@ -99,7 +99,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         if (!multiView) {
             recorder.record(e.line, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos, now,
                     e.boxX, e.boxY, boxWidth, e.boxHeight, e.status == FrameEvent.STATUS_OK ? e.model : -1);
-            trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore);
+            trend.onOutcome(e.line, e.partId, e.captureNanos, outcome, e.defectScore, e.defectClass);
         } else if (parts.viewOutcome(e.line, e.view, e.partId, e.truth, outcome, e.defectScore, e.captureNanos, e.deadlineNanos,
                 now, decided)) {
             trend.onOutcome(e.line, decided.partId(), decided.captureNanos(), decided.outcome(), decided.defectScore());

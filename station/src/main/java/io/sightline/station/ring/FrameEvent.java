@@ -60,6 +60,8 @@ final class FrameEvent implements AutoCloseable {
     DefectKind truth = DefectKind.UNKNOWN;
     byte status;
     float defectScore;
+    /** The most probable defect class (index among the model's defect classes), written with the score; -1: none. */
+    int defectClass = -1;
     /**
      * Where the model sees the defect, in frame pixels (the map's box through the line's ROI), written
      * by the inspection worker with the score; {@code hasDefectBox} false when the model has no map or
@@ -96,6 +98,7 @@ final class FrameEvent implements AutoCloseable {
         this.sequence = sequence;
         this.status = STATUS_OK;
         this.defectScore = Float.NaN;
+        this.defectClass = -1;
         this.hasDefectBox = false;
         this.preprocessedNanos = 0;
         this.inferredNanos = 0;

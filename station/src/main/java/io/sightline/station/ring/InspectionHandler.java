@@ -271,6 +271,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             if (extra > 0) side.complete(classifier, count + extra);
             for (int i = 0; i < count; i++) {
                 items[i].defectScore = classifier.defectScore(i);
+                items[i].defectClass = classifier.topDefectClass(i);
                 locateDefect(items[i], i);
                 items[i].inferredNanos = now;
                 items[i].model = modelId;
@@ -321,6 +322,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
                 classifier.stage(0, items[i].tensor.floats());
                 classifier.run(1);
                 items[i].defectScore = classifier.defectScore(0);
+                items[i].defectClass = classifier.topDefectClass(0);
                 locateDefect(items[i], 0);
                 items[i].inferredNanos = System.nanoTime();
                 items[i].model = modelId;

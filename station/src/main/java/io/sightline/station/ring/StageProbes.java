@@ -91,14 +91,28 @@ public final class StageProbes {
 
         /** @param trackers the trend trackers fed by the decision (one line) */
         public Decision(float threshold, List<TrendTracker> trackers, RejectSink sink) {
+            this(threshold, trackers, sink, List.of());
+        }
+
+        /**
+         * @param defectClasses the model's defect classes: with two or more, the line's rate of each is
+         *     tracked too (as in a station with a multi-class model)
+         */
+        public Decision(float threshold, List<TrendTracker> trackers, RejectSink sink, List<String> defectClasses) {
             handler = new DecisionHandler(new LineThresholds(1, threshold), new OutcomeRecorder(1, sink),
-                    new TrendStage(trackers, sink, 1));
+                    new TrendStage(trackers, null, sink, 1, defectClasses));
         }
 
         /** Arms the slot as a camera would, gives it the score as a worker would, and decides it. */
         public void decide(long sequence, long captureNanos, float defectScore) {
+            decide(sequence, captureNanos, defectScore, -1);
+        }
+
+        /** As above, with the most probable defect class the worker found (index among the defect classes; -1: none). */
+        public void decide(long sequence, long captureNanos, float defectScore, int defectClass) {
             arm(slot, sequence, captureNanos);
             slot.defectScore = defectScore;
+            slot.defectClass = defectClass;
             handler.onEvent(slot, sequence, true);
         }
 

@@ -102,6 +102,16 @@ public final class StationTelemetry {
                               long alarmsRaised, double[] secondsAgo, long[] partIndex, double[] values, double[] limits,
                               List<AlarmMarker> alarms, Band forecast) {}
 
+    /**
+     * The rate of one defect class on one line ({@link io.sightline.postprocess.trend.ClassRateTracker}).
+     *
+     * @param statistic the class's rate CUSUM at the latest sample (NaN while the baseline is being learnt)
+     * @param baselineRate the class's in-control reject rate the baseline gave (NaN before)
+     * @param values per sample, the statistic (oldest first, at {@code secondsAgo})
+     */
+    public record ClassSeries(String defectClass, String detector, double statistic, double limit, boolean alarmed,
+                              long alarmsRaised, double baselineRate, double[] secondsAgo, double[] values) {}
+
     /** The interval around a forecaster's expected rate, now and per sample. */
     public record Band(double lower, double upper, double level, int horizonParts, double[] lowers, double[] uppers) {}
 
@@ -245,6 +255,32 @@ public final class StationTelemetry {
         List<String> names = new ArrayList<>();
         for (TrendTracker t : trend.trackers()) names.add(t.name());
         return names;
+    }
+
+    /** The defect classes whose rates each line tracks; none for a binary or anomaly model, or with no trend tracker. */
+    public List<String> trendClasses() {
+        return trend.classTracker() == null ? List.of() : trend.classTracker().classes();
+    }
+
+    /** Each defect class's rate on the line, in {@link #trendClasses()} order. */
+    public List<ClassSeries> classTrend(int line) {
+        if (line < 0 || line >= lines()) throw new IllegalArgumentException("line " + line + ": expected 0 to " + (lines() - 1));
+        var classes = trend.classTracker();
+        if (classes == null) return List.of();
+        TrendHistory.Samples s = trend.history().read(line);
+        long now = System.nanoTime();
+        double[] ago = new double[s.size()];
+        for (int i = 0; i < ago.length; i++) ago[i] = (now - s.timeNanos()[i]) / 1e9;
+        int first = trend.trackers().size();
+        int last = s.size() - 1;
+        List<ClassSeries> out = new ArrayList<>();
+        for (int c = 0; c < classes.classes().size(); c++) {
+            int col = first + c;
+            out.add(new ClassSeries(classes.classes().get(c), classes.name(), last < 0 ? Double.NaN : s.value()[col][last],
+                    last < 0 ? Double.NaN : s.limit()[col][last], last >= 0 && s.alarmed()[col][last], trend.raisedClassAlarms(c, line),
+                    classes.baselineRate(line, c), ago, s.value()[col]));
+        }
+        return out;
     }
 
     /** Each detector's state and recent course on the line, in {@link #trendDetectors()} order. */

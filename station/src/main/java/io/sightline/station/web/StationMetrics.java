@@ -51,6 +51,8 @@ import java.util.function.ToDoubleFunction;
  *   sightline_sink_up, sightline_sink_buffered, sightline_sink_dropped_total, sightline_sink_failures_total
  *   sightline_trend_statistic{line,detector}                  and _limit, _alarm (1 raised), sightline_trend_alarms_total
  *   sightline_trend_forecast_lower{line,detector="lstm"}      and _upper: the interval around the LSTM's expected rate
+ *   sightline_trend_class_statistic{line,detector,class}      each defect class's rate CUSUM (multi-class models), and
+ *                                                             _class_limit, _class_alarm, sightline_trend_class_alarms_total
  *   sightline_handler_errors_total, sightline_watchdog_expired_total, sightline_line_stopped
  *   sightline_process_resident_memory_bytes                   VmRSS from /proc/self/status
  *   sightline_javacpp_total_bytes, sightline_javacpp_physical_bytes   JavaCPP's Pointer.totalBytes(), physicalBytes()
@@ -77,6 +79,7 @@ public final class StationMetrics implements AutoCloseable {
     private final double[] batchBuckets;
     private final Memo<List<SourceStats>> sources;
     private final List<Memo<List<StationTelemetry.TrendSeries>>> trends = new ArrayList<>();
+    private final List<Memo<List<StationTelemetry.ClassSeries>>> classTrends = new ArrayList<>();
 
     /** Binds the station's metrics to a registry of its own. */
     public StationMetrics(Station station) {
@@ -98,6 +101,7 @@ public final class StationMetrics implements AutoCloseable {
         for (int line = 0; line < t.lines(); line++) {
             int l = line;
             trends.add(new Memo<>(() -> t.trend(l)));
+            classTrends.add(new Memo<>(() -> t.classTrend(l)));
         }
         this.batchBuckets = batchBuckets(station.config().maxBatch());
         bindCounters(t);
@@ -234,6 +238,20 @@ public final class StationMetrics implements AutoCloseable {
                 gauge("sightline.trend.alarm", "1 while the detector's alarm is raised on the line", memo,
                         m -> m.get().get(det).alarmed() ? 1 : 0, null, tags);
                 counter("sightline.trend.alarms", "Alarms the detector raised on the line", memo, m -> m.get().get(det).alarmsRaised(), tags);
+            }
+            Memo<List<StationTelemetry.ClassSeries>> classMemo = classTrends.get(line);
+            List<String> classes = t.trendClasses();
+            for (int c = 0; c < classes.size(); c++) {
+                int k = c;
+                String[] tags = {"line", Integer.toString(line), "detector", classMemo.get().get(c).detector(), "class", classes.get(c)};
+                gauge("sightline.trend.class.statistic", "The defect class's rate CUSUM on the line (NaN while it learns the baseline)",
+                        classMemo, m -> m.get().get(k).statistic(), null, tags);
+                gauge("sightline.trend.class.limit", "The limit the class's statistic is compared with", classMemo,
+                        m -> m.get().get(k).limit(), null, tags);
+                gauge("sightline.trend.class.alarm", "1 while the class's rate alarm is raised on the line", classMemo,
+                        m -> m.get().get(k).alarmed() ? 1 : 0, null, tags);
+                counter("sightline.trend.class.alarms", "Alarms the class's rate raised on the line", classMemo,
+                        m -> m.get().get(k).alarmsRaised(), tags);
             }
         }
     }

@@ -191,6 +191,7 @@ final class StationViews {
     private static Map<String, Object> trend(StationTelemetry t) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("detectors", t.trendDetectors());
+        out.put("classes", t.trendClasses());
         List<Object> lines = new ArrayList<>();
         for (int line = 0; line < t.lines(); line++) {
             List<Object> detectors = new ArrayList<>();
@@ -228,9 +229,33 @@ final class StationViews {
                 d.put("alarms", alarms);
                 detectors.add(d);
             }
-            lines.add(Map.of("line", line, "detectors", detectors));
+            lines.add(Map.of("line", line, "detectors", detectors, "classes", classTrend(t, line)));
         }
         out.put("lines", lines);
+        return out;
+    }
+
+    /** The line's rate of each defect class: {@code [{class, detector, statistic, limit, alarmed, alarmsRaised, baselineRate, samples}]}. */
+    private static List<Object> classTrend(StationTelemetry t, int line) {
+        List<Object> out = new ArrayList<>();
+        for (StationTelemetry.ClassSeries c : t.classTrend(line)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", c.defectClass());
+            m.put("detector", c.detector());
+            m.put("statistic", number(c.statistic()));
+            m.put("limit", number(c.limit()));
+            m.put("alarmed", c.alarmed());
+            m.put("alarmsRaised", c.alarmsRaised());
+            m.put("baselineRate", number(c.baselineRate()));
+            List<Object> ago = new ArrayList<>(c.values().length);
+            List<Object> values = new ArrayList<>(c.values().length);
+            for (int i = 0; i < c.values().length; i++) {
+                ago.add(round(c.secondsAgo()[i], 2));
+                values.add(number((float) c.values()[i]));
+            }
+            m.put("samples", Map.of("secondsAgo", ago, "value", values));
+            out.add(m);
+        }
         return out;
     }
 

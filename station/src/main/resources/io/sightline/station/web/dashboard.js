@@ -284,6 +284,15 @@
       chips.push({ id: 'trend-alarm-line-' + line.line + '-' + d.name, text: (d.alarmed ? 'ALARM ' : '') + text,
         kind: d.alarmed ? 'bad' : d.statistic === null ? '' : 'ok' });
     });
+    // each defect class's rate (multi-class models): "crack rising" while its alarm is raised
+    (line.classes || []).forEach(function (c) {
+      var text = c.alarmed ? 'ALARM ' + c['class'] + ' rising'
+        : c['class'] + ': ' + (c.statistic === null ? 'learning the baseline'
+          : fmt(c.statistic, 2) + ' / ' + fmt(c.limit, 2) + ' (in control ' + fmt(100 * c.baselineRate, 2) + ' %)');
+      if (c.alarmsRaised) text += ' · ' + c.alarmsRaised + ' alarm' + (c.alarmsRaised === 1 ? '' : 's');
+      chips.push({ id: 'trend-class-line-' + line.line + '-' + c['class'], text: text,
+        kind: c.alarmed ? 'bad' : c.statistic === null ? '' : 'ok' });
+    });
     var n = line.detectors.length;
     // the window shows what there is: at least 30 s, at most the 120 s the station keeps
     var oldest = 0;

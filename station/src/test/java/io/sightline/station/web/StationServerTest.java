@@ -249,6 +249,16 @@ class StationServerTest {
                 assertEquals(t.alarmsRaised(), value(s, "sightline_trend_alarms_total", "line", l, "detector", detector));
             }
         }
+        for (int line = 0; line < LINES; line++) {
+            for (StationTelemetry.ClassSeries k : test.station.telemetry().classTrend(line)) {
+                String l = Integer.toString(line);
+                assertEquals(k.alarmsRaised(), value(s, "sightline_trend_class_alarms_total", "line", l, "detector", "rate-cusum",
+                        "class", k.defectClass()));
+                assertEquals(k.alarmed() ? 1 : 0, value(s, "sightline_trend_class_alarm", "line", l, "detector", "rate-cusum",
+                        "class", k.defectClass()));
+            }
+        }
+        assertTrue(body.contains("sightline_trend_class_statistic{class=\"crack\""), "the default model's classes each have a gauge");
         assertTrue(value(s, "sightline_process_resident_memory_bytes") > 100e6, "a station with TensorFlow loaded holds >100 MB");
         assertTrue(value(s, "sightline_javacpp_physical_bytes") > 0);
         assertTrue(value(s, "sightline_javacpp_total_bytes") >= 0);
@@ -284,6 +294,13 @@ class StationServerTest {
         JsonNode cusum = state.path("trend").path("lines").get(1).path("detectors").get(0);
         assertTrue(cusum.path("samples").path("value").size() > 1, "the trend's recent statistics: " + cusum);
         assertEquals(cusum.path("samples").path("value").size(), cusum.path("samples").path("secondsAgo").size());
+        assertEquals("[\"scratch\",\"pit\",\"crack\",\"missing_feature\",\"misplaced_feature\"]",
+                state.path("trend").path("classes").toString(), "the default model's defect classes are tracked per line");
+        JsonNode crack = state.path("trend").path("lines").get(1).path("classes").get(2);
+        assertEquals("crack", crack.path("class").asText(), crack.toString());
+        assertEquals("rate-cusum", crack.path("detector").asText());
+        assertFalse(crack.path("alarmed").asBoolean(), "still learning its baseline: " + crack);
+        assertTrue(crack.path("samples").path("value").size() > 1, "the class's recent statistics: " + crack);
         assertTrue(state.path("sink").path("up").asBoolean());
         assertEquals(0, state.path("ring").path("occupancy").asLong());
         assertTrue(state.path("journal").asBoolean());

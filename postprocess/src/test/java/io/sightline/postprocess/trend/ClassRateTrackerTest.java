@@ -1,0 +1,96 @@
+package io.sightline.postprocess.trend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ClassRateTrackerTest {
+    static final List<String> CLASSES = List.of("scratch", "pit", "crack", "missing_feature", "misplaced_feature");
+
+    /** Feeds {@code parts} parts of the line: each class rejected at its rate, else passed. */
+    static void feed(ClassRateTracker t, int line, long from, int parts, double[] rates, SplittableRandom rng) {
+        for (long i = from; i < from + parts; i++) {
+            double u = rng.nextDouble();
+            int rejected = -1;
+            double acc = 0;
+            for (int c = 0; c < rates.length; c++) {
+                acc += rates[c];
+                if (u < acc) {
+                    rejected = c;
+                    break;
+                }
+            }
+            t.update(line, i, i, rejected);
+        }
+    }
+
+    @Test
+    void aRisingClassIsNamedAndTheOthersAreNot() {
+        ClassRateTracker t = new ClassRateTracker(2, CLASSES, 500, ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+        List<TrendAlarm> alarms = new ArrayList<>();
+        t.setListener(alarms::add);
+        SplittableRandom rng = new SplittableRandom(7);
+        double[] inControl = {0.01, 0.01, 0.01, 0.01, 0.01};
+        double[] crackRising = {0.01, 0.01, 0.08, 0.01, 0.01};
+        feed(t, 0, 0, 500, inControl, rng);
+        feed(t, 1, 0, 500, inControl, rng);
+        assertTrue(alarms.isEmpty(), "no alarm during the baseline: " + alarms);
+        // in control, a class alarms falsely about once per 20,000 parts at 1 % (five classes: once per 4,000 parts)
+        feed(t, 0, 500, 1000, inControl, rng);
+        feed(t, 1, 500, 1000, crackRising, rng);
+        List<TrendAlarm> raised = alarms.stream().filter(TrendAlarm::raised).toList();
+        assertTrue(raised.stream().anyMatch(a -> a.line() == 1 && "crack".equals(a.defectClass())), "crack rising on line 1: " + alarms);
+        assertTrue(raised.stream().noneMatch(a -> a.line() == 1 && !"crack".equals(a.defectClass())), "only crack on line 1: " + alarms);
+        assertTrue(raised.stream().noneMatch(a -> a.line() == 0), "line 0 stayed in control: " + alarms);
+        TrendAlarm first = raised.get(0);
+        assertEquals(ClassRateTracker.NAME, first.detector());
+        assertNull(first.forecast());
+        assertEquals("crack rising on line 1", first.subject());
+        assertEquals("\"crack\"", first.defectClassJson());
+        assertTrue(t.alarmed(1, 2));
+        assertFalse(t.alarmed(1, 0));
+    }
+
+    @Test
+    void aClassTheBaselineNeverSawDoesNotAlarmOnOneReject() {
+        ClassRateTracker t = new ClassRateTracker(1, CLASSES, 500, ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+        List<TrendAlarm> alarms = new ArrayList<>();
+        t.setListener(alarms::add);
+        for (int i = 0; i < 500; i++) t.update(0, i, i, -1);
+        t.update(0, 500, 500, 2);
+        assertTrue(alarms.isEmpty(), "one crack after a clean baseline is no trend: " + alarms);
+        assertTrue(t.statistic(0, 2) > 0 && t.statistic(0, 2) < t.limit(0));
+        assertEquals(1.0 / 501, t.baselineRate(0, 2), 1e-12);
+    }
+
+    @Test
+    void theClearingAlarmNamesTheClassToo() {
+        ClassRateTracker t = new ClassRateTracker(1, CLASSES, 100, ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+        List<TrendAlarm> alarms = new ArrayList<>();
+        t.setListener(alarms::add);
+        SplittableRandom rng = new SplittableRandom(3);
+        feed(t, 0, 0, 100, new double[] {0.02, 0.02, 0.02, 0.02, 0.02}, rng);
+        feed(t, 0, 100, 200, new double[] {0.02, 0.3, 0.02, 0.02, 0.02}, rng);
+        feed(t, 0, 300, 3000, new double[] {0.0, 0.0, 0.0, 0.0, 0.0}, rng);
+        assertEquals(List.of("pit raised", "pit cleared"), alarms.stream().map(a -> a.defectClass() + (a.raised() ? " raised" : " cleared")).toList());
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingThem() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new ClassRateTracker(1, List.of("anomaly"), 500, 3, 5));
+        assertTrue(e.getMessage().contains("at least 2 defect classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ClassRateTracker(1, CLASSES, 500, 1.0, 5));
+        assertTrue(e.getMessage().contains("shift"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ClassRateTracker(1, CLASSES, 500, 3, Double.NaN));
+        assertTrue(e.getMessage().contains("rate-cusum sensitivity"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ClassRateTracker(0, CLASSES, 500, 3, 5));
+        assertTrue(e.getMessage().contains("at least 1 line"), e.getMessage());
+    }
+}
