@@ -1,8 +1,6 @@
 package io.sightline.postprocess;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Every outcome, appended to an embedded SQLite database before its signal leaves the station,
@@ -209,7 +206,7 @@ public final class DecisionJournal implements AutoCloseable {
     }
 
     /** The SELECT list of the box columns: the columns, or NULLs for a journal from before them. */
-    private static String boxSelect(Connection db) throws SQLException {
+    static String boxSelect(Connection db) throws SQLException {
         for (boolean p : boxColumns(db)) if (!p) return "NULL, NULL, NULL, NULL";
         return String.join(", ", BOX_COLUMNS);
     }
@@ -466,48 +463,15 @@ public final class DecisionJournal implements AutoCloseable {
     }
 
     /** The box in columns {@code first..first+3}, or null when they are NULL. */
-    private static Box box(ResultSet r, int first) throws SQLException {
+    static Box box(ResultSet r, int first) throws SQLException {
         int x = r.getInt(first);
         if (r.wasNull()) return null;
         return new Box(x, r.getInt(first + 1), r.getInt(first + 2), r.getInt(first + 3));
     }
 
-    /** Writes every row as CSV (header first) and returns the number of rows. */
+    /** Writes every row as CSV (header first) and returns the number of rows ({@link JournalCsv}). */
     public static long exportCsv(Path file, Path csv) {
-        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-             Statement s = db.createStatement();
-             ResultSet r = s.executeQuery("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, model, "
-                     + "calibration, " + boxSelect(db) + " FROM outcomes ORDER BY id");
-             Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            w.write("id,line,part,camera,capture_time,decided_time,score,decision,reason,model,calibration,"
-                    + "box_x,box_y,box_width,box_height\n");
-            long rows = 0;
-            while (r.next()) {
-                float score = r.getFloat(7);
-                boolean noScore = r.wasNull();
-                Box box = box(r, 12);
-                w.write(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s%n", r.getLong(1), r.getInt(2), r.getLong(3),
-                        csvField(r.getString(4)), micros(r.getLong(5)), micros(r.getLong(6)), noScore ? "" : Float.toString(score),
-                        r.getString(8), r.getString(9), csvField(r.getString(10)), csvField(r.getString(11)),
-                        box == null ? ",,," : box.x() + "," + box.y() + "," + box.width() + "," + box.height()));
-                rows++;
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new JournalException("cannot write " + csv + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String micros(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000).toString();
-    }
-
-    private static String csvField(String s) {
-        if (s == null) return "";
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return JournalCsv.export(file, csv);
     }
 
     @Override
