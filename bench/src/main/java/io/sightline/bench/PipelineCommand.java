@@ -196,9 +196,9 @@ final class PipelineCommand implements Callable<Integer> {
                     + base.maxBatch() + ", reject deadline " + rejectDelayMillis + " ms");
             setup.put("naive", skipNaive ? "skipped" : cores + " pool threads, ArrayBlockingQueue(" + base.ringSize()
                     + "), one session.run per frame, TensorFlow's default session options; median of " + naiveRuns + " runs");
-            setup.put("strong", skipStrong ? "skipped" : "ArrayBlockingQueue(" + base.ringSize() + ") of pooled frame buffers, one"
-                    + " batching thread (drain up to " + base.maxBatch() + ", the station's preprocessing, one session.run per batch,"
-                    + " TensorFlow's default threads)");
+            setup.put("strong", skipStrong ? "skipped" : "ArrayBlockingQueue(" + base.ringSize() + ") of pooled frame buffers, the"
+                    + " station's preprocessing on each camera thread, one batching thread (drain up to " + base.maxBatch()
+                    + ", one session.run per batch, TensorFlow's default threads)");
             setup.put("precision", inferenceDevice.precision().toString());
             setup.put("steps", String.format(Locale.ROOT, "%.0f s each, search tolerance %.0f%%", stepSeconds, tolerance * 100));
             PipelineReport report = new PipelineReport(LocalDate.now().toString(), machine(), commandLine(), setup, cores,
