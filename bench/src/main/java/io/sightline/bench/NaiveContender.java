@@ -10,22 +10,16 @@ import io.sightline.inference.InferencePrecision;
 import io.sightline.inference.InspectionCnn;
 import io.sightline.inference.ModelInfo;
 import io.sightline.postprocess.DecisionPolicy;
-import io.sightline.postprocess.Outcome;
 import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.station.TriggerSchedule;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -88,7 +82,7 @@ final class NaiveContender implements Contender {
 
     @Override
     public StepResult runStep(double offeredFps, double seconds) throws Exception {
-        Step step = new Step();
+        ContenderStep step = new ContenderStep();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity));
         pool.prestartAllCoreThreads();
@@ -109,21 +103,10 @@ final class NaiveContender implements Contender {
         long wall = System.nanoTime() - t0;
         long cpu = CpuTime.processNanos() - cpu0;
 
-        Histogram h = step.latencyMicros.getIntervalHistogram();
-        Map<String, Long> byReason = new LinkedHashMap<>();
-        byReason.put(Outcome.FAILSAFE_RING_FULL.reason(), step.queueFull.get());
-        byReason.put(Outcome.FAILSAFE_LATE.reason(), step.late.get());
-        byReason.put(Outcome.FAILSAFE_ERROR.reason(), step.errors.get());
-        long failSafe = step.queueFull.get() + step.late.get() + step.errors.get();
-        long decided = step.decided.get() + step.queueFull.get();
-        long captured = step.captured.get();
-        return new StepResult(name(), offeredFps, wall / 1e9, captured, decided, failSafe, byReason,
-                decided / (wall / 1e9), ms(h, 50), ms(h, 99), ms(h, 99.9),
-                h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0, 1.0, new long[] {0, step.decided.get()},
-                CpuTime.utilisation(cpu, wall), step.lateArrivals.get(), decided == captured);
+        return step.result(name(), offeredFps, wall, cpu, 1.0, new long[] {0, step.decided.get()});
     }
 
-    private void produce(ReplaySource replay, double fps, long frames, ThreadPoolExecutor pool, Step step) {
+    private void produce(ReplaySource replay, double fps, long frames, ThreadPoolExecutor pool, ContenderStep step) {
         TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, TriggerSchedule.Overrun.CATCH_UP);
         try {
             for (long i = 0; i < frames; i++) {
@@ -148,7 +131,7 @@ final class NaiveContender implements Contender {
     }
 
     /** One frame, the ordinary way: new Mats, a new tensor, one session run. */
-    private void inspect(byte[] pixels, int width, int height, long dueNanos, Step step) {
+    private void inspect(byte[] pixels, int width, int height, long dueNanos, ContenderStep step) {
         float score;
         try (Mat frame = new Mat(height, width, CV_8UC1);
              Rect rect = new Rect(spec.roiX(), spec.roiY(), spec.roiWidth(), spec.roiHeight());
@@ -174,7 +157,7 @@ final class NaiveContender implements Contender {
             return;
         }
         long now = System.nanoTime();
-        step.latencyMicros.recordValue(Math.max(0, (now - dueNanos) / 1000));
+        step.latency(dueNanos, now);
         if (now - dueNanos > deadlineNanos) {
             step.late.incrementAndGet();
         } else {
@@ -183,22 +166,8 @@ final class NaiveContender implements Contender {
         step.decided.incrementAndGet();
     }
 
-    private static double ms(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
-    }
-
     @Override
     public void close() {
         bundle.close();
-    }
-
-    private static final class Step {
-        final Recorder latencyMicros = new Recorder(60_000_000L, 3);
-        final AtomicLong captured = new AtomicLong();
-        final AtomicLong decided = new AtomicLong();
-        final AtomicLong queueFull = new AtomicLong();
-        final AtomicLong late = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-        final AtomicLong lateArrivals = new AtomicLong();
     }
 }

@@ -5,19 +5,13 @@ import io.sightline.capture.ReplaySource;
 import io.sightline.inference.BatchClassifier;
 import io.sightline.inference.ModelPackage;
 import io.sightline.postprocess.DecisionPolicy;
-import io.sightline.postprocess.Outcome;
 import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Preprocessor;
 import io.sightline.station.TriggerSchedule;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -82,13 +76,14 @@ final class StrongContender implements Contender {
 
     @Override
     public StepResult runStep(double offeredFps, double seconds) throws Exception {
-        Step step = new Step();
+        ContenderStep step = new ContenderStep();
+        long[] batchSizes = new long[maxBatch + 1];
         double perLine = offeredFps / replays.size();
         long framesPerLine = Math.max(1, Math.round(perLine * seconds));
         long total = framesPerLine * replays.size();
         long cpu0 = CpuTime.processNanos();
         long t0 = System.nanoTime();
-        Thread batcher = new Thread(() -> batchLoop(total, step), "strong-batcher");
+        Thread batcher = new Thread(() -> batchLoop(total, step, batchSizes), "strong-batcher");
         batcher.start();
         List<Thread> producers = new ArrayList<>();
         for (int line = 0; line < replays.size(); line++) {
@@ -102,27 +97,16 @@ final class StrongContender implements Contender {
         long wall = System.nanoTime() - t0;
         long cpu = CpuTime.processNanos() - cpu0;
 
-        Histogram h = step.latencyMicros.getIntervalHistogram();
-        Map<String, Long> byReason = new LinkedHashMap<>();
-        byReason.put(Outcome.FAILSAFE_RING_FULL.reason(), step.queueFull.get());
-        byReason.put(Outcome.FAILSAFE_LATE.reason(), step.late.get());
-        byReason.put(Outcome.FAILSAFE_ERROR.reason(), step.errors.get());
-        long failSafe = step.queueFull.get() + step.late.get() + step.errors.get();
-        long decided = step.decided.get() + step.queueFull.get();
-        long captured = step.captured.get();
         long batches = 0;
         long inBatches = 0;
-        for (int b = 1; b < step.batchSizes.length; b++) {
-            batches += step.batchSizes[b];
-            inBatches += (long) b * step.batchSizes[b];
+        for (int b = 1; b < batchSizes.length; b++) {
+            batches += batchSizes[b];
+            inBatches += (long) b * batchSizes[b];
         }
-        return new StepResult(name(), offeredFps, wall / 1e9, captured, decided, failSafe, byReason,
-                decided / (wall / 1e9), ms(h, 50), ms(h, 99), ms(h, 99.9),
-                h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0, batches == 0 ? 0 : (double) inBatches / batches,
-                step.batchSizes, CpuTime.utilisation(cpu, wall), step.lateArrivals.get(), decided == captured);
+        return step.result(name(), offeredFps, wall, cpu, batches == 0 ? 0 : (double) inBatches / batches, batchSizes);
     }
 
-    private void produce(ReplaySource replay, double fps, long frames, Step step) {
+    private void produce(ReplaySource replay, double fps, long frames, ContenderStep step) {
         TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, TriggerSchedule.Overrun.CATCH_UP);
         try (Preprocessor preprocessor = new Preprocessor(spec)) {
             for (long i = 0; i < frames; i++) {
@@ -132,7 +116,6 @@ final class StrongContender implements Contender {
                 Slot slot = free.poll();
                 if (slot == null) {
                     step.queueFull.incrementAndGet();
-                    step.turnedAway.incrementAndGet();
                     continue;
                 }
                 Pointer.memcpy(slot.pixels, frame.pixels(), frame.sizeBytes());
@@ -153,9 +136,9 @@ final class StrongContender implements Contender {
     }
 
     /** Until every frame of the step has an outcome: take one, drain what waits, one batch, decide. */
-    private void batchLoop(long total, Step step) {
+    private void batchLoop(long total, ContenderStep step, long[] batchSizes) {
         try {
-            while (step.decided.get() + step.turnedAway.get() < total) {
+            while (step.decided.get() + step.queueFull.get() < total) {
                 Slot first = work.poll(20, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch[0] = first;
@@ -163,13 +146,14 @@ final class StrongContender implements Contender {
                 Slot next;
                 while (n < maxBatch && (next = work.poll()) != null) batch[n++] = next;
                 inspect(n, step);
+                batchSizes[n]++;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void inspect(int n, Step step) {
+    private void inspect(int n, ContenderStep step) {
         boolean failed = false;
         try {
             for (int i = 0; i < n; i++) classifier.stage(i, batch[i].floats);
@@ -177,11 +161,10 @@ final class StrongContender implements Contender {
         } catch (RuntimeException e) {
             failed = true;
         }
-        step.batchSizes[n]++;
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Slot s = batch[i];
-            step.latencyMicros.recordValue(Math.max(0, (now - s.dueNanos) / 1000));
+            step.latency(s.dueNanos, now);
             if (failed || s.failed) {
                 step.errors.incrementAndGet();
             } else if (now - s.dueNanos > deadlineNanos) {
@@ -193,10 +176,6 @@ final class StrongContender implements Contender {
             free.add(s);
             step.decided.incrementAndGet();
         }
-    }
-
-    private static double ms(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
     @Override
@@ -229,17 +208,5 @@ final class StrongContender implements Contender {
             floats.close();
             pixels.close();
         }
-    }
-
-    private final class Step {
-        final Recorder latencyMicros = new Recorder(60_000_000L, 3);
-        final AtomicLong captured = new AtomicLong();
-        final AtomicLong decided = new AtomicLong();
-        final AtomicLong turnedAway = new AtomicLong();
-        final AtomicLong queueFull = new AtomicLong();
-        final AtomicLong late = new AtomicLong();
-        final AtomicLong errors = new AtomicLong();
-        final AtomicLong lateArrivals = new AtomicLong();
-        final long[] batchSizes = new long[maxBatch + 1];
     }
 }

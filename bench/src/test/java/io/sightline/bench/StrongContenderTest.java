@@ -15,10 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The strong rival runs the real model on real replayed frames and accounts for every one of them. */
+/** The rivals run the real model on real replayed frames and account for every one of them. */
 class StrongContenderTest {
     private static ReplaySource replay;
     private static PreprocessSpec spec;
+    private static int[] roi;
+    private static ModelInfo info;
 
     @BeforeAll
     static void record() throws Exception {
@@ -26,8 +28,8 @@ class StrongContenderTest {
         try (SyntheticPartCamera cam = new SyntheticPartCamera("line-0", SyntheticPartCamera.Options.defaults().withSize(320, 256))) {
             replay = ReplaySource.record("replay:line-0", cam, 8);
         }
-        ModelInfo info = ModelInfo.read(BenchPaths.defaultModel().resolve(ModelInfo.FILE_NAME));
-        int[] roi = SyntheticPartCamera.defaultRoi(320, 256);
+        info = ModelInfo.read(BenchPaths.defaultModel().resolve(ModelInfo.FILE_NAME));
+        roi = SyntheticPartCamera.defaultRoi(320, 256);
         spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], info.inputWidth(), info.inputHeight(), info.normMean(), info.normStd());
     }
 
@@ -63,6 +65,19 @@ class StrongContenderTest {
             assertTrue(r.balanced());
             assertTrue(r.failSafeByReason().get(Outcome.FAILSAFE_RING_FULL.reason()) > 0, r.failSafeByReason().toString());
             assertTrue(r.failSafe() > 0);
+        }
+    }
+
+    @Test
+    void theNaiveRivalAccountsForEveryFrameToo() throws Exception {
+        try (NaiveContender c = new NaiveContender(BenchPaths.defaultModel(), info, List.of(replay), roi, 0.5f, 2, 64, 2_000,
+                InferenceDevice.cpu())) {
+            StepResult r = c.runStep(100, 1.0);
+            assertEquals(100, r.captured());
+            assertEquals(r.captured(), r.decided());
+            assertTrue(r.balanced());
+            assertEquals(0, r.failSafe(), r.failSafeByReason().toString());
+            assertEquals(100, r.batchHistogram()[1], "one session.run per frame");
         }
     }
 }
