@@ -159,7 +159,10 @@ public final class GigeProbe {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
-                    names.merge(Files.readString(t.resolve("comm")).trim(), 1, Integer::sum);
+                    String name = Files.readString(t.resolve("comm")).trim();
+                    // the JIT's compiler threads come and go with the JVM's load (dynamic compiler threads), not with the source
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) continue;
+                    names.merge(name, 1, Integer::sum);
                 } catch (IOException gone) {
                     // the thread ended while listing
                 }
