@@ -46,13 +46,18 @@ class ModelSwapTest {
              Station station = Station.create(config, model, cams, StationAttachments.of(new StationTest.CountingSink()).withJournal(journal))) {
             ModelSwitch models = station.models();
             assertEquals(label1, models.live().label());
+            io.sightline.station.inspect.Inspector inspector = station.inspector(List.of("s-0", "s-1"), 1 << 20);
+            byte[] png = io.sightline.station.inspect.TestImages.part(320, 256, io.sightline.capture.DefectKind.NONE, 3, ".png");
             station.start();
+            assertEquals("1", inspector.inspect("s-0", "image/png", png).model().get("version"), "the API names the live version");
             while (station.snapshot().captured() < 200) Thread.sleep(5);
 
             String what = models.swap(v2, "test swap");
             assertTrue(what.contains(label1 + " -> " + label2), what);
             assertEquals(label2, models.live().label());
             assertEquals("model unchanged (" + label2 + " is live)", models.swap(v2, "again"));
+            assertEquals("2", inspector.inspect("s-1", "image/png", png).model().get("version"),
+                    "an API request after a swap is scored by, and names, the new version");
             while (station.snapshot().captured() < 700) Thread.sleep(5);
 
             ModelSwitch.Refused refused = assertThrows(ModelSwitch.Refused.class, () -> models.swap(broken, "test broken"));
@@ -72,6 +77,7 @@ class ModelSwapTest {
             String back = models.rollback("test rollback");
             assertTrue(back.contains(label2 + " -> " + label1), back);
             assertEquals(label1, models.live().label());
+            assertEquals("1", inspector.inspect("s-0", "image/png", png).model().get("version"), "and after a rollback, the old one");
             refused = assertThrows(ModelSwitch.Refused.class, () -> models.rollback("again"));
             assertTrue(refused.getMessage().contains("no earlier model version"), refused.getMessage());
             while (station.snapshot().captured() < 1_400) Thread.sleep(5);

@@ -39,6 +39,8 @@ public final class InspectRequest {
     long inferredNanos;
     /** Rows in the batch it ran in, camera frames included. */
     int batchRows;
+    /** The model version that scored it ({@link Inspector#identity}; null: the inspector's own model). */
+    java.util.Map<String, String> model;
 
     InspectRequest(int floatsPerImage, int classes, int mapCells) {
         this.tensor = new float[floatsPerImage];

@@ -68,8 +68,12 @@ public final class InspectRows {
         return count;
     }
 
-    /** Answers the staged requests from the classifier's last run of {@code batchRows} rows. */
-    public void complete(BatchClassifier classifier, int batchRows) {
+    /**
+     * Answers the staged requests from the classifier's last run of {@code batchRows} rows.
+     *
+     * @param model the identity of the model version that ran ({@link Inspector#identity}; null: the inspector's own)
+     */
+    public void complete(BatchClassifier classifier, int batchRows, java.util.Map<String, String> model) {
         long now = System.nanoTime();
         for (int i = 0; i < count; i++) {
             InspectRequest r = claimed[i];
@@ -84,6 +88,7 @@ public final class InspectRows {
             }
             r.inferredNanos = now;
             r.batchRows = batchRows;
+            r.model = model;
             r.finish();
             claimed[i] = null;
         }

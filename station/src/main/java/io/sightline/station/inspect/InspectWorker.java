@@ -39,7 +39,7 @@ public final class InspectWorker implements AutoCloseable {
             int n = rows.stage(classifier, first, classifier.maxBatch());
             try {
                 classifier.run(n);
-                rows.complete(classifier, n);
+                rows.complete(classifier, n, null);
             } catch (RuntimeException e) {
                 rows.fail("the model's run failed: " + e.getMessage());
             }

@@ -60,16 +60,18 @@ public final class Inspector {
      * @param box the defect box in frame pixels {x, y, width, height}, or null (no map, or nothing found)
      * @param queueMillis from queued to scored
      * @param batchRows rows of the batch it ran in (camera frames and other requests included)
+     * @param model the version that scored it ({@link #identity}): after a hot swap, the station's new one
      */
     public record Result(String line, int width, int height, float score, float threshold, boolean reject,
-                         Map<String, Float> classes, int[] box, float queueMillis, int batchRows, float[] tensor, float[] map) {
+                         Map<String, Float> classes, int[] box, float queueMillis, int batchRows, float[] tensor, float[] map,
+                         Map<String, String> model) {
         public String decision() {
             return reject ? "reject" : "pass";
         }
     }
 
     private final ModelInfo model;
-    private final String modelHash;
+    private final Map<String, String> identity;
     private final List<Line> lines;
     private final IntToDoubleFunction thresholds;
     private final InspectQueue queue;
@@ -92,7 +94,7 @@ public final class Inspector {
                     + model.floatsPerImage());
         }
         this.model = model;
-        this.modelHash = sha256(modelDir.resolve(ModelInfo.FILE_NAME));
+        this.identity = identity(model, modelDir);
         this.lines = List.copyOf(lines);
         this.thresholds = thresholds;
         this.queue = queue;
@@ -111,13 +113,21 @@ public final class Inspector {
         return queue;
     }
 
-    /** The model's name, version and the SHA-256 of its {@code model.json} (which holds every other file's). */
+    /** The model this inspector was made with: {@link #identity}. */
     public Map<String, String> model() {
+        return identity;
+    }
+
+    /**
+     * A model package's name, version and the SHA-256 of its {@code model.json} (which holds every
+     * other file's), as the API reports it; unmodifiable.
+     */
+    public static Map<String, String> identity(ModelInfo info, Path dir) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("name", model.name());
-        m.put("version", model.version());
-        m.put("sha256", modelHash);
-        return m;
+        m.put("name", info.name());
+        m.put("version", info.version());
+        m.put("sha256", sha256(dir.resolve(ModelInfo.FILE_NAME)));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     public ModelInfo modelInfo() {
@@ -225,7 +235,8 @@ public final class Inspector {
         }
         float threshold = (float) thresholds.applyAsDouble(index);
         return new Result(line.name(), line.width(), line.height(), r.score, threshold, r.score >= threshold, classes, box,
-                (r.inferredNanos - r.queuedNanos) / 1e6f, r.batchRows, r.tensor.clone(), mapWidth == 0 ? null : r.map.clone());
+                (r.inferredNanos - r.queuedNanos) / 1e6f, r.batchRows, r.tensor.clone(), mapWidth == 0 ? null : r.map.clone(),
+                r.model != null ? r.model : identity);
     }
 
     public int mapWidth() {

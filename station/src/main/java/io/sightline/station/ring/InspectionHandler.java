@@ -192,13 +192,18 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         this.side = new InspectRows(queue, classifier.maxBatch());
     }
 
+    /** The identity of the model version this worker runs (null: a fixed classifier, the inspector's model). */
+    private java.util.Map<String, String> modelIdentity() {
+        return model == null ? null : model.identity();
+    }
+
     /** A batch of API requests alone (no camera frame is held back). */
     private void runSideOnly() {
         int n = side.stage(classifier, 0, SIDE_ONLY_ROWS);
         if (n == 0) return;
         try {
             classifier.run(n);
-            side.complete(classifier, n);
+            side.complete(classifier, n, modelIdentity());
         } catch (RuntimeException ex) {
             side.fail(SIDE_RUN_FAILED);
         }
@@ -268,7 +273,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             times.inferred(now - startNanos, count);
             long perRow = (now - startNanos) / (count + extra);
             rowNanos = rowNanos == 0 ? perRow : rowNanos + ((perRow - rowNanos) >> 3);
-            if (extra > 0) side.complete(classifier, count + extra);
+            if (extra > 0) side.complete(classifier, count + extra, modelIdentity());
             for (int i = 0; i < count; i++) {
                 items[i].defectScore = classifier.defectScore(i);
                 items[i].defectClass = classifier.topDefectClass(i);

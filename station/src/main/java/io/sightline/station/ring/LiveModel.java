@@ -29,6 +29,8 @@ public final class LiveModel implements AutoCloseable {
     public static final class Generation {
         private final ModelPackage pkg;
         private final String label;
+        /** Name, version and model.json SHA-256, as the inspection API reports the model that scored a request. */
+        private final java.util.Map<String, String> identity;
         private final int journalId;
         private final BatchClassifier[] classifiers;
         private final AtomicInteger users;
@@ -41,6 +43,7 @@ public final class LiveModel implements AutoCloseable {
             this.ownsPackage = ownsPackage;
             this.pkg = pkg;
             this.label = label;
+            this.identity = io.sightline.station.inspect.Inspector.identity(pkg.info(), pkg.dir());
             this.journalId = journalId;
             this.classifiers = classifiers;
             this.users = new AtomicInteger(classifiers.length);
@@ -241,6 +244,11 @@ public final class LiveModel implements AutoCloseable {
 
         int journalId() {
             return mine.journalId;
+        }
+
+        /** The inspection API's identity of the version the worker is on. */
+        java.util.Map<String, String> identity() {
+            return mine.identity;
         }
 
         /** The worker stopped: it leaves its version. */

@@ -126,7 +126,7 @@ final class InspectRequests {
             box.put("height", r.box()[3]);
             m.put("defectBox", box);
         }
-        m.put("model", inspector.model());
+        m.put("model", r.model());
         m.put("image", Map.of("width", r.width(), "height", r.height()));
         m.put("queueMs", r.queueMillis());
         m.put("batchRows", r.batchRows());
