@@ -14,6 +14,10 @@ import io.sightline.station.StationAttachments;
 import io.sightline.station.StationConfig;
 import io.sightline.station.models.ModelSwitch;
 import io.sightline.station.telemetry.StationStats;
+import io.sightline.station.web.StationMetrics;
+import io.sightline.station.web.StationServer;
+import io.sightline.bench.inspect.InspectLoad;
+import org.HdrHistogram.Histogram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +42,8 @@ import picocli.CommandLine.Option;
  *      unless --fps gives the rate to run at
  *   3. one station at --load (0.8) of it, journaled: --swaps swaps to the other model and
  *      --rollbacks rollbacks (every fifth operation), --gap-seconds apart
+ *      while a client POSTs a part's PNG to /api/inspect --inspect-rps times a second (paced: its
+ *      requests ride in the line's batches, answered by whichever version is live)
  *   4. a shadow run of the other model for --shadow-seconds: its agreement and counts
  *   5. from the journal: fail-safe and late outcomes decided during a swap (from its request to one
  *      reject deadline after it returned) and during the shadow run, parts unaccounted for, rows per
@@ -47,7 +53,7 @@ import picocli.CommandLine.Option;
 @Command(name = "lifecycle", mixinStandardHelpOptions = true,
         description = {"Hot swaps and rollbacks between two real models on a real station at 80% of its sustainable rate.",
                 "With --json the last stdout line is {\"swaps\",\"rollbacks\",\"failsafeDuringSwaps\",\"unaccounted\","
-                        + "\"lateDuringSwaps\",\"journalModelVersions\",...}."})
+                        + "\"lateDuringSwaps\",\"journalModelVersions\",\"shadow\",\"inspectApi\",...}."})
 public final class LifecycleCommand implements Callable<Integer> {
     static final int LINES = 2;
     static final long DEADLINE_MILLIS = 200;
@@ -76,6 +82,9 @@ public final class LifecycleCommand implements Callable<Integer> {
     double shadowSeconds = 10;
     @Option(names = "--shadow-sample", description = "the shadow scores every n-th frame (default: ${DEFAULT-VALUE})")
     int shadowSample = io.sightline.station.models.ShadowRun.DEFAULT_SAMPLE_EVERY;
+    @Option(names = "--inspect-rps", paramLabel = "R", description = "inspection API requests per second during the swaps, "
+            + "paced, on loopback (0: none; default: ${DEFAULT-VALUE})")
+    double inspectRps = 10;
     @Option(names = "--json", description = "one JSON object as the last line of standard output")
     boolean json;
 
@@ -89,6 +98,7 @@ public final class LifecycleCommand implements Callable<Integer> {
         require(stepSeconds >= 1 && stepSeconds <= 600, "--step-seconds", stepSeconds, "1 to 600");
         require(shadowSeconds >= 0 && shadowSeconds <= 3600, "--shadow-seconds", shadowSeconds, "0 to 3600");
         require(shadowSample >= 1 && shadowSample <= 1000, "--shadow-sample", shadowSample, "1 to 1000");
+        require(inspectRps >= 0 && inspectRps <= 1000, "--inspect-rps", inspectRps, "0 to 1000");
         Path first = model != null ? model : BenchPaths.defaultModel();
         Natives.loadAll();
         Path work = Files.createTempDirectory("sightline-lifecycle-");
@@ -116,6 +126,7 @@ public final class LifecycleCommand implements Callable<Integer> {
             print(figures);
             boolean ok = (long) figures.get("failsafeDuringSwaps") == 0 && (long) figures.get("unaccounted") == 0
                     && (long) figures.get("lateDuringSwaps") == 0 && (boolean) figures.get("journalIntact")
+                    && (figures.get("inspectApi") == null || (long) ((Map<?, ?>) figures.get("inspectApi")).get("errors") == 0)
                     && (figures.get("shadow") == null || (long) ((Map<?, ?>) figures.get("shadow")).get("failsafeDuringShadow") == 0);
             return ok ? 0 : 1;
         } finally {
@@ -151,12 +162,19 @@ public final class LifecycleCommand implements Callable<Integer> {
         long doneRollbacks = 0;
         StationStats stats;
         io.sightline.station.models.ShadowRun.Figures shadow = null;
+        Map<String, Object> inspectApi = null;
         long[] shadowWindowMicros = null;
         String label = io.sightline.station.models.ModelVersion.of(pkg.dir(), pkg.info()).label();
         try (DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"line-0", "line-1"}, label, "none", false);
-             Station station = Station.create(config, pkg, sources, StationAttachments.of(new CountingSink()).withJournal(journal))) {
+             Station station = Station.create(config, pkg, sources, StationAttachments.of(new CountingSink()).withJournal(journal));
+             StationMetrics metrics = new StationMetrics(station);
+             StationServer server = new StationServer(station, metrics, StationServer.Options.loopback(0))) {
+            server.serveInspections(station.inspector(List.of("line-0", "line-1"), 16L << 20));
             station.start();
             Thread.sleep(2_000);
+            Histogram before = station.latencyHistogramMicros();
+            InspectLoad.Paced client = inspectRps > 0 ? new InspectLoad.Paced(server.url() + "api/inspect?line=line-0",
+                    InspectLoad.partPng(replays.get(0).maxWidth(), replays.get(0).maxHeight()), inspectRps).start() : null;
             ModelSwitch models = station.models();
             Path firstDir = pkg.dir();
             int rollbackEvery = rollbacks == 0 ? Integer.MAX_VALUE : Math.max(2, operations / rollbacks);
@@ -177,6 +195,13 @@ public final class LifecycleCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "lifecycle: %2d/%d %-8s %7.0f ms  %s%n", op, operations, rollback ? "rollback" : "swap", ms, what);
                 Thread.sleep((long) (gapSeconds * 1000));
             }
+            if (client != null) {
+                inspectApi = client.stop();
+                Histogram during = station.latencyHistogramMicros().copy();
+                during.subtract(before);
+                inspectApi.put("lineP99MsDuring", round(during.getValueAtPercentile(99) / 1000.0));
+                inspectApi.put("lineP99MsBefore", round(before.getValueAtPercentile(99) / 1000.0));
+            }
             Thread.sleep(1_000);
             if (shadowSeconds > 0) {
                 Path candidate = models.live().dir().equals(firstDir) ? other : firstDir;
@@ -190,6 +215,7 @@ public final class LifecycleCommand implements Callable<Integer> {
             stats = station.stop(Duration.ofSeconds(10));
         }
         Map<String, Object> m = account(journalFile, stats, windowsMicros, swapMs, doneSwaps, doneRollbacks);
+        m.put("inspectApi", inspectApi);
         if (shadow != null) {
             Map<String, Object> sh = new LinkedHashMap<>();
             sh.put("agreement", shadow.agreement());
@@ -267,6 +293,7 @@ public final class LifecycleCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "journal rows per model version: %s; hash chain intact: %s; swap took %s ms; p99 %s ms%n",
                 f.get("journalModelVersions"), f.get("journalIntact"), f.get("swapMs"), f.get("latencyP99Ms"));
         if (f.get("shadow") != null) System.out.println("shadow run: " + f.get("shadow"));
+        if (f.get("inspectApi") != null) System.out.println("inspection API during the swaps: " + f.get("inspectApi"));
         if (json) System.out.println(new ObjectMapper().writeValueAsString(f));
     }
 

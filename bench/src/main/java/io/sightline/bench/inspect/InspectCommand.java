@@ -1,11 +1,8 @@
 package io.sightline.bench.inspect;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.bench.BenchPaths;
-import io.sightline.capture.CapturedFrame;
-import io.sightline.capture.DefectKind;
 import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelPackage;
@@ -19,23 +16,14 @@ import io.sightline.station.inspect.Inspector;
 import io.sightline.station.telemetry.StationStats;
 import io.sightline.station.web.StationMetrics;
 import io.sightline.station.web.StationServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,12 +71,12 @@ public final class InspectCommand implements Callable<Integer> {
         int height = Integer.parseInt(wh[1]);
         Natives.loadAll();
         Path modelDir = BenchPaths.defaultModel();
-        byte[] png = partPng(width, height);
+        byte[] png = InspectLoad.partPng(width, height);
         Map<String, Object> out = new LinkedHashMap<>();
 
         System.err.printf(Locale.ROOT, "bench inspect: phase 1/3, the API alone (serve): %d clients for %.0f s%n", clients, seconds);
         try (ServeCommand.Serving s = ServeCommand.start(null, modelDir, new int[] {width, height}, null, 0.5f, 0, 16)) {
-            Map<String, Object> alone = load(s.server().url() + "api/inspect?line=0", png);
+            Map<String, Object> alone = InspectLoad.closedLoop(s.server().url() + "api/inspect?line=0", png, clients, seconds);
             alone.put("meanBatch", s.worker().batches() == 0 ? 0 : (double) s.worker().requests() / s.worker().batches());
             out.put("alone", alone);
         }
@@ -113,7 +101,7 @@ public final class InspectCommand implements Callable<Integer> {
                     Histogram h1 = station.latencyHistogramMicros();
                     StationStats s1 = station.snapshot();
                     System.err.printf(Locale.ROOT, "bench inspect: phase 3/3, %d clients beside the line for %.0f s%n", clients, seconds);
-                    Map<String, Object> beside = load(server.url() + "api/inspect?line=0", png);
+                    Map<String, Object> beside = InspectLoad.closedLoop(server.url() + "api/inspect?line=0", png, clients, seconds);
                     Histogram h2 = station.latencyHistogramMicros();
                     StationStats s2 = station.snapshot();
                     beside.put("lineFps", fps);
@@ -146,56 +134,6 @@ public final class InspectCommand implements Callable<Integer> {
         return d.getTotalCount() == 0 ? 0 : d.getValueAtPercentile(99) / 1000.0;
     }
 
-    /** N closed-loop clients for {@code seconds}: requests, rate, latency, errors by status. */
-    private Map<String, Object> load(String url, byte[] png) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        Histogram latency = new Histogram(60_000_000L, 3);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        Map<Integer, AtomicLong> byStatus = new java.util.concurrent.ConcurrentHashMap<>();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        long start = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            Thread t = new Thread(() -> {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Content-Type", "image/png")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
-                while (System.nanoTime() - end < 0) {
-                    long t0 = System.nanoTime();
-                    int status;
-                    try {
-                        status = http.send(req, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
-                    } catch (Exception e) {
-                        status = -1;
-                    }
-                    long micros = (System.nanoTime() - t0) / 1000;
-                    synchronized (latency) {
-                        latency.recordValue(Math.min(micros, 60_000_000L));
-                    }
-                    if (status == 200) ok.incrementAndGet();
-                    else {
-                        errors.incrementAndGet();
-                        byStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-                    }
-                }
-            }, "bench-client-" + c);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) t.join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requests", ok.get() + errors.get());
-        m.put("rps", Math.round(ok.get() / elapsed * 10) / 10.0);
-        m.put("p50Ms", latency.getValueAtPercentile(50) / 1000.0);
-        m.put("p99Ms", latency.getValueAtPercentile(99) / 1000.0);
-        m.put("errors", errors.get());
-        Map<String, Long> statuses = new LinkedHashMap<>();
-        byStatus.forEach((k, v) -> statuses.put(Integer.toString(k), v.get()));
-        m.put("errorsByStatus", statuses);
-        return m;
-    }
-
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> out) {
         Map<String, Object> a = (Map<String, Object>) out.get("alone");
@@ -208,18 +146,5 @@ public final class InspectCommand implements Callable<Integer> {
                 b.get("requests"), b.get("rps"), b.get("p50Ms"), b.get("p99Ms"), b.get("errors"));
         System.out.printf(Locale.ROOT, "  the line at %s parts/s: p99 %s ms before, %s ms during; fail-safe %s before, %s during%n",
                 b.get("lineFps"), b.get("lineP99MsBefore"), b.get("lineP99MsDuring"), b.get("lineFailsafeBefore"), b.get("lineFailsafeDuring"));
-    }
-
-    /** A rendered good part, as PNG. */
-    private static byte[] partPng(int width, int height) {
-        try (SyntheticPartCamera cam = new SyntheticPartCamera("bench-image", new SyntheticPartCamera.Options(width, height, 0, 11, 2))) {
-            CapturedFrame f = cam.render(DefectKind.NONE);
-            try (Mat m = new Mat(f.height(), f.width(), CV_8UC1, f.pixels(), f.stride()); BytePointer buf = new BytePointer()) {
-                if (!opencv_imgcodecs.imencode(".png", m, buf)) throw new IllegalStateException("could not encode the part as PNG");
-                byte[] b = new byte[(int) buf.limit()];
-                buf.get(b);
-                return b;
-            }
-        }
     }
 }
