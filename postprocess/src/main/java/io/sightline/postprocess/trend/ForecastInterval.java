@@ -107,7 +107,7 @@ public record ForecastInterval(double level, double modelLogSd, double scale, in
             steps = tracker.steps();
             for (int line = 0; line < streams; line++) {
                 double sd = tracker.forecastLogSd(line);
-                double error = Math.log(tracker.forecastRate(line) / lines.get(line).baseRate());
+                double error = Math.log(tracker.lstmRate(line) / lines.get(line).baseRate());
                 if (Double.isFinite(error) && n < standardised.length) standardised[n++] = Math.abs(error) / sd;
             }
         }

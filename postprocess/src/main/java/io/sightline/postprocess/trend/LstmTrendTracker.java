@@ -47,6 +47,7 @@ public final class LstmTrendTracker implements TrendTracker {
     private final double[] lower;
     private final double[] upper;
     private final double[] logSd;
+    private final ForecastBlend blend;
     private int pendingCount;
     private TrendLimit limit;
     private Listener listener = Listener.NONE;
@@ -92,6 +93,7 @@ public final class LstmTrendTracker implements TrendTracker {
         this.lower = new double[lines];
         this.upper = new double[lines];
         this.logSd = new double[lines];
+        this.blend = new ForecastBlend(lines, 0.1 / ForecastBlend.FEEDBACK_PARTS);
         clearForecasts();
         this.limit = limit;
     }
@@ -128,6 +130,7 @@ public final class LstmTrendTracker implements TrendTracker {
 
     @Override
     public void update(int line, long partIndex, long timeNanos, float defectScore, boolean rejected) {
+        blend.add(line, rate[line], rejected); // every part counts there, a fail-safe one without a score too
         if (!(defectScore >= 0f && defectScore <= 1f)) {
             invalid[line]++;
             return;
@@ -186,22 +189,42 @@ public final class LstmTrendTracker implements TrendTracker {
     }
 
     private TrendAlarm.Forecast forecastOf(int line) {
-        return new TrendAlarm.Forecast(rate[line], lower[line], upper[line], interval.level(), interval.horizonParts(), limit(line));
+        return new TrendAlarm.Forecast(forecastRate(line), forecastLower(line), forecastUpper(line), interval.level(), interval.horizonParts(),
+                limit(line));
     }
 
-    /** The line's expected reject rate over the next {@link ForecastInterval#horizonParts()} parts (NaN before its first forecast). */
+    /**
+     * The line's expected reject rate over the coming parts, as published (NaN before its first
+     * forecast): the LSTM's rate combined with the line's EWMA and mean rates by how well each has
+     * forecast this line ({@link ForecastBlend}). The published interval is the LSTM's, widened to
+     * hold this rate where the blend lies outside it. The alarm is the LSTM's own (its interval's
+     * lower end against the limit), as matched on the synthetic drifts.
+     */
     public double forecastRate(int line) {
+        double r = rate[line];
+        if (Double.isNaN(r)) return Double.NaN;
+        double b = blend.rate(line, r);
+        return Double.isNaN(b) ? r : b;
+    }
+
+    /** The LSTM's own expected rate over the next {@link ForecastInterval#horizonParts()} parts, the interval's centre (NaN before the first). */
+    public double lstmRate(int line) {
         return rate[line];
     }
 
-    /** The lower end of the rate's interval (NaN before the first forecast). */
-    public double forecastLower(int line) {
-        return lower[line];
+    /** The LSTM's weight in the line's published forecast now (see {@link ForecastBlend}). */
+    public double lstmWeight(int line) {
+        return blend.weight(line, ForecastBlend.LSTM);
     }
 
-    /** The upper end of the rate's interval (NaN before the first forecast). */
+    /** The lower end of the published rate's interval (NaN before the first forecast). */
+    public double forecastLower(int line) {
+        return Math.min(lower[line], forecastRate(line));
+    }
+
+    /** The upper end of the published rate's interval (NaN before the first forecast). */
     public double forecastUpper(int line) {
-        return upper[line];
+        return Math.max(upper[line], forecastRate(line));
     }
 
     /** The interval's spread on the log scale, before z (NaN before the first forecast). */
@@ -234,7 +257,7 @@ public final class LstmTrendTracker implements TrendTracker {
     /** The line's expected reject rate, as {@link #forecastRate} (NaN before its first window after the baseline). */
     @Override
     public double statistic(int line) {
-        return rate[line];
+        return forecastRate(line);
     }
 
     /** The LSTM's raw output for the line: ln of its expected rate over its in-control rate (NaN before the first). */
@@ -293,6 +316,7 @@ public final class LstmTrendTracker implements TrendTracker {
         clearForecasts();
         Arrays.fill(alarmed, false);
         Arrays.fill(invalid, 0);
+        blend.reset();
         pendingCount = 0;
     }
 }

@@ -15,8 +15,11 @@ import java.util.Map;
  *       mean : the expanding mean reject rate m_t             -> 1 - (1 - m_t)^N        (the reference)
  *       ewma : the EWMA of the reject indicator p_t           -> 1 - (1 - p_t)^N
  *              (lambda = 0.1 / N per part, bias-corrected: early on it is the plain mean)
- *       lstm : the LSTM's forecast f (ln of the coming rate / the line's in-control rate p0)
- *              -> r = min(1, p0 e^f) held until its next window -> 1 - (1 - r)^N
+ *       lstm : the station's published forecast (LstmTrendTracker#forecastRate): the LSTM's rate
+ *              r = min(1, p0 e^f) (f: ln of the coming rate / the line's in-control rate p0, held
+ *              until its next window) blended with the line's EWMA and mean rates by their record
+ *              on the parts seen so far (ForecastBlend), within the LSTM's interval -> 1 - (1 - r)^N
+ *       lstmAlone : the LSTM's own r, unblended (a row of its own: its skill alone)
  *     outcome y_t = 1 when a part in t .. t+N-1 is rejected
  *     scored parts: baseline + window <= t < n - N  (the last N have no full horizon: left out)
  *     Brier = mean (forecast - y)^2;  skill = 1 - Brier / Brier(mean)    (null when Brier(mean) = 0)
@@ -33,6 +36,8 @@ import java.util.Map;
  */
 public final class StreamReplay {
     public static final List<String> DETECTORS = List.of("lstm", "ewma", "cusum", "pchart");
+    /** The row with the LSTM's own forecast, unblended: skill only. */
+    public static final String LSTM_ALONE = "lstmAlone";
 
     /**
      * What the replay is run with.
@@ -109,6 +114,7 @@ public final class StreamReplay {
         int scored = end - start;
         Double skillEwma = skill(brier[1], brier[0]);
         Double skillLstm = setup.lstm() == null ? null : skill(brier[2], brier[0]);
+        Double skillLstmAlone = setup.lstm() == null ? null : skill(brier[3], brier[0]);
         TrendForecaster model = setup.lstm();
 
         Map<String, Judged> judged = new LinkedHashMap<>();
@@ -127,6 +133,7 @@ public final class StreamReplay {
             long[] raised = alarms(trackers[d], fed, s.rejected());
             judged.put(DETECTORS.get(d), judge(skills[d], raised, cps, setup.baseline()));
         }
+        judged.put(LSTM_ALONE, new Judged(skillLstmAlone, null, null, null));
         return new Result(s, scored, n - end, brier[0], judged);
     }
 
@@ -149,12 +156,12 @@ public final class StreamReplay {
         return new Skills(setup.lstm() == null ? null : skill(brier[2], brier[0]), skill(brier[1], brier[0]), end - start);
     }
 
-    /** Mean Brier scores of the mean, EWMA and LSTM forecasts over parts start .. end - 1. */
+    /** Mean Brier scores of the mean, EWMA, LSTM (published) and LSTM (alone) forecasts over parts start .. end - 1. */
     private static double[] brier(PartStreams.Stream s, Setup setup, int start, int end) {
         int h = setup.horizon();
         float[] fed = s.fed();
         int[] future = futureReject(s.rejected(), h);
-        double[] brier = new double[3];
+        double[] brier = new double[4];
         TrendForecaster model = setup.lstm();
         LstmTrendTracker lstm = model == null ? null
                 : new LstmTrendTracker(model, 1, setup.window(), setup.baseline(), setup.sensitivities().get("lstm"));
@@ -171,8 +178,9 @@ public final class StreamReplay {
                 brier[1] += sq(atLeastOne(ewma, h) - y);
                 if (lstm != null) {
                     double f = lstm.forecastRate(0);
-                    double rate = Double.isNaN(f) ? mean : f;
-                    brier[2] += sq(atLeastOne(rate, h) - y);
+                    brier[2] += sq(atLeastOne(Double.isNaN(f) ? mean : f, h) - y);
+                    double alone = lstm.lstmRate(0);
+                    brier[3] += sq(atLeastOne(Double.isNaN(alone) ? mean : alone, h) - y);
                 }
             }
             double x = s.rejected()[t] ? 1 : 0;
@@ -181,7 +189,7 @@ public final class StreamReplay {
             ewmaWeight = lambda + (1 - lambda) * ewmaWeight;
             if (lstm != null) lstm.update(0, t, t, fed[t], s.rejected()[t]);
         }
-        for (int i = 0; i < 3; i++) brier[i] /= end - start;
+        for (int i = 0; i < brier.length; i++) brier[i] /= end - start;
         return brier;
     }
 
