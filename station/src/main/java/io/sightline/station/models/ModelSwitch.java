@@ -271,7 +271,8 @@ public final class ModelSwitch {
         long t1 = System.nanoTime();
         LiveModel.Generation ready;
         try {
-            ready = live.prepare(pkg, label, journalId); // closes pkg on failure
+            ready = backlog == null ? live.prepare(pkg, label, journalId) // closes pkg on failure
+                    : live.prepare(pkg, label, journalId, backlog, maxBacklog);
         } catch (IllegalStateException e) {
             throw refuse(dir, e.getMessage(), e);
         }

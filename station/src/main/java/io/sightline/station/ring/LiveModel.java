@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  *  prepare(pkg)   in the caller's thread, beside the running one: one classifier per worker, every
- *                 batch shape run once on the session (paced: it sleeps 3x as long as it ran, so a line near
- *                 its capacity keeps the CPU it needs); a failure closes them and the package
+ *                 batch shape run once on the session (paced: it sleeps 3x as long as it ran, and waits
+ *                 while the line has a backlog, so a line near its capacity keeps the CPU it needs); a
+ *                 failure closes them and the package
  *  publish(gen)   one volatile write; each worker picks it up at its next batch boundary (nothing
  *                 staged: before it stages a frame, or on its 1 ms idle tick), so a batch is never
  *                 split over two models and no frame waits for the swap
@@ -135,6 +136,16 @@ public final class LiveModel implements AutoCloseable {
      * @throws IllegalStateException naming the package and why, when a classifier cannot be made or warmed up
      */
     public Generation prepare(ModelPackage pkg, String label, int journalId) throws InterruptedException {
+        return prepare(pkg, label, journalId, () -> 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #prepare(ModelPackage, String, int)}, giving way to the line: before each warm-up
+     * run it waits (1 ms naps, at most {@value #WARM_UP_MAX_WAIT_MILLIS} ms a run) while more than
+     * {@code maxBacklog} frames wait in the ring.
+     */
+    public Generation prepare(ModelPackage pkg, String label, int journalId, java.util.function.LongSupplier backlog, long maxBacklog)
+            throws InterruptedException {
         BatchClassifier[] made;
         try {
             made = classifiers(pkg, workers, maxBatch);
@@ -145,7 +156,7 @@ public final class LiveModel implements AutoCloseable {
         try {
             // TensorFlow builds a shape's kernels once per session: the first classifier runs every
             // shape, the others one row each (enough to prove they run)
-            for (int i = 0; i < made.length; i++) warmUpPaced(made[i], i == 0 ? made[i].shapes() : new int[] {1});
+            for (int i = 0; i < made.length; i++) warmUpPaced(made[i], i == 0 ? made[i].shapes() : new int[] {1}, backlog, maxBacklog);
         } catch (RuntimeException | InterruptedException e) {
             for (BatchClassifier c : made) c.close();
             pkg.close();
@@ -163,9 +174,15 @@ public final class LiveModel implements AutoCloseable {
      */
     static final int WARM_UP_SLEEP_PER_RUN = 3;
 
-    /** Each of these batch shapes once, paced by {@link #WARM_UP_SLEEP_PER_RUN}. */
-    private static void warmUpPaced(BatchClassifier c, int[] shapes) throws InterruptedException {
+    /** The longest a warm-up run waits for the line's backlog to drain before it runs anyway. */
+    static final long WARM_UP_MAX_WAIT_MILLIS = 2_000;
+
+    /** Each of these batch shapes once, paced by {@link #WARM_UP_SLEEP_PER_RUN}, each after the line's backlog drained. */
+    private static void warmUpPaced(BatchClassifier c, int[] shapes, java.util.function.LongSupplier backlog, long maxBacklog)
+            throws InterruptedException {
         for (int size : shapes) {
+            long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_WAIT_MILLIS);
+            while (backlog.getAsLong() > maxBacklog && System.nanoTime() - giveUp < 0) Thread.sleep(1);
             long start = System.nanoTime();
             c.run(size);
             if (!Float.isFinite(c.defectScore(0))) {
