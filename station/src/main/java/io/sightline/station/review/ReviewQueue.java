@@ -104,6 +104,7 @@ public final class ReviewQueue implements AutoCloseable {
     private final AtomicLong saved = new AtomicLong();
     private final AtomicLongArray savedPerLine;
     private static final long WAITING_REFRESH_MILLIS = 10_000;
+    private final Object waitingLock = new Object();
     private ReviewStats waiting;
     private long waitingReadNanos;
     private final AtomicLong rateLimited = new AtomicLong();
@@ -314,13 +315,15 @@ public final class ReviewQueue implements AutoCloseable {
      * What waits in the folder now, per line, as {@code review stats} shows it: read from disk at most
      * every {@value #WAITING_REFRESH_MILLIS} ms (a person sorting parts out changes it).
      */
-    public synchronized ReviewStats waiting() {
-        long now = System.nanoTime();
-        if (waiting == null || now - waitingReadNanos > WAITING_REFRESH_MILLIS * 1_000_000L) {
-            waiting = ReviewStats.read(settings.dir());
-            waitingReadNanos = now;
+    public ReviewStats waiting() {
+        synchronized (waitingLock) { // not the limits' lock: a slow disk must never hold up an offer
+            long now = System.nanoTime();
+            if (waiting == null || now - waitingReadNanos > WAITING_REFRESH_MILLIS * 1_000_000L) {
+                waiting = ReviewStats.read(settings.dir());
+                waitingReadNanos = now;
+            }
+            return waiting;
         }
-        return waiting;
     }
 
     /**
