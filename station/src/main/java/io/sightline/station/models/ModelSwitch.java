@@ -220,9 +220,10 @@ public final class ModelSwitch {
     /**
      * Writes the running shadow's figures into the store as its candidate's record (see
      * {@link ModelStore#writeShadow}), when the candidate is a store version; the {@link StoreWatch}
-     * calls it every few seconds, and a run writes its last figures when it stops.
+     * calls it every few seconds, and a run writes its last figures when it stops (serialised with
+     * that: a record of a running shadow never lands after its last one).
      */
-    public void recordShadow() {
+    public synchronized void recordShadow() {
         ShadowRun run = shadow;
         if (run != null) writeShadowRecord(run.figures(), true);
     }
