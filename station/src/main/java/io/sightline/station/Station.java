@@ -423,6 +423,7 @@ public final class Station implements AutoCloseable {
             ring.halt();
         }
         closed = true;
+        models.stopped(); // no shadow may offer to the review queue once it is closed
         if (ejector != null) ejector.close();
         if (rejectImages != null) rejectImages.close();
         if (review != null) review.close();
@@ -469,8 +470,10 @@ public final class Station implements AutoCloseable {
             heights[i] = lines.get(i).frameHeight();
         }
         review = new io.sightline.station.review.ReviewQueue(settings, lineNames.toArray(String[]::new), widths, heights,
-                model.name() + " " + model.version());
+                model.name() + " " + model.version(), new io.sightline.station.review.ReviewQueue.ModelInput(model.inputWidth(),
+                        model.inputHeight(), model.inputChannels(), model.normMean(), model.normStd()));
         ring.reviewInto(review);
+        models.reviewDisagreementsInto(review);
         return review;
     }
 

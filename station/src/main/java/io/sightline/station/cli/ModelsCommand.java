@@ -3,6 +3,8 @@ package io.sightline.station.cli;
 import io.sightline.station.config.StationFile;
 import io.sightline.station.config.StationFileReader;
 import io.sightline.station.models.ModelStore;
+import io.sightline.station.models.ModelVersion;
+import io.sightline.station.models.ShadowVerdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +144,9 @@ public final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Make a version live: a station following the store swaps to it within a second.")
+            description = {"Make a version live: a station following the store swaps to it within a second.",
+                    "Prints the version's shadow run figures, and refuses a version never shadowed, or whose shadow scored fewer "
+                            + "than --min-parts parts or agreed less than --min-agreement on a line, unless --force."})
     static final class Promote implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -152,11 +156,29 @@ public final class ModelsCommand implements Runnable {
         ByOption by;
         @Parameters(paramLabel = "VERSION", description = "the store version, as models list names it")
         String version;
+        @Option(names = "--force", description = "promote even when its shadow run is missing or disagreed beyond the limits")
+        boolean force;
+        @Option(names = "--min-agreement", paramLabel = "RATE", description = "the agreement each line's shadow needs (default: ${DEFAULT-VALUE})")
+        double minAgreement = ShadowVerdict.DEFAULT_MIN_AGREEMENT;
+        @Option(names = "--min-parts", paramLabel = "N", description = "the parts each line's shadow must have scored (default: ${DEFAULT-VALUE})")
+        long minParts = ShadowVerdict.DEFAULT_MIN_PARTS;
 
         @Override
         public Integer call() {
-            ModelStore.State s = store.open(false).promote(version, by.who());
+            ModelStore st = store.open(false);
+            ShadowVerdict v = st.state().live() == null ? ShadowVerdict.firstVersion(version) : ShadowVerdict.of(version, ModelVersion.of(st.versionDir(version)).contentHash(), st.readShadow(version),
+                    minAgreement, minParts);
             PrintWriter o = spec.commandLine().getOut();
+            v.figures().forEach(o::println);
+            if (!v.promotable()) {
+                if (!force) {
+                    o.flush();
+                    throw new IllegalArgumentException("models promote " + version + ": refused: " + String.join("; ", v.problems())
+                            + " (--force promotes it anyway)");
+                }
+                o.println("promoted with --force despite: " + String.join("; ", v.problems()));
+            }
+            ModelStore.State s = st.promote(version, by.who());
             o.printf("live: %s (promoted: %s); a running station logs and journals the swap, or refuses it and keeps its model%n",
                     s.live(), String.join(" > ", s.promoted()));
             o.flush();

@@ -235,6 +235,42 @@ public final class ModelStore {
         return s;
     }
 
+    /** The folder of the shadow runs' records ({@code .shadow/VERSION.json}); its name is no version's. */
+    public static final String SHADOW_DIR = ".shadow";
+
+    /**
+     * Records the figures of a shadow run of version {@code id} (what {@code models promote} reads):
+     * {@code STORE/.shadow/ID.json}, replaced atomically, outside the version's sealed folder.
+     */
+    public void writeShadow(String id, java.util.Map<String, Object> record) {
+        Path folder = dir.resolve(SHADOW_DIR);
+        Path f = folder.resolve(id + ".json");
+        Path tmp = folder.resolve(id + ".json.tmp");
+        try {
+            Files.createDirectories(folder);
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model store " + dir + ": cannot write " + f + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The last shadow run's record of version {@code id}, or null when it was never shadowed.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    public JsonNode readShadow(String id) {
+        versionDir(id);
+        Path f = dir.resolve(SHADOW_DIR).resolve(id + ".json");
+        if (!Files.exists(f)) return null;
+        try {
+            return JSON.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model store " + dir + ": shadow record " + f + " cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
     /**
      * Copies the package in {@code from} to {@code to} with {@code version} in its model.json instead
      * of its own: another content hash over the same weights (what the swap tests and

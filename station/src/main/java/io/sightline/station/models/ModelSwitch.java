@@ -62,6 +62,11 @@ public final class ModelSwitch {
     private LongSupplier backlog;
     private long maxBacklog;
     private volatile ShadowRun shadow;
+    private volatile io.sightline.station.review.ReviewQueue review;
+    /** The running shadow's store version and identity, when its candidate is one of the store's (null: no record is kept). */
+    private volatile String shadowStoreId;
+    private volatile ModelVersion shadowVersion;
+    private volatile java.time.Instant shadowStarted;
     private volatile Path liveDir;
     private volatile ModelVersion liveVersion;
     private ModelInfo liveInfo;
@@ -133,6 +138,14 @@ public final class ModelSwitch {
     }
 
     /**
+     * Shadow runs offer the parts their candidate decides otherwise than the live model to {@code queue}
+     * (from the next run on); without it they only count them.
+     */
+    public void reviewDisagreementsInto(io.sightline.station.review.ReviewQueue queue) {
+        this.review = queue;
+    }
+
+    /**
      * Starts a shadow run of the package in {@code dir} (see {@link ShadowRun}), replacing the one
      * running; checked as a swap is (signature, digests, input), journaled as a {@code model.shadow}
      * change.
@@ -152,11 +165,13 @@ public final class ModelSwitch {
         ModelPackage pkg = loadChecked(dir);
         float[] t = lineThresholds.values();
         if (threshold != null) java.util.Arrays.fill(t, threshold);
-        String label = ModelVersion.of(dir, pkg.info()).label();
+        ModelVersion version = ModelVersion.of(dir, pkg.info());
+        String label = version.label();
         stopShadow(null);
         ShadowRun run;
         try {
-            run = new ShadowRun(pkg, label, t, sampleEvery, shadowTap, lineThresholds, backlog, maxBacklog);
+            run = new ShadowRun(pkg, label, t, sampleEvery, shadowTap, lineThresholds, backlog, maxBacklog, review,
+                    () -> live.current().label());
         } catch (RuntimeException e) {
             pkg.close();
             throw refuse(dir, "the shadow could not start: " + e.getMessage(), e);
@@ -172,8 +187,14 @@ public final class ModelSwitch {
                 LOG.warn("shadow run of {}: not journaled: {}", label, e.getMessage());
             }
         }
+        shadowVersion = version;
+        shadowStarted = java.time.Instant.now();
+        shadowStoreId = storeId(dir);
         shadow = run;
-        LOG.info("shadow run of {} started by {} (every {}. frame, thresholds {})", label, requestedBy, sampleEvery, java.util.Arrays.toString(t));
+        recordShadow();
+        LOG.info("shadow run of {} started by {} (every {}. frame, thresholds {}; {})", label, requestedBy, sampleEvery, java.util.Arrays.toString(t),
+                review == null ? "disagreements counted, not saved: the station has no review queue"
+                        : "disagreements saved to the review queue " + review.settings().dir());
         return run;
     }
 
@@ -184,6 +205,8 @@ public final class ModelSwitch {
         shadow = null;
         run.close();
         ShadowRun.Figures f = run.figures();
+        writeShadowRecord(f, false);
+        shadowStoreId = null;
         if (requestedBy != null && journal != null) {
             try {
                 journal.appendChange("model.shadow", run.label(), null, requestedBy);
@@ -192,6 +215,45 @@ public final class ModelSwitch {
             }
         }
         return f;
+    }
+
+    /**
+     * Writes the running shadow's figures into the store as its candidate's record (see
+     * {@link ModelStore#writeShadow}), when the candidate is a store version; the {@link StoreWatch}
+     * calls it every few seconds, and a run writes its last figures when it stops (serialised with
+     * that: a record of a running shadow never lands after its last one).
+     */
+    public synchronized void recordShadow() {
+        ShadowRun run = shadow;
+        if (run != null) writeShadowRecord(run.figures(), true);
+    }
+
+    private void writeShadowRecord(ShadowRun.Figures f, boolean running) {
+        ModelStore s = store;
+        String id = shadowStoreId;
+        if (s == null || id == null) return;
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("version", id);
+        m.put("sha256", shadowVersion.contentHash());
+        m.put("candidate", f.candidate());
+        m.put("live", live.current().label());
+        m.put("started", shadowStarted.toString());
+        m.put("updated", java.time.Instant.now().toString());
+        m.put("running", running);
+        m.put("figures", f.toMap());
+        try {
+            s.writeShadow(id, m);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("shadow run of {}: its figures not recorded in the store: {}", f.candidate(), e.getMessage());
+        }
+    }
+
+    /** The store version {@code dir} is, or null when it is not in the station's store. */
+    private String storeId(Path dir) {
+        ModelStore s = store;
+        if (s == null) return null;
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        return parent != null && parent.equals(s.dir().toAbsolutePath().normalize()) ? dir.getFileName().toString() : null;
     }
 
     /** The running shadow's figures, or null. */

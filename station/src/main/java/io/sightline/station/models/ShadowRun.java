@@ -3,6 +3,8 @@ package io.sightline.station.models;
 import io.sightline.inference.BatchClassifier;
 import io.sightline.inference.ModelPackage;
 import io.sightline.station.outcome.LineThresholds;
+import io.sightline.natives.NativeBuffer;
+import io.sightline.station.review.ReviewQueue;
 import io.sightline.station.ring.ShadowTap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -22,7 +25,8 @@ import org.bytedeco.javacpp.Pointer;
  *   shadow thread: up to {@value #MAX_BATCH} frames ▸ the live line busy? (more than a quarter of
  *                  the ring waiting) ▸ dropped, skipped ▸ else one batch on the candidate ▸ live
  *                  decision (the line's threshold now) against the candidate's (its threshold) ▸
- *                  counts ▸ sleeps as long as the batch ran (at most half a core)
+ *                  counts ▸ a disagreement: offered to the review queue (when the station has one)
+ *                  as both models saw it ▸ sleeps as long as the batch ran (at most half a core)
  * </pre>
  *
  * <p>So the shadow never holds up a live decision: the workers only copy into a free slot, and the
@@ -32,6 +36,10 @@ import org.bytedeco.javacpp.Pointer;
  */
 public final class ShadowRun implements AutoCloseable {
     public static final int DEFAULT_SAMPLE_EVERY = 4;
+    /** The review queue's reason for a part the live model passed and the candidate would reject. */
+    public static final String LIVE_PASS_CANDIDATE_REJECT = "shadow-live-pass-candidate-reject";
+    /** The review queue's reason for a part the live model rejected and the candidate would pass. */
+    public static final String LIVE_REJECT_CANDIDATE_PASS = "shadow-live-reject-candidate-pass";
     static final int MAX_BATCH = 16;
 
     /** One line's figures: frames both scored, agreements, and the 2x2 confusion (live x candidate, pass/reject). */
@@ -45,10 +53,12 @@ public final class ShadowRun implements AutoCloseable {
 
     /**
      * A run's figures: of the frames sampled, those the candidate scored, those skipped (its queue
-     * was full, or the line had a backlog), and those queued for it now.
+     * was full, or the line had a backlog), and those queued for it now; of the disagreements, those
+     * offered to the review queue and those it kept (both 0 without a review queue).
      */
     public record Figures(String candidate, float[] thresholds, int sampleEvery, long framesSampled, long framesScored,
-                          long framesSkipped, long framesQueued, List<LineFigures> lines) {
+                          long framesSkipped, long framesQueued, List<LineFigures> lines, boolean reviewing, long disagreementsOffered,
+                          long disagreementsKept) {
         /** Agreement over every line; NaN before the first frame. */
         public double agreement() {
             long scored = 0;
@@ -71,6 +81,11 @@ public final class ShadowRun implements AutoCloseable {
             m.put("framesScored", framesScored);
             m.put("framesSkipped", framesSkipped);
             m.put("framesQueued", framesQueued);
+            Map<String, Object> review = new LinkedHashMap<>();
+            review.put("saving", reviewing);
+            review.put("offered", disagreementsOffered);
+            review.put("kept", disagreementsKept);
+            m.put("disagreementImages", review);
             m.put("agreement", Double.isNaN(agreement()) ? null : agreement());
             List<Map<String, Object>> ls = new ArrayList<>();
             for (LineFigures l : lines) {
@@ -101,6 +116,13 @@ public final class ShadowRun implements AutoCloseable {
     private final AtomicLongArray confusion;
     private final int[] batchLines;
     private final float[] batchLiveScores;
+    private final ReviewQueue review;
+    private final Supplier<String> liveLabel;
+    /** Per batch row: a copy of the model input, for the review queue (null without one). */
+    private final NativeBuffer[] inputs;
+    private final long[] batchParts;
+    private volatile long reviewOffered;
+    private volatile long reviewKept;
     private final long offeredAtStart;
     private final long skippedAtStart;
     private long droppedBusy;
@@ -114,9 +136,11 @@ public final class ShadowRun implements AutoCloseable {
      *
      * @param thresholds the candidate's threshold per line
      * @param backlog frames waiting in the ring now; above {@code maxBacklog} the shadow gives way
+     * @param review where the parts the two models decide differently are offered (as the models saw
+     *     them), with the live model's label from {@code liveLabel}; null: they are only counted
      */
     ShadowRun(ModelPackage candidate, String label, float[] thresholds, int sampleEvery, ShadowTap tap, LineThresholds live,
-              LongSupplier backlog, long maxBacklog) throws InterruptedException {
+              LongSupplier backlog, long maxBacklog, ReviewQueue review, Supplier<String> liveLabel) throws InterruptedException {
         this.candidate = candidate;
         this.label = label;
         this.thresholds = thresholds.clone();
@@ -128,18 +152,24 @@ public final class ShadowRun implements AutoCloseable {
         this.confusion = new AtomicLongArray(4 * thresholds.length);
         this.batchLines = new int[MAX_BATCH];
         this.batchLiveScores = new float[MAX_BATCH];
+        this.batchParts = new long[MAX_BATCH];
+        this.review = review;
+        this.liveLabel = liveLabel;
         this.classifier = candidate.newClassifier(MAX_BATCH);
+        this.inputs = review == null ? null : new NativeBuffer[MAX_BATCH];
         try {
+            if (inputs != null) for (int i = 0; i < MAX_BATCH; i++) inputs[i] = NativeBuffer.allocateFloats(classifier.floatsPerImage());
             for (int size : classifier.shapes()) {
                 long t0 = System.nanoTime();
                 classifier.run(size);
                 TimeUnit.NANOSECONDS.sleep(System.nanoTime() - t0);
             }
         } catch (RuntimeException | InterruptedException e) {
+            freeInputs();
             classifier.close();
             throw e;
         }
-        tap.drain((line, score, tensor) -> { }, Integer.MAX_VALUE); // what an earlier run left queued
+        tap.drain((line, part, score, tensor) -> { }, Integer.MAX_VALUE); // what an earlier run left queued
         this.offeredAtStart = tap.offered();
         this.skippedAtStart = tap.skipped();
         tap.start(sampleEvery);
@@ -150,9 +180,11 @@ public final class ShadowRun implements AutoCloseable {
 
     private final ShadowTap.Sink stage = this::stage;
 
-    private void stage(int line, float liveScore, Pointer tensor) {
+    private void stage(int line, long partId, float liveScore, Pointer tensor) {
         classifier.stage(staged, tensor);
+        if (inputs != null) Pointer.memcpy(inputs[staged].floats(), tensor, (long) classifier.floatsPerImage() * Float.BYTES);
         batchLines[staged] = line;
+        batchParts[staged] = partId;
         batchLiveScores[staged] = liveScore;
         staged++;
     }
@@ -180,6 +212,7 @@ public final class ShadowRun implements AutoCloseable {
                     boolean liveReject = live.decide(line, batchLiveScores[i]).isReject();
                     boolean candidateReject = classifier.defectScore(i) >= thresholds[line];
                     confusion.incrementAndGet(4 * line + (liveReject ? 2 : 0) + (candidateReject ? 1 : 0));
+                    if (review != null && liveReject != candidateReject) offerForReview(i, line, liveReject);
                 }
                 TimeUnit.NANOSECONDS.sleep(System.nanoTime() - t0); // at most half a core
             }
@@ -188,6 +221,21 @@ public final class ShadowRun implements AutoCloseable {
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(ShadowRun.class).error("shadow run of {} stopped: {}", label, e.toString());
         }
+    }
+
+    /** A disagreement to the review queue, as both models saw the part. */
+    private void offerForReview(int row, int line, boolean liveReject) {
+        reviewOffered++;
+        if (review.offerModelInput(line, liveReject ? LIVE_REJECT_CANDIDATE_PASS : LIVE_PASS_CANDIDATE_REJECT, inputs[row].floats(),
+                liveLabel.get(), batchLiveScores[row], live.value(line), label, classifier.defectScore(row), thresholds[line],
+                batchParts[row])) {
+            reviewKept++;
+        }
+    }
+
+    private void freeInputs() {
+        if (inputs == null) return;
+        for (NativeBuffer b : inputs) if (b != null) b.close();
     }
 
     public String label() {
@@ -208,7 +256,8 @@ public final class ShadowRun implements AutoCloseable {
         }
         long skipped = tap.skipped() - skippedAtStart + dropped;
         long offered = tap.offered() - offeredAtStart;
-        return new Figures(label, thresholds, sampleEvery, offered, scored, skipped, Math.max(0, offered - scored - skipped), lines);
+        return new Figures(label, thresholds, sampleEvery, offered, scored, skipped, Math.max(0, offered - scored - skipped), lines,
+                review != null, reviewOffered, reviewKept);
     }
 
     /** Stops the run and frees the candidate. */
@@ -222,6 +271,7 @@ public final class ShadowRun implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!thread.isAlive()) freeInputs(); // else still running: left to the process, as the classifier's session would be
         classifier.close();
         candidate.close();
     }

@@ -10,11 +10,16 @@ import org.slf4j.LoggerFactory;
  * {@value #POLL_MILLIS} ms it reads the pointer; when it names another version than the one it saw
  * last, the station's {@link ModelSwitch} swaps to it, journaled as requested by the promotion's
  * author. A version the station refuses is logged and the old model keeps running; the pointer then
- * disagrees with the station until the next promotion or rollback (the dashboard shows both).
+ * disagrees with the station until the next promotion or rollback (the dashboard shows both). Every
+ * {@value #RECORD_EVERY_POLLS} polls it also has a running shadow's figures written into the store
+ * ({@link ModelSwitch#recordShadow}).
  */
 public final class StoreWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWatch.class);
     static final long POLL_MILLIS = 1_000;
+    /** A running shadow's figures go into the store (for {@code models promote}) every this many polls. */
+    static final int RECORD_EVERY_POLLS = 5;
+    private long polls;
 
     private final ModelStore store;
     private final ModelSwitch models;
@@ -37,6 +42,7 @@ public final class StoreWatch implements AutoCloseable {
             try {
                 Thread.sleep(POLL_MILLIS);
                 checkOnce();
+                if (++polls % RECORD_EVERY_POLLS == 0) models.recordShadow();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

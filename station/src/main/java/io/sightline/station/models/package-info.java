@@ -4,7 +4,10 @@
  * {@link io.sightline.station.models.ModelSwitch} (load, check and warm a new version beside the live
  * one, journal the change, hand over at a batch boundary, roll back), and the
  * {@link io.sightline.station.models.StoreWatch} that follows the store's live pointer, and shadow runs
- * ({@link io.sightline.station.models.ShadowRun}: a candidate scoring the live frames, deciding nothing).
+ * ({@link io.sightline.station.models.ShadowRun}: a candidate scoring the live frames, deciding nothing;
+ * its disagreements offered to the review queue, its figures recorded in the store as
+ * {@code .shadow/VERSION.json}, which {@link io.sightline.station.models.ShadowVerdict} judges for
+ * {@code models promote}).
  *
  * <pre>
  *  models add PKG ──▶ store/&lt;version&gt;/ (a checked copy)      models promote V / rollback

@@ -283,7 +283,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             }
             failedAlone = 0;
             if (shadow != null && shadow.active()) {
-                for (int i = 0; i < count; i++) shadow.offer(worker, items[i].line, items[i].defectScore, items[i].tensor);
+                for (int i = 0; i < count; i++) shadow.offer(worker, items[i].line, items[i].partId, items[i].defectScore, items[i].tensor);
             }
         } catch (RuntimeException ex) {
             if (side != null && side.staged() > 0) side.fail(SIDE_RUN_FAILED);

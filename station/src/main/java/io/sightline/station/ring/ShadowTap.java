@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.Pointer;
  *
  * <pre>
  *  worker w, after its batch ran:  every sampleEvery-th scored frame ─▶ free slot in w's queue?
- *                                     yes: copy the model input (memcpy), line, live score
+ *                                     yes: copy the model input (memcpy), line, part, live score
  *                                     no:  skipped (counted): the shadow is behind
  *  shadow thread:                   drain(sink): each queued frame handed to the sink, slot freed
  * </pre>
@@ -25,12 +25,13 @@ public final class ShadowTap implements AutoCloseable {
 
     /** What the shadow does with a queued frame: the tensor is valid only during the call. */
     public interface Sink {
-        void accept(int line, float liveScore, Pointer tensor);
+        void accept(int line, long partId, float liveScore, Pointer tensor);
     }
 
     private final int floats;
     private final NativeBuffer[][] tensors;
     private final int[][] lines;
+    private final long[][] partIds;
     private final float[][] liveScores;
     private final AtomicLong[] heads;
     private final AtomicLong[] tails;
@@ -45,6 +46,7 @@ public final class ShadowTap implements AutoCloseable {
         this.floats = floatsPerImage;
         this.tensors = new NativeBuffer[workers][];
         this.lines = new int[workers][SLOTS];
+        this.partIds = new long[workers][SLOTS];
         this.liveScores = new float[workers][SLOTS];
         this.heads = new AtomicLong[workers];
         this.tails = new AtomicLong[workers];
@@ -82,7 +84,7 @@ public final class ShadowTap implements AutoCloseable {
     }
 
     /** Worker {@code worker} scored a frame (its thread only). */
-    void offer(int worker, int line, float liveScore, NativeBuffer tensor) {
+    void offer(int worker, int line, long partId, float liveScore, NativeBuffer tensor) {
         if (seen[worker]++ % sampleEvery != 0) return;
         offered.incrementAndGet();
         long tail = tails[worker].get();
@@ -93,6 +95,7 @@ public final class ShadowTap implements AutoCloseable {
         int i = (int) (tail % SLOTS);
         Pointer.memcpy(tensors[worker][i].floats(), tensor.floats(), (long) floats * Float.BYTES);
         lines[worker][i] = line;
+        partIds[worker][i] = partId;
         liveScores[worker][i] = liveScore;
         tails[worker].lazySet(tail + 1);
     }
@@ -109,7 +112,7 @@ public final class ShadowTap implements AutoCloseable {
             long tail = tails[w].get();
             while (head < tail && n < max) {
                 int i = (int) (head % SLOTS);
-                sink.accept(lines[w][i], liveScores[w][i], tensors[w][i].floats());
+                sink.accept(lines[w][i], partIds[w][i], liveScores[w][i], tensors[w][i].floats());
                 head++;
                 n++;
             }

@@ -106,6 +106,7 @@ public final class StationMetrics implements AutoCloseable {
         this.batchBuckets = batchBuckets(station.config().maxBatch());
         bindCounters(t);
         bindShadow(t);
+        bindReview();
         bindCameras(t);
         bindStation(t);
         bindTrend(t);
@@ -170,6 +171,35 @@ public final class StationMetrics implements AutoCloseable {
                             }, null, "line", Integer.toString(line), "live", liveDecision, "candidate", candidate);
                 }
             }
+        }
+    }
+
+    /** The review queue's figures (see {@code ReviewQueue}), when the station has one. */
+    private void bindReview() {
+        io.sightline.station.review.ReviewQueue q = station.review();
+        if (q == null) return;
+        counter("sightline.review.parts", "Parts offered to the review queue, by what became of them", q, x -> x.saved(), "result", "kept");
+        counter("sightline.review.parts", "Parts offered to the review queue, by what became of them", q, x -> x.rateLimited(), "result",
+                "rate-limited");
+        counter("sightline.review.parts", "Parts offered to the review queue, by what became of them", q, x -> x.full(), "result", "full");
+        counter("sightline.review.parts", "Parts offered to the review queue, by what became of them", q, x -> x.busy(), "result", "busy");
+        gauge("sightline.review.bytes", "Bytes in the review folder, as the queue counts them against its limit", q, x -> x.bytes(), null);
+        for (int line = 0; line < q.lineNames().size(); line++) {
+            int l = line;
+            String name = q.lineNames().get(line);
+            gauge("sightline.review.waiting", "Parts waiting in the line's review folder to be sorted (read at most every 10 s)", q,
+                    x -> waitingParts(x, name), null, "line", Integer.toString(line));
+            counter("sightline.review.kept", "Parts the review queue kept for the line since the start", q, x -> x.saved(l),
+                    "line", Integer.toString(line));
+        }
+    }
+
+    private static double waitingParts(io.sightline.station.review.ReviewQueue q, String line) {
+        try {
+            for (var x : q.waiting().lines()) if (x.name().equals(line)) return x.parts();
+            return 0;
+        } catch (java.io.UncheckedIOException e) {
+            return Double.NaN;
         }
     }
 

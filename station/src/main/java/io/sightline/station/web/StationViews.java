@@ -145,6 +145,7 @@ final class StationViews {
         thresholds.put("adjustable", options.thresholds() != null);
         m.put("thresholds", thresholds);
         m.put("model", ModelRequests.state(station));
+        m.put("review", station.review() == null ? null : station.review().figures());
         m.put("trend", trend(t));
         m.put("journal", options.journal() != null);
         Map<String, Object> errors = new LinkedHashMap<>();

@@ -2,7 +2,7 @@
  * Sightline dashboard: polls the station's JSON and draws it. Every request carries the token the
  * page was opened with (?token=...), if any. Text goes in with textContent only.
  *
- *   api/state    every second:   counters, cameras, sink, ring, trend, thresholds
+ *   api/state    every second:   counters, cameras, sink, ring, trend, thresholds, model (shadow run), review queue
  *   camera PNGs  twice a second: fetched with the browser's ETag check, swapped only when the frame changed,
  *                captioned from the response's X-Sightline-* headers (the decision of that very frame)
  *   api/rejects  every 2 s:      the journal's latest rejects
@@ -240,7 +240,45 @@
     setText('errors', fmtInt(state.errors.handlerErrors) + ' / ' + fmtInt(state.errors.watchdogExpired));
 
     state.trend.lines.forEach(function (line) { renderTrend(line); });
+    renderModel(state.model, state.review);
     previous = state;
+  }
+
+  function rows(bodyId, data) {
+    var body = $(bodyId);
+    body.replaceChildren.apply(body, data.map(function (cells) {
+      return el('tr', null, cells.map(function (c) { return el('td', { text: c }); }));
+    }));
+  }
+
+  // the live model, its shadow run (agreement, live x candidate confusion per line) and the review queue
+  function renderModel(model, review) {
+    setText('model-live', model ? model.label : '–');
+    var shadow = model ? model.shadow : null;
+    $('shadow-table').hidden = !shadow;
+    if (!shadow) {
+      setText('shadow-status', 'none (POST api/models/shadow)');
+    } else {
+      var images = shadow.disagreementImages;
+      setText('shadow-status', shadow.candidate + ' · agreement ' + (shadow.agreement === null ? '–' : fmt(100 * shadow.agreement, 2) + ' %')
+        + ' · ' + fmtInt(shadow.framesScored) + ' scored, ' + fmtInt(shadow.framesSkipped) + ' skipped (every ' + shadow.sampleEvery + '.)'
+        + (images.saving ? ' · disagreements kept ' + fmtInt(images.kept) + ' of ' + fmtInt(images.offered) : ' · disagreements counted, not saved'));
+      rows('shadow-body', shadow.lines.map(function (l) {
+        var c = l.confusion;
+        return [String(l.line), fmtInt(l.scored), l.agreement === null ? '–' : fmt(100 * l.agreement, 2) + ' %', fmtInt(c.livePassCandidatePass),
+          fmtInt(c.livePassCandidateReject), fmtInt(c.liveRejectCandidatePass), fmtInt(c.liveRejectCandidateReject)];
+      }));
+    }
+    $('review-table').hidden = !review;
+    if (!review) {
+      setText('review-status', 'none (a review section in the station config)');
+      return;
+    }
+    setText('review-status', review.dir + ' · kept ' + fmtInt(review.kept) + ' · over the hourly limit ' + fmtInt(review.rateLimited)
+      + ' · folder full ' + fmtInt(review.full) + ' · writer busy ' + fmtInt(review.busy) + (review.lastError ? ' · ' + review.lastError : ''));
+    rows('review-body', review.lines.map(function (l) {
+      return [l.line, fmtInt(l.kept), fmtInt(l.waiting), fmt(l.waitingBytes / 1048576, 1)];
+    }));
   }
 
   function renderTrend(line) {

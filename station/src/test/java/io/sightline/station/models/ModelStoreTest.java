@@ -58,9 +58,18 @@ class ModelStoreTest {
         r = cli("models", "rollback", "--store", store.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("nothing to roll back to (no version was promoted)"), r.err());
-        assertEquals(0, cli("models", "promote", "--store", store.toString(), "v1", "--by", "alice").code());
-        assertEquals(0, cli("models", "promote", "--store", store.toString(), "v2", "--by", "bob").code());
-        r = cli("models", "promote", "--store", store.toString(), "v2");
+        r = cli("models", "promote", "--store", store.toString(), "v1", "--by", "alice");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("v1 is the store's first live version: no shadow run needed"), r.out());
+        r = cli("models", "promote", "--store", store.toString(), "v2", "--by", "bob");
+        assertEquals(1, r.code(), "never shadowed: " + r.out());
+        assertTrue(r.err().contains("models promote v2: refused: v2 was never shadowed on a station following this store")
+                && r.err().contains("--force promotes it anyway"), r.err());
+        assertEquals("v1", ModelStore.open(store, false).live(), "a refused promotion changes nothing");
+        r = cli("models", "promote", "--store", store.toString(), "v2", "--by", "bob", "--force");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("promoted with --force despite: v2 was never shadowed"), r.out());
+        r = cli("models", "promote", "--store", store.toString(), "v2", "--force");
         assertTrue(r.code() == 1 && r.err().contains("v2 is live already"), r.err());
 
         r = cli("models", "list", "--store", store.toString(), "--json");

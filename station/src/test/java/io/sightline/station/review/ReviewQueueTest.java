@@ -142,4 +142,71 @@ class ReviewQueueTest {
         assertEquals(0, j.get("lines").get(1).get("parts").asLong());
         assertTrue(j.get("bytes").asLong() > 0);
     }
+
+    @Test
+    void aModelInputIsSavedAsTheModelSawItWithBothModelsInItsSidecar(@TempDir Path tmp) throws Exception {
+        int w = 32, h = 24;
+        float mean = 0.5f, std = 0.25f;
+        ReviewQueue.ModelInput input = new ReviewQueue.ModelInput(w, h, 1, mean, std);
+        try (NativeBuffer tensor = NativeBuffer.allocateFloats((long) w * h);
+             ReviewQueue q = new ReviewQueue(new ReviewQueue.Settings(tmp, 0.1f, 10, 1L << 30), new String[] {"press-a"},
+                     new int[] {W}, new int[] {H}, "live 1", input)) {
+            float[] px = new float[w * h];
+            java.util.Arrays.fill(px, (200f / 255f - mean) / std); // pixel 200, normalised as the station does
+            tensor.floats().put(px);
+            assertTrue(q.offerModelInput(0, "shadow-live-pass-candidate-reject", tensor.floats(), "live 2", 0.2f, 0.5f, "cand 3",
+                    0.9f, 0.6f, 42));
+            q.close();
+            assertEquals(1, q.saved(), q.lastError());
+            Path sidecar;
+            try (Stream<Path> s = Files.list(tmp.resolve("press-a/unlabelled"))) {
+                sidecar = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+            }
+            assertTrue(sidecar.getFileName().toString().endsWith("_part-42_shadow-live-pass-candidate-reject.json"), sidecar.toString());
+            JsonNode j = JSON.readTree(sidecar.toFile());
+            assertEquals("live 2", j.get("model").asText(), "the model that decided it, as the caller named it");
+            assertEquals(0.2, j.get("score").asDouble(), 1e-6);
+            assertEquals(0.5, j.get("threshold").asDouble(), 1e-6);
+            assertEquals("model-input", j.get("image").asText());
+            assertEquals("cand 3", j.get("candidate").get("model").asText());
+            assertEquals(0.9, j.get("candidate").get("score").asDouble(), 1e-6);
+            assertEquals(0.6, j.get("candidate").get("threshold").asDouble(), 1e-6);
+            try (Mat png = opencv_imgcodecs.imread(sidecar.toString().replace(".json", ".png"), opencv_imgcodecs.IMREAD_UNCHANGED)) {
+                assertEquals(w, png.cols());
+                assertEquals(h, png.rows());
+                assertEquals(1, png.channels());
+                assertEquals(200, png.ptr(h / 2, w / 2).get() & 0xff, "un-normalised back to the camera's 8 bits");
+            }
+        }
+    }
+
+    @Test
+    void twoThreadsOfferingShareTheQuotaExactly(@TempDir Path tmp) throws Exception {
+        ReviewQueue.ModelInput input = new ReviewQueue.ModelInput(8, 8, 1, 0f, 1f);
+        try (NativeBuffer px = frame(50);
+             NativeBuffer tensor = NativeBuffer.allocateFloats(64);
+             ReviewQueue q = new ReviewQueue(new ReviewQueue.Settings(tmp, 0.1f, 5, 1L << 30), new String[] {"press-a"},
+                     new int[] {W}, new int[] {H}, "m 1", input)) {
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            Thread shadow = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    if (q.offerModelInput(0, "shadow-x", tensor.floats(), "m 1", 0.1f, 0.5f, "c 2", 0.9f, 0.5f, i)) taken.incrementAndGet();
+                }
+            });
+            shadow.start();
+            for (int i = 0; i < 200; i++) if (q.offer(0, ReviewQueue.NEAR_THRESHOLD, px, 0.5f, 0.5f, 1000 + i)) taken.incrementAndGet();
+            shadow.join();
+            q.close();
+            assertTrue(taken.get() <= 5, "one hourly quota for both sources: " + taken.get());
+            assertEquals(400, taken.get() + q.rateLimited() + q.busy() + q.full(), "every offer accounted for");
+            assertEquals(taken.get(), pngs(tmp));
+        }
+        try (ReviewQueue q = new ReviewQueue(new ReviewQueue.Settings(tmp, 0.1f, 5, 1L << 30), new String[] {"press-a"},
+                new int[] {W}, new int[] {H}, "m 1");
+             NativeBuffer tensor = NativeBuffer.allocateFloats(64)) {
+            var e = assertThrows(IllegalStateException.class,
+                    () -> q.offerModelInput(0, "shadow-x", tensor.floats(), "m", 0f, 0.5f, "c", 1f, 0.5f, 1));
+            assertTrue(e.getMessage().contains("made without the model's input size"), e.getMessage());
+        }
+    }
 }

@@ -44,7 +44,12 @@ class DashboardBrowserTest {
                 "the dashboard's browser test needs Debian's chromium on the PATH: apt-get install --no-install-recommends chromium");
         chromium = found.get();
         test = new TestStation(tmp, 2, 640, 512, 20, -1, 0.25);
+        test.station.enableReview(new io.sightline.station.review.ReviewQueue.Settings(tmp.resolve("review"), 0.05f, 5, 1L << 30),
+                List.of("press-a", "press-b"));
         test.station.start();
+        // a candidate that rejects every part: the panel shows its disagreements
+        test.station.models().startShadow(io.sightline.station.models.ModelCopies.asVersion(tmp.resolve("candidate"), "2"), 1e-6f, 1,
+                "browser test");
         metrics = new StationMetrics(test.station);
         server = new StationServer(test.station, metrics, StationServer.Options.loopback(0).withToken(TOKEN)
                 .withJournal(test.journalFile).withName("browser-test"));
@@ -99,6 +104,14 @@ class DashboardBrowserTest {
                 assertEquals("[\"cusum\",\"ewma\",\"limit\",\"alarm raised\",\"alarm cleared\"]", c.path("datasets").toString());
             }
 
+            browser.waitFor("the shadow's rows, one per line", "document.querySelectorAll('#shadow-body tr').length", v -> v.asInt() == 2,
+                    WAIT);
+            browser.waitFor("the shadow's status with the candidate", "document.getElementById('shadow-status').textContent",
+                    v -> v.asText().startsWith("synthetic-flange-cnn 2 sha256:") && v.asText().contains("disagreements kept"), WAIT);
+            browser.waitFor("the review queue's rows", "document.querySelectorAll('#review-body tr').length", v -> v.asInt() == 2, WAIT);
+            assertTrue(browser.evaluate("document.getElementById('review-status').textContent").asText()
+                    .startsWith(tmp.resolve("review").toString()), "the review queue's folder is shown");
+            assertEquals("press-a", browser.evaluate("document.querySelector('#review-body tr td').textContent").asText());
             browser.waitFor("rows in the rejects table", "document.querySelectorAll('#rejects-body tr').length",
                     v -> v.asInt() > 0, WAIT);
             assertEquals("UP", browser.evaluate("document.getElementById('sink-status').textContent").asText());
