@@ -470,7 +470,7 @@ public final class Station implements AutoCloseable {
             heights[i] = lines.get(i).frameHeight();
         }
         review = new io.sightline.station.review.ReviewQueue(settings, lineNames.toArray(String[]::new), widths, heights,
-                model.name() + " " + model.version(), new io.sightline.station.review.ReviewQueue.ModelInput(model.inputWidth(),
+                models.live().label(), new io.sightline.station.review.ReviewQueue.ModelInput(model.inputWidth(),
                         model.inputHeight(), model.inputChannels(), model.normMean(), model.normStd()));
         ring.reviewInto(review);
         models.reviewDisagreementsInto(review);

@@ -54,6 +54,11 @@ class ReviewStationTest {
                 ReviewStats stats = ReviewStats.read(tmp);
                 assertEquals(q.saved(), stats.totalParts(), "on disk as counted");
                 for (ReviewStats.Line l : stats.lines()) assertTrue(l.parts() <= 4, l.toString());
+                try (var files = java.nio.file.Files.walk(tmp)) {
+                    Path sidecar = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+                    assertEquals(station.models().live().label(), new com.fasterxml.jackson.databind.ObjectMapper().readTree(sidecar.toFile())
+                            .get("model").asText(), "the sidecar names the model as the journal does: " + sidecar);
+                }
             }
         }
     }

@@ -349,6 +349,8 @@ public final class ModelSwitch {
         long t2 = System.nanoTime();
         LiveModel.Generation old = live.publish(ready);
         recorder.setLiveModel(journalId);
+        io.sightline.station.review.ReviewQueue queue = review;
+        if (queue != null) queue.setLiveModel(label);
         previous.push(liveDir);
         liveDir = dir;
         liveInfo = next;

@@ -82,7 +82,8 @@ public final class ReviewQueue implements AutoCloseable {
     private final String[] lineNames;
     private final int[] widths;
     private final int[] heights;
-    private final String model;
+    /** The live model, named in the sidecars of near-threshold parts; follows hot swaps ({@link #setLiveModel}). */
+    private volatile String model;
     private final FrameWriter frames;
     private final int[] lines;
     private final long[] parts;
@@ -157,6 +158,11 @@ public final class ReviewQueue implements AutoCloseable {
     /** Whether a part scored {@code score} against {@code threshold} falls within the band. */
     public boolean near(float score, float threshold) {
         return Math.abs(score - threshold) <= settings.band();
+    }
+
+    /** The model now deciding the parts (after a hot swap): named in the sidecars of the parts offered from now on. */
+    public void setLiveModel(String label) {
+        this.model = label;
     }
 
     /**
