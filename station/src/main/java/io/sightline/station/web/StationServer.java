@@ -439,13 +439,32 @@ public final class StationServer implements AutoCloseable {
         send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(value));
     }
 
+    /**
+     * Unread bodies up to this size are dropped before an error answers (the JDK's server drains 64 KB
+     * and then resets a client still sending, e.g. an unauthorised upload, instead of its 401); not for a 413.
+     */
+    static final long DRAIN_BEFORE_ERROR_BYTES = 4L << 20;
+
     private static void sendError(HttpExchange ex, int status, String message) {
+        if (status != 413) drainBody(ex);
         try {
             ex.getResponseHeaders().remove("ETag");
             ex.getResponseHeaders().remove("Content-Security-Policy");
             sendJson(ex, status, Map.of("error", message, "status", status));
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    private static void drainBody(HttpExchange ex) {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (length != null && Long.parseLong(length.trim()) > DRAIN_BEFORE_ERROR_BYTES) return;
+            byte[] sink = new byte[8192];
+            long left = DRAIN_BEFORE_ERROR_BYTES;
+            for (int n; left > 0 && (n = ex.getRequestBody().read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) left -= n;
+        } catch (IOException | NumberFormatException e) {
+            // nothing more to read, or a length that is not a number: answer as it is
         }
     }
 

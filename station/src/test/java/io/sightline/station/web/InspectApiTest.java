@@ -124,6 +124,14 @@ class InspectApiTest {
         assertError(401, r, "token");
     }
 
+    /** A large upload without a token still reads its 401 (the server does not reset a client that is still sending). */
+    @Test
+    void aLargeUploadWithoutATokenReadsIts401() throws Exception {
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(4).nextBytes(big);
+        for (int i = 0; i < 5; i++) assertError(401, TestImages.post(url + "?line=press-1", big, "Content-Type", "image/png"), "token");
+    }
+
     @Test
     void unknownLineIs404NamingTheLines() throws Exception {
         assertError(404, inspect("?line=press-9", "image/png", TestImages.plain(WIDTH, HEIGHT, ".png")), "press-1");
