@@ -28,20 +28,8 @@ class ChannelConversionTest {
     @TempDir
     Path tmp;
 
-    /** {@code spec}'s preprocessing of one frame of {@code frameChannels} (its bytes, rows packed). */
     private static float[] run(byte[] img, int w, int h, PreprocessSpec spec) {
-        float[] out = new float[spec.floatsPerImage()];
-        try (NativeBuffer frame = NativeBuffer.allocate(img.length);
-             NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
-             Preprocessor pre = new Preprocessor(spec);
-             Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * spec.channels());
-             Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
-            frame.bytes().put(img, 0, img.length);
-            pre.process(view, dst);
-            pre.process(view, dst); // a second frame through the same buffers gives the same tensor
-            tensor.floats().position(0).get(out);
-        }
-        return out;
+        return ColourPreprocessTest.colourPath(img, w, h, spec);
     }
 
     private static byte[] bgrToGray(byte[] img, int w, int h) {

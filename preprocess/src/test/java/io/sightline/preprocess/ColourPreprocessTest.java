@@ -34,12 +34,13 @@ class ColourPreprocessTest {
         return img;
     }
 
-    private static float[] colourPath(byte[] img, int w, int h, PreprocessSpec spec) {
+    /** {@code spec}'s preprocessing of one frame of {@code spec.channels()} (its bytes, rows packed). */
+    static float[] colourPath(byte[] img, int w, int h, PreprocessSpec spec) {
         float[] out = new float[spec.floatsPerImage()];
         try (NativeBuffer frame = NativeBuffer.allocate(img.length);
              NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
              Preprocessor pre = new Preprocessor(spec);
-             Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * 3);
+             Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * spec.channels());
              Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
             frame.bytes().put(img, 0, img.length);
             pre.process(view, dst);

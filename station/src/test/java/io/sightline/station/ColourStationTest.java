@@ -108,6 +108,8 @@ class ColourStationTest {
         private final SyntheticPartCamera camera;
         private final SplittableRandom rnd;
         private final DefectKind defect;
+        /** The sequence numbers (part ids) of the frames drawn defective. */
+        final java.util.Set<Long> defective = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         /** A colour camera whose defective parts are discoloured (the kind the colour test model knows). */
         StainCamera(String name, long seed) {
@@ -142,7 +144,9 @@ class ColourStationTest {
 
         @Override
         public CapturedFrame grab() throws CaptureException {
-            return camera.render(rnd.nextInt(3) == 0 ? defect : DefectKind.NONE);
+            CapturedFrame f = camera.render(rnd.nextInt(3) == 0 ? defect : DefectKind.NONE);
+            if (f.truth().isDefect()) defective.add(f.sequence());
+            return f;
         }
 
         @Override

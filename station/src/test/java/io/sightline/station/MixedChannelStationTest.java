@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sightline.capture.CaptureException;
 import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.DefectKind;
-import io.sightline.capture.FrameSource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.inference.ModelInfo;
 import io.sightline.inference.ModelPackage;
@@ -107,48 +105,6 @@ class MixedChannelStationTest {
         }
     }
 
-    /** {@link ColourStationTest.StainCamera} that remembers which frames (by sequence, the part id) it drew defective. */
-    static final class TruthCamera implements FrameSource {
-        private final ColourStationTest.StainCamera camera;
-        final Set<Long> defective = ConcurrentHashMap.newKeySet();
-
-        TruthCamera(String name, long seed, boolean colour) {
-            this.camera = new ColourStationTest.StainCamera(name, seed, colour, DefectKind.MISSING_FEATURE);
-        }
-
-        @Override
-        public String name() {
-            return camera.name();
-        }
-
-        @Override
-        public int maxWidth() {
-            return camera.maxWidth();
-        }
-
-        @Override
-        public int maxHeight() {
-            return camera.maxHeight();
-        }
-
-        @Override
-        public int channels() {
-            return camera.channels();
-        }
-
-        @Override
-        public CapturedFrame grab() throws CaptureException {
-            CapturedFrame f = camera.grab();
-            if (f.truth().isDefect()) defective.add(f.sequence());
-            return f;
-        }
-
-        @Override
-        public void close() {
-            camera.close();
-        }
-    }
-
     @Test
     void aGrayModelDecidesAGrayAndAColourLine() throws Exception {
         runMixedStation(grayModel);
@@ -173,8 +129,8 @@ class MixedChannelStationTest {
     private void runMixedStation(ModelPackage model) throws Exception {
         StationConfig config = StationConfig.defaults(model.dir()).withLines(2).withFps(40).withMaxFramesPerLine(PARTS_PER_LINE)
                 .withRejectDelayMillis(2_000).withThreshold(0.5f);
-        TruthCamera gray = new TruthCamera("gray-0", 61, false);
-        TruthCamera colour = new TruthCamera("colour-1", 62, true);
+        ColourStationTest.StainCamera gray = new ColourStationTest.StainCamera("gray-0", 61, false, DefectKind.MISSING_FEATURE);
+        ColourStationTest.StainCamera colour = new ColourStationTest.StainCamera("colour-1", 62, true, DefectKind.MISSING_FEATURE);
         DefectRejects sink = new DefectRejects();
         Path images = tmp.resolve("rejects");
         StationStats s;
@@ -198,7 +154,7 @@ class MixedChannelStationTest {
         System.out.println("mixed gray + colour station, 2 lines x " + PARTS_PER_LINE + " parts, " + scorecard);
         assertTrue(s.escapes() * 5 <= s.defective(), "at most 1 in 5 defective parts may escape: " + scorecard);
         assertTrue(s.falseRejects() * 5 <= good, "at most 1 in 5 good parts may be rejected: " + scorecard);
-        TruthCamera[] cameras = {gray, colour};
+        ColourStationTest.StainCamera[] cameras = {gray, colour};
         for (int line = 0; line < 2; line++) {
             Set<Long> caught = new java.util.HashSet<>(sink.byLine.get(line));
             caught.retainAll(cameras[line].defective);
