@@ -214,8 +214,9 @@ public final class Station implements AutoCloseable {
      * counted and not inspected ({@link #sourceStats()} has the figures per view).
      *
      * <p>What a line's views share: its {@link LineSetup}, that is the frame size and channels (every
-     * view's source must deliver the same size, and all gray or all colour), the ROI (the config's, or the default for that size), the
-     * undistortion, and the model and threshold (the one model inspects every view). Each view has its
+     * view's source must deliver the same size, and all gray or all colour), the ROI (the config's, or
+     * the default for that size), the undistortion, and the model and threshold (the one model
+     * inspects every view). Each view has its
      * own camera thread, trigger schedule and part-id tracking; their part ids must be the line's shared
      * trigger counter. A line with one view behaves and costs exactly as {@link #create(StationConfig,
      * ModelPackage, List, StationAttachments)} (its frames go straight to the recorder).
