@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * <pre>
  *   file:PATH[?colour=true]     a video file, read as fast as the station triggers, ending with the file
  *   folder:DIR[?colour=true]    images in name order (looped by the demo)
- *                               colour=true: 8-bit BGR frames for a colour model (default false: 8-bit gray)
+ *                               colour=true: 8-bit BGR frames, a colour line (default false: 8-bit gray)
  *   watch:DIR                   new images as they appear in DIR, each once ({@link WatchedFolderSource}:
  *                               ?settle=MS&amp;existing=1&amp;size=WxH&amp;poll=MS), re-opened when the folder is lost,
  *                               going on with the files not taken yet
@@ -135,7 +135,7 @@ public final class FrameSources {
     }
 
     /** Options of {@code file:} and {@code folder:}. */
-    private static final String COLOUR_HELP = "colour=true|false (true: 8-bit BGR frames for a colour model)";
+    private static final String COLOUR_HELP = "colour=true|false (true: 8-bit BGR frames, a colour line)";
 
     private static SourceUri colourUri(String uri, String scheme) {
         return SourceUri.parse(uri, scheme, java.util.List.of("colour"), COLOUR_HELP);

@@ -2,7 +2,10 @@ package io.sightline.preprocess;
 
 /**
  * What preprocessing does to one camera's frames: crop the region of interest, resize it to the
- * model's input size, and normalise {@code value = (pixel / 255 - normMean) / normStd}.
+ * model's input size, and normalise {@code value = (pixel / 255 - normMean) / normStd}; and, where
+ * the camera's channels are not the model's, convert them ({@link #converts()}): a colour frame to
+ * gray for a gray model (OpenCV's BGR to gray, as training makes gray inputs of colour images), a
+ * gray frame replicated to three equal channels for a colour model.
  *
  * @param roiX left edge of the region of interest, in frame pixels
  * @param roiY top edge, in frame pixels
@@ -12,16 +15,23 @@ package io.sightline.preprocess;
  * @param inputHeight model input height
  * @param normMean mean subtracted after scaling to [0, 1]
  * @param normStd divisor after subtracting the mean
- * @param channels 1: 8-bit gray frames to one float per pixel; 3: 8-bit BGR frames (interleaved) to
- *                 three floats per pixel, BGR, HWC, every channel treated as a gray frame would be
+ * @param channels the camera's frames: 1 8-bit gray, 3 8-bit BGR (interleaved)
+ * @param inputChannels the model's input: 1 one float per pixel; 3 three floats per pixel, BGR, HWC,
+ *                      every channel treated as a gray frame would be
  */
 public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
-                             int inputWidth, int inputHeight, float normMean, float normStd, int channels) {
+                             int inputWidth, int inputHeight, float normMean, float normStd, int channels, int inputChannels) {
 
-    /** A spec for 8-bit gray frames. */
+    /** A spec for 8-bit gray frames into a gray model. */
     public PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight, int inputWidth, int inputHeight, float normMean,
                           float normStd) {
-        this(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, 1);
+        this(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, 1, 1);
+    }
+
+    /** A spec whose model reads the camera's own channels (no conversion). */
+    public PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight, int inputWidth, int inputHeight, float normMean,
+                          float normStd, int channels) {
+        this(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, channels, channels);
     }
 
     public PreprocessSpec {
@@ -39,11 +49,24 @@ public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 (8-bit gray) or 3 (8-bit BGR), got " + channels);
         }
+        if (inputChannels != 1 && inputChannels != 3) {
+            throw new IllegalArgumentException("model input channels must be 1 (gray) or 3 (BGR), got " + inputChannels);
+        }
     }
 
-    /** This spec for frames of {@code n} channels (1 gray, 3 BGR). */
+    /** This spec for frames of {@code n} channels (1 gray, 3 BGR) into a model of the same {@code n}. */
     public PreprocessSpec withChannels(int n) {
-        return new PreprocessSpec(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, n);
+        return new PreprocessSpec(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, n, n);
+    }
+
+    /** This spec for the camera's frames of {@code frame} channels into a model of {@code input} channels. */
+    public PreprocessSpec withChannels(int frame, int input) {
+        return new PreprocessSpec(roiX, roiY, roiWidth, roiHeight, inputWidth, inputHeight, normMean, normStd, frame, input);
+    }
+
+    /** Whether the camera's channels differ from the model's: colour converted to gray, or gray replicated to BGR. */
+    public boolean converts() {
+        return channels != inputChannels;
     }
 
     /** Checks that the ROI lies inside a frame of the given size. */
@@ -54,9 +77,9 @@ public record PreprocessSpec(int roiX, int roiY, int roiWidth, int roiHeight,
         }
     }
 
-    /** Floats written per frame: input width x height x channels. */
+    /** Floats written per frame: input width x height x the model's input channels. */
     public int floatsPerImage() {
-        return inputWidth * inputHeight * channels;
+        return inputWidth * inputHeight * inputChannels;
     }
 
     /** OpenCV {@code convertTo} scale: pixel * alpha + beta == (pixel/255 - mean)/std. */

@@ -12,8 +12,8 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Turns one 8-bit frame, gray or BGR ({@link PreprocessSpec#channels()}), into the model's input,
- * written straight into caller-owned memory.
+ * Turns one 8-bit frame, gray or BGR ({@link PreprocessSpec#channels()}), into the model's input
+ * (gray or BGR, {@link PreprocessSpec#inputChannels()}), written straight into caller-owned memory.
  *
  * <pre>
  *   frame (W x H, u8 x C) --ROI view (no copy)--> resize INTER_AREA (u8 x C, inputW x inputH)
@@ -24,6 +24,19 @@ import org.bytedeco.opencv.opencv_core.Size;
  * steps on the interleaved pixels: OpenCV's area resize and {@code convertTo} treat each channel
  * alone, so every channel of the tensor is what the gray path makes of that channel as a gray frame,
  * which is what training's {@link ImageTensorizer} does channel by channel (tested equal).
+ *
+ * <p>Where the camera's channels are not the model's ({@link PreprocessSpec#converts()}):
+ * <pre>
+ *   colour camera, gray model: ROI (u8 x 3) --cvtColor BGR2GRAY--> u8 x 1, ROI size --> the gray steps above
+ *   gray camera, colour model: the gray steps up to the resize --cvtColor GRAY2BGR--> u8 x 3 --convertTo--> HWC floats
+ * </pre>
+ * The first is what training does to a colour image for a gray model ({@link ImageTensorizer}
+ * converts with the same {@code COLOR_BGR2GRAY} at the image's own resolution before resizing), so
+ * a colour line feeds a gray model the tensor of the gray picture training would have made of its
+ * frame. The second gives three equal channels, each the gray path's tensor (replicating after the
+ * resize equals replicating before it: resize and normalisation treat each channel alone), as
+ * training's {@code COLOR_GRAY2BGR} does with a gray image for a colour model. Both buffers are
+ * allocated once with the others.
  *
  * <p>When the ROI is an even whole multiple {@code k > 2} of the input in both directions (the
  * station's default: 768 to 128, k = 6), the area average runs in two steps: halve (OpenCV's
@@ -43,19 +56,29 @@ public final class Preprocessor implements AutoCloseable {
     /** The halved ROI of the two-step path, or null when the resize runs in one step. */
     private final Mat halved;
     private final Size halvedSize;
+    /** Colour camera, gray model: the ROI converted to gray (ROI size); else null. */
+    private final Mat grayRoi;
+    /** Gray camera, colour model: the resized gray input replicated to BGR; else null. */
+    private final Mat replicated;
 
     public Preprocessor(PreprocessSpec spec) {
         Natives.opencv();
         this.spec = spec;
-        this.resized = new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC(spec.channels()));
+        // resizing runs on gray pixels whenever one side is gray: converted before it, or replicated after it
+        int resizeChannels = spec.converts() ? 1 : spec.channels();
+        this.resized = new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC(resizeChannels));
         this.inputSize = new Size(spec.inputWidth(), spec.inputHeight());
         if (halvesFirst(spec)) {
             this.halvedSize = new Size(spec.roiWidth() / 2, spec.roiHeight() / 2);
-            this.halved = new Mat(spec.roiHeight() / 2, spec.roiWidth() / 2, CV_8UC(spec.channels()));
+            this.halved = new Mat(spec.roiHeight() / 2, spec.roiWidth() / 2, CV_8UC(resizeChannels));
         } else {
             this.halvedSize = null;
             this.halved = null;
         }
+        boolean toGray = spec.channels() == 3 && spec.inputChannels() == 1;
+        boolean toColour = spec.channels() == 1 && spec.inputChannels() == 3;
+        this.grayRoi = toGray ? new Mat(spec.roiHeight(), spec.roiWidth(), CV_8UC(1)) : null;
+        this.replicated = toColour ? new Mat(spec.inputHeight(), spec.inputWidth(), CV_8UC(3)) : null;
     }
 
     /**
@@ -83,17 +106,27 @@ public final class Preprocessor implements AutoCloseable {
         if (frame.spec != spec && !frame.spec.equals(spec)) {
             throw new IllegalArgumentException("frame view was made for " + frame.spec + ", not " + spec);
         }
-        if (dst.channels != spec.channels()) {
-            throw new IllegalArgumentException("destination was made for " + dst.channels + " channel(s), the spec has "
-                    + spec.channels());
+        if (dst.channels != spec.inputChannels()) {
+            throw new IllegalArgumentException("destination was made for " + dst.channels + " channel(s), the model input has "
+                    + spec.inputChannels());
+        }
+        Mat roi = frame.roi;
+        if (grayRoi != null) {
+            opencv_imgproc.cvtColor(roi, grayRoi, opencv_imgproc.COLOR_BGR2GRAY);
+            roi = grayRoi;
         }
         if (halved != null) {
-            opencv_imgproc.resize(frame.roi, halved, halvedSize, 0, 0, opencv_imgproc.INTER_AREA);
+            opencv_imgproc.resize(roi, halved, halvedSize, 0, 0, opencv_imgproc.INTER_AREA);
             opencv_imgproc.resize(halved, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
         } else {
-            opencv_imgproc.resize(frame.roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
+            opencv_imgproc.resize(roi, resized, inputSize, 0, 0, opencv_imgproc.INTER_AREA);
         }
-        resized.convertTo(dst.mat, dst.type, spec.alpha(), spec.beta());
+        if (replicated != null) {
+            opencv_imgproc.cvtColor(resized, replicated, opencv_imgproc.COLOR_GRAY2BGR);
+            replicated.convertTo(dst.mat, dst.type, spec.alpha(), spec.beta());
+        } else {
+            resized.convertTo(dst.mat, dst.type, spec.alpha(), spec.beta());
+        }
     }
 
     @Override
@@ -104,6 +137,8 @@ public final class Preprocessor implements AutoCloseable {
             halved.close();
             halvedSize.close();
         }
+        if (grayRoi != null) grayRoi.close();
+        if (replicated != null) replicated.close();
     }
 
     /**
@@ -142,7 +177,7 @@ public final class Preprocessor implements AutoCloseable {
         }
     }
 
-    /** Destination floats ({@code inputHeight x inputWidth x channels}, HWC) wrapped once. */
+    /** Destination floats ({@code inputHeight x inputWidth x inputChannels}, HWC) wrapped once. */
     public static final class FloatView implements AutoCloseable {
         final Mat mat;
         final int channels;
@@ -155,8 +190,8 @@ public final class Preprocessor implements AutoCloseable {
                 throw new IllegalArgumentException("destination holds " + (floats.capacity() - floats.position())
                         + " floats, the model input needs " + spec.floatsPerImage());
             }
-            this.channels = spec.channels();
-            this.type = CV_32FC(spec.channels());
+            this.channels = spec.inputChannels();
+            this.type = CV_32FC(spec.inputChannels());
             this.mat = new Mat(spec.inputHeight(), spec.inputWidth(), type, floats);
         }
 

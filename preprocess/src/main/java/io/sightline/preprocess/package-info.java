@@ -1,8 +1,10 @@
 /**
  * Preprocessing with OpenCV: region of interest, resize and normalisation, written straight into
  * the model's input layout in caller-owned (ring slot) memory, for 8-bit gray frames and 8-bit BGR
- * ones (a colour model's HWC input, each channel treated as the gray path treats a frame).
- * Undistortion from the calibration and the CUDA variant (gray only) belong here too. Knows nothing of the ring: it takes a frame and a destination.
+ * ones (a colour model's HWC input, each channel treated as the gray path treats a frame), and the
+ * conversion where a camera's channels are not the model's (colour to gray as training converts,
+ * gray replicated to BGR). Undistortion from the calibration and the CUDA variant (gray into gray
+ * only) belong here too. Knows nothing of the ring: it takes a frame and a destination.
  *
  * <p>It also owns the way from labelled image files to the same tensors, for training, evaluation
  * and calibration: {@link io.sightline.preprocess.ImageDataset} (the folder layout),

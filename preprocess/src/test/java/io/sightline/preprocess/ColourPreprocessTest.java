@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ColourPreprocessTest {
 
     /** A BGR picture with different smooth structure and noise per channel, so a mixed-up channel would show. */
-    private static byte[] colourImage(int w, int h, long seed) {
+    static byte[] colourImage(int w, int h, long seed) {
         byte[] img = new byte[w * h * 3];
         Random random = new Random(seed);
         for (int y = 0; y < h; y++) {
@@ -34,12 +34,13 @@ class ColourPreprocessTest {
         return img;
     }
 
-    private static float[] colourPath(byte[] img, int w, int h, PreprocessSpec spec) {
+    /** {@code spec}'s preprocessing of one frame of {@code spec.channels()} (its bytes, rows packed). */
+    static float[] colourPath(byte[] img, int w, int h, PreprocessSpec spec) {
         float[] out = new float[spec.floatsPerImage()];
         try (NativeBuffer frame = NativeBuffer.allocate(img.length);
              NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
              Preprocessor pre = new Preprocessor(spec);
-             Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * 3);
+             Preprocessor.View view = new Preprocessor.View(spec, frame.bytes(), w, h, w * spec.channels());
              Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
             frame.bytes().put(img, 0, img.length);
             pre.process(view, dst);
@@ -122,18 +123,23 @@ class ColourPreprocessTest {
                  Preprocessor.View view = new Preprocessor.View(colour, frame.bytes(), 64, 64, 192);
                  Preprocessor.FloatView grayDst = new Preprocessor.FloatView(gray, small.floats())) {
                 e = assertThrows(IllegalArgumentException.class, () -> pre.process(view, grayDst));
-                assertTrue(e.getMessage().contains("destination was made for 1 channel(s), the spec has 3"), e.getMessage());
+                assertTrue(e.getMessage().contains("destination was made for 1 channel(s), the model input has 3"), e.getMessage());
             }
         }
     }
 
-    /** Benchmarks measure, tests assert: the colour path's cost is printed, its allocation (none) asserted. */
+    /**
+     * Benchmarks measure, tests assert: the cost of the gray and colour paths, and of the two
+     * conversions (colour camera into a gray model, gray camera into a colour model), is printed,
+     * their allocation (none) asserted.
+     */
     @Test
-    void theColourPathAllocatesNothingPerFrameAndPrintsItsCost() {
+    void theColourAndConvertingPathsAllocateNothingPerFrameAndPrintTheirCost() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         int w = 1280, h = 1024;
-        for (int channels : new int[] {1, 3}) {
-            PreprocessSpec spec = new PreprocessSpec(256, 128, 768, 768, 128, 128, 0.5f, 0.25f, channels);
+        for (int[] frameAndInput : new int[][] {{1, 1}, {3, 3}, {3, 1}, {1, 3}}) {
+            int channels = frameAndInput[0];
+            PreprocessSpec spec = new PreprocessSpec(256, 128, 768, 768, 128, 128, 0.5f, 0.25f, channels, frameAndInput[1]);
             try (NativeBuffer frame = NativeBuffer.allocate((long) w * h * channels);
                  NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
                  Preprocessor pre = new Preprocessor(spec);
@@ -146,9 +152,10 @@ class ColourPreprocessTest {
                 for (int i = 0; i < frames; i++) pre.process(view, dst);
                 long nanos = System.nanoTime() - start;
                 long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                System.out.printf("preprocess 1280x1024 ROI 768 -> 128x128x%d: %.3f ms/frame over %d frames, %d bytes allocated%n",
-                        channels, nanos / 1e6 / frames, frames, allocated);
-                assertTrue(allocated < 1024, channels + " channel(s): process() allocated " + allocated + " bytes in " + frames + " frames");
+                System.out.printf("preprocess 1280x1024x%d ROI 768 -> 128x128x%d: %.3f ms/frame over %d frames, %d bytes allocated%n",
+                        channels, spec.inputChannels(), nanos / 1e6 / frames, frames, allocated);
+                assertTrue(allocated < 1024, channels + " channel(s) into " + spec.inputChannels() + ": process() allocated " + allocated
+                        + " bytes in " + frames + " frames");
             }
         }
     }

@@ -123,9 +123,14 @@ public final class Station implements AutoCloseable {
         }
         this.lines = StationLayout.lineSetups(config, this.model, views, outputs.undistorter());
         for (int i = 0; i < lines.size(); i++) {
-            if (config.preprocessDevice().isCuda() && lines.get(i).spec().channels() != 1) {
-                LOG.info("line {} has colour cameras: its frames are preprocessed on the CPU (CUDA preprocessing is gray only),"
-                        + " its inference runs on {}", i, config.preprocessDevice());
+            io.sightline.preprocess.PreprocessSpec spec = lines.get(i).spec();
+            String conversion = StationLayout.conversionNote(i, spec);
+            if (conversion != null && spec.inputChannels() == 3) LOG.warn(conversion);
+            else if (conversion != null) LOG.info(conversion);
+            if (config.preprocessDevice().isCuda() && !io.sightline.preprocess.cuda.CudaPreprocessor.supports(spec)) {
+                LOG.info("line {} has {}: its frames are preprocessed on the CPU (CUDA preprocessing is gray into gray only),"
+                        + " its inference runs on {}", i, spec.converts() ? "frames converted to the model's channels" : "colour cameras",
+                        config.preprocessDevice());
             }
         }
         this.journal = outputs.journal();
@@ -208,9 +213,10 @@ public final class Station implements AutoCloseable {
      * trend and ejector see parts; a frame that comes after its part was decided is a late view,
      * counted and not inspected ({@link #sourceStats()} has the figures per view).
      *
-     * <p>What a line's views share: its {@link LineSetup}, that is the frame size (every view's source
-     * must deliver the same size), the ROI (the config's, or the default for that size), the
-     * undistortion, and the model and threshold (the one model inspects every view). Each view has its
+     * <p>What a line's views share: its {@link LineSetup}, that is the frame size and channels (every
+     * view's source must deliver the same size, and all gray or all colour), the ROI (the config's, or
+     * the default for that size), the undistortion, and the model and threshold (the one model
+     * inspects every view). Each view has its
      * own camera thread, trigger schedule and part-id tracking; their part ids must be the line's shared
      * trigger counter. A line with one view behaves and costs exactly as {@link #create(StationConfig,
      * ModelPackage, List, StationAttachments)} (its frames go straight to the recorder).

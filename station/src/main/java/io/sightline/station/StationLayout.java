@@ -23,27 +23,52 @@ final class StationLayout {
     private StationLayout() {}
 
     /**
-     * The lines given match the config, and the model reads what each line's cameras deliver: a gray
-     * model (1 input channel) gray frames, a colour model (3, BGR) colour frames. A mismatch names the
-     * line, the camera and the model.
+     * The lines given match the config, and each line's cameras deliver frames the preprocessing can
+     * turn into the model's input: 8-bit gray (1 channel) or BGR colour (3), the same on all of a
+     * line's views; where they differ from the model's channels the line's preprocessing converts
+     * them (see {@link PreprocessSpec#converts()}). Other channel counts, on either side, are refused
+     * naming the line, the camera and the model.
      */
     static void check(StationConfig config, ModelInfo model, Path modelDir, List<List<CameraView>> views, boolean named) {
         if (views.size() != config.lines()) {
             throw new IllegalArgumentException("lines: config has " + config.lines() + " lines but "
                     + views.size() + (named ? " lines of views" : " frame sources") + " were given");
         }
+        if (model.inputChannels() != 1 && model.inputChannels() != 3) {
+            throw new IllegalArgumentException("model: " + model.name() + " " + model.version() + " (" + modelDir + ") expects "
+                    + channelWords(model.inputChannels()) + " input; a station feeds models of 8-bit gray (1 channel) or BGR colour"
+                    + " (3 channels) input");
+        }
         for (int line = 0; line < views.size(); line++) {
+            CameraView first = views.get(line).isEmpty() ? null : views.get(line).get(0);
             for (CameraView v : views.get(line)) {
                 int have = v.source().channels();
-                if (have != model.inputChannels()) {
-                    throw new IllegalArgumentException("line " + line + ": camera " + v.source().name()
-                            + (named ? " (view '" + v.name() + "')" : "") + " delivers " + channelWords(have) + " frames, but the model "
-                            + model.name() + " " + model.version() + " (" + modelDir + ") expects " + channelWords(model.inputChannels())
-                            + " input; give the line " + (model.inputChannels() == 3 ? "a colour camera (e.g. folder:DIR?colour=true)"
-                            : "a gray camera") + " or a model trained with --channels " + have);
+                String camera = "line " + line + ": camera " + v.source().name() + (named ? " (view '" + v.name() + "')" : "");
+                if (have != 1 && have != 3) {
+                    throw new IllegalArgumentException(camera + " delivers " + channelWords(have) + " frames, which cannot be"
+                            + " converted to the model " + model.name() + " " + model.version() + "'s " + channelWords(model.inputChannels())
+                            + " input; a line takes 8-bit gray (1 channel) or BGR colour (3 channels) frames");
+                }
+                if (have != first.source().channels()) {
+                    throw new IllegalArgumentException(camera + " delivers " + channelWords(have) + " frames, the line's view '"
+                            + first.name() + "' (camera " + first.source().name() + ") " + channelWords(first.source().channels())
+                            + "; a line's views share its preprocessing: give them the same kind of camera");
                 }
             }
         }
+    }
+
+    /**
+     * What a line's preprocessing does to its camera's channels, for the start-up log; null when
+     * the camera delivers what the model reads.
+     */
+    static String conversionNote(int line, PreprocessSpec spec) {
+        if (!spec.converts()) return null;
+        if (spec.inputChannels() == 3) {
+            return "line " + line + ": gray camera, colour model: gray replicated to 3 channels; the model was trained on colour";
+        }
+        return "line " + line + ": colour camera, gray model: frames converted to gray (OpenCV BGR to gray, as train converts"
+                + " colour images for a gray model)";
     }
 
     /** "8-bit gray (1 channel)" or "8-bit BGR colour (3 channels)". */
@@ -89,14 +114,17 @@ final class StationLayout {
         return Integer.highestOneBit((int) want - 1) << 1;
     }
 
-    /** Each line's setup: its first view's frame size (the views share it), the ROI, the undistortion. */
+    /**
+     * Each line's setup: its first view's frame size and channels (the views share them), the ROI,
+     * the undistortion, the conversion to the model's channels.
+     */
     static List<LineSetup> lineSetups(StationConfig config, ModelInfo model, List<List<CameraView>> views, Undistorter undistorter) {
         List<LineSetup> lines = new ArrayList<>();
         for (List<CameraView> line : views) {
             FrameSource s = line.get(0).source(); // the line's views share its setup (checked above)
             int[] roi = config.roi() != null ? config.roi() : defaultRoi(s.maxWidth(), s.maxHeight());
             PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3],
-                    model.inputWidth(), model.inputHeight(), model.normMean(), model.normStd(), s.channels());
+                    model.inputWidth(), model.inputHeight(), model.normMean(), model.normStd(), s.channels(), model.inputChannels());
             try {
                 lines.add(new LineSetup(s.maxWidth(), s.maxHeight(), spec, undistorter));
             } catch (IllegalArgumentException e) {

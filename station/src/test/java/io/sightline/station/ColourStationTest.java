@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * A colour line end to end on the real libraries: a colour model trained here, in a few seconds, on
  * synthetic colour parts (good against {@link DefectKind#DISCOLOURATION}, a stain plain in colour
  * and faint in gray), then run by a station whose camera delivers BGR frames through the ring, the
- * colour preprocessing and TensorFlow. And the refusal of a line whose cameras do not deliver what
- * the model reads.
+ * colour preprocessing and TensorFlow. And the refusal of cameras whose channels cannot be
+ * converted to the model's.
  */
 class ColourStationTest {
     static final int FRAME = 256;
@@ -69,15 +69,30 @@ class ColourStationTest {
     static Trainer.TrainingData render(int n, long seed) {
         int[] roi = SyntheticPartCamera.defaultRoi(FRAME, FRAME);
         PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], INPUT, INPUT, 0.5f, 0.25f, 3);
-        float[][] images = new float[n][];
+        return new Trainer.TrainingData(List.of("ok", "discolouration"), render(n, seed, spec, DefectKind.DISCOLOURATION), labels(n));
+    }
+
+    /** Labels of {@link #render(int, long, PreprocessSpec, DefectKind)}'s tensors: good and defective in turn. */
+    static int[] labels(int n) {
         int[] labels = new int[n];
-        try (SyntheticPartCamera camera = new SyntheticPartCamera("train", new SyntheticPartCamera.Options(FRAME, FRAME, 0, seed, 16, true));
+        for (int i = 0; i < n; i++) labels[i] = i % 2;
+        return labels;
+    }
+
+    /**
+     * Tensors of {@code n} synthetic parts, good and {@code defect} in turn, from a camera of
+     * {@code spec.channels()} through the station's own preprocessing ({@code spec}: the default ROI,
+     * converted to the model's channels where they differ).
+     */
+    static float[][] render(int n, long seed, PreprocessSpec spec, DefectKind defect) {
+        float[][] images = new float[n][];
+        boolean colour = spec.channels() == 3;
+        try (SyntheticPartCamera camera = new SyntheticPartCamera("train", new SyntheticPartCamera.Options(FRAME, FRAME, 0, seed, 16, colour));
              Preprocessor pre = new Preprocessor(spec);
              NativeBuffer tensor = NativeBuffer.allocateFloats(spec.floatsPerImage());
              Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, tensor.floats())) {
             for (int i = 0; i < n; i++) {
-                labels[i] = i % 2;
-                CapturedFrame f = camera.render(labels[i] == 0 ? DefectKind.NONE : DefectKind.DISCOLOURATION);
+                CapturedFrame f = camera.render(i % 2 == 0 ? DefectKind.NONE : defect);
                 try (Preprocessor.View view = new Preprocessor.View(spec, f.pixels(), f.width(), f.height(), f.stride())) {
                     pre.process(view, dst);
                 }
@@ -85,17 +100,26 @@ class ColourStationTest {
                 tensor.floats().position(0).get(images[i]);
             }
         }
-        return new Trainer.TrainingData(List.of("ok", "discolouration"), images, labels);
+        return images;
     }
 
-    /** A colour camera on a line where parts are good or discoloured (the kinds the test model knows), in seeded order. */
+    /** A camera (gray or colour) on a line where parts are good or of one defect kind, in seeded order, one in three defective. */
     static final class StainCamera implements FrameSource {
         private final SyntheticPartCamera camera;
         private final SplittableRandom rnd;
+        private final DefectKind defect;
+        /** The sequence numbers (part ids) of the frames drawn defective. */
+        final java.util.Set<Long> defective = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+        /** A colour camera whose defective parts are discoloured (the kind the colour test model knows). */
         StainCamera(String name, long seed) {
-            this.camera = new SyntheticPartCamera(name, new SyntheticPartCamera.Options(FRAME, FRAME, 0, seed, 8, true));
+            this(name, seed, true, DefectKind.DISCOLOURATION);
+        }
+
+        StainCamera(String name, long seed, boolean colour, DefectKind defect) {
+            this.camera = new SyntheticPartCamera(name, new SyntheticPartCamera.Options(FRAME, FRAME, 0, seed, 8, colour));
             this.rnd = new SplittableRandom(seed);
+            this.defect = defect;
         }
 
         @Override
@@ -120,7 +144,9 @@ class ColourStationTest {
 
         @Override
         public CapturedFrame grab() throws CaptureException {
-            return camera.render(rnd.nextInt(3) == 0 ? DefectKind.DISCOLOURATION : DefectKind.NONE);
+            CapturedFrame f = camera.render(rnd.nextInt(3) == 0 ? defect : DefectKind.NONE);
+            if (f.truth().isDefect()) defective.add(f.sequence());
+            return f;
         }
 
         @Override
@@ -161,23 +187,55 @@ class ColourStationTest {
         assertTrue(s.falseRejects() * 5 <= good, "at most 1 in 5 good parts may be rejected: " + scorecard);
     }
 
+    /**
+     * Gray and colour cameras both feed either model (see {@link MixedChannelStationTest}); what is
+     * refused, by line and camera: frames of channel counts that cannot be converted, and a line whose
+     * views mix gray and colour (they share one preprocessing).
+     */
     @Test
-    void aLineWhoseCamerasDoNotDeliverTheModelsChannelsIsRefusedByName() throws Exception {
-        // a colour model, line 1 gray
-        StationConfig two = StationConfig.defaults(colourModel.dir()).withLines(2);
-        List<FrameSource> mixed = new ArrayList<>(List.of(new StainCamera("colour-cam", 3),
-                new SyntheticPartCamera("gray-cam", new SyntheticPartCamera.Options(FRAME, FRAME, 0, 4, 1))));
+    void unconvertibleCamerasAndMixedViewsOfOneLineAreRefusedByName() throws Exception {
+        StationConfig one = StationConfig.defaults(colourModel.dir()).withLines(1);
+        List<FrameSource> four = new ArrayList<>(List.of(new FourChannelCamera()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Station.create(two, colourModel, mixed, new StationTest.CountingSink()));
-        assertTrue(e.getMessage().startsWith("line 1: camera gray-cam delivers 8-bit gray (1 channel) frames, but the model"
-                + " test-colour-flange 1"), e.getMessage());
-        assertTrue(e.getMessage().contains("expects 8-bit BGR colour (3 channels) input"), e.getMessage());
-        // the gray default model, a colour camera
-        StationConfig one = StationConfig.defaults(grayModel.dir()).withLines(1);
-        List<FrameSource> colour = new ArrayList<>(List.of(new StainCamera("colour-cam", 5)));
-        e = assertThrows(IllegalArgumentException.class, () -> Station.create(one, grayModel, colour, new StationTest.CountingSink()));
-        assertTrue(e.getMessage().startsWith("line 0: camera colour-cam delivers 8-bit BGR colour (3 channels) frames, but the model "
-                + grayModel.info().name()), e.getMessage());
-        assertTrue(e.getMessage().contains("a model trained with --channels 3"), e.getMessage());
+                () -> Station.create(one, colourModel, four, new StationTest.CountingSink()));
+        assertTrue(e.getMessage().startsWith("line 0: camera bgra-cam delivers 4-channel frames, which cannot be converted to the model"
+                + " test-colour-flange 1's 8-bit BGR colour (3 channels) input"), e.getMessage());
+        List<List<CameraView>> mixed = List.of(List.of(new CameraView("top", new StainCamera("colour-cam", 3)),
+                new CameraView("side", new SyntheticPartCamera("gray-cam", new SyntheticPartCamera.Options(FRAME, FRAME, 0, 4, 1)))));
+        e = assertThrows(IllegalArgumentException.class, () -> Station.createWithViews(one, colourModel, mixed,
+                StationAttachments.of(new StationTest.CountingSink())));
+        assertTrue(e.getMessage().startsWith("line 0: camera gray-cam (view 'side') delivers 8-bit gray (1 channel) frames, the line's"
+                + " view 'top' (camera colour-cam) 8-bit BGR colour (3 channels)"), e.getMessage());
+    }
+
+    /** A source that says it delivers 4 channels (BGRA): no frame source of the project does; the station must refuse it. */
+    private static final class FourChannelCamera implements FrameSource {
+        @Override
+        public String name() {
+            return "bgra-cam";
+        }
+
+        @Override
+        public int maxWidth() {
+            return FRAME;
+        }
+
+        @Override
+        public int maxHeight() {
+            return FRAME;
+        }
+
+        @Override
+        public int channels() {
+            return 4;
+        }
+
+        @Override
+        public CapturedFrame grab() throws CaptureException {
+            throw new CaptureException("bgra-cam: never opened");
+        }
+
+        @Override
+        public void close() {}
     }
 }

@@ -98,18 +98,25 @@ public final class CudaPreprocessor implements AutoCloseable {
     private CUfunc_st function;
     private boolean closed;
 
+    /** Whether the kernel takes this spec: gray frames into a gray model (no colour, no conversion). */
+    public static boolean supports(PreprocessSpec spec) {
+        return spec.channels() == 1 && spec.inputChannels() == 1;
+    }
+
     /**
      * @param stride bytes per row of the frames this instance will be given
      * @param lens the camera's undistortion (its maps are uploaded once), or null to use frames as they come
      * @throws CudaUnavailableException when CUDA cannot be loaded or there is no device (names what is missing)
      * @throws CudaException when a CUDA or NVRTC call fails (names the call, with CUDA's message or NVRTC's log)
      * @throws IllegalArgumentException when the ROI is not a whole multiple of the input, the sizes do not fit,
-     *     or the spec is for colour frames (the kernel is gray only: colour lines preprocess on the CPU)
+     *     or the spec is not gray throughout ({@link #supports}: colour lines, and lines whose channels are
+     *     converted, preprocess on the CPU)
      */
     public CudaPreprocessor(PreprocessSpec spec, int frameWidth, int frameHeight, int stride, Undistorter lens) {
-        if (spec.channels() != 1) {
-            throw new IllegalArgumentException("CUDA preprocessing takes 8-bit gray frames only, the spec has " + spec.channels()
-                    + " channels (colour lines preprocess on the CPU)");
+        if (!supports(spec)) {
+            throw new IllegalArgumentException("CUDA preprocessing takes 8-bit gray frames into a gray model only, the spec has "
+                    + spec.channels() + " frame channel(s) and " + spec.inputChannels()
+                    + " model input channel(s) (colour and converting lines preprocess on the CPU)");
         }
         spec.checkFits(frameWidth, frameHeight);
         if (stride < frameWidth) throw new IllegalArgumentException("row stride " + stride + " is smaller than the width " + frameWidth);

@@ -121,9 +121,9 @@ public final class ServeCommand implements Callable<Integer> {
         List<AutoCloseable> opened = new ArrayList<>(List.of(pkg));
         try {
             ModelInfo info = pkg.info();
-            if (info.inputChannels() != 1) {
+            if (info.inputChannels() != 1 && info.inputChannels() != 3) {
                 throw new IllegalArgumentException("model " + dir + " expects " + info.inputChannels() + " input channels; the inspection"
-                        + " API serves gray (1 channel) models, as the station does");
+                        + " API serves gray (1 channel) and BGR colour (3 channel) models");
             }
             List<Inspector.Line> lines = new ArrayList<>();
             float[] thresholds;
@@ -159,8 +159,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private static Inspector.Line line(String name, int width, int height, int[] roi, ModelInfo info, Undistorter u) {
+        // no camera: images are decoded in the model's own channels (gray, or BGR for a colour model)
         PreprocessSpec spec = new PreprocessSpec(roi[0], roi[1], roi[2], roi[3], info.inputWidth(), info.inputHeight(), info.normMean(),
-                info.normStd());
+                info.normStd(), info.inputChannels());
         try {
             spec.checkFits(width, height);
         } catch (IllegalArgumentException e) {

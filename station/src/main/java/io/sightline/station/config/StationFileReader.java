@@ -106,7 +106,7 @@ public final class StationFileReader {
         private final YamlProblems sink;
         private final StationFileChecks checks;
         private final Function<String, String> env;
-        /** The model's input, once read: each view's source must deliver its channels. */
+        /** The model's input, once read (the calibration is checked against its size). */
         private ModelInfo modelInfo;
 
         Walk(Path file, Function<String, String> env) {
@@ -291,6 +291,7 @@ public final class StationFileReader {
             }
             String[] defaults = defaultViewNames(seq.getValue().size());
             Map<String, String> names = new HashMap<>();
+            int firstChannels = 0;
             for (int v = 0; v < seq.getValue().size(); v++) {
                 Node vn = seq.getValue().get(v);
                 String vp = path + "[" + v + "]";
@@ -306,8 +307,28 @@ public final class StationFileReader {
                 if (first != null) view.problem("name", "expected a name no other view of this line has, got '" + name + "' (also " + first + ")");
                 String source = source(view, cameras);
                 views.add(new StationFile.View(name, source));
+                int channels = channelsOf(source);
+                if (v == 0) firstChannels = channels;
+                else if (channels != 0 && firstChannels != 0 && channels != firstChannels) {
+                    view.problem("source", "expected a source delivering " + channelWord(firstChannels) + " frames, as this line's first view"
+                            + " does (a line's views share its preprocessing), got " + source + ", which delivers " + channelWord(channels));
+                }
             }
             return views;
+        }
+
+        /** The channels a source URI delivers (1 gray, 3 colour); 0 when it is missing or bad (reported already). */
+        private static int channelsOf(String uri) {
+            if (uri == null) return 0;
+            try {
+                return FrameSources.channels(uri);
+            } catch (IllegalArgumentException e) {
+                return 0;
+            }
+        }
+
+        private static String channelWord(int channels) {
+            return channels == 3 ? "colour (BGR)" : "gray";
         }
 
         /** The view's source URI, checked by {@link FrameSources#check} and with a relative path resolved. */
@@ -330,14 +351,6 @@ public final class StationFileReader {
                 String why = e.getMessage();
                 problem(node, path, "expected " + expected + ", got " + got(node) + (why.contains("expected " + FrameSources.FORMS) ? "" : " (" + why + ")"));
                 return uri;
-            }
-            int channels = FrameSources.channels(uri);
-            if (modelInfo != null && channels != modelInfo.inputChannels()) {
-                boolean colourModel = modelInfo.inputChannels() == 3;
-                problem(node, path, "expected a source delivering " + (colourModel ? "colour (BGR)" : "gray") + " frames, as the model "
-                        + modelInfo.name() + " " + modelInfo.version() + " reads, got " + got(node) + ", which delivers "
-                        + (channels == 3 ? "colour" : "gray") + (colourModel ? " (folder: and file: take ?colour=true; gige: pixel=BGR8,"
-                        + " RGB8 or Bayer)" : ""));
             }
             String resolved = resolveSource(uri);
             for (String scheme : new String[] {"file:", "folder:"}) {

@@ -127,13 +127,18 @@ final class ImageBodies {
         return -1;
     }
 
-    /** Decodes the image to 8-bit gray (colour images are converted, as a gray camera would see them). The caller closes it. */
-    static Mat decodeGray(Image img) throws InspectException {
+    /**
+     * Decodes the image to 8-bit pixels of the line's camera: gray ({@code channels} 1, colour images
+     * converted as a gray camera would see them) or BGR (3, gray images replicated), so that the line's
+     * own preprocessing, conversion to the model's channels included, takes it as it takes a frame. The
+     * caller closes it.
+     */
+    static Mat decode(Image img, int channels) throws InspectException {
         Natives.opencv();
         Mat decoded;
         try (BytePointer p = new BytePointer(img.length()); Mat raw = new Mat(1, img.length(), org.bytedeco.opencv.global.opencv_core.CV_8UC1, p)) {
             p.put(img.bytes(), img.offset(), img.length());
-            decoded = opencv_imgcodecs.imdecode(raw, opencv_imgcodecs.IMREAD_GRAYSCALE);
+            decoded = opencv_imgcodecs.imdecode(raw, channels == 3 ? opencv_imgcodecs.IMREAD_COLOR : opencv_imgcodecs.IMREAD_GRAYSCALE);
         }
         if (decoded == null || decoded.empty()) {
             if (decoded != null) decoded.close();

@@ -150,9 +150,9 @@ public final class Inspector {
         int index = lineIndex(lineName);
         Line line = lines.get(index);
         ImageBodies.Image image = ImageBodies.image(contentType, body);
-        try (Mat gray = ImageBodies.decodeGray(image)) {
-            if (gray.cols() != line.width() || gray.rows() != line.height()) {
-                throw new InspectException(422, "the image is " + gray.cols() + "x" + gray.rows() + "; line '" + line.name()
+        try (Mat pixels = ImageBodies.decode(image, line.spec().channels())) {
+            if (pixels.cols() != line.width() || pixels.rows() != line.height()) {
+                throw new InspectException(422, "the image is " + pixels.cols() + "x" + pixels.rows() + "; line '" + line.name()
                         + "' inspects " + line.width() + "x" + line.height() + " frames from its cameras: expected an image of that size"
                         + " (it is not resized: the line's ROI is in frame pixels)");
             }
@@ -162,7 +162,7 @@ public final class Inspector {
             }
             boolean release = true;
             try {
-                preprocess(line, gray, r.tensor);
+                preprocess(line, pixels, r.tensor);
                 r.line = index;
                 queue.submit(r);
                 boolean answered;
@@ -202,21 +202,22 @@ public final class Inspector {
         throw new InspectException(404, "line '" + name + "': no such line; expected one of " + lineNames());
     }
 
-    /** The line's preprocessing, as its workers do it, into {@code tensor}. */
-    private static void preprocess(Line line, Mat gray, float[] tensor) {
+    /** The line's preprocessing, as its workers do it, into {@code tensor}: {@code image} has the line's camera's channels. */
+    private static void preprocess(Line line, Mat image, float[] tensor) {
         PreprocessSpec spec = line.spec();
         try (FloatPointer floats = new FloatPointer(tensor.length); Preprocessor p = new Preprocessor(spec);
              Preprocessor.FloatView dst = new Preprocessor.FloatView(spec, floats)) {
-            BytePointer pixels = gray.data();
+            BytePointer pixels = image.data();
             if (line.undistorter() == null) {
-                try (Preprocessor.View view = new Preprocessor.View(spec, pixels, line.width(), line.height(), (int) gray.step())) {
+                try (Preprocessor.View view = new Preprocessor.View(spec, pixels, line.width(), line.height(), (int) image.step())) {
                     p.process(view, dst);
                 }
             } else {
-                try (BytePointer straight = new BytePointer((long) line.width() * line.height());
-                     Mat out = line.undistorter().destination(straight);
-                     Preprocessor.View in = new Preprocessor.View(spec, pixels, line.width(), line.height(), (int) gray.step());
-                     Preprocessor.View view = new Preprocessor.View(spec, straight, line.width(), line.height(), line.width())) {
+                int stride = line.width() * spec.channels();
+                try (BytePointer straight = new BytePointer((long) stride * line.height());
+                     Mat out = line.undistorter().destination(straight, spec.channels());
+                     Preprocessor.View in = new Preprocessor.View(spec, pixels, line.width(), line.height(), (int) image.step());
+                     Preprocessor.View view = new Preprocessor.View(spec, straight, line.width(), line.height(), stride)) {
                     line.undistorter().undistort(in, out);
                     p.process(view, dst);
                 }

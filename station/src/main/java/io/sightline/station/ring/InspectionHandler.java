@@ -110,8 +110,9 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
      * @param times where this worker records its preprocessing and batch times (it is their only writer)
      * @param preprocessDevice the CPU (OpenCV), or CUDA: then each gray line's frames go through its own
      *                         {@link CudaPreprocessor} (ROI, undistortion, resize and normalise in one kernel),
-     *                         made in this worker's thread when it starts; a colour line's frames are
-     *                         preprocessed on the CPU (the kernel is gray only), inference stays on the device
+     *                         made in this worker's thread when it starts; a colour line's frames, and a line's
+     *                         whose channels are converted to the model's, are preprocessed on the CPU (the kernel
+     *                         is gray into gray only), inference stays on the device
      */
     InspectionHandler(int worker, int workers, List<LineSetup> lines, BatchClassifier classifier, StageProgress progress,
                       StageTimes.Worker times, io.sightline.natives.cuda.Device preprocessDevice) {
@@ -352,7 +353,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             if (preprocessDevice.isCuda()) {
                 for (int i = 0; i < lines.size(); i++) {
                     LineSetup l = lines.get(i);
-                    if (l.spec().channels() != 1) continue; // colour: OpenCV on the CPU (perLine), see the constructor
+                    if (!CudaPreprocessor.supports(l.spec())) continue; // colour or converting: OpenCV on the CPU (perLine)
                     try {
                         onCuda[i] = new CudaPreprocessor(l.spec(), l.frameWidth(), l.frameHeight(), l.frameWidth(), l.undistorter());
                     } catch (RuntimeException e) {

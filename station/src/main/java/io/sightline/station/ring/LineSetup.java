@@ -5,8 +5,10 @@ import io.sightline.preprocess.Undistorter;
 
 /**
  * A production line as the ring sees it: its camera's frame size, its preprocessing (whose
- * {@link PreprocessSpec#channels()} are the camera's: 1 gray, 3 BGR), and the camera's undistortion
- * (null: the frames are used as they come).
+ * {@link PreprocessSpec#channels()} are the camera's: 1 gray, 3 BGR; its
+ * {@link PreprocessSpec#inputChannels()} the model's), and the camera's undistortion (null: the
+ * frames are used as they come). The ring's pixel areas, reject images and dashboard frames hold
+ * the camera's channels.
  */
 public record LineSetup(int frameWidth, int frameHeight, PreprocessSpec spec, Undistorter undistorter) {
     public LineSetup {

@@ -230,14 +230,17 @@ class StationFileProblemsTest {
         Files.createDirectories(colour);
         Files.writeString(colour.resolve("model.json"), Files.readString(dir.resolve("models/m/model.json"))
                 .replace("\"inputChannels\" : 1", "\"inputChannels\" : 3"));
-        // a colour model reads colour sources: a gray one is named, a colour one passes
-        assertProblem(bad(dir, HEAD.replace("models/m", "models/colour")), 5, "lines[0].views[0].source",
-                "a source delivering colour (BGR) frames", "file:parts.avi", "which delivers gray", "?colour=true");
+        // a colour model takes gray sources (replicated) and colour ones, a gray model colour ones (converted)
+        assertEquals("file:" + dir.resolve("parts.avi"), read(dir, HEAD.replace("models/m", "models/colour")).lines().get(0).views().get(0)
+                .source());
         StationFile colourFile = read(dir, HEAD.replace("models/m", "models/colour").replace("parts.avi", "parts.avi?colour=true"));
         assertEquals("file:" + dir.resolve("parts.avi") + "?colour=true", colourFile.lines().get(0).views().get(0).source(),
                 "the path resolved, the option kept");
-        assertProblem(bad(dir, HEAD.replace("parts.avi", "parts.avi?colour=true")), 5, "lines[0].views[0].source",
-                "a source delivering gray frames", "which delivers colour");
+        assertEquals(1, read(dir, HEAD.replace("parts.avi", "parts.avi?colour=true")).lines().size());
+        // but a line's views share its preprocessing: a gray view beside a colour one is named
+        assertProblem(bad(dir, HEAD.replace("parts.avi", "parts.avi?colour=true") + "      - {name: side, source: file:parts.avi}\n"), 6,
+                "lines[0].views[1].source", "a source delivering colour (BGR) frames, as this line's first view does",
+                "which delivers gray");
         Path four = dir.resolve("models/four");
         Files.createDirectories(four);
         Files.writeString(four.resolve("model.json"), Files.readString(dir.resolve("models/m/model.json"))
