@@ -228,6 +228,13 @@ public final class EvalTrendCommand implements Callable<Integer> {
                     row.get("falseAlarmsBeforeChangePerSeries"), row.get("meanDelayImages"), row.get("medianDelayImages"));
         }
         out.println("(delays in images after the first pitted image; false alarms between the baseline's end and that image)");
+        out.printf("counting the %s series with the same images once (%s distinct, %s with pitting):%n", r.get("series"),
+                r.get("distinctSeries"), r.get("distinctPitting"));
+        for (var e : ((Map<String, Object>) r.get("detectorsDistinctSeries")).entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            out.printf("%-8s %9s %7s %22s %11s %13s%n", e.getKey(), row.get("detected"), row.get("missed"),
+                    row.get("falseAlarmsBeforeChangePerSeries"), row.get("meanDelayImages"), row.get("medianDelayImages"));
+        }
         for (Map<String, Object> s : (List<Map<String, Object>>) r.get("perSeries")) {
             out.printf("  %s fold %s: baseline %s images, change at %s, baseline reject rate 90%% %s, sd x%s%n", s.get("name"),
                     s.getOrDefault("fold", "-"), s.get("baselineImages"), s.get("changeAt"), s.get("baselineRejectRate90"),

@@ -48,8 +48,8 @@ public final class BsdataTrend {
 
     private BsdataTrend() {}
 
-    /** One series, in time order: scores, rejects, and the index of the first pitted image (-1: none). */
-    public record Series(String name, float[] scores, boolean[] rejected, int changeAt) {
+    /** One series, in time order: its image files, scores, rejects, and the index of the first pitted image (-1: none). */
+    public record Series(String name, List<String> files, float[] scores, boolean[] rejected, int changeAt) {
         /** The first half of the images before the change (of all images when there is none), at least {@link #MIN_BASELINE}. */
         public int baseline() {
             int before = changeAt >= 0 ? changeAt : scores.length;
@@ -96,7 +96,7 @@ public final class BsdataTrend {
                 rejected[i] = scores[i] >= REJECT_AT;
                 if (change < 0 && list.get(i).pitting()) change = i;
             }
-            series.add(new Series(e.getKey(), scores, rejected, change));
+            series.add(new Series(e.getKey(), list.stream().map(Image::file).toList(), scores, rejected, change));
         }
         return series;
     }
@@ -117,7 +117,10 @@ public final class BsdataTrend {
         for (String d : make.keySet()) outcomes.put(d, new ArrayList<>());
         List<Integer> changes = new ArrayList<>();
         List<Map<String, Object>> perSeries = new ArrayList<>();
+        List<Integer> distinct = new ArrayList<>();
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
         for (Series s : series) {
+            if (seen.add(s.files())) distinct.add(perSeries.size());
             int baseline = s.baseline();
             changes.add(s.changeAt());
             Map<String, Object> row = new LinkedHashMap<>();
@@ -125,6 +128,7 @@ public final class BsdataTrend {
             if (foldOf != null) row.put("fold", foldOf.get(s.name()) + 1);
             row.put("images", s.scores().length);
             row.put("changeAt", s.changeAt() < 0 ? null : s.changeAt());
+            row.put("sameImagesAs", sameImagesAs(series, s));
             Map<String, Object> byDetector = new LinkedHashMap<>();
             LstmTrendTracker lstmTracker = null;
             for (var e : make.entrySet()) {
@@ -142,11 +146,20 @@ public final class BsdataTrend {
             perSeries.add(row);
         }
         Map<String, Object> detectors = new LinkedHashMap<>();
-        for (var e : outcomes.entrySet()) detectors.put(e.getKey(), SeriesAccounting.summary(e.getValue(), changes));
+        Map<String, Object> distinctDetectors = new LinkedHashMap<>();
+        for (var e : outcomes.entrySet()) {
+            detectors.put(e.getKey(), SeriesAccounting.summary(e.getValue(), changes));
+            distinctDetectors.put(e.getKey(), SeriesAccounting.summary(distinct.stream().map(e.getValue()::get).toList(),
+                    distinct.stream().map(changes::get).toList()));
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("series", series.size());
         result.put("pitting", series.stream().filter(s -> s.changeAt() >= 0).count());
         result.put("detectors", detectors);
+        // BSData lists some series twice, under two names, with the very same images: counted once here
+        result.put("distinctSeries", distinct.size());
+        result.put("distinctPitting", distinct.stream().filter(i -> changes.get(i) >= 0).count());
+        result.put("detectorsDistinctSeries", distinctDetectors);
         result.put("perSeries", perSeries);
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("baseline", "first half of each series' own images before its first pitting (of all its images when it never pits), "
@@ -158,6 +171,12 @@ public final class BsdataTrend {
         setup.put("sensitivities", sensitivities);
         result.put("setup", setup);
         return result;
+    }
+
+    /** The other series with exactly the images of {@code s} (BSData names some series twice), or null. */
+    private static String sameImagesAs(List<Series> series, Series s) {
+        for (Series o : series) if (o != s && o.files().equals(s.files())) return o.name();
+        return null;
     }
 
     private static double sensitivity(Map<String, Double> sensitivities, String detector) {

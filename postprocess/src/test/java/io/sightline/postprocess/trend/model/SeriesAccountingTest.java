@@ -71,9 +71,9 @@ class SeriesAccountingTest {
 
     @Test
     void baselineOfASeriesIsHalfItsImagesBeforeThePitting() {
-        assertEquals(22, new BsdataTrend.Series("a", new float[69], new boolean[69], 44).baseline());
-        assertEquals(34, new BsdataTrend.Series("b", new float[69], new boolean[69], -1).baseline(), "never pits: half of all");
-        assertEquals(10, new BsdataTrend.Series("c", new float[69], new boolean[69], 12).baseline(), "never under the charts' 10");
+        assertEquals(22, new BsdataTrend.Series("a", List.of(), new float[69], new boolean[69], 44).baseline());
+        assertEquals(34, new BsdataTrend.Series("b", List.of(), new float[69], new boolean[69], -1).baseline(), "never pits: half of all");
+        assertEquals(10, new BsdataTrend.Series("c", List.of(), new float[69], new boolean[69], 12).baseline(), "never under the charts' 10");
     }
 
     @Test
