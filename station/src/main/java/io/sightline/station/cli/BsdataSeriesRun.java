@@ -122,13 +122,7 @@ final class BsdataSeriesRun {
         }
         deleteTree(dir);
         for (ImageDataset.Sample s : samples) {
-            Path to = data.resolve(s.className()).resolve(s.path().getFileName());
-            Files.createDirectories(to.getParent());
-            try {
-                Files.createLink(to, s.path());
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(s.path(), to);
-            }
+            DatasetCommand.linkOrCopy(s.path(), data.resolve(s.className()).resolve(s.path().getFileName()));
         }
         Trainer.TrainOptions d = Trainer.TrainOptions.defaults();
         Trainer.TrainOptions options = new Trainer.TrainOptions(epochs, d.batchSize(), d.learningRate(), seed, d.valFraction(), d.patience());

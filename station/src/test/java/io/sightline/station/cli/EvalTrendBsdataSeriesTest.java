@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.sightline.postprocess.trend.model.BsdataTrend;
 import io.sightline.postprocess.trend.model.SeriesFolds;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the README's run measures them, not this test.
  */
 class EvalTrendBsdataSeriesTest {
-    static Path bsdata() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("sightline"))) dir = dir.getParent();
-        Path data = dir == null ? null : dir.resolve("../shared/data/bsdata").normalize();
-        Assumptions.assumeTrue(data != null && Files.isRegularFile(data.resolve("image_data.json")),
-                "BSData not found at ../shared/data/bsdata (relative to the project root): skipping the real-data split test");
-        return data;
-    }
-
     @Test
     void realSeriesSplitIntoThreeFoldsThatShareNoImage() throws Exception {
-        List<BsdataTrend.Image> images = BsdataSeriesRun.images(bsdata());
+        List<BsdataTrend.Image> images = BsdataSeriesRun.images(io.sightline.station.BsdataTest.bsdata());
         SeriesFolds split = SeriesFolds.split(images, 3, 42);
         assertEquals(15, split.groups().size(), "27 series, 12 pairs of them on the same images");
         Set<String> all = new HashSet<>();
