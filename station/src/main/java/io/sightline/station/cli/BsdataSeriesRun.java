@@ -118,6 +118,7 @@ final class BsdataSeriesRun {
                 && json.readValue(stamp.toFile(), Map.class).equals(json.readValue(json.writeValueAsString(key), Map.class))) {
             err.printf("eval-trend: fold %d/%d: reusing %s (same data hash, seed, epochs)%n", k + 1, folds, model);
             row.put("reused", true);
+            describe(model, row);
             return model;
         }
         deleteTree(dir);
@@ -130,15 +131,25 @@ final class BsdataSeriesRun {
                 "bsdata-fold-" + (k + 1) + "-of-" + folds, "1", null, "auto", "full", epochs, seed, d.valFraction(), options,
                 StationConfig.DEFAULT_THRESHOLD);
         long t0 = System.nanoTime();
-        Map<String, Object> summary = new DatasetTraining(request, () -> new TrainCommand.ProgressBar(err), test -> { }).run();
+        new DatasetTraining(request, () -> new TrainCommand.ProgressBar(err), test -> { }).run();
         Files.writeString(stamp, json.writeValueAsString(key));
         err.printf(Locale.ROOT, "eval-trend: fold %d/%d trained in %.0f s%n", k + 1, folds, (System.nanoTime() - t0) / 1e9);
         row.put("reused", false);
-        row.put("validationAuroc", summary.get("validationAuroc"));
-        row.put("bestEpoch", summary.get("bestEpoch"));
-        row.put("epochsRun", summary.get("epochsRun"));
-        row.put("trainingSeconds", summary.get("trainingSeconds"));
+        describe(model, row);
         return model;
+    }
+
+    /** The training figures the package's model.json records: validation AUROC, best epoch, epochs run, training seconds. */
+    private static void describe(Path model, Map<String, Object> row) throws IOException {
+        var info = new ObjectMapper().readTree(model.resolve(ModelInfo.FILE_NAME).toFile());
+        row.put("validationAuroc", numberOrNull(info.path("evaluation").path("validationAuroc")));
+        row.put("bestEpoch", numberOrNull(info.path("evaluation").path("bestEpoch")));
+        row.put("epochsRun", numberOrNull(info.path("training").path("epochsRun")));
+        row.put("trainingSeconds", numberOrNull(info.path("training").path("trainingSeconds")));
+    }
+
+    private static Number numberOrNull(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isNumber() ? n.numberValue() : null;
     }
 
     private static void deleteTree(Path dir) throws IOException {
