@@ -77,7 +77,9 @@ final class BsdataSeriesRun {
                     toScore.size(), train.size());
             Map<String, Object> row = new LinkedHashMap<>();
             Path model = foldModel(k, train, row);
-            scoreOf.putAll(BsdataTrend.score(bsdata, toScore, model, err));
+            Map<String, Float> foldScores = BsdataTrend.score(bsdata, toScore, model, err);
+            scoreOf.putAll(foldScores);
+            row.put("heldOutAuroc", heldOutAuroc(toScore, foldScores));
             row.put("fold", k + 1);
             row.put("series", scored);
             row.put("scoredImages", toScore.size());
@@ -91,6 +93,21 @@ final class BsdataSeriesRun {
         result.put("groupsSharingNoImage", split.groups().size());
         result.put("foldModels", foldRows);
         return result;
+    }
+
+    /** AUROC of pitting against the rest over {@code images} (the fold's unseen series), by their scores. */
+    static Double heldOutAuroc(List<BsdataTrend.Image> images, Map<String, Float> scores) {
+        List<BsdataTrend.Image> scored = images.stream().filter(b -> scores.containsKey(b.file()) && Float.isFinite(scores.get(b.file())))
+                .toList();
+        float[] s = new float[scored.size()];
+        boolean[] positive = new boolean[scored.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = scores.get(scored.get(i).file());
+            positive[i] = scored.get(i).pitting();
+        }
+        long pitted = scored.stream().filter(BsdataTrend.Image::pitting).count();
+        if (pitted == 0 || pitted == scored.size()) return null;
+        return Math.round(io.sightline.inference.Metrics.auroc(s, positive) * 1e4) / 1e4;
     }
 
     /** Fold {@code k}'s model package, trained now or reused from the cache; fills {@code row} with how it came about. */

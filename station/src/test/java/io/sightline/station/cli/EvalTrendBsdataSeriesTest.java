@@ -58,4 +58,16 @@ class EvalTrendBsdataSeriesTest {
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--epochs"), r.err());
     }
+
+    @Test
+    void heldOutAurocOverTheFoldsImages() {
+        List<BsdataTrend.Image> images = List.of(new BsdataTrend.Image("a.jpg", false, List.of("s")),
+                new BsdataTrend.Image("b.jpg", true, List.of("s")), new BsdataTrend.Image("c.jpg", true, List.of("s")),
+                new BsdataTrend.Image("d.jpg", false, List.of("s")));
+        assertEquals(1.0, BsdataSeriesRun.heldOutAuroc(images, Map.of("a.jpg", 0.1f, "b.jpg", 0.9f, "c.jpg", 0.8f, "d.jpg", 0.2f)));
+        assertEquals(0.75, BsdataSeriesRun.heldOutAuroc(images, Map.of("a.jpg", 0.1f, "b.jpg", 0.9f, "c.jpg", 0.15f, "d.jpg", 0.2f)));
+        assertEquals(1.0, BsdataSeriesRun.heldOutAuroc(images, Map.of("a.jpg", 0.1f, "b.jpg", 0.9f, "c.jpg", Float.NaN, "d.jpg", 0.2f)),
+                "an unreadable image is left out");
+        assertNull(BsdataSeriesRun.heldOutAuroc(images.subList(0, 1), Map.of("a.jpg", 0.1f)), "no pitting: no AUROC");
+    }
 }
