@@ -130,10 +130,8 @@ public final class BsdataTrend {
             row.put("changeAt", s.changeAt() < 0 ? null : s.changeAt());
             row.put("sameImagesAs", sameImagesAs(series, s));
             Map<String, Object> byDetector = new LinkedHashMap<>();
-            LstmTrendTracker lstmTracker = null;
             for (var e : make.entrySet()) {
                 TrendTracker t = e.getValue().apply(baseline);
-                if (t instanceof LstmTrendTracker l) lstmTracker = l;
                 SeriesAccounting.Outcome o = SeriesAccounting.run(t, s.scores(), s.rejected(), s.changeAt());
                 outcomes.get(e.getKey()).add(o);
                 Map<String, Object> d = new LinkedHashMap<>();
@@ -141,7 +139,10 @@ public final class BsdataTrend {
                 d.put("delayImages", o.detected() ? o.delayImages() : null);
                 byDetector.put(e.getKey(), d);
             }
-            row.putAll(SeriesAccounting.baselineConfidence(s.scores(), s.rejected(), baseline, lstmTracker));
+            // the LSTM's interval as its baseline leaves it: its first forecast, before any alarm restarts it
+            LstmTrendTracker first = (LstmTrendTracker) make.get("lstm").apply(baseline);
+            for (int i = 0; i < Math.min(s.scores().length, baseline + LSTM_WINDOW); i++) first.update(0, i, i, s.scores()[i], s.rejected()[i]);
+            row.putAll(SeriesAccounting.baselineConfidence(s.scores(), s.rejected(), baseline, first));
             row.put("detectors", byDetector);
             perSeries.add(row);
         }

@@ -98,8 +98,8 @@ public final class SeriesAccounting {
      * score interval), the mean score (normal interval), and the factor by which the true standard
      * deviation may differ from the measured one (chi-square interval, Wilson-Hilferty quantiles).
      * The charts' limits sit a multiple of that deviation above that mean, so the factor is how far
-     * off their limits may be; {@code lstm}, when given, adds the log-scale deviation of the LSTM's
-     * forecast interval, which widens as the baseline holds fewer rejects.
+     * off their limits may be; {@code lstm}, when given and once it has forecast, adds the log-scale
+     * deviation of its forecast interval, which widens as the baseline holds fewer rejects.
      */
     public static Map<String, Object> baselineConfidence(float[] scores, boolean[] rejected, int baseline, LstmTrendTracker lstm) {
         if (baseline < 2 || baseline > scores.length) {
@@ -136,7 +136,7 @@ public final class SeriesAccounting {
         int dof = n - 1;
         out.put("sdFactor90", List.of(round(Math.sqrt(dof / chiSquareQuantile(dof, Z90)), 100),
                 round(Math.sqrt(dof / chiSquareQuantile(dof, -Z90)), 100)));
-        if (lstm != null && lstm.steps() > 0) out.put("lstmIntervalLogSd", round(lstm.forecastLogSd(0), 1e3));
+        if (lstm != null && Double.isFinite(lstm.forecastLogSd(0))) out.put("lstmIntervalLogSd", round(lstm.forecastLogSd(0), 1e3));
         return out;
     }
 

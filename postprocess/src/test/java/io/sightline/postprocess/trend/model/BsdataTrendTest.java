@@ -63,7 +63,10 @@ class BsdataTrendTest {
         assertEquals(1, perSeries.get(0).get("fold"));
         assertEquals(22, perSeries.get(0).get("baselineImages"));
         assertEquals(34, perSeries.get(2).get("baselineImages"));
-        assertNotNull(perSeries.get(0).get("lstmIntervalLogSd"), "the LSTM forecast after its baseline");
+        for (Map<String, Object> row : perSeries) {
+            double logSd = (double) row.get("lstmIntervalLogSd");
+            assertTrue(logSd > 0.5, "no reject in the baseline: the LSTM's interval is wide, " + row.get("name") + " " + logSd);
+        }
         assertNotNull(perSeries.get(0).get("sdFactor90"));
     }
 
