@@ -100,6 +100,9 @@ public final class EvalTrendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
+        if (bsdataSeries && history != null) {
+            throw new IllegalArgumentException("--bsdata-series: trains its own image models; not with --history or --image-model");
+        }
         if (history != null) return HistoryReplay.run(history, changes, horizon, baseline, modelDir, json);
         if (changes != null) throw new IllegalArgumentException("--changes: needs --history (the recorded streams it names)");
         if (partsPerFalseAlarm < 100) throw new IllegalArgumentException("--false-alarms-per: expected at least 100, got " + partsPerFalseAlarm);
@@ -216,7 +219,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
 
     /** The per-detector table of a BSData result, then one line per series. */
     @SuppressWarnings("unchecked")
-    static void printBsdata(Map<String, Object> r) {
+    private static void printBsdata(Map<String, Object> r) {
         PrintStream out = System.out;
         out.printf("BSData wear series: %s series, %s with pitting, leave-series-out %s%n", r.get("series"), r.get("pitting"),
                 r.get("leaveSeriesOut"));

@@ -54,6 +54,9 @@ class EvalTrendBsdataSeriesTest {
         r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--image-model", tmp.toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--image-model"), r.err());
+        r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--history", tmp.resolve("line.csv").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--history"), r.err());
         r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--epochs", "0");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--epochs"), r.err());
