@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * split and labels, and its images read into tensors. Skips when the data is not there. Training
  * on it takes minutes and is measured by the command in the README, not here.
  */
-class BsdataTest {
-    static Path bsdata() {
+public class BsdataTest {
+    /** ../shared/data/bsdata next to the project root; skips the calling test when it is absent. */
+    public static Path bsdata() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("sightline"))) dir = dir.getParent();
         Path data = dir == null ? null : dir.resolve("../shared/data/bsdata").normalize();

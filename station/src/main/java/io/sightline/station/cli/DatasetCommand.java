@@ -206,12 +206,7 @@ public final class DatasetCommand implements Runnable {
                 continue;
             }
             Path to = out.resolve(split).resolve(cls).resolve(b.file());
-            Files.createDirectories(to.getParent());
-            try {
-                Files.createLink(to, from);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(from, to);
-            }
+            linkOrCopy(from, to);
             counts.computeIfAbsent(split, k -> new LinkedHashMap<>()).merge(cls, 1, Integer::sum);
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -220,6 +215,16 @@ public final class DatasetCommand implements Runnable {
         result.put("missing", missing);
         result.put("seed", seed);
         return result;
+    }
+
+    /** {@code to} (its folder made) as a hard link to {@code from} where the file system allows, else a copy. */
+    static void linkOrCopy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        try {
+            Files.createLink(to, from);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(from, to);
+        }
     }
 
     /** Reads BSData's image_data.json and labels; names the file and the problem when it is not BSData. */

@@ -3,7 +3,6 @@ package io.sightline.station.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.inference.TrendLstm;
 import io.sightline.natives.Natives;
-import io.sightline.postprocess.trend.ControlChart;
 import io.sightline.postprocess.trend.CusumChart;
 import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.postprocess.trend.LstmTrendTracker;
@@ -58,6 +57,25 @@ public final class EvalTrendCommand implements Callable<Integer> {
     @Option(names = "--bsdata", paramLabel = "DIR", description = "BSData as published (default: ../shared/data/bsdata next to the project)")
     Path bsdata;
 
+    @Option(names = "--bsdata-series",
+            description = "BSData's wear series, each scored by an image model trained (the train recipe, supervised) on the other "
+                    + "folds' series alone (grouped k-fold); only the detectors' matching on the synthetic suite, no drift suites")
+    boolean bsdataSeries;
+
+    @Option(names = "--folds", paramLabel = "K", description = "with --bsdata-series: folds of series (default: ${DEFAULT-VALUE})")
+    int folds = 3;
+
+    @Option(names = "--epochs", paramLabel = "E",
+            description = "with --bsdata-series: most epochs per fold model, as train's --epochs (default: ${DEFAULT-VALUE})")
+    int epochs = io.sightline.inference.Trainer.TrainOptions.defaults().epochs();
+
+    @Option(names = "--seed", description = "with --bsdata-series: seed of the fold split and of every fold's training (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "with --bsdata-series: fold models, reused when their data, seed and epochs match (default: ${DEFAULT-VALUE})")
+    Path cache = Path.of("sightline-out/bsdata-folds");
+
     @Option(names = "--history", paramLabel = "CSV", arity = "1..*",
             description = "replay recorded part streams (timestamp,line,score,outcome, as journal export; the score may be empty) "
                     + "instead of the synthetic suites: forecast skill and alarms per stream (file, line) and detector")
@@ -82,10 +100,15 @@ public final class EvalTrendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
+        if (bsdataSeries && history != null) {
+            throw new IllegalArgumentException("--bsdata-series: trains its own image models; not with --history or --image-model");
+        }
         if (history != null) return HistoryReplay.run(history, changes, horizon, baseline, modelDir, json);
         if (changes != null) throw new IllegalArgumentException("--changes: needs --history (the recorded streams it names)");
         if (partsPerFalseAlarm < 100) throw new IllegalArgumentException("--false-alarms-per: expected at least 100, got " + partsPerFalseAlarm);
         if (perKind < 10) throw new IllegalArgumentException("--scenarios: expected at least 10, got " + perKind);
+        Path bs = bsdata != null ? bsdata : ProjectPaths.home().resolve("../shared/data/bsdata").normalize();
+        if (bsdataSeries) return bsdataSeries(modelDir, bs);
         Natives.tensorflow();
         PrintStream err = Progress.lines(System.err); // ModelScoring redraws with carriage returns
         int base = TrendModels.BASELINE;
@@ -104,26 +127,23 @@ public final class EvalTrendCommand implements Callable<Integer> {
         Map<String, Object> bsdataResult;
         try (TrendLstm.Runner runner = TrendLstm.Runner.load(modelDir)) {
             TrendSetup.checkModel(runner, TrendModels.WINDOW, base);
-            LstmTrendTracker lstm = new LstmTrendTracker(TrendModels.forecaster(runner), lines, TrendModels.WINDOW, base, 1.0);
-            detectors.put("lstm", evaluate(err, lstm, calibration, inControl, drifts, target));
-            sensitivities.put("lstm", lstm.sensitivity());
-            ControlChart[] charts = {new EwmaChart(lines, base, EwmaChart.DEFAULT_LAMBDA, EwmaChart.DEFAULT_L),
-                new CusumChart(lines, base, CusumChart.DEFAULT_K, CusumChart.DEFAULT_H),
-                new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C)};
-            for (ControlChart c : charts) {
-                detectors.put(c.name(), evaluate(err, c, calibration, inControl, drifts, target));
-                sensitivities.put(c.name(), c.sensitivity());
+            for (TrendTracker t : detectors(runner, lines)) {
+                detectors.put(t.name(), evaluate(err, t, calibration, inControl, drifts, target));
+                sensitivities.put(t.name(), t.sensitivity());
             }
             print(detectors);
-            Path bs = bsdata != null ? bsdata : ProjectPaths.home().resolve("../shared/data/bsdata").normalize();
             if (imageModel == null) {
                 bsdataResult = Map.of("skipped", "no --image-model given to score BSData's images");
             } else if (!java.nio.file.Files.isDirectory(bs.resolve("data"))) {
                 bsdataResult = Map.of("skipped", "BSData not found at " + bs);
             } else {
-                List<BsdataTrend.Image> images = DatasetCommand.readBsdata(bs).stream()
-                        .map(b -> new BsdataTrend.Image(b.file(), b.pitting(), b.series())).toList();
-                bsdataResult = BsdataTrend.evaluate(bs, images, imageModel, sensitivities, runner, err);
+                List<BsdataTrend.Image> images = BsdataSeriesRun.images(bs);
+                Map<String, Float> scores = BsdataTrend.score(bs, images.stream().filter(b -> !b.series().isEmpty()).toList(),
+                        imageModel, err);
+                bsdataResult = new LinkedHashMap<>();
+                bsdataResult.put("leaveSeriesOut", false);
+                bsdataResult.put("imageModel", imageModel.toString());
+                bsdataResult.putAll(BsdataTrend.evaluate(BsdataTrend.series(images, scores), null, sensitivities, runner));
                 printBsdata(bsdataResult);
             }
         }
@@ -150,13 +170,78 @@ public final class EvalTrendCommand implements Callable<Integer> {
         return row;
     }
 
+    /**
+     * {@code --bsdata-series}: every detector matched on the calibration suite alone (the drift
+     * suites are not needed), then {@link BsdataSeriesRun}.
+     */
+    private int bsdataSeries(Path modelDir, Path bs) throws Exception {
+        if (history != null || imageModel != null) {
+            throw new IllegalArgumentException("--bsdata-series: trains its own image models; not with --history or --image-model");
+        }
+        if (folds < 2) throw new IllegalArgumentException("--folds: expected at least 2, got " + folds);
+        if (epochs < 1) throw new IllegalArgumentException("--epochs: expected at least 1, got " + epochs);
+        if (!java.nio.file.Files.isRegularFile(bs.resolve("image_data.json"))) {
+            throw new IllegalArgumentException("--bsdata: " + bs + " is not BSData as published (expected image_data.json, data/, label/)");
+        }
+        io.sightline.natives.Natives.loadAll();
+        PrintStream err = Progress.lines(System.err);
+        double target = 1.0 / partsPerFalseAlarm;
+        var calibration = TrendScenarios.suite(TrendScenarios.Kind.IN_CONTROL, CALIBRATION_SEED, 60, 20_000, 20_000);
+        Map<String, Double> sensitivities = new LinkedHashMap<>();
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (TrendLstm.Runner runner = TrendLstm.Runner.load(modelDir)) {
+            TrendSetup.checkModel(runner, TrendModels.WINDOW, TrendModels.BASELINE);
+            for (TrendTracker t : detectors(runner, 60)) {
+                long t0 = System.nanoTime();
+                TrendEvaluation.matchFalseAlarmRate(t, calibration, TrendModels.BASELINE, target);
+                sensitivities.put(t.name(), Math.round(t.sensitivity() * 1e4) / 1e4);
+                err.printf(Locale.ROOT, "eval-trend: %s matched to %d parts per false alarm (sensitivity %.4f) in %.1f s%n", t.name(),
+                        partsPerFalseAlarm, t.sensitivity(), (System.nanoTime() - t0) / 1e9);
+            }
+            Map<String, Object> bsResult = new BsdataSeriesRun(bs, cache, folds, epochs, seed, err).run(sensitivities, runner);
+            printBsdata(bsResult);
+            result.put("bsdata", bsResult);
+        }
+        result.put("setup", Map.of("targetFalseAlarmsPer10k", 1e4 * target, "matchedOn", "synthetic in-control calibration suite, "
+                + "60 lines x 20,000 parts", "model", modelDir.toString(), "epochs", epochs, "seed", seed, "cache", cache.toString()));
+        if (json) System.out.println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+
+    /** The four detectors at their default settings on {@code lines} lines; their sensitivities still to match. */
+    private static List<TrendTracker> detectors(TrendLstm.Runner runner, int lines) {
+        int base = TrendModels.BASELINE;
+        return List.of(new LstmTrendTracker(TrendModels.forecaster(runner), lines, TrendModels.WINDOW, base, 1.0),
+                new EwmaChart(lines, base, EwmaChart.DEFAULT_LAMBDA, EwmaChart.DEFAULT_L),
+                new CusumChart(lines, base, CusumChart.DEFAULT_K, CusumChart.DEFAULT_H),
+                new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C));
+    }
+
+    /** The per-detector table of a BSData result, then one line per series. */
     @SuppressWarnings("unchecked")
     private static void printBsdata(Map<String, Object> r) {
         PrintStream out = System.out;
-        out.println("BSData wear series " + r.get("setup"));
-        for (var e : r.entrySet()) {
-            if (e.getKey().equals("setup")) continue;
-            out.printf("  %-8s %s%n", e.getKey(), e.getValue());
+        out.printf("BSData wear series: %s series, %s with pitting, leave-series-out %s%n", r.get("series"), r.get("pitting"),
+                r.get("leaveSeriesOut"));
+        out.printf("%-8s %9s %7s %22s %11s %13s%n", "detector", "detected", "missed", "false alarms/series", "mean delay",
+                "median delay");
+        for (var e : ((Map<String, Object>) r.get("detectors")).entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            out.printf("%-8s %9s %7s %22s %11s %13s%n", e.getKey(), row.get("detected"), row.get("missed"),
+                    row.get("falseAlarmsBeforeChangePerSeries"), row.get("meanDelayImages"), row.get("medianDelayImages"));
+        }
+        out.println("(delays in images after the first pitted image; false alarms between the baseline's end and that image)");
+        out.printf("counting the %s series with the same images once (%s distinct, %s with pitting):%n", r.get("series"),
+                r.get("distinctSeries"), r.get("distinctPitting"));
+        for (var e : ((Map<String, Object>) r.get("detectorsDistinctSeries")).entrySet()) {
+            Map<String, Object> row = (Map<String, Object>) e.getValue();
+            out.printf("%-8s %9s %7s %22s %11s %13s%n", e.getKey(), row.get("detected"), row.get("missed"),
+                    row.get("falseAlarmsBeforeChangePerSeries"), row.get("meanDelayImages"), row.get("medianDelayImages"));
+        }
+        for (Map<String, Object> s : (List<Map<String, Object>>) r.get("perSeries")) {
+            out.printf("  %s fold %s: baseline %s images, change at %s, baseline reject rate 90%% %s, sd x%s%n", s.get("name"),
+                    s.getOrDefault("fold", "-"), s.get("baselineImages"), s.get("changeAt"), s.get("baselineRejectRate90"),
+                    s.get("sdFactor90"));
         }
     }
 

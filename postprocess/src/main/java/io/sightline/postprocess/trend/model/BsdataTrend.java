@@ -7,37 +7,55 @@ import io.sightline.postprocess.trend.CusumChart;
 import io.sightline.postprocess.trend.EwmaChart;
 import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.PChart;
-import io.sightline.postprocess.trend.TrendEvaluation;
 import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.preprocess.ImageDataset;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * The trend detectors on BSData's 27 real wear-development series: each series (69 images of one
  * ball-screw spot, ordered by capture time) is one line; an image model scores every image; the
- * change is the first image labelled with pitting. A series is short, so every detector runs with
- * a baseline of {@value #BASELINE} images (the LSTM with windows of {@value #LSTM_WINDOW} images,
- * against the 25 it was trained on: a transfer, reported as such); each keeps the sensitivity
- * matched on the synthetic suite.
+ * change is the first image labelled with pitting.
+ *
+ * <pre>
+ *   images --image model--> scores (&gt;= 0.5: rejected) --capture-time order per series--> Series
+ *   per series and detector, a fresh one-line tracker whose baseline is the first half of the
+ *   series' own images before its first pitting (all of them halved for a series that never pits)
+ *   --SeriesAccounting--> false alarms before the change, delay in images; per series, what its
+ *   baseline says at 90 % (reject rate, mean score, the deviation the limits scale with)
+ * </pre>
+ *
+ * Why half: a baseline of every image before the pitting would leave no in-control image to raise a
+ * false alarm on. Every detector keeps the sensitivity matched on the synthetic suite; the LSTM runs
+ * on windows of {@value #LSTM_WINDOW} images (it was trained on windows of 25 parts: a transfer,
+ * reported as such) and the p-chart on subgroups of {@value #PCHART_SUBGROUP}.
  */
 public final class BsdataTrend {
-    public static final int BASELINE = 10;
     public static final int LSTM_WINDOW = 2;
     public static final int PCHART_SUBGROUP = 3;
+    /** Fewest images a baseline may have (the charts' own minimum). */
+    public static final int MIN_BASELINE = 10;
+    /** Images scored at or above this are rejects (the station's default threshold). */
+    public static final float REJECT_AT = 0.5f;
+    public static final List<String> DETECTORS = List.of("lstm", "ewma", "cusum", "pchart");
 
     private BsdataTrend() {}
 
-    /** One series, in time order: scores, rejects, and the index of the first pitted image (-1: none). */
-    record Series(String name, float[] scores, boolean[] rejected, int changeAt) {}
+    /** One series, in time order: its image files, scores, rejects, and the index of the first pitted image (-1: none). */
+    public record Series(String name, List<String> files, float[] scores, boolean[] rejected, int changeAt) {
+        /** The first half of the images before the change (of all images when there is none), at least {@link #MIN_BASELINE}. */
+        public int baseline() {
+            int before = changeAt >= 0 ? changeAt : scores.length;
+            return Math.max(MIN_BASELINE, before / 2);
+        }
+    }
 
     /**
      * One BSData image as its index describes it: the file under {@code data/}, whether it is
@@ -45,27 +63,26 @@ public final class BsdataTrend {
      */
     public record Image(String file, boolean pitting, List<String> series) {}
 
-    /**
-     * Scores the series' images of {@code images} (BSData's index, read from {@code bsdata}) with
-     * {@code imageModel} and runs every detector over each series.
-     */
-    public static Map<String, Object> evaluate(Path bsdata, List<Image> images, Path imageModel, Map<String, Double> sensitivities,
-                                               TrendLstm.Runner lstm, PrintStream err) throws IOException {
-        Map<String, List<Image>> bySeries = new TreeMap<>();
-        for (Image b : images) for (String s : b.series()) bySeries.computeIfAbsent(s, k -> new ArrayList<>()).add(b);
-        Map<String, float[]> scoreOf = new HashMap<>();
+    /** The defect score (1 - p(ok)) of each of {@code images} by {@code imageModel}, by file name (NaN: unreadable). */
+    public static Map<String, Float> score(Path bsdata, List<Image> images, Path imageModel, PrintStream err) {
+        Map<String, Float> scoreOf = new HashMap<>();
         try (ModelPackage pkg = ModelPackage.load(imageModel)) {
             List<ImageDataset.Sample> samples = new ArrayList<>();
-            for (Image b : images) {
-                if (!b.series().isEmpty()) samples.add(new ImageDataset.Sample(bsdata.resolve("data").resolve(b.file()), "ok", 0));
-            }
-            err.printf("eval-trend: scoring %d BSData images in %d series with %s%n", samples.size(), bySeries.size(), imageModel);
+            for (Image b : images) samples.add(new ImageDataset.Sample(bsdata.resolve("data").resolve(b.file()), "ok", 0));
+            err.printf("eval-trend: scoring %d BSData images with %s%n", samples.size(), imageModel);
             ModelScoring.Scored scored = ModelScoring.score(pkg, samples, err);
             int ok = pkg.info().okIndex();
             for (int i = 0; i < scored.images().samples().size(); i++) {
-                scoreOf.put(scored.images().samples().get(i).path().getFileName().toString(), new float[] {1f - scored.probs()[i][ok]});
+                scoreOf.put(scored.images().samples().get(i).path().getFileName().toString(), 1f - scored.probs()[i][ok]);
             }
         }
+        return scoreOf;
+    }
+
+    /** Every series of {@code images}, sorted by name, its images in capture-time order, scored by {@code scoreOf}. */
+    public static List<Series> series(List<Image> images, Map<String, Float> scoreOf) {
+        Map<String, List<Image>> bySeries = new TreeMap<>();
+        for (Image b : images) for (String s : b.series()) bySeries.computeIfAbsent(s, k -> new ArrayList<>()).add(b);
         List<Series> series = new ArrayList<>();
         for (var e : bySeries.entrySet()) {
             List<Image> list = new ArrayList<>(e.getValue());
@@ -74,74 +91,104 @@ public final class BsdataTrend {
             boolean[] rejected = new boolean[list.size()];
             int change = -1;
             for (int i = 0; i < list.size(); i++) {
-                float[] s = scoreOf.get(list.get(i).file());
-                scores[i] = s == null ? Float.NaN : s[0];
-                rejected[i] = scores[i] >= 0.5f;
+                Float s = scoreOf.get(list.get(i).file());
+                scores[i] = s == null ? Float.NaN : s;
+                rejected[i] = scores[i] >= REJECT_AT;
                 if (change < 0 && list.get(i).pitting()) change = i;
             }
-            series.add(new Series(e.getKey(), scores, rejected, change));
+            series.add(new Series(e.getKey(), list.stream().map(Image::file).toList(), scores, rejected, change));
         }
-        int lines = series.size();
-        Map<String, TrendTracker> trackers = new LinkedHashMap<>();
-        trackers.put("lstm", new LstmTrendTracker(TrendModels.forecaster(lstm), lines, LSTM_WINDOW, BASELINE, sensitivities.get("lstm")));
-        trackers.put("ewma", new EwmaChart(lines, BASELINE, EwmaChart.DEFAULT_LAMBDA, sensitivities.get("ewma")));
-        trackers.put("cusum", new CusumChart(lines, BASELINE, CusumChart.DEFAULT_K, sensitivities.get("cusum")));
-        trackers.put("pchart", new PChart(lines, BASELINE, PCHART_SUBGROUP, sensitivities.get("pchart")));
+        return series;
+    }
+
+    /**
+     * Runs every detector over every series ({@link SeriesAccounting}) with the sensitivities
+     * matched on the synthetic suite, and returns {@code series, pitting, detectors{name: row},
+     * perSeries[...], setup}; {@code foldOf} (may be null) names each series' fold in perSeries.
+     */
+    public static Map<String, Object> evaluate(List<Series> series, Map<String, Integer> foldOf, Map<String, Double> sensitivities,
+                                               TrendLstm.Runner lstm) {
+        Map<String, IntFunction<TrendTracker>> make = new LinkedHashMap<>();
+        make.put("lstm", b -> new LstmTrendTracker(TrendModels.forecaster(lstm), 1, LSTM_WINDOW, b, sensitivity(sensitivities, "lstm")));
+        make.put("ewma", b -> new EwmaChart(1, b, EwmaChart.DEFAULT_LAMBDA, sensitivity(sensitivities, "ewma")));
+        make.put("cusum", b -> new CusumChart(1, b, CusumChart.DEFAULT_K, sensitivity(sensitivities, "cusum")));
+        make.put("pchart", b -> new PChart(1, b, PCHART_SUBGROUP, sensitivity(sensitivities, "pchart")));
+        Map<String, List<SeriesAccounting.Outcome>> outcomes = new LinkedHashMap<>();
+        for (String d : make.keySet()) outcomes.put(d, new ArrayList<>());
+        List<Integer> changes = new ArrayList<>();
+        List<Map<String, Object>> perSeries = new ArrayList<>();
+        List<Integer> distinct = new ArrayList<>();
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        for (Series s : series) {
+            if (seen.add(s.files())) distinct.add(perSeries.size());
+            int baseline = s.baseline();
+            changes.add(s.changeAt());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", s.name());
+            if (foldOf != null) row.put("fold", foldOf.get(s.name()) + 1);
+            row.put("images", s.scores().length);
+            row.put("changeAt", s.changeAt() < 0 ? null : s.changeAt());
+            row.put("sameImagesAs", sameImagesAs(series, s));
+            Map<String, Object> byDetector = new LinkedHashMap<>();
+            for (var e : make.entrySet()) {
+                TrendTracker t = e.getValue().apply(baseline);
+                SeriesAccounting.Outcome o = SeriesAccounting.run(t, s.scores(), s.rejected(), s.changeAt());
+                outcomes.get(e.getKey()).add(o);
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("falseAlarmsBeforeChange", o.falseAlarmsBeforeChange());
+                d.put("delayImages", o.detected() ? o.delayImages() : null);
+                byDetector.put(e.getKey(), d);
+            }
+            // the LSTM's interval as its baseline leaves it: its first forecast, before any alarm restarts it
+            LstmTrendTracker first = (LstmTrendTracker) make.get("lstm").apply(baseline);
+            for (int i = 0; i < Math.min(s.scores().length, baseline + LSTM_WINDOW); i++) first.update(0, i, i, s.scores()[i], s.rejected()[i]);
+            row.putAll(SeriesAccounting.baselineConfidence(s.scores(), s.rejected(), baseline, first));
+            row.put("detectors", byDetector);
+            perSeries.add(row);
+        }
+        Map<String, Object> detectors = new LinkedHashMap<>();
+        Map<String, Object> distinctDetectors = new LinkedHashMap<>();
+        for (var e : outcomes.entrySet()) {
+            detectors.put(e.getKey(), SeriesAccounting.summary(e.getValue(), changes));
+            distinctDetectors.put(e.getKey(), SeriesAccounting.summary(distinct.stream().map(e.getValue()::get).toList(),
+                    distinct.stream().map(changes::get).toList()));
+        }
         Map<String, Object> result = new LinkedHashMap<>();
-        for (var e : trackers.entrySet()) result.put(e.getKey(), run(e.getValue(), series));
-        result.put("setup", Map.of("series", lines, "imagesPerSeries", series.get(0).scores().length, "baselineImages", BASELINE,
-                "lstmWindowImages", LSTM_WINDOW, "pchartSubgroup", PCHART_SUBGROUP, "imageModel", imageModel.toString(),
-                "change", "first image labelled with pitting, in capture-time order",
-                "seriesWithPitting", series.stream().filter(s -> s.changeAt() >= 0).count()));
+        result.put("series", series.size());
+        result.put("pitting", series.stream().filter(s -> s.changeAt() >= 0).count());
+        result.put("detectors", detectors);
+        // BSData lists some series twice, under two names, with the very same images: counted once here
+        result.put("distinctSeries", distinct.size());
+        result.put("distinctPitting", distinct.stream().filter(i -> changes.get(i) >= 0).count());
+        result.put("detectorsDistinctSeries", distinctDetectors);
+        result.put("perSeries", perSeries);
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("baseline", "first half of each series' own images before its first pitting (of all its images when it never pits), "
+                + "at least " + MIN_BASELINE);
+        setup.put("change", "first image labelled with pitting, in capture-time order");
+        setup.put("rejectAtScore", REJECT_AT);
+        setup.put("lstmWindowImages", LSTM_WINDOW);
+        setup.put("pchartSubgroup", PCHART_SUBGROUP);
+        setup.put("sensitivities", sensitivities);
+        result.put("setup", setup);
         return result;
+    }
+
+    /** The other series with exactly the images of {@code s} (BSData names some series twice), or null. */
+    private static String sameImagesAs(List<Series> series, Series s) {
+        for (Series o : series) if (o != s && o.files().equals(s.files())) return o.name();
+        return null;
+    }
+
+    private static double sensitivity(Map<String, Double> sensitivities, String detector) {
+        Double v = sensitivities.get(detector);
+        if (v == null) throw new IllegalArgumentException("no matched sensitivity for detector '" + detector + "'");
+        return v;
     }
 
     /** The capture time in a BSData file name: the second field, yymmddhhmmss ("" when absent). */
     public static String captureTime(String file) {
         String[] parts = file.split("_");
         return parts.length > 1 ? parts[1] : "";
-    }
-
-    private static Map<String, Object> run(TrendTracker t, List<Series> series) {
-        int n = series.size();
-        long[] first = new long[n];
-        int[] falseBefore = new int[n];
-        Arrays.fill(first, -1);
-        t.reset();
-        t.setListener(a -> {
-            if (!a.raised()) return;
-            t.restartLine(a.line());
-            Series s = series.get(a.line());
-            if (s.changeAt() < 0 || a.partIndex() < s.changeAt()) falseBefore[a.line()]++;
-            else if (first[a.line()] < 0) first[a.line()] = a.partIndex() - s.changeAt();
-        });
-        int longest = series.stream().mapToInt(s -> s.scores().length).max().orElse(0);
-        for (int i = 0; i < longest; i++) {
-            for (int line = 0; line < n; line++) {
-                Series s = series.get(line);
-                if (i < s.scores().length) t.update(line, i, i, s.scores()[i], s.rejected()[i]);
-            }
-        }
-        t.setListener(TrendTracker.Listener.NONE);
-        List<Integer> delays = new ArrayList<>();
-        int missed = 0;
-        int withChange = 0;
-        int falseAlarms = 0;
-        for (int line = 0; line < n; line++) {
-            falseAlarms += falseBefore[line];
-            if (series.get(line).changeAt() < 0) continue;
-            withChange++;
-            if (first[line] < 0) missed++;
-            else delays.add((int) first[line]);
-        }
-        TrendEvaluation.Delays d = new TrendEvaluation.Delays(delays.stream().mapToInt(Integer::intValue).toArray(), missed, 0);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("meanDelayImages", Double.isFinite(d.mean()) ? Math.round(d.mean() * 10) / 10.0 : null);
-        row.put("medianDelayImages", Double.isFinite(d.median()) ? d.median() : null);
-        row.put("detected", delays.size());
-        row.put("missed", missed);
-        row.put("seriesWithChange", withChange);
-        row.put("falseAlarmsBeforeChange", falseAlarms);
-        return row;
     }
 }
