@@ -90,8 +90,7 @@ public final class TrendStage {
         }
         this.raised = new long[trackers.size()][lines];
         this.classes = trackers.isEmpty() || defectClasses.size() < 2 ? null
-                : new ClassRateTracker(lines, defectClasses, io.sightline.postprocess.trend.model.TrendModels.BASELINE,
-                        ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+                : ClassRateTracker.matched(lines, defectClasses, io.sightline.postprocess.trend.model.TrendModels.BASELINE);
         this.classRaised = new long[classes == null ? 0 : defectClasses.size()][lines];
         LstmTrendTracker forecaster = null;
         boolean[] forecastLines = new boolean[lines];
