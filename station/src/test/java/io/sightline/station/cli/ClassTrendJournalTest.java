@@ -146,6 +146,17 @@ class ClassTrendJournalTest {
         assertTrue(trendsChained, "the trend rows are in the verified chain: " + verify);
     }
 
+    @Test
+    void journalTrendsRefusesABadEventNamingIt(@TempDir Path tmp) {
+        Path file = tmp.resolve("journal.db");
+        DecisionJournal.open(file, new String[] {"a"}, "m", "none", false).close();
+        StringWriter err = new StringWriter();
+        int code = SightlineCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "journal", "trends",
+                "--file", file.toString(), "--event", "alarm");
+        assertTrue(code != 0, "exit code " + code);
+        assertTrue(err.toString().contains("--event: expected raised, cleared or forecast, got 'alarm'"), err.toString());
+    }
+
     private static String run(String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
