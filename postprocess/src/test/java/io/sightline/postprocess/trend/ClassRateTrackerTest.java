@@ -42,7 +42,7 @@ class ClassRateTrackerTest {
         feed(t, 0, 0, 500, inControl, rng);
         feed(t, 1, 0, 500, inControl, rng);
         assertTrue(alarms.isEmpty(), "no alarm during the baseline: " + alarms);
-        // in control, a class alarms falsely about once per 20,000 parts at 1 % (five classes: once per 4,000 parts)
+        // in control, a class with a fixed h 5 alarms falsely about once per 10,000 parts at 1 % (five classes: once per 2,000)
         feed(t, 0, 500, 1000, inControl, rng);
         feed(t, 1, 500, 1000, crackRising, rng);
         List<TrendAlarm> raised = alarms.stream().filter(TrendAlarm::raised).toList();
