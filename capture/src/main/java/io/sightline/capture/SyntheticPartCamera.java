@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import io.sightline.natives.Natives;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.javacpp.indexer.UByteRawIndexer;
@@ -246,10 +247,45 @@ public final class SyntheticPartCamera implements FrameSource {
         this.defectRate = rate;
     }
 
+    /** When set (not null), the probability of each kind, in {@link #kinds()} order: one class drifting. */
+    private volatile double[] kindRates;
+
+    /**
+     * Sets the probability that the next part has each defect kind, in {@link #kinds()} order (the
+     * rest are good parts), from any thread: how a demo or a test makes one defect class rise on a
+     * line. Replaces {@link #setDefectRate} until called with null.
+     *
+     * @throws IllegalArgumentException naming the kind whose rate is not in [0, 1], a wrong count, or a sum above 1
+     */
+    public void setDefectRates(double[] perKind) {
+        if (perKind == null) {
+            this.kindRates = null;
+            return;
+        }
+        if (perKind.length != kinds.length) {
+            throw new IllegalArgumentException("defect rates: expected one per kind " + Arrays.toString(kinds) + ", got " + perKind.length);
+        }
+        double sum = 0;
+        for (int k = 0; k < perKind.length; k++) {
+            if (!(perKind[k] >= 0 && perKind[k] <= 1)) {
+                throw new IllegalArgumentException("defect rate of " + kinds[k].label() + ": expected between 0 and 1, got " + perKind[k]);
+            }
+            sum += perKind[k];
+        }
+        if (sum > 1 + 1e-9) throw new IllegalArgumentException("defect rates: expected a sum of at most 1, got " + sum);
+        this.kindRates = perKind.clone();
+    }
+
+    /** The defect kinds this camera renders, in the order {@link #setDefectRates} takes their rates. */
+    public List<DefectKind> kinds() {
+        return List.of(kinds);
+    }
+
     /**
      * The next part: a pre-rendered good part under new light and noise, defective with probability
      * {@code defectRate} (kind uniform among {@link DefectKind#renderable()}, or
-     * {@link DefectKind#colourRenderable()} for a colour camera). Allocates nothing.
+     * {@link DefectKind#colourRenderable()} for a colour camera), or with each kind's own rate after
+     * {@link #setDefectRates}. Allocates nothing.
      */
     @Override
     public CapturedFrame grab() throws CaptureException {
@@ -257,9 +293,22 @@ public final class SyntheticPartCamera implements FrameSource {
         long captureNanos = System.nanoTime();
         int entry = frameRng.nextInt(options.variations());
         DefectKind kind = DefectKind.NONE;
-        double rate = defectRate;
-        if (frameRng.nextDouble() < (Double.isNaN(rate) ? options.defectRate() : rate)) {
-            kind = kinds[frameRng.nextInt(kinds.length)];
+        double[] perKind = kindRates;
+        if (perKind != null) {
+            double u = frameRng.nextDouble();
+            double upTo = 0;
+            for (int k = 0; k < perKind.length; k++) {
+                upTo += perKind[k];
+                if (u < upTo) {
+                    kind = kinds[k];
+                    break;
+                }
+            }
+        } else {
+            double rate = defectRate;
+            if (frameRng.nextDouble() < (Double.isNaN(rate) ? options.defectRate() : rate)) {
+                kind = kinds[frameRng.nextInt(kinds.length)];
+            }
         }
         produce(entry, kind, frameRng, true);
         frame.set(width, height, sequence++, captureNanos, kind);

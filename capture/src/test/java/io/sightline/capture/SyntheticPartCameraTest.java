@@ -198,6 +198,43 @@ class SyntheticPartCameraTest {
         }
     }
 
+    @Test
+    void perKindRatesMakeOneClassRiseAndNullGoesBack() throws Exception {
+        int n = 2000;
+        try (SyntheticPartCamera camera = new SyntheticPartCamera("one class", SMALL.withDefectRate(0.05).withVariations(2))) {
+            double[] rates = new double[camera.kinds().size()];
+            rates[camera.kinds().indexOf(DefectKind.CRACK)] = 0.3;
+            rates[camera.kinds().indexOf(DefectKind.PIT)] = 0.01;
+            camera.setDefectRates(rates);
+            rates[0] = 1; // the camera keeps its own copy
+            Map<DefectKind, Integer> counts = new EnumMap<>(DefectKind.class);
+            for (int i = 0; i < n; i++) counts.merge(camera.grab().truth(), 1, Integer::sum);
+            int cracks = counts.getOrDefault(DefectKind.CRACK, 0);
+            double sd = Math.sqrt(n * 0.3 * 0.7); // about 20.5
+            assertTrue(Math.abs(cracks - n * 0.3) < 4 * sd, "cracks " + cracks + " of " + n + " at 0.3");
+            assertEquals(n, cracks + counts.getOrDefault(DefectKind.PIT, 0) + counts.getOrDefault(DefectKind.NONE, 0),
+                    "only the kinds given a rate appear: " + counts);
+            assertTrue(counts.getOrDefault(DefectKind.PIT, 0) > 0, counts.toString());
+            camera.setDefectRates(null);
+            counts.clear();
+            for (int i = 0; i < n; i++) counts.merge(camera.grab().truth(), 1, Integer::sum);
+            assertTrue(counts.getOrDefault(DefectKind.SCRATCH, 0) > 0, "back to every kind at the camera's rate: " + counts);
+            assertTrue(counts.getOrDefault(DefectKind.CRACK, 0) < n * 0.05, counts.toString());
+        }
+    }
+
+    @Test
+    void badPerKindRatesNameTheKindOrTheCount() {
+        try (SyntheticPartCamera camera = new SyntheticPartCamera("bad", SMALL.withVariations(1))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> camera.setDefectRates(new double[] {0, 0, 1.5, 0, 0}));
+            assertEquals("defect rate of crack: expected between 0 and 1, got 1.5", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> camera.setDefectRates(new double[] {0.1}));
+            assertTrue(e.getMessage().startsWith("defect rates: expected one per kind"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> camera.setDefectRates(new double[] {0.5, 0.5, 0.5, 0, 0}));
+            assertEquals("defect rates: expected a sum of at most 1, got 1.5", e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ defects change pixels where they are drawn
 
     @Test

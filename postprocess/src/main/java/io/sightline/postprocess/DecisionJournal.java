@@ -26,13 +26,16 @@ import java.util.List;
  *                   the part, see {@link #registerModel}), calibration,
  *                   box_x, box_y, box_w, box_h (where the model saw the defect, frame pixels; NULL but
  *                   for a defect reject by a model with a defect map)
+ *   table changes:  id, at_us, setting, old_value, new_value, requested_by
+ *   table trends:   trend alarms raised and cleared, per line and per defect class, and the LSTM's forecast
+ *                   at a bounded cadence ({@link JournalTrends}; {@link #appendTrend})
  * </pre>
  *
  * <p>A journal file from before the defect box existed is upgraded when it is opened for writing
  * (the four columns are added, NULL in its old rows); reading one that was never upgraded gives no
  * boxes.
  *
- * <p>Tamper evidence: every outcome and change row carries {@code chain_hash}, a SHA-256 chained over
+ * <p>Tamper evidence: every outcome, change and trend row carries {@code chain_hash}, a SHA-256 chained over
  * the previous row of its table, and {@code chain_head} keeps the last id and hash committed, moved
  * by a trigger in the row's own transaction ({@link JournalChain} has the encoding). {@link #verify} checks the whole chain;
  * {@link #open} checks its last rows and, on a break, logs an error naming the row, records a
@@ -97,6 +100,8 @@ public final class DecisionJournal implements AutoCloseable {
     private final JournalChain chain = new JournalChain();
     private final JournalChain.Link outcomesLink = new JournalChain.Link();
     private final JournalChain.Link changesLink = new JournalChain.Link();
+    private final JournalTrends trends;
+    private long trendRows;
     private final byte[][] cameraUtf8;
     private final byte[] calibrationUtf8;
     private long appended;
@@ -111,6 +116,7 @@ public final class DecisionJournal implements AutoCloseable {
         this.calibration = calibration;
         this.insert = db.prepareStatement("INSERT INTO outcomes (line, part, camera, capture_us, decided_us, score, decision, "
                 + "reason, model, calibration, box_x, box_y, box_w, box_h, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.trends = new JournalTrends(db);
         this.cameraUtf8 = new byte[cameras.length][];
         for (int i = 0; i < cameras.length; i++) cameraUtf8[i] = JournalChain.utf8(cameras[i]);
         this.modelsUtf8 = new byte[][] {JournalChain.utf8(model)};
@@ -165,6 +171,7 @@ public final class DecisionJournal implements AutoCloseable {
                 s.execute("CREATE INDEX IF NOT EXISTS outcomes_line_time ON outcomes (line, decided_us)");
                 s.execute("CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, setting TEXT NOT NULL, "
                         + "old_value TEXT, new_value TEXT, requested_by TEXT NOT NULL)");
+                JournalTrends.create(s);
                 JournalChain.upgrade(db, s);
             }
             db.commit();
@@ -333,28 +340,29 @@ public final class DecisionJournal implements AutoCloseable {
         }
     }
 
-    /** The last {@code limit} changes of settings, oldest first (none in a journal from before changes were recorded). */
-    public static List<Change> changes(Path file, int limit) {
-        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-             Statement s = db.createStatement()) {
-            try (ResultSet t = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'changes'")) {
-                if (!t.next()) return List.of();
-            }
-            List<Change> out = new ArrayList<>();
-            try (PreparedStatement q = db.prepareStatement("SELECT id, at_us, setting, old_value, new_value, requested_by FROM "
-                    + "(SELECT * FROM changes ORDER BY id DESC LIMIT ?) ORDER BY id")) {
-                q.setInt(1, limit);
-                try (ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new Change(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
-                    }
-                }
-            }
-            return out;
+    /**
+     * Records a trend event (in the {@code trends} table) and commits it: an alarm raised or cleared
+     * ({@code event} {@link JournalTrends#EVENT_RAISED} / {@link JournalTrends#EVENT_CLEARED}), or the
+     * LSTM's forecast ({@link JournalTrends#EVENT_FORECAST}, the alarm record carrying it). The time
+     * is the part's capture time. Not for every part: the caller rate-limits forecasts.
+     *
+     * @param baseRate the in-control rate the tracker's baseline gave (the line's, or the class's); NaN: unknown
+     * @throws JournalException when the row cannot be written
+     */
+    public synchronized void appendTrend(io.sightline.postprocess.trend.TrendAlarm alarm, String event, double baseRate) {
+        if (closed) throw new JournalException("journal " + file + " is closed", null);
+        try {
+            trends.insert(chain, toEpochMicros(alarm.timeNanos()), alarm, event, baseRate);
+            trendRows++;
         } catch (SQLException e) {
-            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
+            throw new JournalException("journal " + file + ": cannot record the trend " + event + " of line " + alarm.line() + " ("
+                    + e.getMessage() + ")", e);
         }
+    }
+
+    /** Trend rows appended through this instance. */
+    public synchronized long trendRows() {
+        return trendRows;
     }
 
     /**
@@ -366,23 +374,31 @@ public final class DecisionJournal implements AutoCloseable {
         JournalVerifier verifier = new JournalVerifier();
         JournalVerifier.Walk outcomes = verifier.tail(db, JournalChain.OUTCOMES, TAIL_CHECK_ROWS);
         JournalVerifier.Walk changes = verifier.tail(db, JournalChain.CHANGES, TAIL_CHECK_ROWS);
+        JournalVerifier.Walk trendWalk = verifier.tail(db, JournalChain.TRENDS, TAIL_CHECK_ROWS);
         db.commit();
         outcomesLink.startFrom(outcomes.lastHash());
         changesLink.startFrom(changes.lastHash());
-        List<JournalVerifier.Break> breaks = new ArrayList<>(outcomes.breaks());
-        breaks.addAll(changes.breaks());
+        trends.link().startFrom(trendWalk.lastHash());
+        List<JournalVerifier.Walk> walks = List.of(outcomes, changes, trendWalk);
+        List<JournalVerifier.Break> breaks = new ArrayList<>();
+        StringBuilder heads = new StringBuilder();
+        for (JournalVerifier.Walk w : walks) {
+            breaks.addAll(w.breaks());
+            heads.append(heads.length() == 0 ? "" : ", ").append(w.chain().table()).append(" head row ").append(w.chain().headLastId())
+                    .append(' ').append(w.chain().headHash());
+        }
         if (breaks.isEmpty()) {
-            LOG.info("journal {}: hash chain checked, outcomes head row {} {}, changes head row {} {}", file,
-                    outcomes.chain().lastId(), outcomes.chain().lastHash(), changes.chain().lastId(), changes.chain().lastHash());
+            LOG.info("journal {}: hash chain checked, outcomes head row {} {}, changes head row {} {}, trends head row {} {}", file,
+                    outcomes.chain().lastId(), outcomes.chain().lastHash(), changes.chain().lastId(), changes.chain().lastHash(),
+                    trendWalk.chain().lastId(), trendWalk.chain().lastHash());
             return;
         }
         for (JournalVerifier.Break b : breaks) LOG.error("journal {}: hash chain broken: {}", file, b);
-        String expected = "outcomes head row " + outcomes.chain().headLastId() + " " + outcomes.chain().headHash() + ", changes head row "
-                + changes.chain().headLastId() + " " + changes.chain().headHash();
+        String expected = heads.toString();
         StringBuilder found = new StringBuilder();
         for (JournalVerifier.Break b : breaks) found.append(found.length() == 0 ? "" : "; ").append(b);
         try (PreparedStatement p = db.prepareStatement("UPDATE chain_head SET last_id = ?, hash = ? WHERE tbl = ?")) {
-            for (JournalVerifier.Walk w : List.of(outcomes, changes)) {
+            for (JournalVerifier.Walk w : walks) {
                 if (w.lastHash() == null) continue;
                 p.setLong(1, w.chain().lastId());
                 p.setBytes(2, w.lastHash());
@@ -394,7 +410,7 @@ public final class DecisionJournal implements AutoCloseable {
     }
 
     /**
-     * Checks both hash chains of the journal at {@code file} from their start: every row against the
+     * Checks every hash chain of the journal at {@code file} from their start: every row against the
      * row before it, the tail against the head the writer committed, and the breaks recorded when the
      * journal was opened.
      *
@@ -418,55 +434,18 @@ public final class DecisionJournal implements AutoCloseable {
         return appended;
     }
 
+    /** The last {@code limit} changes of settings, oldest first (none in a journal from before changes were recorded). */
+    public static List<Change> changes(Path file, int limit) {
+        return JournalReads.changes(file, limit);
+    }
+
     /**
      * Rows matching every filter given (null: any), oldest first, at most {@code limit}.
      *
      * @param decision pass, reject or failsafe
      */
     public static List<Entry> query(Path file, Integer line, Instant since, String decision, int limit) {
-        if (!Files.isRegularFile(file)) throw new JournalException("journal " + file + " does not exist", null);
-        if (decision != null && !List.of("pass", "reject", "failsafe").contains(decision)) {
-            throw new IllegalArgumentException("decision: expected pass, reject or failsafe, got '" + decision + "'");
-        }
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
-            StringBuilder sql = new StringBuilder("SELECT id, line, part, camera, capture_us, decided_us, score, decision, reason, "
-                    + "model, calibration, " + boxSelect(db) + " FROM outcomes WHERE 1=1");
-            if (line != null) sql.append(" AND line = ?");
-            if (since != null) sql.append(" AND decided_us >= ?");
-            if (decision != null) sql.append(" AND decision = ?");
-            sql.append(" ORDER BY id LIMIT ?");
-            return query(db, sql.toString(), line, since, decision, limit);
-        } catch (SQLException e) {
-            throw new JournalException("journal " + file + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static List<Entry> query(Connection db, String sql, Integer line, Instant since, String decision, int limit)
-            throws SQLException {
-        try (PreparedStatement q = db.prepareStatement(sql)) {
-            int i = 1;
-            if (line != null) q.setInt(i++, line);
-            if (since != null) q.setLong(i++, Math.multiplyExact(since.getEpochSecond(), 1_000_000L) + since.getNano() / 1000);
-            if (decision != null) q.setString(i++, decision);
-            q.setInt(i, limit);
-            List<Entry> out = new ArrayList<>();
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    float score = r.getFloat(7);
-                    if (r.wasNull()) score = Float.NaN;
-                    out.add(new Entry(r.getLong(1), r.getInt(2), r.getLong(3), r.getString(4), r.getLong(5), r.getLong(6), score,
-                            r.getString(8), r.getString(9), r.getString(10), r.getString(11), box(r, 12)));
-                }
-            }
-            return out;
-        }
-    }
-
-    /** The box in columns {@code first..first+3}, or null when they are NULL. */
-    static Box box(ResultSet r, int first) throws SQLException {
-        int x = r.getInt(first);
-        if (r.wasNull()) return null;
-        return new Box(x, r.getInt(first + 1), r.getInt(first + 2), r.getInt(first + 3));
+        return JournalReads.query(file, line, since, decision, limit);
     }
 
     /** Writes every row as CSV (header first) and returns the number of rows ({@link JournalCsv}). */
@@ -480,6 +459,7 @@ public final class DecisionJournal implements AutoCloseable {
         closed = true;
         try {
             insert.close();
+            trends.close();
             db.close();
         } catch (SQLException e) {
             throw new JournalException("journal " + file + ": close failed (" + e.getMessage() + ")", e);

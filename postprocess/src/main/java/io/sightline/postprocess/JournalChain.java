@@ -11,12 +11,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * The decision journal's hash chains: one per table ({@code outcomes}, {@code changes}), each row's
+ * The decision journal's hash chains: one per table ({@code outcomes}, {@code changes}, {@code trends}), each row's
  * {@code chain_hash} a SHA-256 over the previous row's hash and the row's own fields.
  *
  * <pre>
  *   chain_hash(row n) = SHA-256( domain | 0x00 | chain_hash(row n-1) | field 1 | field 2 | ... )
- *     domain  "sightline-journal/1 outcomes" or "sightline-journal/1 changes" (ASCII)
+ *     domain  "sightline-journal/1 outcomes", "sightline-journal/1 changes" or "sightline-journal/1 trends" (ASCII)
  *     row 0's predecessor: 32 zero bytes (the chain's first row, in a new file or the first after an upgrade)
  *     field   NULL     0x00
  *             INTEGER  0x01 + 8 bytes big-endian
@@ -25,6 +25,8 @@ import java.util.HexFormat;
  *     outcomes fields: line, part, camera, capture_us, decided_us, score, decision, reason, model, calibration,
  *                      box_x, box_y, box_w, box_h
  *     changes fields:  at_us, setting, old_value, new_value, requested_by
+ *     trends fields:   at_us, line, part, detector, class, event, value, limit_value, base_rate, rate, lower, upper,
+ *                      level, horizon, rule
  *   table chain_head (tbl, before_chain, last_id, hash): per chain, the last id (rows before_chain+1 .. last_id
  *     are the chain) and hash committed; an AFTER INSERT trigger moves it forward in the row's own transaction
  * </pre>
@@ -40,15 +42,22 @@ final class JournalChain {
     static final int HASH_BYTES = 32;
     static final String OUTCOMES = "outcomes";
     static final String CHANGES = "changes";
+    static final String TRENDS = "trends";
+    /** Every chained table, in the order they are checked. */
+    static final String[] TABLES = {OUTCOMES, CHANGES, TRENDS};
     /** The outcome columns the chain covers, in their hashing order. */
     static final String OUTCOME_FIELDS = "line, part, camera, capture_us, decided_us, score, decision, reason, model, calibration, "
             + "box_x, box_y, box_w, box_h";
     /** The change columns the chain covers, in their hashing order. */
     static final String CHANGE_FIELDS = "at_us, setting, old_value, new_value, requested_by";
+    /** The trend columns the chain covers, in their hashing order ({@link JournalTrends}). */
+    static final String TREND_FIELDS = "at_us, line, part, detector, class, event, value, limit_value, base_rate, rate, lower, upper, "
+            + "level, horizon, rule";
     static final byte[] ZERO = new byte[HASH_BYTES];
 
     private static final byte[] DOMAIN_OUTCOMES = "sightline-journal/1 outcomes".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DOMAIN_CHANGES = "sightline-journal/1 changes".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOMAIN_TRENDS = "sightline-journal/1 trends".getBytes(StandardCharsets.US_ASCII);
     private static final byte NULL = 0;
     private static final byte INTEGER = 1;
     private static final byte REAL = 2;
@@ -86,7 +95,7 @@ final class JournalChain {
     /** Starts a row of {@code table} linked to {@code prev}. */
     JournalChain begin(String table, byte[] prev) {
         n = 0;
-        byte[] domain = OUTCOMES.equals(table) ? DOMAIN_OUTCOMES : DOMAIN_CHANGES;
+        byte[] domain = domain(table);
         ensure(domain.length + 1 + HASH_BYTES);
         System.arraycopy(domain, 0, buf, 0, domain.length);
         n = domain.length;
@@ -94,6 +103,10 @@ final class JournalChain {
         System.arraycopy(prev, 0, buf, n, HASH_BYTES);
         n += HASH_BYTES;
         return this;
+    }
+
+    private static byte[] domain(String table) {
+        return OUTCOMES.equals(table) ? DOMAIN_OUTCOMES : CHANGES.equals(table) ? DOMAIN_CHANGES : DOMAIN_TRENDS;
     }
 
     JournalChain putNull() {
@@ -172,9 +185,35 @@ final class JournalChain {
         return Arrays.copyOf(buf, n);
     }
 
-    /** Hashes row bytes from {@link #outcomeBytes} or {@link #changeBytes} linked to {@code prev}, into {@code out}. */
+    /** The bytes hashed for a trend row read back with {@link #TREND_FIELDS} from column {@code first} on. */
+    byte[] trendBytes(ResultSet r, int first) throws SQLException {
+        begin(TRENDS, ZERO);
+        for (int i = 0; i <= 2; i++) integer(r, first + i);   // at_us, line, part
+        for (int i = 3; i <= 5; i++) putText(r.getString(first + i));   // detector, class, event
+        for (int i = 6; i <= 12; i++) real(r, first + i);   // value .. level
+        integer(r, first + 13);   // horizon
+        putText(r.getString(first + 14));   // rule
+        return Arrays.copyOf(buf, n);
+    }
+
+    /** The bytes hashed for a row of {@code table} read back with its fields from column {@code first} on. */
+    byte[] rowBytes(String table, ResultSet r, int first) throws SQLException {
+        return OUTCOMES.equals(table) ? outcomeBytes(r, first) : CHANGES.equals(table) ? changeBytes(r, first) : trendBytes(r, first);
+    }
+
+    /** The columns the chain covers for {@code table}, in their hashing order. */
+    static String fields(String table) {
+        return OUTCOMES.equals(table) ? OUTCOME_FIELDS : CHANGES.equals(table) ? CHANGE_FIELDS : TREND_FIELDS;
+    }
+
+    /** NaN: a NULL field (a REAL column the row leaves empty). */
+    JournalChain putReal(double v) {
+        return Double.isNaN(v) ? putNull() : putDouble(v);
+    }
+
+    /** Hashes row bytes from {@link #rowBytes} linked to {@code prev}, into {@code out}. */
     void withPrev(String table, byte[] encoded, byte[] prev, byte[] out) {
-        System.arraycopy(prev, 0, encoded, (OUTCOMES.equals(table) ? DOMAIN_OUTCOMES : DOMAIN_CHANGES).length + 1, HASH_BYTES);
+        System.arraycopy(prev, 0, encoded, domain(table).length + 1, HASH_BYTES);
         sha.update(encoded);
         try {
             sha.digest(out, 0, HASH_BYTES);
@@ -187,6 +226,12 @@ final class JournalChain {
         long v = r.getLong(column);
         if (r.wasNull()) putNull();
         else putLong(v);
+    }
+
+    private void real(ResultSet r, int column) throws SQLException {
+        double v = r.getDouble(column);
+        if (r.wasNull()) putNull();
+        else putDouble(v);
     }
 
     private void putRaw(long v) {
@@ -206,17 +251,17 @@ final class JournalChain {
     }
 
     /**
-     * Gives a journal file its chains: the {@code chain_hash} column in both tables, and the
+     * Gives a journal file its chains: the {@code chain_hash} column in every table, and the
      * {@code chain_head} table with a head per chain. Rows already in a file from before the chain
      * stay outside it: its head's {@code before_chain} is the last id the file had then.
      */
     static void upgrade(Connection db, Statement s) throws SQLException {
-        for (String table : new String[] {OUTCOMES, CHANGES}) {
+        for (String table : TABLES) {
             if (!hasColumn(db, table, "chain_hash")) s.execute("ALTER TABLE " + table + " ADD COLUMN chain_hash BLOB");
         }
         s.execute("CREATE TABLE IF NOT EXISTS chain_head (tbl TEXT PRIMARY KEY, before_chain INTEGER NOT NULL, "
                 + "last_id INTEGER NOT NULL, hash BLOB)");
-        for (String table : new String[] {OUTCOMES, CHANGES}) {
+        for (String table : TABLES) {
             // a missing head with hashed rows in the table (the head deleted) starts before the first hashed row,
             // with no hash: the open check and verify report it
             s.execute("INSERT OR IGNORE INTO chain_head (tbl, before_chain, last_id, hash) SELECT '" + table + "', "

@@ -36,7 +36,7 @@ final class JournalCsv {
             while (r.next()) {
                 float score = r.getFloat(7);
                 boolean noScore = r.wasNull();
-                DecisionJournal.Box box = DecisionJournal.box(r, 12);
+                DecisionJournal.Box box = JournalReads.box(r, 12);
                 w.write(String.format(Locale.ROOT, "%d,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s%n", r.getLong(1), r.getInt(2), r.getLong(3),
                         csvField(r.getString(4)), micros(r.getLong(5)), micros(r.getLong(6)), noScore ? "" : Float.toString(score),
                         r.getString(8), r.getString(9), csvField(r.getString(10)), csvField(r.getString(11)),

@@ -67,14 +67,15 @@ public final class JournalVerifier {
     private final JournalChain hasher = new JournalChain();
     private final byte[] scratch = new byte[JournalChain.HASH_BYTES];
 
-    /** Verifies every row of both chains of an open connection, and lists the breaks the station recorded at open. */
+    /** Verifies every row of every chain of an open connection, and lists the breaks the station recorded at open. */
     Report verifyAll(Path file, Connection db) throws SQLException {
         if (!JournalChain.hasColumn(db, JournalChain.OUTCOMES, "chain_hash") || !hasTable(db, "chain_head")) {
             return new Report(file, false, List.of(), List.of());
         }
         List<Chain> chains = new ArrayList<>();
         List<Break> breaks = new ArrayList<>();
-        for (String table : new String[] {JournalChain.OUTCOMES, JournalChain.CHANGES}) {
+        for (String table : JournalChain.TABLES) {
+            if (!hasTable(db, table)) continue; // trends: a file from before trend rows, never opened for writing since
             Walk w = walk(db, table, Long.MIN_VALUE);
             chains.add(w.chain());
             breaks.addAll(w.breaks());
@@ -100,7 +101,7 @@ public final class JournalVerifier {
         return walk(db, table, maxId - rows);
     }
 
-    private static boolean hasTable(Connection db, String name) throws SQLException {
+    static boolean hasTable(Connection db, String name) throws SQLException {
         try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
             q.setString(1, name);
             try (ResultSet r = q.executeQuery()) {
@@ -126,8 +127,7 @@ public final class JournalVerifier {
     private Walk walk(Connection db, String table, long afterId) throws SQLException {
         boolean fromStart = afterId == Long.MIN_VALUE;
         Head head = head(db, table);
-        boolean outcomes = JournalChain.OUTCOMES.equals(table);
-        String fields = outcomes ? JournalChain.OUTCOME_FIELDS : JournalChain.CHANGE_FIELDS;
+        String fields = JournalChain.fields(table);
         List<Break> breaks = new ArrayList<>();
         long beforeChain = 0;
         long firstChained = 0;
@@ -141,9 +141,9 @@ public final class JournalVerifier {
                 + " WHERE id > ? ORDER BY id")) {
             q.setLong(1, afterId);
             try (ResultSet r = q.executeQuery()) {
-                Row cur = next(r, outcomes);
-                Row nxt = cur == null ? null : next(r, outcomes);
-                for (; cur != null; cur = nxt, nxt = nxt == null ? null : next(r, outcomes)) {
+                Row cur = next(r, table);
+                Row nxt = cur == null ? null : next(r, table);
+                for (; cur != null; cur = nxt, nxt = nxt == null ? null : next(r, table)) {
                     lastPresent = cur.id();
                     if (cur.stored() == null) {
                         if (firstChained == 0 && cur.id() <= head.beforeChain()) beforeChain++;
@@ -215,11 +215,11 @@ public final class JournalVerifier {
         return Arrays.equals(scratch, row.stored());
     }
 
-    private Row next(ResultSet r, boolean outcomes) throws SQLException {
+    private Row next(ResultSet r, String table) throws SQLException {
         if (!r.next()) return null;
         long id = r.getLong(1);
         byte[] stored = r.getBytes(2);
-        byte[] encoded = outcomes ? hasher.outcomeBytes(r, 3) : hasher.changeBytes(r, 3);
+        byte[] encoded = hasher.rowBytes(table, r, 3);
         return new Row(id, stored, encoded);
     }
 }

@@ -136,7 +136,8 @@ public final class Station implements AutoCloseable {
         this.journal = outputs.journal();
         this.recorder = new OutcomeRecorder(config.lines(), sink, outputs.journal(), this::stopLine);
         this.parts = new ViewAssembly(recorder, viewCounts, StationLayout.partWindow(config));
-        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines(), this.model.defectClasses());
+        this.trend = new TrendStage(outputs.trackers(), outputs.trendLines(), sink, config.lines(), this.model.defectClasses(),
+                outputs.journal(), io.sightline.station.outcome.TrendStage.FORECAST_JOURNAL_NANOS);
         int[] widths = new int[lines.size()];
         int[] heights = new int[lines.size()];
         int[] channels = new int[lines.size()];

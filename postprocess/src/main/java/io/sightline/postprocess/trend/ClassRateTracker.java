@@ -14,16 +14,21 @@ import java.util.List;
  *         p1 = min(shift * p0, 0.999)                  (the rate the chart is tuned to catch)
  *     then, for every class c of the line:
  *         s_c = max(0, s_c + (rejectedClass == c ? ln(p1 / p0) : ln((1 - p1) / (1 - p0))))
- *         raised when s_c > h (TrendAlarm with defectClass = the class); cleared when s_c < h / 2
+ *         raised when s_c > h_c (TrendAlarm with defectClass = the class); cleared when s_c < h_c / 2
+ *     h_c: matched ({@link #matched}) from the class's p0, {@link #matchedH}; or one fixed h for every class
  * </pre>
  *
  * <p>Why not the line's charts per class: a class's reject indicator is a rare 0/1 series (about
  * 1 % per class), and a chart of its standardised value alarms on a single reject of a class the
  * baseline rarely saw. The Bernoulli CUSUM is the likelihood-ratio test for a rate rising from p0 to
  * p1: one reject moves it by ln(p1/p0) (1.1 at the default shift 3), so it takes a run of them.
- * With the defaults (shift 3, h 5) a seeded simulation gives 0.2 to 1.7 false alarms per 10,000
- * in-control parts per class at class rates of 0.4 to 3 % (the baseline's estimate of p0 included),
- * and catches a class rate stepping to 5x in 44 (3 %) to 500 (0.4 %) parts.
+ *
+ * <p>The matched false-alarm rate: how often a Bernoulli CUSUM alarms in control depends on p0, so
+ * one h cannot serve every class. {@link #matched} gives each class the h that, in a seeded
+ * simulation with the 500-part baseline's estimate of p0 included ({@link ClassRateCalibration}),
+ * makes it alarm {@value ClassRateCalibration#TARGET_PER_10K_PER_CLASS} times per 10,000 in-control
+ * parts: with the default model's five classes, a line's class alarms together come as often as each
+ * of the line's own detectors' (one per 2,000 parts, as {@code eval-trend} matches them).
  *
  * <p>Lines and classes are independent. {@link #update} allocates nothing unless it raises or clears
  * an alarm. Not thread-safe: one thread feeds it (the station's decision thread).
@@ -32,12 +37,23 @@ public final class ClassRateTracker {
     public static final String NAME = "rate-cusum";
     public static final double DEFAULT_SHIFT = 3.0;
     public static final double DEFAULT_H = 5.0;
+    /**
+     * The matched h by class rate: at each rate of {@link #MATCHED_P0}, the h of {@link #MATCHED_H}
+     * gives {@value ClassRateCalibration#TARGET_PER_10K_PER_CLASS} false alarms per 10,000 in-control
+     * parts (the baseline's estimate included). Made by {@code ./sightline eval-trend --classes}.
+     */
+    static final double[] MATCHED_P0 = {0.002, 0.004, 0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.08, 0.12};
+    static final double[] MATCHED_H = {2.471, 3.472, 4.484, 5.081, 5.694, 6.115, 6.323, 6.828, 7.179, 7.469};
 
     private final int lines;
     private final String[] classes;
     private final int baselineParts;
     private final double shift;
     private double h;
+    /** Each class's h from its baseline rate ({@link #matchedH}) rather than the one fixed h. */
+    private boolean matched;
+    private double[] hTable = MATCHED_H;
+    private final double[] hCell;
     private final long[] baselineSeen;      // [line]
     private final long[] baselineCount;     // [line * classes + c]
     private final double[] p0;
@@ -75,6 +91,55 @@ public final class ClassRateTracker {
         this.onOther = new double[cells];
         this.s = new double[cells];
         this.alarmed = new boolean[cells];
+        this.hCell = new double[cells];
+        Arrays.fill(hCell, h);
+    }
+
+    /**
+     * A tracker at the matched false-alarm rate (the class header): shift {@value #DEFAULT_SHIFT},
+     * each class's h from its baseline rate.
+     */
+    public static ClassRateTracker matched(int lines, List<String> defectClasses, int baselineParts) {
+        return matched(lines, defectClasses, baselineParts, MATCHED_H);
+    }
+
+    /** As {@link #matched(int, List, int)} with another table of h at the rates of {@link #MATCHED_P0} (calibration). */
+    static ClassRateTracker matched(int lines, List<String> defectClasses, int baselineParts, double[] hTable) {
+        if (hTable.length != MATCHED_P0.length) {
+            throw new IllegalArgumentException("h table: expected " + MATCHED_P0.length + " values, got " + hTable.length);
+        }
+        ClassRateTracker t = new ClassRateTracker(lines, defectClasses, baselineParts, DEFAULT_SHIFT, DEFAULT_H);
+        t.matched = true;
+        t.hTable = hTable.clone();
+        return t;
+    }
+
+    /**
+     * The matched h for a class whose in-control rate is {@code p0}: {@link #MATCHED_H} interpolated
+     * linearly in ln p0, held at the table's ends.
+     */
+    /** The shipped table of h at the rates of {@link #matchedRates()} (a copy). */
+    public static double[] matchedTable() {
+        return MATCHED_H.clone();
+    }
+
+    /** The class rates of {@link #matchedTable()} (a copy). */
+    public static double[] matchedRates() {
+        return MATCHED_P0.clone();
+    }
+
+    public static double matchedH(double p0) {
+        return interpolate(MATCHED_H, p0);
+    }
+
+    private static double interpolate(double[] table, double p0) {
+        if (!(p0 > MATCHED_P0[0])) return table[0];
+        int last = MATCHED_P0.length - 1;
+        if (p0 >= MATCHED_P0[last]) return table[last];
+        int i = 1;
+        while (MATCHED_P0[i] < p0) i++;
+        double w = Math.log(p0 / MATCHED_P0[i - 1]) / Math.log(MATCHED_P0[i] / MATCHED_P0[i - 1]);
+        return table[i - 1] + w * (table[i] - table[i - 1]);
     }
 
     public String name() {
@@ -109,13 +174,14 @@ public final class ClassRateTracker {
             int i = base + c;
             double v = s[i] + (c == rejectedClass ? onReject[i] : onOther[i]);
             s[i] = v > 0 ? v : 0;
-            if (!alarmed[i] && s[i] > h) {
+            double limit = hCell[i];
+            if (!alarmed[i] && s[i] > limit) {
                 alarmed[i] = true;
-                listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], h, true,
+                listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], limit, true,
                         "class rate above " + shift + "x its in-control rate", null, classes[c]));
-            } else if (alarmed[i] && s[i] < h / 2) {
+            } else if (alarmed[i] && s[i] < limit / 2) {
                 alarmed[i] = false;
-                listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], h, false, "back below the clear level",
+                listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], limit, false, "back below the clear level",
                         null, classes[c]));
             }
         }
@@ -127,6 +193,7 @@ public final class ClassRateTracker {
         p0[i] = rate;
         onReject[i] = Math.log(rate1 / rate);
         onOther[i] = Math.log((1 - rate1) / (1 - rate));
+        hCell[i] = matched ? interpolate(hTable, rate) : h;
         s[i] = 0;
     }
 
@@ -139,9 +206,9 @@ public final class ClassRateTracker {
         return ready(line) ? s[line * classes.length + c] : Double.NaN;
     }
 
-    /** The limit h (NaN while the line's baseline is still being learnt). */
-    public double limit(int line) {
-        return ready(line) ? h : Double.NaN;
+    /** The class's limit h on the line (NaN while the line's baseline is still being learnt). */
+    public double limit(int line, int c) {
+        return ready(line) ? hCell[line * classes.length + c] : Double.NaN;
     }
 
     /** The class's in-control reject rate the baseline gave (NaN while it is being learnt). */
@@ -157,16 +224,18 @@ public final class ClassRateTracker {
         this.listener = listener == null ? TrendTracker.Listener.NONE : listener;
     }
 
-    /** h: higher means fewer alarms. */
+    /** The fixed h (a matched tracker's classes each have their own: {@link #limit(int, int)}). */
     public double sensitivity() {
         return h;
     }
 
+    /** Sets one fixed h for every class from the next baseline on (a matched tracker stops matching). */
     public void setSensitivity(double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new IllegalArgumentException(NAME + " sensitivity must be a positive number, got " + value);
         }
         this.h = value;
+        this.matched = false;
     }
 
     /** Starts every class of the line afresh and lowers its alarms without telling the listener (an acknowledgement). */

@@ -10,6 +10,9 @@
  *                    each chart that gives the same in-control false-alarm rate
  *   PartStreams + StreamReplay: recorded streams (CSV) replayed through every detector: Brier skill
  *                    of the reject forecasts against the expanding mean, alarms, delays at change points
+ *   ClassRateTracker: each defect class's rate per line (a Bernoulli CUSUM per class), alarms naming the class;
+ *                    ClassRateCalibration: its h by class rate, matched on seeded streams to the line
+ *                    detectors' in-control false-alarm rate
  * </pre>
  *
  * <p>A tracker sees a line's scores and outcomes only: this package must not know the station, its

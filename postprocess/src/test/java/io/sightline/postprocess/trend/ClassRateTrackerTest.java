@@ -42,7 +42,7 @@ class ClassRateTrackerTest {
         feed(t, 0, 0, 500, inControl, rng);
         feed(t, 1, 0, 500, inControl, rng);
         assertTrue(alarms.isEmpty(), "no alarm during the baseline: " + alarms);
-        // in control, a class alarms falsely about once per 20,000 parts at 1 % (five classes: once per 4,000 parts)
+        // in control, a class with a fixed h 5 alarms falsely about once per 10,000 parts at 1 % (five classes: once per 2,000)
         feed(t, 0, 500, 1000, inControl, rng);
         feed(t, 1, 500, 1000, crackRising, rng);
         List<TrendAlarm> raised = alarms.stream().filter(TrendAlarm::raised).toList();
@@ -66,7 +66,7 @@ class ClassRateTrackerTest {
         for (int i = 0; i < 500; i++) t.update(0, i, i, -1);
         t.update(0, 500, 500, 2);
         assertTrue(alarms.isEmpty(), "one crack after a clean baseline is no trend: " + alarms);
-        assertTrue(t.statistic(0, 2) > 0 && t.statistic(0, 2) < t.limit(0));
+        assertTrue(t.statistic(0, 2) > 0 && t.statistic(0, 2) < t.limit(0, 2));
         assertEquals(1.0 / 501, t.baselineRate(0, 2), 1e-12);
     }
 
@@ -92,5 +92,40 @@ class ClassRateTrackerTest {
         assertTrue(e.getMessage().contains("rate-cusum sensitivity"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new ClassRateTracker(0, CLASSES, 500, 3, 5));
         assertTrue(e.getMessage().contains("at least 1 line"), e.getMessage());
+    }
+
+    @Test
+    void theMatchedHFollowsTheClassRateAndHoldsAtTheTablesEnds() {
+        double[] rates = ClassRateTracker.matchedRates();
+        double[] table = ClassRateTracker.matchedTable();
+        assertEquals(table[0], ClassRateTracker.matchedH(0.0005), 1e-12);
+        assertEquals(table[table.length - 1], ClassRateTracker.matchedH(0.5), 1e-12);
+        assertEquals(table[3], ClassRateTracker.matchedH(rates[3]), 1e-12);
+        double between = ClassRateTracker.matchedH(Math.sqrt(rates[3] * rates[4])); // halfway in ln p0
+        assertEquals(0.5 * (table[3] + table[4]), between, 1e-9);
+        for (int i = 1; i < table.length; i++) assertTrue(table[i] > table[i - 1], "a rarer class needs a lower h: " + java.util.Arrays.toString(table));
+    }
+
+    @Test
+    void aMatchedTrackerTakesEachClasssHFromItsBaselineRate() {
+        ClassRateTracker t = ClassRateTracker.matched(1, CLASSES, 500);
+        SplittableRandom rng = new SplittableRandom(5);
+        feed(t, 0, 0, 500, new double[] {0.002, 0.01, 0.05, 0.01, 0.01}, rng);
+        for (int c = 0; c < CLASSES.size(); c++) {
+            assertEquals(ClassRateTracker.matchedH(t.baselineRate(0, c)), t.limit(0, c), 1e-12, CLASSES.get(c));
+        }
+        assertTrue(t.limit(0, 2) > t.limit(0, 0), "the common class has the higher limit");
+    }
+
+    @Test
+    void inControlTheMatchedLinesClassAlarmsComeAboutAsOftenAsALineDetectorsFive() {
+        // seeded: 400 lines x 5,000 in-control parts, five classes at 1 %; the line detectors are matched to 5 per 10,000
+        double perLine = ClassRateCalibration.falseAlarms(new double[] {0.01, 0.01, 0.01, 0.01, 0.01}, null, 21_000_000L, 400, 5000)
+                .per10k();
+        assertTrue(perLine > 2.5 && perLine < 10, "false alarms per 10,000 in-control parts of a line: " + perLine);
+        double fixed = ClassRateCalibration.falseAlarmsFixed(new double[] {0.002, 0}, ClassRateTracker.DEFAULT_H, 21_000_000L, 400, 5000)
+                .per10k();
+        double matched = ClassRateCalibration.falseAlarms(new double[] {0.002, 0}, null, 21_000_000L, 400, 5000).per10k();
+        assertTrue(matched > 4 * fixed, "a rare class gets a lower h than the old fixed 5: " + matched + " against " + fixed);
     }
 }

@@ -175,8 +175,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--trend-model", paramLabel = "DIR", description = "trend LSTM package (default: models/trend)")
     Path trendModel;
 
-    @Option(names = "--drift", paramLabel = "LINE:START_SECONDS:KIND",
-            description = "make one line drift: KIND step, linear, exponential, periodic or burst (repeatable)")
+    @Option(names = "--drift", paramLabel = "LINE:START_SECONDS:KIND[:CLASS]",
+            description = "make one line drift: KIND step, linear, exponential, periodic or burst; with CLASS (e.g. crack) only that"
+                    + " defect class rises (repeatable)")
     List<String> drifts = new ArrayList<>();
 
     @Override
@@ -200,6 +201,12 @@ public final class DemoCommand implements Callable<Integer> {
             if (launched.calibration() != null) {
                 err.printf("calibration %s: threshold %.4f, reject delay %d ms%n", calibration, station.thresholds()[0],
                         station.config().rejectDelayMillis());
+            }
+            for (DriftSpec d : driftSpecs) {
+                if (d.defectClass() != null && !launched.model().info().defectClasses().contains(d.defectClass())) {
+                    throw new IllegalArgumentException("--drift " + d.line() + ":...:" + d.defectClass() + ": expected a defect class of the "
+                            + "model " + launched.model().info().defectClasses() + ", got '" + d.defectClass() + "'");
+                }
             }
             String version = launched.model().info().version();
             Path modelDir = file.model();
@@ -232,9 +239,9 @@ public final class DemoCommand implements Callable<Integer> {
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 for (DriftSpec d : driftSpecs) {
                     for (int v = 0; v < views; v++) {
-                        if (launched.cameras().get(d.line() * views + v) instanceof SyntheticPartCamera c) {
-                            c.setDefectRate(d.rate(defectRate, elapsed));
-                        }
+                        if (!(launched.cameras().get(d.line() * views + v) instanceof SyntheticPartCamera c)) continue;
+                        if (d.defectClass() == null) c.setDefectRate(d.rate(defectRate, elapsed));
+                        else c.setDefectRates(d.classRates(c.kinds(), defectRate, elapsed));
                     }
                 }
                 status.printEverySecond(station.snapshot());

@@ -94,6 +94,10 @@ public final class EvalTrendCommand implements Callable<Integer> {
                     + "the LSTM runs only at the 500 it was trained for)")
     int baseline = TrendModels.BASELINE;
 
+    @Option(names = "--classes", description = "instead: the per-class trend's in-control false alarms per 10,000 parts on seeded "
+            + "streams, the h matched to the line detectors' rate per class rate, and its delays")
+    boolean classes;
+
     @Option(names = "--json", description = "print the table as one JSON object on the last line of standard output")
     boolean json;
 
@@ -103,6 +107,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
         if (bsdataSeries && history != null) {
             throw new IllegalArgumentException("--bsdata-series: trains its own image models; not with --history or --image-model");
         }
+        if (classes) return ClassTrendEvaluation.run(json);
         if (history != null) return HistoryReplay.run(history, changes, horizon, baseline, modelDir, json);
         if (changes != null) throw new IllegalArgumentException("--changes: needs --history (the recorded streams it names)");
         if (partsPerFalseAlarm < 100) throw new IllegalArgumentException("--false-alarms-per: expected at least 100, got " + partsPerFalseAlarm);

@@ -2,6 +2,7 @@ package io.sightline.station.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.postprocess.DecisionJournal;
+import io.sightline.postprocess.JournalTrends;
 import io.sightline.postprocess.JournalVerifier;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,11 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sightline journal query|changes|export|verify}: trace parts, and changes of settings, in the
- * decision journal, and check its hash chains.
+ * {@code sightline journal query|changes|trends|export|verify}: trace parts, changes of settings and
+ * trend events (alarms per line and per defect class, forecasts) in the decision journal, and check
+ * its hash chains.
  */
 @Command(name = "journal", mixinStandardHelpOptions = true, description = "Read and verify the decision journal.",
-        subcommands = {JournalCommand.Query.class, JournalCommand.Changes.class, JournalCommand.Export.class,
+        subcommands = {JournalCommand.Query.class, JournalCommand.Changes.class, JournalCommand.Trends.class, JournalCommand.Export.class,
                 JournalCommand.Verify.class})
 public final class JournalCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -138,6 +140,82 @@ public final class JournalCommand implements Runnable {
             }
             if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("changes", out)));
             return 0;
+        }
+    }
+
+    @Command(name = "trends", mixinStandardHelpOptions = true,
+            description = {"List trend events, oldest first: alarms raised and cleared (per line, and per defect class: "
+                    + "\"crack rising on line 2\"),", "and each line's LSTM forecast (journalled once a minute)."})
+    static final class Trends implements Callable<Integer> {
+        @Option(names = "--file", paramLabel = "FILE", description = "journal (default: ${DEFAULT-VALUE})")
+        Path file = Path.of(DEFAULT_FILE);
+
+        @Option(names = "--line", paramLabel = "L", description = "only this line")
+        Integer line;
+
+        @Option(names = "--class", paramLabel = "C", description = "only this defect class's alarms")
+        String defectClass;
+
+        @Option(names = "--event", paramLabel = "E", description = "raised, cleared or forecast")
+        String event;
+
+        @Option(names = "--limit", paramLabel = "N", description = "the last N events (default: ${DEFAULT-VALUE})")
+        int limit = 100;
+
+        @Option(names = "--json", description = "print the events as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) throw new IllegalArgumentException("--limit: expected at least 1, got " + limit);
+            if (event != null && !List.of("raised", "cleared", "forecast").contains(event.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("--event: expected raised, cleared or forecast, got '" + event + "'");
+            }
+            List<JournalTrends.Row> rows = JournalTrends.read(file, line, defectClass, event == null ? null : event.toLowerCase(Locale.ROOT),
+                    limit);
+            System.out.printf("%6s %-27s %4s %8s %-10s %-30s %9s %9s %9s %s%n", "id", "at", "line", "part", "detector", "event",
+                    "value", "limit", "baseline", "forecast [interval]");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (JournalTrends.Row r : rows) {
+                String at = instant(r.atMicros());
+                System.out.printf(Locale.ROOT, "%6d %-27s %4d %8d %-10s %-30s %9s %9s %9s %s%n", r.id(), at, r.line(), r.part(), r.detector(),
+                        r.subject(), num(r.value()), num(r.limit()), num(r.baseRate()), Double.isNaN(r.rate()) ? "-"
+                                : String.format(Locale.ROOT, "%.4f [%.4f, %.4f] over %d parts", r.rate(), r.lower(), r.upper(), r.horizonParts()));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", r.id());
+                m.put("at", at);
+                m.put("line", r.line());
+                m.put("part", r.part());
+                m.put("detector", r.detector());
+                m.put("class", r.defectClass());
+                m.put("event", r.event());
+                m.put("subject", r.subject());
+                m.put("value", finite(r.value()));
+                m.put("limit", finite(r.limit()));
+                m.put("baseRate", finite(r.baseRate()));
+                Map<String, Object> f = null;
+                if (!Double.isNaN(r.rate())) {
+                    f = new LinkedHashMap<>();
+                    f.put("rate", r.rate());
+                    f.put("lower", finite(r.lower()));
+                    f.put("upper", finite(r.upper()));
+                    f.put("level", finite(r.level()));
+                    f.put("horizonParts", r.horizonParts());
+                }
+                m.put("forecast", f);
+                m.put("rule", r.rule());
+                out.add(m);
+            }
+            if (json) System.out.println(new ObjectMapper().writeValueAsString(Map.of("trends", out)));
+            return 0;
+        }
+
+        private static String num(double v) {
+            return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
+        }
+
+        private static Double finite(double v) {
+            return Double.isFinite(v) ? v : null;
         }
     }
 

@@ -59,11 +59,13 @@ final class StationReport {
                         health.lastError() == null ? "" : " (" + health.lastError() + ")");
             }
             if (!launched.trend().trackers().isEmpty()) err.printf("trend alarms: %d%s%n", alarms.size(), alarms.isEmpty() ? "" : " " + alarms);
+            for (String rising : classesRising(station.trendAlarms(), launched.file(), startNanos)) err.println("trend: " + rising);
         }
         Map<String, Object> journal = new LinkedHashMap<>();
         if (launched.journal() != null) {
             journal.put("path", launched.journal().file().toString());
             journal.put("appended", launched.journal().appended());
+            journal.put("trendRows", launched.journal().trendRows());
             if (details) err.printf("decision journal: %d outcomes appended to %s%n", launched.journal().appended(), launched.journal().file());
         }
         if (station.lineStopReason() != null) {
@@ -95,6 +97,21 @@ final class StationReport {
     int exitCode() {
         if (launched.station().lineStopReason() != null) return 4;
         return stats.balanced() && stats.inFlight() == 0 ? 0 : 3;
+    }
+
+    /**
+     * Each defect class alarm raised, for people, with the line's name: "crack rising on line-1 at
+     * 35.2 s (part 1234, rate-cusum)".
+     */
+    static List<String> classesRising(List<TrendAlarm> all, io.sightline.station.config.StationFile file, long startNanos) {
+        List<String> out = new ArrayList<>();
+        for (TrendAlarm a : all) {
+            if (!a.raised() || a.defectClass() == null) continue;
+            String line = a.line() < file.lines().size() ? file.lines().get(a.line()).name() : "line " + a.line();
+            out.add(String.format(java.util.Locale.ROOT, "%s rising on %s at %.1f s (part %d, %s)", a.defectClass(), line,
+                    (a.timeNanos() - startNanos) / 1e9, a.partIndex(), a.detector()));
+        }
+        return out;
     }
 
     /** Raised alarms for the summary: line, detector, defect class (null: the whole line), time (s after start), part index. */

@@ -87,7 +87,7 @@ public final class TrendHistory {
             int i = (line * trackers + t) * capacity + slot;
             int c = t - lineTrackers;
             value[i] = classes.statistic(line, c);
-            limit[i] = classes.limit(line);
+            limit[i] = classes.limit(line, c);
             alarmed[i] = classes.alarmed(line, c);
             lower[i] = Double.NaN;
             upper[i] = Double.NaN;

@@ -1,8 +1,10 @@
 package io.sightline.station.outcome;
 
+import io.sightline.postprocess.DecisionJournal;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.trend.ClassRateTracker;
+import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendAlarm;
 import io.sightline.postprocess.trend.TrendTracker;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
  *   DecisionHandler --(line, part, capture time, score, rejected)--> each TrendTracker
  *                   --(line, part, capture time, the defect class it was rejected for)--> ClassRateTracker
  *        alarms --> the reject sink (same outputs as rejects) and the station's alarm record
+ *               --> the decision journal's trend rows ({@link TrendRows}), with the LSTM's forecast once a minute per line
  * </pre>
  *
  * With a model of two or more defect classes (and at least one trend tracker), every line also
@@ -27,6 +30,8 @@ public final class TrendStage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrendStage.class);
     static final int MAX_RECORDED = 1000;
     static final int MAX_RECENT = 256;
+    /** How often each line's LSTM forecast is journalled, in capture time: once a minute. */
+    public static final long FORECAST_JOURNAL_NANOS = TrendRows.FORECAST_INTERVAL_NANOS;
 
     private final List<TrendTracker> trackers;
     /** watches[t][line]: whether tracker t watches the line (the config may choose detectors per line). */
@@ -41,6 +46,8 @@ public final class TrendStage {
     /** The rate of each defect class per line; null: the model has fewer than two defect classes, or no tracker runs. */
     private final ClassRateTracker classes;
     private final long[][] classRaised;
+    /** The journal's trend rows; null: no journal. */
+    private final TrendRows rows;
 
     public TrendStage(List<TrendTracker> trackers, RejectSink sink, int lines) {
         this(trackers, null, sink, lines, List.of());
@@ -59,6 +66,15 @@ public final class TrendStage {
      *     fewer than two (a binary or anomaly model), or no tracker, nothing is tracked per class
      */
     public TrendStage(List<TrendTracker> trackers, boolean[][] watches, RejectSink sink, int lines, List<String> defectClasses) {
+        this(trackers, watches, sink, lines, defectClasses, null, TrendRows.FORECAST_INTERVAL_NANOS);
+    }
+
+    /**
+     * @param journal where alarms and the LSTM's forecasts are recorded ({@link TrendRows}); null: nowhere
+     * @param forecastJournalNanos how often each line's forecast is journalled, in capture time
+     */
+    public TrendStage(List<TrendTracker> trackers, boolean[][] watches, RejectSink sink, int lines, List<String> defectClasses,
+                      DecisionJournal journal, long forecastJournalNanos) {
         for (TrendTracker t : trackers) {
             if (t.lines() < lines) {
                 throw new IllegalArgumentException("trend tracker " + t.name() + " watches " + t.lines() + " lines, the station has " + lines);
@@ -74,9 +90,17 @@ public final class TrendStage {
         }
         this.raised = new long[trackers.size()][lines];
         this.classes = trackers.isEmpty() || defectClasses.size() < 2 ? null
-                : new ClassRateTracker(lines, defectClasses, io.sightline.postprocess.trend.model.TrendModels.BASELINE,
-                        ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+                : ClassRateTracker.matched(lines, defectClasses, io.sightline.postprocess.trend.model.TrendModels.BASELINE);
         this.classRaised = new long[classes == null ? 0 : defectClasses.size()][lines];
+        LstmTrendTracker forecaster = null;
+        boolean[] forecastLines = new boolean[lines];
+        for (int t = 0; t < this.trackers.size(); t++) {
+            if (this.trackers.get(t) instanceof LstmTrendTracker l) {
+                forecaster = l;
+                forecastLines = this.watches[t].clone();
+            }
+        }
+        this.rows = journal == null ? null : new TrendRows(journal, forecaster, forecastLines, forecastJournalNanos);
         this.history = new TrendHistory(trackers.size() + classRaised.length, lines, TrendHistory.CAPACITY, TrendHistory.INTERVAL_NANOS);
         TrendTracker.Listener listener = alarm -> {
             // rare (an alarm, then its clearing); the log's appender is asynchronous and never blocks this thread
@@ -100,6 +124,7 @@ public final class TrendStage {
                     if (c >= 0) classRaised[c][alarm.line()]++;
                 }
             }
+            if (rows != null) rows.alarm(alarm, classes);
             try {
                 sink.trendAlarm(alarm);
             } catch (RuntimeException e) {
@@ -133,6 +158,7 @@ public final class TrendStage {
         }
         if (classes != null) classes.update(line, partId, captureNanos, rejected ? defectClass : -1);
         if (!trackers.isEmpty()) history.maybeSample(line, partId, captureNanos, trackers, watches, classes);
+        if (rows != null) rows.afterPart(line, partId, captureNanos);
     }
 
     /** The per-class tracker, or null when none runs (see the constructor). */
@@ -178,6 +204,11 @@ public final class TrendStage {
         synchronized (alarms) {
             return List.copyOf(alarms);
         }
+    }
+
+    /** Trend rows the journal could not take (read after the decision thread stopped). */
+    public long trendRowsNotJournalled() {
+        return rows == null ? 0 : rows.failures();
     }
 
     public long droppedAlarms() {

@@ -11,6 +11,7 @@
  *                                                                            ├▶ journal, reject sink
  *                                                                            └▶ EjectorStage
  *   decision ─▶ RejectImages (writer thread), TrendStage ─▶ TrendHistory (read by telemetry)
+ *                                                        └▶ TrendRows ─▶ journal (alarms, a forecast a minute)
  * </pre>
  *
  * <p>Every part ends here in exactly one recorded outcome. This package knows the postprocess

@@ -322,9 +322,9 @@
       chips.push({ id: 'trend-alarm-line-' + line.line + '-' + d.name, text: (d.alarmed ? 'ALARM ' : '') + text,
         kind: d.alarmed ? 'bad' : d.statistic === null ? '' : 'ok' });
     });
-    // each defect class's rate (multi-class models): "crack rising" while its alarm is raised
+    // each defect class's rate (multi-class models): "crack rising on line 2" while its alarm is raised
     (line.classes || []).forEach(function (c) {
-      var text = c.alarmed ? 'ALARM ' + c['class'] + ' rising'
+      var text = c.alarmed ? 'ALARM ' + c['class'] + ' rising on line ' + line.line
         : c['class'] + ': ' + (c.statistic === null ? 'learning the baseline'
           : fmt(c.statistic, 2) + ' / ' + fmt(c.limit, 2) + ' (in control ' + fmt(100 * c.baselineRate, 2) + ' %)');
       if (c.alarmsRaised) text += ' · ' + c.alarmsRaised + ' alarm' + (c.alarmsRaised === 1 ? '' : 's');

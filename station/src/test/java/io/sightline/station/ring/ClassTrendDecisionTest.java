@@ -52,11 +52,13 @@ class ClassTrendDecisionTest {
     }
 
     @Test
-    void aRisingCrackRateRaisesAnAlarmNamingCrackAndNoOtherClass() {
+    void aRisingCrackRateRaisesAnAlarmNamingCrackFirst() {
+        // the other classes stay in control, and at the matched rate (about one false class alarm per 2,000 parts
+        // of a line) one of them may alarm too in the 1,000 parts after the baseline: crack comes first
         Alarms sink = run(CLASSES, 0.08);
         List<TrendAlarm> byClass = sink.got.stream().filter(a -> a.raised() && a.defectClass() != null).toList();
         assertTrue(!byClass.isEmpty(), "an alarm names the rising class: " + sink.got);
-        assertEquals(List.of("crack"), byClass.stream().map(TrendAlarm::defectClass).distinct().toList(), sink.got.toString());
+        assertEquals("crack", byClass.get(0).defectClass(), byClass.toString());
         assertEquals("crack rising on line 0", byClass.get(0).subject());
         assertEquals("rate-cusum", byClass.get(0).detector());
     }
