@@ -14,9 +14,6 @@ import io.sightline.station.StationAttachments;
 import io.sightline.station.StationConfig;
 import io.sightline.station.models.ModelSwitch;
 import io.sightline.station.telemetry.StationStats;
-import io.sightline.station.web.StationMetrics;
-import io.sightline.station.web.StationServer;
-import io.sightline.bench.inspect.InspectLoad;
 import org.HdrHistogram.Histogram;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +35,8 @@ import picocli.CommandLine.Option;
  * <pre>
  *   1. the second model: a copy of the first with another version in model.json (another content
  *      hash, the same weights), or --second M
- *   2. the station's maximum sustainable rate (RateSearch: p99 within the budget, no fail-safe),
- *      unless --fps gives the rate to run at
+ *   2. the station's maximum sustainable rate (RateSearch: p99 within the budget, no fail-safe) with
+ *      the inspection API's requests beside it (as in 3), unless --fps gives the rate to run at
  *   3. one station at --load (0.8) of it, journaled: --swaps swaps to the other model and
  *      --rollbacks rollbacks (every fifth operation), --gap-seconds apart
  *      while a client POSTs a part's PNG to /api/inspect --inspect-rps times a second (paced: its
@@ -135,7 +132,8 @@ public final class LifecycleCommand implements Callable<Integer> {
     }
 
     private double searchRate(ModelPackage pkg, List<ReplaySource> replays, StationConfig base) throws Exception {
-        try (SightlineContender c = new SightlineContender(pkg, replays, base)) {
+        try (SightlineContender c = new SightlineContender(pkg, replays, base)
+                .withSideLoad(station -> inspectRps > 0 ? ApiLoad.start(station, replays.get(0), inspectRps) : null)) {
             StepResult sat = c.runStep(10_000, 2);
             double saturated = (sat.decided() - sat.failSafe()) / Math.max(1e-3, sat.seconds());
             double start = Math.max(10, Math.round(0.6 * saturated / 10) * 10.0);
@@ -166,15 +164,11 @@ public final class LifecycleCommand implements Callable<Integer> {
         long[] shadowWindowMicros = null;
         String label = io.sightline.station.models.ModelVersion.of(pkg.dir(), pkg.info()).label();
         try (DecisionJournal journal = DecisionJournal.open(journalFile, new String[] {"line-0", "line-1"}, label, "none", false);
-             Station station = Station.create(config, pkg, sources, StationAttachments.of(new CountingSink()).withJournal(journal));
-             StationMetrics metrics = new StationMetrics(station);
-             StationServer server = new StationServer(station, metrics, StationServer.Options.loopback(0))) {
-            server.serveInspections(station.inspector(List.of("line-0", "line-1"), 16L << 20));
+             Station station = Station.create(config, pkg, sources, StationAttachments.of(new CountingSink()).withJournal(journal))) {
             station.start();
             Thread.sleep(2_000);
             Histogram before = station.latencyHistogramMicros();
-            InspectLoad.Paced client = inspectRps > 0 ? new InspectLoad.Paced(server.url() + "api/inspect?line=line-0",
-                    InspectLoad.partPng(replays.get(0).maxWidth(), replays.get(0).maxHeight()), inspectRps).start() : null;
+            ApiLoad client = inspectRps > 0 ? ApiLoad.start(station, replays.get(0), inspectRps) : null;
             ModelSwitch models = station.models();
             Path firstDir = pkg.dir();
             int rollbackEvery = rollbacks == 0 ? Integer.MAX_VALUE : Math.max(2, operations / rollbacks);
@@ -197,6 +191,7 @@ public final class LifecycleCommand implements Callable<Integer> {
             }
             if (client != null) {
                 inspectApi = client.stop();
+                client.close();
                 Histogram during = station.latencyHistogramMicros().copy();
                 during.subtract(before);
                 inspectApi.put("lineP99MsDuring", round(during.getValueAtPercentile(99) / 1000.0));

@@ -24,6 +24,8 @@ public final class SightlineContender implements Contender {
     private final ModelPackage model;
     private final List<ReplaySource> replays;
     private final StationConfig base;
+    /** Started beside each step's station once it runs, closed before it stops (null: none). */
+    private java.util.function.Function<Station, AutoCloseable> sideLoad;
 
     /**
      * @param replays one per line; each step runs on copies, the station closing them
@@ -35,6 +37,16 @@ public final class SightlineContender implements Contender {
         this.model = model;
         this.replays = replays;
         this.base = base.withOverrun(TriggerSchedule.Overrun.CATCH_UP);
+    }
+
+    /**
+     * Other work each step's station does beside its lines (e.g. inspection API requests), so the
+     * rate found sustainable is the rate with that work: {@code start} runs once the station has
+     * started, and what it returns is closed before the station stops.
+     */
+    public SightlineContender withSideLoad(java.util.function.Function<Station, AutoCloseable> start) {
+        this.sideLoad = start;
+        return this;
     }
 
     @Override
@@ -56,7 +68,9 @@ public final class SightlineContender implements Contender {
             station.start(); // warms every batch shape before the first frame
             long cpu0 = CpuTime.processNanos();
             long t0 = System.nanoTime();
-            while (!station.camerasFinished()) Thread.sleep(5);
+            try (AutoCloseable side = sideLoad == null ? null : sideLoad.apply(station)) {
+                while (!station.camerasFinished()) Thread.sleep(5);
+            }
             s = station.stop(Duration.ofSeconds(2));
             wall = System.nanoTime() - t0;
             cpu = CpuTime.processNanos() - cpu0;
