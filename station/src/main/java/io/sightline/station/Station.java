@@ -324,8 +324,9 @@ public final class Station implements AutoCloseable {
         ring.startHandlers(WARM_UP_TIMEOUT_MILLIS);
         startNanos = System.nanoTime();
         ring.startCameras();
-        LOG.info("station started: {} line(s), {} camera(s), {} worker(s) preprocessing on {}, batches up to {}, ring of {}, model {} {},"
-                + " thresholds {}, reject delay {} ms", lines.size(), ring.cameras(), ring.workers(), config.preprocessDevice(),
+        LOG.info("station started: {} line(s), {} camera(s), {} worker(s), preprocessing on {}, batches up to {}, ring of {}, model {} {},"
+                + " thresholds {}, reject delay {} ms", lines.size(), ring.cameras(), ring.workers(),
+                config.preprocessOnCameras() ? "the camera threads (cpu)" : "the workers (" + config.preprocessDevice() + ")",
                 config.maxBatch(), config.ringSize(), model.name(), model.version(), java.util.Arrays.toString(thresholds.values()),
                 config.rejectDelayMillis());
     }
