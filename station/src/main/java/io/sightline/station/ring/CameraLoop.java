@@ -74,6 +74,7 @@ final class CameraLoop implements Runnable {
     private volatile boolean finished;
     /** This camera's own preprocessing of its line's frames into their slots, or null (the workers do it). */
     private CpuPreprocessing preprocessing;
+    private volatile long preprocessedHere;
 
     CameraLoop(int line, int view, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, ViewAssembly parts,
                double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
@@ -195,6 +196,7 @@ final class CameraLoop implements Runnable {
                     c.preprocessing.process(e);
                     e.preprocessedOnCamera = true;
                     e.preprocessTookNanos = System.nanoTime() - start;
+                    c.preprocessedHere++; // this camera's thread is its only writer
                 } catch (RuntimeException ex) {
                     e.status = FrameEvent.STATUS_ERROR; // a fail-safe reject downstream, as a worker's failure is
                 }
@@ -221,6 +223,11 @@ final class CameraLoop implements Runnable {
 
     long published() {
         return published;
+    }
+
+    /** Frames this camera's thread preprocessed itself (preprocess-on: cameras). */
+    long preprocessedHere() {
+        return preprocessedHere;
     }
 
     long ringFull() {

@@ -232,6 +232,13 @@ public final class StationRing {
         return cameras.size();
     }
 
+    /** Frames the camera threads preprocessed themselves (0 unless the config's preprocessOnCameras). */
+    public long preprocessedOnCameras() {
+        long n = 0;
+        for (CameraLoop c : cameras) n += c.preprocessedHere();
+        return n;
+    }
+
     public int size() {
         return ring.getBufferSize();
     }
