@@ -72,6 +72,10 @@ final class PipelineCommand implements Callable<Integer> {
             + " (default: max(1, cores / workers))")
     Integer inferenceThreads;
 
+    @Option(names = "--preprocess-on", paramLabel = "workers|cameras", description = "who preprocesses in the station: its "
+            + "inspection workers, or each camera's thread before it publishes (default: ${DEFAULT-VALUE})")
+    String preprocessOn = "workers";
+
     @Option(names = "--reject-delay-ms", description = "camera-to-ejector time; later is a fail-safe reject (default: ${DEFAULT-VALUE})")
     long rejectDelayMillis = StationConfig.DEFAULT_REJECT_DELAY_MILLIS;
 
@@ -128,6 +132,10 @@ final class PipelineCommand implements Callable<Integer> {
                 .withRejectDelayMillis(rejectDelayMillis).withPreprocessDevice(preprocessDevice);
         if (workers != null) base = base.withWorkers(workers);
         if (inferenceThreads != null) base = base.withInferenceThreads(inferenceThreads);
+        if (!preprocessOn.equals("workers") && !preprocessOn.equals("cameras")) {
+            throw new IllegalArgumentException("--preprocess-on: expected workers or cameras, got '" + preprocessOn + "'");
+        }
+        base = base.withPreprocessOnCameras(preprocessOn.equals("cameras"));
 
         List<ReplaySource> replays = new ArrayList<>();
         try (ModelPackage pkg = ModelPackage.load(modelDir, base.inferenceThreads(), inferenceDevice)) {
@@ -193,7 +201,8 @@ final class PipelineCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.1f", cnnFlops / 1e6) + " MFLOPs/frame)");
             setup.put("station", "ring " + base.ringSize() + ", " + base.workers() + " inspection workers with "
                     + base.inferenceThreads() + " TensorFlow intra-op thread(s) each, max batch "
-                    + base.maxBatch() + ", reject deadline " + rejectDelayMillis + " ms");
+                    + base.maxBatch() + ", reject deadline " + rejectDelayMillis + " ms, preprocessing on the "
+                    + (base.preprocessOnCameras() ? "camera threads" : "workers"));
             setup.put("naive", skipNaive ? "skipped" : cores + " pool threads, ArrayBlockingQueue(" + base.ringSize()
                     + "), one session.run per frame, TensorFlow's default session options; median of " + naiveRuns + " runs");
             setup.put("strong", skipStrong ? "skipped" : "ArrayBlockingQueue(" + base.ringSize() + ") of pooled frame buffers, the"

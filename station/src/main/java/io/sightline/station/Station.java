@@ -324,8 +324,9 @@ public final class Station implements AutoCloseable {
         ring.startHandlers(WARM_UP_TIMEOUT_MILLIS);
         startNanos = System.nanoTime();
         ring.startCameras();
-        LOG.info("station started: {} line(s), {} camera(s), {} worker(s) preprocessing on {}, batches up to {}, ring of {}, model {} {},"
-                + " thresholds {}, reject delay {} ms", lines.size(), ring.cameras(), ring.workers(), config.preprocessDevice(),
+        LOG.info("station started: {} line(s), {} camera(s), {} worker(s), preprocessing on {}, batches up to {}, ring of {}, model {} {},"
+                + " thresholds {}, reject delay {} ms", lines.size(), ring.cameras(), ring.workers(),
+                config.preprocessOnCameras() ? "the camera threads (cpu)" : "the workers (" + config.preprocessDevice() + ")",
                 config.maxBatch(), config.ringSize(), model.name(), model.version(), java.util.Arrays.toString(thresholds.values()),
                 config.rejectDelayMillis());
     }
@@ -426,9 +427,7 @@ public final class Station implements AutoCloseable {
     public synchronized void close() throws InterruptedException {
         if (closed) return;
         if (started && stopNanos == 0) stop(Duration.ofSeconds(5));
-        if (!started) {
-            ring.halt();
-        }
+        if (!started) ring.halt();
         closed = true;
         models.stopped(); // no shadow may offer to the review queue once it is closed
         if (ejector != null) ejector.close();
@@ -446,18 +445,8 @@ public final class Station implements AutoCloseable {
      * @param lineNames what {@code ?line=} names, in line order
      */
     public io.sightline.station.inspect.Inspector inspector(List<String> lineNames, long maxBodyBytes) {
-        if (lineNames.size() != lines.size()) {
-            throw new IllegalArgumentException("inspector: " + lineNames.size() + " line names for " + lines.size() + " lines");
-        }
-        List<io.sightline.station.inspect.Inspector.Line> l = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            LineSetup s = lines.get(i);
-            l.add(new io.sightline.station.inspect.Inspector.Line(lineNames.get(i), s.frameWidth(), s.frameHeight(), s.spec(), s.undistorter()));
-        }
-        int mapWidth = modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) : 0;
-        return new io.sightline.station.inspect.Inspector(model, modelDir, l, line -> thresholds.values()[line], inspections, mapWidth,
-                modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0, maxBodyBytes,
-                io.sightline.station.inspect.Inspector.DEFAULT_WAIT_MILLIS);
+        return StationLayout.inspector(lines, lineNames, model, modelDir, modelHasMap, line -> thresholds.values()[line], inspections,
+                maxBodyBytes);
     }
 
     /**
@@ -482,6 +471,11 @@ public final class Station implements AutoCloseable {
         ring.reviewInto(review);
         models.reviewDisagreementsInto(review);
         return review;
+    }
+
+    /** Frames the camera threads preprocessed themselves (0 unless the config's {@code preprocessOnCameras}). */
+    public long preprocessedOnCameras() {
+        return ring.preprocessedOnCameras();
     }
 
     /** The review queue, or null without one. */

@@ -28,10 +28,14 @@ import java.nio.file.Path;
  * @param preprocessDevice where the workers preprocess (ROI, undistortion, resize, normalise): the CPU
  *                         with OpenCV, or CUDA device 0 with the fused kernel of
  *                         {@link io.sightline.preprocess.cuda.CudaPreprocessor} (same tensors)
+ * @param preprocessOnCameras true: each camera's thread preprocesses its frames (on the CPU) into
+ *                            their slots before publishing them, and the workers only batch and
+ *                            infer; false: the workers preprocess (the only choice with CUDA)
  */
 public record StationConfig(int lines, double fpsPerLine, Path modelDir, float rejectThreshold, int[] roi,
                             int ringSize, int workers, int inferenceThreads, int maxBatch, long rejectDelayMillis,
-                            long maxFramesPerLine, TriggerSchedule.Overrun overrun, io.sightline.natives.cuda.Device preprocessDevice) {
+                            long maxFramesPerLine, TriggerSchedule.Overrun overrun, io.sightline.natives.cuda.Device preprocessDevice,
+                            boolean preprocessOnCameras) {
     public static final int DEFAULT_LINES = 2;
     public static final double DEFAULT_FPS = 25;
     public static final float DEFAULT_THRESHOLD = 0.5f;
@@ -66,6 +70,8 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
         check(preprocessDevice != null, "device", preprocessDevice, "cpu or cuda:0");
         check(preprocessDevice.isCpu() || preprocessDevice.cudaIndex() == 0, "device", preprocessDevice,
                 "cpu or cuda:0 (CUDA preprocessing runs on the first device)");
+        check(!preprocessOnCameras || preprocessDevice.isCpu(), "preprocess-on", "cameras with device " + preprocessDevice,
+                "workers with a CUDA device (the cameras preprocess on the CPU only)");
         roi = roi == null ? null : roi.clone();
     }
 
@@ -74,12 +80,18 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
                          int inferenceThreads, int maxBatch, long rejectDelayMillis, long maxFramesPerLine,
                          TriggerSchedule.Overrun overrun) {
         this(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis,
-                maxFramesPerLine, overrun, io.sightline.natives.cuda.Device.cpu());
+                maxFramesPerLine, overrun, io.sightline.natives.cuda.Device.cpu(), false);
     }
 
     public StationConfig withPreprocessDevice(io.sightline.natives.cuda.Device v) {
         return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch,
-                rejectDelayMillis, maxFramesPerLine, overrun, v);
+                rejectDelayMillis, maxFramesPerLine, overrun, v, preprocessOnCameras);
+    }
+
+    /** See {@code preprocessOnCameras}: the cameras' threads preprocess (true) or the workers (false). */
+    public StationConfig withPreprocessOnCameras(boolean v) {
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch,
+                rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, v);
     }
 
     /**
@@ -90,7 +102,7 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
         int cores = Runtime.getRuntime().availableProcessors();
         return new StationConfig(DEFAULT_LINES, DEFAULT_FPS, modelDir, DEFAULT_THRESHOLD, null, DEFAULT_RING_SIZE,
                 defaultWorkers(cores), defaultInferenceThreads(cores), DEFAULT_MAX_BATCH,
-                DEFAULT_REJECT_DELAY_MILLIS, -1, TriggerSchedule.Overrun.RESYNC, io.sightline.natives.cuda.Device.cpu());
+                DEFAULT_REJECT_DELAY_MILLIS, -1, TriggerSchedule.Overrun.RESYNC, io.sightline.natives.cuda.Device.cpu(), false);
     }
 
     static int defaultWorkers(int cores) {
@@ -102,48 +114,48 @@ public record StationConfig(int lines, double fpsPerLine, Path modelDir, float r
     }
 
     public StationConfig withLines(int v) {
-        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(v, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withFps(double v) {
-        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, v, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withThreshold(float v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, v, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withRoi(int[] v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, v, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withWorkers(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, v, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withInferenceThreads(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, v, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, v, maxBatch, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withMaxBatch(int v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, v, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, v, rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withRejectDelayMillis(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, v, maxFramesPerLine, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, v, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withMaxFramesPerLine(long v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, v, overrun, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, v, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withOverrun(TriggerSchedule.Overrun v) {
-        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, v, preprocessDevice);
+        return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, ringSize, workers, inferenceThreads, maxBatch, rejectDelayMillis, maxFramesPerLine, v, preprocessDevice, preprocessOnCameras);
     }
 
     public StationConfig withRing(int size) {
         return new StationConfig(lines, fpsPerLine, modelDir, rejectThreshold, roi, size, workers, inferenceThreads,
-                Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice);
+                Math.min(maxBatch, size), rejectDelayMillis, maxFramesPerLine, overrun, preprocessDevice, preprocessOnCameras);
     }
 
     @Override

@@ -157,4 +157,23 @@ final class StationLayout {
             throw new IllegalArgumentException("reject images folder " + settings.dir() + " cannot be used: " + e.getMessage(), e);
         }
     }
+
+    /** The inspection API over the lines ({@link Station#inspector}): each line's frame size, preprocessing and undistortion. */
+    static io.sightline.station.inspect.Inspector inspector(List<LineSetup> lines, List<String> lineNames, ModelInfo model,
+                                                          java.nio.file.Path modelDir, boolean modelHasMap,
+                                                          java.util.function.IntToDoubleFunction thresholds,
+                                                          io.sightline.station.inspect.InspectQueue queue, long maxBodyBytes) {
+        if (lineNames.size() != lines.size()) {
+            throw new IllegalArgumentException("inspector: " + lineNames.size() + " line names for " + lines.size() + " lines");
+        }
+        List<io.sightline.station.inspect.Inspector.Line> l = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            LineSetup s = lines.get(i);
+            l.add(new io.sightline.station.inspect.Inspector.Line(lineNames.get(i), s.frameWidth(), s.frameHeight(), s.spec(), s.undistorter()));
+        }
+        int mapWidth = modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputWidth()) : 0;
+        int mapHeight = modelHasMap ? io.sightline.inference.InspectionCnn.mapSide(model.inputHeight()) : 0;
+        return new io.sightline.station.inspect.Inspector(model, modelDir, l, thresholds, queue, mapWidth, mapHeight, maxBodyBytes,
+                io.sightline.station.inspect.Inspector.DEFAULT_WAIT_MILLIS);
+    }
 }

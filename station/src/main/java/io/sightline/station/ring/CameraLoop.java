@@ -72,6 +72,9 @@ final class CameraLoop implements Runnable {
     private volatile long repeated;
     private volatile long overruns;
     private volatile boolean finished;
+    /** This camera's own preprocessing of its line's frames into their slots, or null (the workers do it). */
+    private CpuPreprocessing preprocessing;
+    private volatile long preprocessedHere;
 
     CameraLoop(int line, int view, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, ViewAssembly parts,
                double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
@@ -86,6 +89,15 @@ final class CameraLoop implements Runnable {
         this.rejectDelayNanos = rejectDelayNanos;
         this.maxFrames = maxFrames;
         this.live = source.live();
+    }
+
+    /**
+     * Preprocesses each frame into its slot's tensor on this camera's thread, before it is
+     * published (the config's {@code preprocess-on: cameras}); call before the loop starts. The
+     * ring closes it once the cameras have stopped.
+     */
+    void preprocessHere(CpuPreprocessing p) {
+        this.preprocessing = p;
     }
 
     @Override
@@ -178,6 +190,17 @@ final class CameraLoop implements Runnable {
         e.status = c.status;
         if (c.status == FrameEvent.STATUS_OK) {
             Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
+            if (c.preprocessing != null) {
+                long start = System.nanoTime();
+                try {
+                    c.preprocessing.process(e);
+                    e.preprocessedOnCamera = true;
+                    e.preprocessTookNanos = System.nanoTime() - start;
+                    c.preprocessedHere++; // this camera's thread is its only writer
+                } catch (RuntimeException ex) {
+                    e.status = FrameEvent.STATUS_ERROR; // a fail-safe reject downstream, as a worker's failure is
+                }
+            }
         }
     }
 
@@ -200,6 +223,11 @@ final class CameraLoop implements Runnable {
 
     long published() {
         return published;
+    }
+
+    /** Frames this camera's thread preprocessed itself (preprocess-on: cameras). */
+    long preprocessedHere() {
+        return preprocessedHere;
     }
 
     long ringFull() {

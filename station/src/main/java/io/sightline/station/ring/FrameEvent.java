@@ -73,6 +73,10 @@ final class FrameEvent implements AutoCloseable {
     int boxWidth;
     int boxHeight;
     long preprocessedNanos;
+    /** True when the camera thread preprocessed the frame into {@link #tensor} (the config's preprocess-on: cameras). */
+    boolean preprocessedOnCamera;
+    /** How long the camera thread's preprocessing took, for the workers' stage times. */
+    long preprocessTookNanos;
     long inferredNanos;
     /** The journal id of the model that scored the frame ({@link LiveModel}); -1 until scored. */
     int model = -1;
@@ -101,6 +105,8 @@ final class FrameEvent implements AutoCloseable {
         this.defectClass = -1;
         this.hasDefectBox = false;
         this.preprocessedNanos = 0;
+        this.preprocessedOnCamera = false;
+        this.preprocessTookNanos = 0;
         this.inferredNanos = 0;
         this.model = -1;
         STATE.setRelease(this, PENDING);

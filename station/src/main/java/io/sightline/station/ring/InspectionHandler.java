@@ -3,8 +3,6 @@ package io.sightline.station.ring;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import io.sightline.inference.BatchClassifier;
-import io.sightline.natives.NativeBuffer;
-import io.sightline.preprocess.Preprocessor;
 import io.sightline.preprocess.cuda.CudaPreprocessor;
 import io.sightline.station.inspect.InspectQueue;
 import io.sightline.station.inspect.InspectRows;
@@ -12,7 +10,6 @@ import io.sightline.station.telemetry.StageTimes;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One inspection worker: preprocesses the ring entries whose {@code sequence % workers == worker}
@@ -62,15 +59,12 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     private final int worker;
     private final int workers;
-    private final Preprocessor[] perLine;
+    /** This worker's OpenCV preprocessing, every line (frames a camera thread preprocessed skip it). */
+    private final CpuPreprocessing cpu;
     private final io.sightline.natives.cuda.Device preprocessDevice;
     /** Per line, its CUDA preprocessor when the device is CUDA (made in onStart, on this worker's thread); else nulls. */
     private final CudaPreprocessor[] onCuda;
     private final List<LineSetup> lines;
-    /** Per line with a camera calibration: this worker's undistorted frame and its views. */
-    private final NativeBuffer[] undistorted;
-    private final Mat[] undistortedMats;
-    private final Preprocessor.View[] undistortedViews;
     /** The model's classifier this worker runs; changes only at a batch boundary, when {@link #model} moved on. */
     private BatchClassifier classifier;
     /** This worker's hold on the station's live model (null: {@link #classifier} is fixed). */
@@ -140,19 +134,8 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         this.classifier = classifier;
         this.progress = progress;
         this.batcher = new Batcher<>(new FrameEvent[classifier.maxBatch()], this);
-        this.perLine = new Preprocessor[lines.size()];
-        for (int i = 0; i < perLine.length; i++) perLine[i] = new Preprocessor(lines.get(i).spec());
         this.lines = lines;
-        this.undistorted = new NativeBuffer[lines.size()];
-        this.undistortedMats = new Mat[lines.size()];
-        this.undistortedViews = new Preprocessor.View[lines.size()];
-        for (int i = 0; i < lines.size(); i++) {
-            LineSetup l = lines.get(i);
-            if (l.undistorter() == null) continue;
-            undistorted[i] = NativeBuffer.allocate(l.frameBytes());
-            undistortedMats[i] = l.undistorter().destination(undistorted[i].bytes(), l.spec().channels());
-            undistortedViews[i] = new Preprocessor.View(l.spec(), undistorted[i].bytes(), l.frameWidth(), l.frameHeight(), l.stride());
-        }
+        this.cpu = new CpuPreprocessing(lines, -1);
     }
 
     /** What the decision stage waits on: every frame up to it is scored (or not this worker's). */
@@ -242,18 +225,19 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
     }
 
     private boolean preprocess(FrameEvent e) {
+        if (e.preprocessedOnCamera) {
+            // the camera thread did it; the linger runs from now, when this worker stages it
+            e.preprocessedNanos = System.nanoTime();
+            times.preprocessed(e.preprocessTookNanos);
+            return true;
+        }
         long startNanos = System.nanoTime();
         try {
-            LineSetup line = lines.get(e.line);
             if (onCuda[e.line] != null) {
                 // the whole frame goes up: ROI, undistortion, resize and normalise run in one kernel
                 onCuda[e.line].process(e.pixels.bytes(), e.tensor.floats());
-            } else if (line.undistorter() != null) {
-                // the lens's distortion out first, into this worker's own buffer, then the ROI from there
-                line.undistorter().undistort(e.roiViews[e.line], undistortedMats[e.line]);
-                perLine[e.line].process(undistortedViews[e.line], e.tensorView);
             } else {
-                perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+                cpu.process(e);
             }
             e.preprocessedNanos = System.nanoTime();
             times.preprocessed(e.preprocessedNanos - startNanos);
@@ -353,7 +337,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
             if (preprocessDevice.isCuda()) {
                 for (int i = 0; i < lines.size(); i++) {
                     LineSetup l = lines.get(i);
-                    if (!CudaPreprocessor.supports(l.spec())) continue; // colour or converting: OpenCV on the CPU (perLine)
+                    if (!CudaPreprocessor.supports(l.spec())) continue; // colour or converting: OpenCV on the CPU (cpu)
                     try {
                         onCuda[i] = new CudaPreprocessor(l.spec(), l.frameWidth(), l.frameHeight(), l.frameWidth(), l.undistorter());
                     } catch (RuntimeException e) {
@@ -392,14 +376,8 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
 
     @Override
     public void close() {
-        for (Preprocessor p : perLine) p.close();
+        cpu.close();
         for (CudaPreprocessor c : onCuda) if (c != null) c.close();
-        for (int i = 0; i < undistorted.length; i++) {
-            if (undistorted[i] == null) continue;
-            undistortedViews[i].close();
-            undistortedMats[i].close();
-            undistorted[i].close();
-        }
         if (model != null) model.release();
         else classifier.close();
     }

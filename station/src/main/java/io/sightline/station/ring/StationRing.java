@@ -58,6 +58,8 @@ public final class StationRing {
     private final DeadlineWatchdog watchdog;
     private final DecisionHandler decision;
     private final List<CameraLoop> cameras = new ArrayList<>();
+    /** The cameras' own preprocessing (preprocess-on: cameras), closed with the ring. */
+    private final List<CpuPreprocessing> cameraPreprocessing = new ArrayList<>();
     private final List<FrameSource> sources = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Thread> cameraThreads = new ArrayList<>();
@@ -119,8 +121,14 @@ public final class StationRing {
             for (int v = 0; v < sources.get(line).size(); v++) {
                 FrameSource source = sources.get(line).get(v);
                 this.sources.add(source);
-                cameras.add(new CameraLoop(line, v, source, lines.get(line), ring, parts,
-                        config.fpsPerLine(), config.overrun(), rejectDelayNanos, config.maxFramesPerLine()));
+                CameraLoop camera = new CameraLoop(line, v, source, lines.get(line), ring, parts,
+                        config.fpsPerLine(), config.overrun(), rejectDelayNanos, config.maxFramesPerLine());
+                if (config.preprocessOnCameras()) {
+                    CpuPreprocessing p = new CpuPreprocessing(lines, line);
+                    cameraPreprocessing.add(p);
+                    camera.preprocessHere(p);
+                }
+                cameras.add(camera);
             }
         }
     }
@@ -200,6 +208,7 @@ public final class StationRing {
     /** Frees every handler and slot (not the sources). */
     public void close() {
         for (InspectionHandler w : workers) w.close();
+        for (CpuPreprocessing p : cameraPreprocessing) p.close(); // the cameras have stopped
         liveModel.close();
         shadowTap.close();
         for (FrameEvent e : slots) e.close();
@@ -221,6 +230,13 @@ public final class StationRing {
 
     public int cameras() {
         return cameras.size();
+    }
+
+    /** Frames the camera threads preprocessed themselves (0 unless the config's preprocessOnCameras). */
+    public long preprocessedOnCameras() {
+        long n = 0;
+        for (CameraLoop c : cameras) n += c.preprocessedHere();
+        return n;
     }
 
     public int size() {
