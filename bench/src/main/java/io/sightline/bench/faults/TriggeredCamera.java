@@ -15,7 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Live, so the station's camera loop takes each frame's own capture time: the time its trigger
  * was due. Every trigger is delivered, a late one at once with its due time (the
  * {@link io.sightline.station.TriggerSchedule.Overrun#CATCH_UP} behaviour of a triggered camera):
- * a station that falls behind sees the lateness as latency, never as fewer parts.
+ * a station that falls behind sees the lateness as latency, never as fewer parts. No trigger is due
+ * after the timeline's end: the camera then waits for the station's stop, so a line's views all
+ * delivered the same parts when it comes (a stop between two views of one part made it a
+ * {@code missing-view} outcome that no fault caused).
  */
 final class TriggeredCamera implements FrameSource {
     private final String name;
@@ -78,6 +81,12 @@ final class TriggeredCamera implements FrameSource {
         }
         while (true) {
             long due = (long) dueNanos;
+            if (due >= timeline.end()) {
+                // no trigger after the last phase: every camera of a line delivers the same parts, so
+                // the station's stop never cuts a part between its views; wait for that stop
+                while (!stopping) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                return null;
+            }
             for (long left; (left = due - System.nanoTime()) > 0; ) {
                 if (stopping) return null;
                 LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
