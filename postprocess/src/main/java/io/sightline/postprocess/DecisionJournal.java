@@ -156,7 +156,11 @@ public final class DecisionJournal implements AutoCloseable {
         }
         Connection db = null;
         try {
-            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            // no generated keys: the driver otherwise runs a regex and a SELECT last_insert_rowid() with a
+            // new statement and result set after every insert (about 1 KB and a query per part)
+            org.sqlite.SQLiteConfig driver = new org.sqlite.SQLiteConfig();
+            driver.setGetGeneratedKeys(false);
+            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), driver.toProperties());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsyncEachCommit ? "FULL" : "NORMAL"));
