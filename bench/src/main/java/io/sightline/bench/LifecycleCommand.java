@@ -172,26 +172,29 @@ public final class LifecycleCommand implements Callable<Integer> {
             ModelSwitch models = station.models();
             Path firstDir = pkg.dir();
             int rollbackEvery = rollbacks == 0 ? Integer.MAX_VALUE : Math.max(2, operations / rollbacks);
-            for (int op = 1; op <= operations; op++) {
-                boolean rollback = doneRollbacks < rollbacks && (op % rollbackEvery == 0 || operations - op < rollbacks - doneRollbacks);
-                if (rollback && doneSwaps == 0) rollback = false;
-                if (!rollback && doneSwaps >= swaps) rollback = true;
-                long startMicros = nowMicros();
-                long t0 = System.nanoTime();
-                String what = rollback ? models.rollback("bench lifecycle") : models.swap(
-                        models.live().dir().equals(firstDir) ? other : firstDir, "bench lifecycle");
-                double ms = (System.nanoTime() - t0) / 1e6;
-                swapMs.add(ms);
-                long endMicros = nowMicros();
-                windowsMicros.add(new long[] {startMicros, endMicros + DEADLINE_MILLIS * 1_000, endMicros});
-                if (rollback) doneRollbacks++;
-                else doneSwaps++;
-                System.err.printf(Locale.ROOT, "lifecycle: %2d/%d %-8s %7.0f ms  %s%n", op, operations, rollback ? "rollback" : "swap", ms, what);
-                Thread.sleep((long) (gapSeconds * 1000));
+            try {
+                for (int op = 1; op <= operations; op++) {
+                    boolean rollback = doneRollbacks < rollbacks && (op % rollbackEvery == 0 || operations - op < rollbacks - doneRollbacks);
+                    if (rollback && doneSwaps == 0) rollback = false;
+                    if (!rollback && doneSwaps >= swaps) rollback = true;
+                    long startMicros = nowMicros();
+                    long t0 = System.nanoTime();
+                    String what = rollback ? models.rollback("bench lifecycle") : models.swap(
+                            models.live().dir().equals(firstDir) ? other : firstDir, "bench lifecycle");
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    swapMs.add(ms);
+                    long endMicros = nowMicros();
+                    windowsMicros.add(new long[] {startMicros, endMicros + DEADLINE_MILLIS * 1_000, endMicros});
+                    if (rollback) doneRollbacks++;
+                    else doneSwaps++;
+                    System.err.printf(Locale.ROOT, "lifecycle: %2d/%d %-8s %7.0f ms  %s%n", op, operations, rollback ? "rollback" : "swap", ms, what);
+                    Thread.sleep((long) (gapSeconds * 1000));
+                }
+            } finally {
+                if (client != null) client.close(); // its server and sender go whatever happened (figures kept)
             }
             if (client != null) {
                 inspectApi = client.stop();
-                client.close();
                 Histogram during = station.latencyHistogramMicros().copy();
                 during.subtract(before);
                 inspectApi.put("lineP99MsDuring", round(during.getValueAtPercentile(99) / 1000.0));
