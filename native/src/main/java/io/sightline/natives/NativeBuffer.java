@@ -20,6 +20,8 @@ public final class NativeBuffer implements AutoCloseable {
     private final BytePointer bytes;
     private final FloatPointer floats;
     private final ByteBuffer byteBuffer;
+    /** False for {@link #wrap}: the memory is someone else's and is never freed here. */
+    private final boolean owner;
     private boolean closed;
 
     private NativeBuffer(long capacityBytes) {
@@ -36,6 +38,31 @@ public final class NativeBuffer implements AutoCloseable {
         this.bytes = new BytePointer(block).capacity(capacityBytes);
         this.floats = new FloatPointer(block).capacity(capacityBytes / Float.BYTES);
         this.byteBuffer = bytes.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.owner = true;
+    }
+
+    private NativeBuffer(Pointer memory, long capacityBytes) {
+        if (memory == null || memory.isNull()) throw new IllegalArgumentException("cannot wrap a null pointer");
+        if (memory.position() != 0) throw new IllegalArgumentException("wrap a pointer at position 0, got " + memory.position());
+        if (capacityBytes <= 0 || capacityBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("wrapped native memory must be between 1 and " + Integer.MAX_VALUE + " bytes, got "
+                    + capacityBytes);
+        }
+        this.capacityBytes = capacityBytes;
+        this.block = new Pointer(memory);
+        this.bytes = new BytePointer(block).capacity(capacityBytes);
+        this.floats = new FloatPointer(block).capacity(capacityBytes / Float.BYTES);
+        this.byteBuffer = bytes.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.owner = false;
+    }
+
+    /**
+     * Views {@code capacityBytes} of memory that someone else owns (a replay's recorded frame): the
+     * same views as an allocated buffer, but {@link #close()} only retires them and never frees
+     * the memory. The owner must keep the memory alive until this buffer is closed.
+     */
+    public static NativeBuffer wrap(Pointer memory, long capacityBytes) {
+        return new NativeBuffer(memory, capacityBytes);
     }
 
     /** Allocates {@code capacityBytes} of zeroed native memory. */
@@ -80,11 +107,11 @@ public final class NativeBuffer implements AutoCloseable {
         if (closed) throw new IllegalStateException("native buffer of " + capacityBytes + " bytes already freed");
     }
 
-    /** Frees the memory; idempotent. Views must not be used afterwards. */
+    /** Frees the memory (a {@linkplain #wrap wrapped} buffer's stays its owner's); idempotent. Views must not be used afterwards. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        Pointer.free(block);
+        if (owner) Pointer.free(block);
     }
 }
