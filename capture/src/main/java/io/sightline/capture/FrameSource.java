@@ -42,6 +42,17 @@ public interface FrameSource extends AutoCloseable {
     }
 
     /**
+     * True when every frame this source returns keeps its pixels, unchanged and readable, until the
+     * source is closed, whatever is grabbed after it (a replay of recorded frames). The station then
+     * hands the ring the frame's own buffer instead of copying it into a slot. False (the default)
+     * for sources that reuse their buffer from one grab to the next: a renderer, a decoder, a
+     * camera driver's buffer ring.
+     */
+    default boolean stablePixels() {
+        return false;
+    }
+
+    /**
      * Frames the source received but dropped on purpose, counted: older frames of a lagging stream
      * overtaken by a newer one (a station inspects the newest), frames the driver lost. Each is a
      * gap in the part ids too.

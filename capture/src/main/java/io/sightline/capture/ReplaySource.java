@@ -7,7 +7,9 @@ import java.util.List;
  * Replays a fixed set of recorded frames in a loop, like a camera whose driver hands over a
  * finished buffer: {@link #grab()} costs nothing but the bookkeeping, so a pipeline fed by it pays
  * only for what it does with the frame. Used by the benchmarks to drive the station at rates a
- * synthetic renderer could not reach on the same cores, with the same parts every run.
+ * synthetic renderer could not reach on the same cores, with the same parts every run. Its pixels
+ * are {@linkplain #stablePixels() stable}, so the station hands the ring the recorded buffer itself
+ * instead of copying 1.3 MB a frame, as a camera whose driver hands over its buffer would allow.
  *
  * <p>Frames keep their ground truth. Sequence numbers and capture times are the replay's own.
  * Allocates nothing per grab.
@@ -98,6 +100,12 @@ public final class ReplaySource implements FrameSource {
     @Override
     public int channels() {
         return channels;
+    }
+
+    /** True: the recorded frames' pixels never change (a grab only restamps a frame's sequence and time); they live until {@link #close()}. */
+    @Override
+    public boolean stablePixels() {
+        return true;
     }
 
     @Override

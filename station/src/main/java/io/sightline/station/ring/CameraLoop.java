@@ -55,6 +55,8 @@ final class CameraLoop implements Runnable {
     private final LineSetup setup;
     private final PartIds ids = PartIds.counter(64);
     private final boolean live;
+    /** The source's frames handed over without a copy (a source with stable pixels), or null: each frame is copied into its slot. */
+    private final BorrowedFrames borrowed;
     private volatile boolean running = true;
 
     // The frame being published; read by the translator on this thread.
@@ -75,6 +77,7 @@ final class CameraLoop implements Runnable {
     /** This camera's own preprocessing of its line's frames into their slots, or null (the workers do it). */
     private CpuPreprocessing preprocessing;
     private volatile long preprocessedHere;
+    private volatile long handedOver;
 
     CameraLoop(int line, int view, FrameSource source, LineSetup setup, RingBuffer<FrameEvent> ring, ViewAssembly parts,
                double fps, TriggerSchedule.Overrun overrunPolicy, long rejectDelayNanos, long maxFrames) {
@@ -89,6 +92,7 @@ final class CameraLoop implements Runnable {
         this.rejectDelayNanos = rejectDelayNanos;
         this.maxFrames = maxFrames;
         this.live = source.live();
+        this.borrowed = source.stablePixels() ? new BorrowedFrames(setup) : null;
     }
 
     /**
@@ -189,7 +193,14 @@ final class CameraLoop implements Runnable {
         e.truth = c.truth;
         e.status = c.status;
         if (c.status == FrameEvent.STATUS_OK) {
-            Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
+            BorrowedFrames.Entry own = c.borrowed != null ? c.borrowed.entry(c.frame) : null;
+            if (own != null) {
+                e.borrowedPixels = own.pixels(); // the source keeps these pixels unchanged until it is closed
+                e.borrowedView = own.view();
+                c.handedOver++; // this camera's thread is its only writer
+            } else {
+                Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
+            }
             if (c.preprocessing != null) {
                 long start = System.nanoTime();
                 try {
@@ -202,6 +213,16 @@ final class CameraLoop implements Runnable {
                 }
             }
         }
+    }
+
+    /** Frames this camera handed to the ring in its source's own buffer instead of copying them. */
+    long handedOver() {
+        return handedOver;
+    }
+
+    /** Retires the views of the handed-over frames; after the cameras and workers have stopped, before the sources close. */
+    void closeBorrowed() {
+        if (borrowed != null) borrowed.close();
     }
 
     void stop() {

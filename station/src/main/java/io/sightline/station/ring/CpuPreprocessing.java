@@ -48,10 +48,10 @@ final class CpuPreprocessing implements AutoCloseable {
         LineSetup line = lines.get(e.line);
         if (line.undistorter() != null) {
             // the lens's distortion out first, into this thread's own buffer, then the ROI from there
-            line.undistorter().undistort(e.roiViews[e.line], undistortedMats[e.line]);
+            line.undistorter().undistort(e.roiView(), undistortedMats[e.line]);
             perLine[e.line].process(undistortedViews[e.line], e.tensorView);
         } else {
-            perLine[e.line].process(e.roiViews[e.line], e.tensorView);
+            perLine[e.line].process(e.roiView(), e.tensorView);
         }
     }
 

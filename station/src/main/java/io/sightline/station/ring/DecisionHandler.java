@@ -87,13 +87,13 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         int boxWidth = outcome == Outcome.REJECT_DEFECT && e.hasDefectBox ? e.boxWidth : 0; // 0: no box
         if (images != null && (outcome == Outcome.REJECT_DEFECT || outcome == Outcome.FAILSAFE_ERROR)) {
             // before the outcome frees the slot
-            images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.pixels,
+            images.offer(e.line, e.partId, multiView ? viewNames[e.line][e.view] : null, outcome, e.framePixels(),
                     e.boxX, e.boxY, boxWidth, e.boxHeight);
         }
         if (review != null && e.status == FrameEvent.STATUS_OK && (outcome == Outcome.PASS || outcome == Outcome.REJECT_DEFECT)) {
             float threshold = thresholds.value(e.line);
             if (review.near(e.defectScore, threshold)) {
-                review.offer(e.line, io.sightline.station.review.ReviewQueue.NEAR_THRESHOLD, e.pixels, e.defectScore, threshold, e.partId);
+                review.offer(e.line, io.sightline.station.review.ReviewQueue.NEAR_THRESHOLD, e.framePixels(), e.defectScore, threshold, e.partId);
             }
         }
         if (!multiView) {
@@ -106,7 +106,7 @@ final class DecisionHandler implements EventHandler<FrameEvent> {
         }
         // after the signal went out; the slot is still this handler's until it returns
         if (latest != null && e.status == FrameEvent.STATUS_OK) { // an unreadable frame has no pixels
-            latest.offer(e.line, e.view, e.pixels, e.partId, outcome, e.defectScore, e.boxX, e.boxY, boxWidth, e.boxHeight, now);
+            latest.offer(e.line, e.view, e.framePixels(), e.partId, outcome, e.defectScore, e.boxX, e.boxY, boxWidth, e.boxHeight, now);
         }
     }
 

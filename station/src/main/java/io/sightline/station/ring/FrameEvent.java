@@ -17,6 +17,11 @@ import java.util.List;
  * line's frame size and ROI views ({@link LineSetup}). Pixels are gray or BGR as the line's cameras
  * deliver them: the pixel area holds the largest frame in bytes (width x height x channels).
  *
+ * <p>A camera whose source's pixels are stable (a replay) does not copy: it points the slot at the
+ * frame's own memory ({@link #borrowedPixels}, {@link #borrowedView}, see {@link BorrowedFrames}).
+ * Readers take the frame through {@link #framePixels()} and {@link #roiView()}, never {@link #pixels}
+ * directly.
+ *
  * <p>Who writes what, in ring order: the camera thread (identity, pixels, {@code status}), the one
  * {@link InspectionHandler} whose share the sequence is ({@code sequence % workers}): it preprocesses
  * into the tensor and, batched with its other frames, infers {@code defectScore} and, with a
@@ -48,6 +53,9 @@ final class FrameEvent implements AutoCloseable {
     /** Per line: the ROI view over {@link #pixels} and the tensor destination, made once. */
     final Preprocessor.View[] roiViews;
     final Preprocessor.FloatView tensorView;
+    /** The frame's own memory and ROI view when the camera handed it over without a copy; null: the frame is in {@link #pixels}. */
+    NativeBuffer borrowedPixels;
+    Preprocessor.View borrowedView;
 
     long sequence = -1;
     int line;
@@ -100,6 +108,8 @@ final class FrameEvent implements AutoCloseable {
     /** Called by the publisher before it fills the slot. */
     void arm(long sequence) {
         this.sequence = sequence;
+        this.borrowedPixels = null;
+        this.borrowedView = null;
         this.status = STATUS_OK;
         this.defectScore = Float.NaN;
         this.defectClass = -1;
@@ -110,6 +120,16 @@ final class FrameEvent implements AutoCloseable {
         this.inferredNanos = 0;
         this.model = -1;
         STATE.setRelease(this, PENDING);
+    }
+
+    /** The frame's pixels: the camera's own buffer when it was handed over, else the slot's copy. */
+    NativeBuffer framePixels() {
+        return borrowedPixels != null ? borrowedPixels : pixels;
+    }
+
+    /** The view of the frame's region of interest that preprocessing reads. */
+    Preprocessor.View roiView() {
+        return borrowedView != null ? borrowedView : roiViews[line];
     }
 
     /** True for exactly one caller per armed frame: the one that records its outcome. */

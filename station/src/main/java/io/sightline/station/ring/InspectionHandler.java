@@ -235,7 +235,7 @@ final class InspectionHandler implements EventHandler<FrameEvent>, Batcher.Runne
         try {
             if (onCuda[e.line] != null) {
                 // the whole frame goes up: ROI, undistortion, resize and normalise run in one kernel
-                onCuda[e.line].process(e.pixels.bytes(), e.tensor.floats());
+                onCuda[e.line].process(e.framePixels().bytes(), e.tensor.floats());
             } else {
                 cpu.process(e);
             }

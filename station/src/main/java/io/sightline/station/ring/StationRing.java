@@ -209,6 +209,7 @@ public final class StationRing {
     public void close() {
         for (InspectionHandler w : workers) w.close();
         for (CpuPreprocessing p : cameraPreprocessing) p.close(); // the cameras have stopped
+        for (CameraLoop c : cameras) c.closeBorrowed(); // no slot reads a handed-over frame any more
         liveModel.close();
         shadowTap.close();
         for (FrameEvent e : slots) e.close();
@@ -306,7 +307,8 @@ public final class StationRing {
             }
             out.add(new SourceStats(line, s.name(), s.live(), c.published() + c.ringFull() + c.notInspected(), c.unreadable(),
                     c.missed(), c.repeated(), s.skipped(), reconnects, connected, error,
-                    parts.multiView(line) ? viewNames[line][view] : null, parts.missingViews(line, view), parts.lateViews(line, view)));
+                    parts.multiView(line) ? viewNames[line][view] : null, parts.missingViews(line, view), parts.lateViews(line, view),
+                    c.handedOver()));
         }
         return out;
     }

@@ -18,8 +18,10 @@ package io.sightline.station.telemetry;
  *                     the deadline); each a fail-safe reject; 0 on a line with one camera
  * @param lateViews frames (or their outcomes) that came after their part was decided: not a second
  *                  outcome, only counted; 0 on a line with one camera
+ * @param handedOver frames handed to the ring in the source's own buffer instead of being copied
+ *                   into a slot (a source whose pixels are stable, such as a replay)
  */
 public record SourceStats(int line, String name, boolean live, long frames, long unreadable, long missed, long repeated,
                           long skipped, long reconnects, boolean connected, String lastError, String view,
-                          long missingViews, long lateViews) {
+                          long missingViews, long lateViews, long handedOver) {
 }
