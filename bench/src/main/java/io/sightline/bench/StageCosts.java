@@ -23,7 +23,8 @@ import org.bytedeco.javacpp.Pointer;
  * nothing for handing frames between threads, would reach it.
  *
  * <ul>
- *   <li>capture: take a recorded frame and copy its pixels into a ring-slot buffer;</li>
+ *   <li>capture: take a recorded frame; the station hands a replay's frames to the ring in their
+ *       own buffers ({@code FrameSource.stablePixels}), so no copy is counted;</li>
  *   <li>preprocess: ROI, resize, normalise into the slot's tensor ({@link Preprocessor});</li>
  *   <li>inference: stage and run full batches of {@code maxBatch} (the cheapest per frame the
  *       station can get; at lower load it runs smaller, dearer batches);</li>
@@ -71,11 +72,7 @@ public final class StageCosts {
             }
 
             int[] next = {0};
-            costs.add(time("capture", seconds, 1, () -> {
-                CapturedFrame f = grab(replay);
-                Pointer.memcpy(slots.get(next[0]).bytes(), f.pixels(), f.sizeBytes());
-                next[0] = (next[0] + 1) % slotsUsed;
-            }));
+            costs.add(time("capture", seconds, 1, () -> grab(replay)));
             costs.add(time("preprocess", seconds, 1, () -> {
                 preprocessor.process(views.get(next[0]), tensorView);
                 next[0] = (next[0] + 1) % slotsUsed;

@@ -9,19 +9,20 @@ import io.sightline.preprocess.PreprocessSpec;
 import io.sightline.preprocess.Preprocessor;
 import io.sightline.station.TriggerSchedule;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * The strong rival: what a competent engineer writes without a ring, in the simplest best-batched
  * form. One producer thread per camera on the same open-loop schedule takes a free buffer from a
- * pool (none free: a fail-safe reject, as a full ring is in the station), copies the frame into
- * it, preprocesses it there with the station's own {@link Preprocessor} (one per camera thread, so
- * the cameras preprocess in parallel) and puts it on an {@link ArrayBlockingQueue} as deep as the
+ * pool (none free: a fail-safe reject, as a full ring is in the station), preprocesses the frame
+ * straight from the camera's buffer into it with the station's own {@link Preprocessor} (one per
+ * camera thread, so the cameras preprocess in parallel; no copy of the frame, as the station hands a
+ * replay's frames over without one) and puts it on an {@link ArrayBlockingQueue} as deep as the
  * station's ring. One batching thread takes a frame, drains up to {@code maxBatch - 1} more that
  * are already waiting, stages them, runs one {@code session.run} for the batch on the station's
  * {@link BatchClassifier} (TensorFlow's default threads: every core inside each op) and decides.
@@ -57,13 +58,11 @@ final class StrongContender implements Contender {
         this.spec = spec;
         this.policy = new DecisionPolicy(threshold);
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(rejectDelayMillis);
-        int width = replays.get(0).maxWidth();
-        int height = replays.get(0).maxHeight();
         this.slots = new Slot[queueCapacity];
         this.free = new ArrayBlockingQueue<>(queueCapacity);
         this.work = new ArrayBlockingQueue<>(queueCapacity);
         for (int i = 0; i < queueCapacity; i++) {
-            slots[i] = new Slot(spec, width, height);
+            slots[i] = new Slot(spec);
             free.add(slots[i]);
         }
         this.batch = new Slot[maxBatch];
@@ -108,6 +107,7 @@ final class StrongContender implements Contender {
 
     private void produce(ReplaySource replay, double fps, long frames, ContenderStep step) {
         TriggerSchedule schedule = new TriggerSchedule(TriggerSchedule.Clock.SYSTEM, fps, TriggerSchedule.Overrun.CATCH_UP);
+        Map<CapturedFrame, Preprocessor.View> views = new IdentityHashMap<>(); // one per recorded frame, made on first sight
         try (Preprocessor preprocessor = new Preprocessor(spec)) {
             for (long i = 0; i < frames; i++) {
                 long due = schedule.awaitNext();
@@ -118,9 +118,13 @@ final class StrongContender implements Contender {
                     step.queueFull.incrementAndGet();
                     continue;
                 }
-                Pointer.memcpy(slot.pixels, frame.pixels(), frame.sizeBytes());
+                Preprocessor.View view = views.get(frame);
+                if (view == null) {
+                    view = new Preprocessor.View(spec, frame.pixels(), frame.width(), frame.height(), frame.stride());
+                    views.put(frame, view);
+                }
                 try {
-                    preprocessor.process(slot.view, slot.floatView);
+                    preprocessor.process(view, slot.floatView);
                     slot.failed = false;
                 } catch (RuntimeException e) {
                     slot.failed = true;
@@ -132,6 +136,7 @@ final class StrongContender implements Contender {
             throw new IllegalStateException("strong producer failed: " + e.getMessage(), e);
         } finally {
             step.lateArrivals.addAndGet(schedule.lateTriggers());
+            views.values().forEach(Preprocessor.View::close);
         }
     }
 
@@ -187,26 +192,20 @@ final class StrongContender implements Contender {
 
     /** One frame's pixels and its preprocessed floats, with the OpenCV headers over both, made once. */
     private static final class Slot implements AutoCloseable {
-        final BytePointer pixels;
         final FloatPointer floats;
-        final Preprocessor.View view;
         final Preprocessor.FloatView floatView;
         long dueNanos;
         boolean failed;
 
-        Slot(PreprocessSpec spec, int width, int height) {
-            pixels = new BytePointer((long) width * height);
+        Slot(PreprocessSpec spec) {
             floats = new FloatPointer(spec.floatsPerImage());
-            view = new Preprocessor.View(spec, pixels, width, height, width);
             floatView = new Preprocessor.FloatView(spec, floats);
         }
 
         @Override
         public void close() {
-            view.close();
             floatView.close();
             floats.close();
-            pixels.close();
         }
     }
 }
