@@ -247,6 +247,7 @@ public record PipelineReport(String date, String machine, String command, Map<St
         values.add(idealFps());
         names.add("compute floor");
         values.add(floorFps());
+        values.replaceAll(v -> (double) Math.round(v)); // whole frames/s: the bar labels print the value as it is
         chart.addSeries("frames/s", names, values);
         return chart;
     }

@@ -146,6 +146,7 @@ final class StationReport {
             sm.put("skipped", ss.skipped());
             sm.put("reconnects", ss.reconnects());
             sm.put("connected", ss.connected());
+            sm.put("handedOver", ss.handedOver());
             if (ss.lastError() != null) sm.put("lastError", ss.lastError());
             if (ss.view() != null) {
                 sm.put("missingViews", ss.missingViews());
