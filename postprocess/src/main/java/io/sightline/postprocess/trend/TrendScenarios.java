@@ -22,13 +22,19 @@ import java.util.Random;
  *   EXPONENTIAL   p = p0 3^(d / R), R in [800, 2000]; g likewise
  *   PERIODIC      p = p0 (1 + A (1 - cos(2 pi d / T))), A in [0.6, 1.2], T in [200, 600]
  *   BURST         every B in [300, 700] parts a run of L in [15, 40] parts at p = 0.5
+ *   SURGE         a breakdown (a broken tool, a jammed feeder): after a warning of P parts (half the
+ *                 time none, else P in [50, 300]) in which g rises to G in [0.05, 0.2], p jumps to
+ *                 min(0.95, m p0), m in [5, 40], and g stays at G. The change is the warning's start:
+ *                 the P-F interval of maintenance, where good parts look worse before they fail.
  * </pre>
  *
- * Base rates {@code p0} are drawn from {@link #BASE_RATES}. {@code p} is capped at 0.6.
+ * Base rates {@code p0} are drawn from {@link #BASE_RATES}. {@code p} is capped at 0.6 (0.95 in a
+ * surge). With a {@code timeScale} every length above (R, T, B, L, P) is multiplied by it: the same
+ * shapes over fewer parts, for lines watched in smaller windows.
  */
 public final class TrendScenarios {
     public enum Kind {
-        IN_CONTROL, STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST;
+        IN_CONTROL, STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace("_", "-");
@@ -36,7 +42,7 @@ public final class TrendScenarios {
 
         /** The drifting kinds. */
         public static List<Kind> drifts() {
-            return List.of(STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST);
+            return List.of(STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE);
         }
     }
 
@@ -45,6 +51,7 @@ public final class TrendScenarios {
     /** Scores at or above this are rejects. */
     public static final float REJECT_AT = 0.5f;
     static final double MAX_RATE = 0.6;
+    static final double MAX_SURGE_RATE = 0.95;
 
     /**
      * One line's history.
@@ -66,6 +73,12 @@ public final class TrendScenarios {
      * @param length parts in all
      */
     public static Scenario generate(Kind kind, long seed, int changeAfter, int length) {
+        return generate(kind, seed, changeAfter, length, 1);
+    }
+
+    /** As {@link #generate(Kind, long, int, int)}, every drift's length in parts multiplied by {@code timeScale}. */
+    public static Scenario generate(Kind kind, long seed, int changeAfter, int length, double timeScale) {
+        if (!(timeScale > 0)) throw new IllegalArgumentException("timeScale must be > 0, got " + timeScale);
         if (length < 1 || changeAfter < 0 || changeAfter > length) {
             throw new IllegalArgumentException("scenario needs 0 <= changeAfter <= length and length >= 1, got "
                     + changeAfter + " and " + length);
@@ -74,11 +87,20 @@ public final class TrendScenarios {
         double p0 = BASE_RATES[r.nextInt(BASE_RATES.length)];
         int c = kind == Kind.IN_CONTROL ? length : changeAfter;
         double m = 1.8 + 1.2 * r.nextDouble();
-        double ramp = 800 + 1200 * r.nextDouble();
+        double ramp = timeScale * (800 + 1200 * r.nextDouble());
         double amplitude = 0.6 + 0.6 * r.nextDouble();
-        double period = 200 + 400 * r.nextDouble();
-        int burstEvery = 300 + r.nextInt(401);
-        int burstLength = 15 + r.nextInt(26);
+        double period = timeScale * (200 + 400 * r.nextDouble());
+        int burstEvery = Math.max(2, (int) Math.round(timeScale * (300 + r.nextInt(401))));
+        int burstLength = Math.max(1, (int) Math.round(timeScale * (15 + r.nextInt(26))));
+        // drawn for a surge only, so every other kind's parts stay as they were
+        int warning = 0;
+        double surgeLift = 0;
+        double surgeMultiple = 1;
+        if (kind == Kind.SURGE) {
+            warning = r.nextBoolean() ? 0 : (int) Math.round(timeScale * (50 + 250 * r.nextDouble()));
+            surgeLift = 0.05 + 0.15 * r.nextDouble();
+            surgeMultiple = Math.exp(Math.log(5) + (Math.log(40) - Math.log(5)) * r.nextDouble());
+        }
         float[] scores = new float[length];
         boolean[] rejected = new boolean[length];
         float[] rate = new float[length];
@@ -99,10 +121,14 @@ public final class TrendScenarios {
                     }
                     case PERIODIC -> p = p0 * (1 + amplitude * (1 - Math.cos(2 * Math.PI * d / period)));
                     case BURST -> p = d % burstEvery < burstLength ? 0.5 : p0;
+                    case SURGE -> {
+                        if (d >= warning) p = surgeMultiple * p0;
+                        g = d >= warning ? surgeLift : surgeLift * d / warning;
+                    }
                     default -> { }
                 }
             }
-            p = Math.min(MAX_RATE, p);
+            p = Math.min(kind == Kind.SURGE ? MAX_SURGE_RATE : MAX_RATE, p);
             rate[t] = (float) p;
             float score = r.nextDouble() < p
                     ? (float) (1 - 0.35 * Math.pow(r.nextDouble(), 2))

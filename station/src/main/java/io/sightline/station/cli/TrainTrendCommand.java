@@ -102,7 +102,9 @@ public final class TrainTrendCommand implements Callable<Integer> {
                 + sequences + " --epochs " + epochs + " --hidden " + hidden);
         for (Path csv : history) command.append(" --history ").append(csv);
         training.put("command", command.toString());
-        training.put("scenarios", "TrendScenarios, kinds in turn: " + TrendModels.KINDS + "; change 100-2500 parts after the baseline");
+        training.put("scenarios", "TrendScenarios, kinds in turn: " + TrendModels.KINDS + "; half watched in windows of "
+                + TrendModels.WINDOW + " parts, half in windows of " + java.util.Arrays.toString(TrendModels.SMALL_WINDOWS)
+                + " with drifts and baseline shortened in proportion; change 4-100 windows after the baseline");
         if (!history.isEmpty()) training.put("history", history.stream().map(Path::toString).toList());
         training.put("seed", seed);
         training.put("bestEpoch", trained.bestEpoch());

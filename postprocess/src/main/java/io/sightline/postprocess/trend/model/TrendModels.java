@@ -93,27 +93,38 @@ public final class TrendModels {
     /** Training sequences: features {@code x[s][t][f]} and targets {@code y[s][t]}. */
     public record Sequences(float[][][] x, float[][] y) {}
 
+    /** Windows the training histories are watched in: half at {@value #WINDOW} parts, the rest spread over these smaller ones. */
+    public static final int[] SMALL_WINDOWS = {2, 5, 10};
+
     /**
-     * {@code count} scenarios, the kinds in turn, each with its change at a random part between
-     * 100 and 2,500 parts after the baseline. The target at window t is the log ratio of the true
-     * mean defect rate over the next {@value #HORIZON_WINDOWS} windows to the in-control rate.
+     * {@code count} scenarios, the kinds in turn, each with its change at a random window between
+     * 4 and 100 windows after the baseline (100 to 2,500 parts at {@value #WINDOW} a window). Half
+     * of the histories are watched in windows of {@value #WINDOW} parts; the others in smaller
+     * windows ({@link #SMALL_WINDOWS}: a slow line, a series of a few dozen images), with every
+     * drift's length and the baseline shrunk in proportion (the baseline to no fewer than 40 parts,
+     * so its rate is poorly known, as a short history's is). The target at window t is the log
+     * ratio of the true mean defect rate over the next {@value #HORIZON_WINDOWS} windows to the
+     * in-control rate.
      */
     public static Sequences trainingSet(long seed, int count) {
         Random r = new Random(seed);
-        int length = BASELINE + STEPS * WINDOW;
         float[][][] x = new float[count][STEPS][WindowFeatures.FEATURES];
         float[][] y = new float[count][STEPS];
         for (int i = 0; i < count; i++) {
             TrendScenarios.Kind kind = KINDS.get(i % KINDS.size());
-            int changeAfter = BASELINE + 100 + r.nextInt(2401);
-            TrendScenarios.Scenario s = TrendScenarios.generate(kind, r.nextLong(), changeAfter, length);
-            WindowFeatures features = new WindowFeatures(1, WINDOW, BASELINE);
+            int window = r.nextBoolean() ? WINDOW : SMALL_WINDOWS[r.nextInt(SMALL_WINDOWS.length)];
+            double scale = (double) window / WINDOW;
+            int baseline = Math.max(40, (int) Math.round(BASELINE * scale));
+            int length = baseline + (STEPS + HORIZON_WINDOWS) * window;
+            int changeAfter = baseline + window * (4 + r.nextInt(97));
+            TrendScenarios.Scenario s = TrendScenarios.generate(kind, r.nextLong(), changeAfter, length, scale);
+            WindowFeatures features = new WindowFeatures(1, window, baseline);
             float[] row = new float[WindowFeatures.FEATURES];
             int t = 0;
             for (int part = 0; part < length && t < STEPS; part++) {
                 if (features.add(0, s.scores()[part], s.rejected()[part], row, 0)) {
                     System.arraycopy(row, 0, x[i][t], 0, row.length);
-                    y[i][t] = target(s, part + 1);
+                    y[i][t] = target(s, part + 1, window);
                     t++;
                 }
             }
@@ -206,7 +217,12 @@ public final class TrendModels {
 
     /** ln(mean true rate over the next horizon / base rate), from part {@code from} on. */
     public static float target(TrendScenarios.Scenario s, int from) {
-        int to = Math.min(s.length(), from + HORIZON_WINDOWS * WINDOW);
+        return target(s, from, WINDOW);
+    }
+
+    /** As {@link #target(TrendScenarios.Scenario, int)} for a line watched in windows of {@code window} parts. */
+    public static float target(TrendScenarios.Scenario s, int from, int window) {
+        int to = Math.min(s.length(), from + HORIZON_WINDOWS * window);
         if (to <= from) return (float) Math.log(s.rate()[s.length() - 1] / s.baseRate());
         double sum = 0;
         for (int p = from; p < to; p++) sum += s.rate()[p];
