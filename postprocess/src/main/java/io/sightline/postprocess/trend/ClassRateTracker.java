@@ -30,6 +30,16 @@ import java.util.List;
  * parts: with the default model's five classes, a line's class alarms together come as often as each
  * of the line's own detectors' (one per 2,000 parts, as {@code eval-trend} matches them).
  *
+ * <p>The forecast: each class's expected reject rate over the next {@value #FORECAST_HORIZON} parts
+ * (the LSTM's horizon), with a {@value #FORECAST_LEVEL} interval, so the outputs can say "crack:
+ * expected 3 % in the next 500 parts" as well as "crack rising". It is the class's recent rate
+ * carried forward, the forecast a statistician would make of a rare rate: an exponentially weighted
+ * mean of the class's reject indicator (lambda = 2 / (H + 1), H = {@value #FORECAST_HORIZON}, so it
+ * weighs about the last H parts; it starts at the baseline's rate), and Wilson's score interval for
+ * a rate seen over H parts. The LSTM forecasts the line's rate as a whole; per class there are too
+ * few rejects to learn a model from. A raised or cleared class alarm carries it
+ * ({@link TrendAlarm#forecast()}, its limit the rate the chart is tuned to catch).
+ *
  * <p>Lines and classes are independent. {@link #update} allocates nothing unless it raises or clears
  * an alarm. Not thread-safe: one thread feeds it (the station's decision thread).
  */
@@ -37,6 +47,12 @@ public final class ClassRateTracker {
     public static final String NAME = "rate-cusum";
     public static final double DEFAULT_SHIFT = 3.0;
     public static final double DEFAULT_H = 5.0;
+    /** Parts ahead the class forecast covers: the LSTM's horizon (20 windows of 25 parts). */
+    public static final int FORECAST_HORIZON = 500;
+    public static final double FORECAST_LEVEL = 0.9;
+    private static final double FORECAST_LAMBDA = 2.0 / (FORECAST_HORIZON + 1);
+    /** The standard normal quantile of (1 + {@link #FORECAST_LEVEL}) / 2. */
+    private static final double FORECAST_Z = 1.6448536269514722;
     /**
      * The matched h by class rate: at each rate of {@link #MATCHED_P0}, the h of {@link #MATCHED_H}
      * gives {@value ClassRateCalibration#TARGET_PER_10K_PER_CLASS} false alarms per 10,000 in-control
@@ -61,6 +77,8 @@ public final class ClassRateTracker {
     private final double[] onOther;
     private final double[] s;
     private final boolean[] alarmed;
+    /** Each class's recent reject rate (exponentially weighted): its forecast. */
+    private final double[] recent;
     private TrendTracker.Listener listener = TrendTracker.Listener.NONE;
 
     /**
@@ -91,6 +109,7 @@ public final class ClassRateTracker {
         this.onOther = new double[cells];
         this.s = new double[cells];
         this.alarmed = new boolean[cells];
+        this.recent = new double[cells];
         this.hCell = new double[cells];
         Arrays.fill(hCell, h);
     }
@@ -172,17 +191,18 @@ public final class ClassRateTracker {
         }
         for (int c = 0; c < n; c++) {
             int i = base + c;
+            recent[i] += FORECAST_LAMBDA * ((c == rejectedClass ? 1 : 0) - recent[i]);
             double v = s[i] + (c == rejectedClass ? onReject[i] : onOther[i]);
             s[i] = v > 0 ? v : 0;
             double limit = hCell[i];
             if (!alarmed[i] && s[i] > limit) {
                 alarmed[i] = true;
                 listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], limit, true,
-                        "class rate above " + shift + "x its in-control rate", null, classes[c]));
+                        "class rate above " + shift + "x its in-control rate", forecastOf(i), classes[c]));
             } else if (alarmed[i] && s[i] < limit / 2) {
                 alarmed[i] = false;
                 listener.onAlarm(new TrendAlarm(line, NAME, timeNanos, partIndex, s[i], limit, false, "back below the clear level",
-                        null, classes[c]));
+                        forecastOf(i), classes[c]));
             }
         }
     }
@@ -191,6 +211,7 @@ public final class ClassRateTracker {
         double rate = (baselineCount[i] + 1.0) / (baselineParts + 1.0);
         double rate1 = Math.min(shift * rate, 0.999);
         p0[i] = rate;
+        recent[i] = rate;
         onReject[i] = Math.log(rate1 / rate);
         onOther[i] = Math.log((1 - rate1) / (1 - rate));
         hCell[i] = matched ? interpolate(hTable, rate) : h;
@@ -214,6 +235,41 @@ public final class ClassRateTracker {
     /** The class's in-control reject rate the baseline gave (NaN while it is being learnt). */
     public double baselineRate(int line, int c) {
         return ready(line) ? p0[line * classes.length + c] : Double.NaN;
+    }
+
+    /** The class's expected reject rate over the next {@value #FORECAST_HORIZON} parts (NaN while the baseline is being learnt). */
+    public double forecastRate(int line, int c) {
+        return ready(line) ? recent[line * classes.length + c] : Double.NaN;
+    }
+
+    /** The lower end of the forecast's {@value #FORECAST_LEVEL} interval (NaN while the baseline is being learnt). */
+    public double forecastLower(int line, int c) {
+        return ready(line) ? wilson(recent[line * classes.length + c], -1) : Double.NaN;
+    }
+
+    /** The upper end of the forecast's {@value #FORECAST_LEVEL} interval (NaN while the baseline is being learnt). */
+    public double forecastUpper(int line, int c) {
+        return ready(line) ? wilson(recent[line * classes.length + c], 1) : Double.NaN;
+    }
+
+    /** The rate the class's chart is tuned to catch: its limit as a rate ({@code shift x} the baseline's; NaN before). */
+    public double limitRate(int line, int c) {
+        return ready(line) ? Math.min(shift * p0[line * classes.length + c], 0.999) : Double.NaN;
+    }
+
+    private TrendAlarm.Forecast forecastOf(int i) {
+        double r = recent[i];
+        return new TrendAlarm.Forecast(r, wilson(r, -1), wilson(r, 1), FORECAST_LEVEL, FORECAST_HORIZON, Math.min(shift * p0[i], 0.999));
+    }
+
+    /** Wilson's score interval for a rate {@code r} seen over {@value #FORECAST_HORIZON} parts: its lower (-1) or upper (+1) end. */
+    static double wilson(double r, int side) {
+        double n = FORECAST_HORIZON;
+        double z2 = FORECAST_Z * FORECAST_Z;
+        double denominator = 1 + z2 / n;
+        double centre = (r + z2 / (2 * n)) / denominator;
+        double half = FORECAST_Z * Math.sqrt(Math.max(0, r * (1 - r)) / n + z2 / (4 * n * n)) / denominator;
+        return Math.max(0, Math.min(1, centre + side * half));
     }
 
     public boolean alarmed(int line, int c) {
@@ -253,5 +309,6 @@ public final class ClassRateTracker {
         Arrays.fill(baselineCount, 0);
         Arrays.fill(s, 0);
         Arrays.fill(alarmed, false);
+        Arrays.fill(recent, 0);
     }
 }

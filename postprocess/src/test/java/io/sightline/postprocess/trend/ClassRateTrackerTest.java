@@ -2,7 +2,7 @@ package io.sightline.postprocess.trend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,11 +51,42 @@ class ClassRateTrackerTest {
         assertTrue(raised.stream().noneMatch(a -> a.line() == 0), "line 0 stayed in control: " + alarms);
         TrendAlarm first = raised.get(0);
         assertEquals(ClassRateTracker.NAME, first.detector());
-        assertNull(first.forecast());
+        assertNotNull(first.forecast(), "the class alarm carries the class's forecast");
+        assertEquals(ClassRateTracker.FORECAST_HORIZON, first.forecast().horizonParts());
+        assertTrue(first.forecast().rate() > t.baselineRate(1, 2), "expected above the baseline's rate: " + first.forecast().toJson());
+        assertEquals(ClassRateTracker.DEFAULT_SHIFT * t.baselineRate(1, 2), first.forecast().limitRate(), 1e-12);
         assertEquals("crack rising on line 1", first.subject());
         assertEquals("\"crack\"", first.defectClassJson());
         assertTrue(t.alarmed(1, 2));
         assertFalse(t.alarmed(1, 0));
+    }
+
+    @Test
+    void theForecastFollowsEachClassRateAndItsIntervalHoldsIt() {
+        ClassRateTracker t = new ClassRateTracker(1, CLASSES, 500, ClassRateTracker.DEFAULT_SHIFT, ClassRateTracker.DEFAULT_H);
+        SplittableRandom rng = new SplittableRandom(11);
+        assertTrue(Double.isNaN(t.forecastRate(0, 2)), "no forecast while the baseline is learnt");
+        feed(t, 0, 0, 500, new double[] {0.01, 0.01, 0.01, 0.01, 0.01}, rng);
+        assertEquals(t.baselineRate(0, 2), t.forecastRate(0, 2), 1e-12, "it starts at the baseline's rate");
+        double[] stepped = {0.01, 0.01, 0.06, 0.01, 0.01};
+        feed(t, 0, 500, 3000, stepped, rng);
+        int held = 0;
+        int checks = 0;
+        for (int k = 0; k < 40; k++) {
+            feed(t, 0, 3500 + 100L * k, 100, stepped, rng);
+            for (int c = 0; c < CLASSES.size(); c++) {
+                double lower = t.forecastLower(0, c);
+                double upper = t.forecastUpper(0, c);
+                assertTrue(lower <= t.forecastRate(0, c) && t.forecastRate(0, c) <= upper, CLASSES.get(c));
+                checks++;
+                if (lower <= stepped[c] && stepped[c] <= upper) held++;
+            }
+        }
+        assertEquals(0.06, t.forecastRate(0, 2), 0.03, "crack's forecast has moved to its new rate");
+        assertTrue(t.forecastRate(0, 0) < 0.03, "scratch's stayed low: " + t.forecastRate(0, 0));
+        // a 90 % interval, checked 200 times (overlapping, so loosely): most hold the true rate
+        assertTrue(held >= 0.75 * checks, held + " of " + checks + " intervals held the true rate");
+        assertTrue(ClassRateTracker.wilson(0, -1) == 0 && ClassRateTracker.wilson(0, 1) > 0, "no rejects yet: an upper end above 0");
     }
 
     @Test

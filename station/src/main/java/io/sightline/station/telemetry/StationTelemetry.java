@@ -3,6 +3,7 @@ package io.sightline.station.telemetry;
 import io.sightline.postprocess.Outcome;
 import io.sightline.postprocess.RejectSink;
 import io.sightline.postprocess.SinkHealth;
+import io.sightline.postprocess.trend.ClassRateTracker;
 import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.TrendAlarm;
 import io.sightline.postprocess.trend.TrendTracker;
@@ -108,9 +109,13 @@ public final class StationTelemetry {
      * @param statistic the class's rate CUSUM at the latest sample (NaN while the baseline is being learnt)
      * @param baselineRate the class's in-control reject rate the baseline gave (NaN before)
      * @param values per sample, the statistic (oldest first, at {@code secondsAgo})
+     * @param expectedRate the class's expected reject rate over the forecast's horizon (NaN before the baseline's end)
+     * @param forecast its interval now ({@code lowers}/{@code uppers} empty: not sampled), the
+     *                 horizon, and {@code limitRate} the rate the class's chart is tuned to catch
      */
     public record ClassSeries(String defectClass, String detector, double statistic, double limit, boolean alarmed,
-                              long alarmsRaised, double baselineRate, double[] secondsAgo, double[] values) {}
+                              long alarmsRaised, double baselineRate, double[] secondsAgo, double[] values, double expectedRate,
+                              Band forecast, double limitRate) {}
 
     /** The interval around a forecaster's expected rate, now and per sample. */
     public record Band(double lower, double upper, double level, int horizonParts, double[] lowers, double[] uppers) {}
@@ -278,7 +283,9 @@ public final class StationTelemetry {
             int col = first + c;
             out.add(new ClassSeries(classes.classes().get(c), classes.name(), last < 0 ? Double.NaN : s.value()[col][last],
                     last < 0 ? Double.NaN : s.limit()[col][last], last >= 0 && s.alarmed()[col][last], trend.raisedClassAlarms(c, line),
-                    classes.baselineRate(line, c), ago, s.value()[col]));
+                    classes.baselineRate(line, c), ago, s.value()[col], classes.forecastRate(line, c),
+                    new Band(classes.forecastLower(line, c), classes.forecastUpper(line, c), ClassRateTracker.FORECAST_LEVEL,
+                            ClassRateTracker.FORECAST_HORIZON, new double[0], new double[0]), classes.limitRate(line, c)));
         }
         return out;
     }

@@ -282,6 +282,12 @@ public final class StationMetrics implements AutoCloseable {
                         m -> m.get().get(k).alarmed() ? 1 : 0, null, tags);
                 counter("sightline.trend.class.alarms", "Alarms the class's rate raised on the line", classMemo,
                         m -> m.get().get(k).alarmsRaised(), tags);
+                gauge("sightline.trend.class.forecast", "The defect class's expected reject rate over the next parts on the line",
+                        classMemo, m -> m.get().get(k).expectedRate(), null, tags);
+                gauge("sightline.trend.class.forecast.lower", "The lower end of the class forecast's interval", classMemo,
+                        m -> m.get().get(k).forecast().lower(), null, tags);
+                gauge("sightline.trend.class.forecast.upper", "The upper end of the class forecast's interval", classMemo,
+                        m -> m.get().get(k).forecast().upper(), null, tags);
             }
         }
     }

@@ -236,7 +236,10 @@ final class StationViews {
         return out;
     }
 
-    /** The line's rate of each defect class: {@code [{class, detector, statistic, limit, alarmed, alarmsRaised, baselineRate, samples}]}. */
+    /**
+     * The line's rate of each defect class: {@code [{class, detector, statistic, limit, alarmed, alarmsRaised, baselineRate,
+     * forecast {rate, lower, upper, level, horizonParts, limitRate}, samples}]}.
+     */
     private static List<Object> classTrend(StationTelemetry t, int line) {
         List<Object> out = new ArrayList<>();
         for (StationTelemetry.ClassSeries c : t.classTrend(line)) {
@@ -248,6 +251,14 @@ final class StationViews {
             m.put("alarmed", c.alarmed());
             m.put("alarmsRaised", c.alarmsRaised());
             m.put("baselineRate", number(c.baselineRate()));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("rate", number(c.expectedRate()));
+            f.put("lower", number(c.forecast().lower()));
+            f.put("upper", number(c.forecast().upper()));
+            f.put("level", c.forecast().level());
+            f.put("horizonParts", c.forecast().horizonParts());
+            f.put("limitRate", number(c.limitRate()));
+            m.put("forecast", f);
             List<Object> ago = new ArrayList<>(c.values().length);
             List<Object> values = new ArrayList<>(c.values().length);
             for (int i = 0; i < c.values().length; i++) {

@@ -324,9 +324,13 @@
     });
     // each defect class's rate (multi-class models): "crack rising on line 2" while its alarm is raised
     (line.classes || []).forEach(function (c) {
-      var text = c.alarmed ? 'ALARM ' + c['class'] + ' rising on line ' + line.line
-        : c['class'] + ': ' + (c.statistic === null ? 'learning the baseline'
-          : fmt(c.statistic, 2) + ' / ' + fmt(c.limit, 2) + ' (in control ' + fmt(100 * c.baselineRate, 2) + ' %)');
+      var f = c.forecast || {};
+      var expected = f.rate === null || f.rate === undefined ? ''
+        : ': expected ' + fmt(100 * f.rate, 2) + ' % in the next ' + f.horizonParts + ' parts (' + fmt(100 * f.level, 0) + ' %: '
+          + fmt(100 * f.lower, 2) + '–' + fmt(100 * f.upper, 2) + ' %)';
+      var text = c.alarmed ? 'ALARM ' + c['class'] + ' rising on line ' + line.line + expected
+        : c['class'] + (c.statistic === null ? ': learning the baseline'
+          : expected + ', in control ' + fmt(100 * c.baselineRate, 2) + ' % · CUSUM ' + fmt(c.statistic, 2) + ' / ' + fmt(c.limit, 2));
       if (c.alarmsRaised) text += ' · ' + c.alarmsRaised + ' alarm' + (c.alarmsRaised === 1 ? '' : 's');
       chips.push({ id: 'trend-class-line-' + line.line + '-' + c['class'], text: text,
         kind: c.alarmed ? 'bad' : c.statistic === null ? '' : 'ok' });

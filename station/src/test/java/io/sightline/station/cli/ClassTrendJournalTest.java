@@ -127,6 +127,9 @@ class ClassTrendJournalTest {
         assertTrue(crack.part() > DRIFT_FROM, "raised after the drift began: part " + crack.part());
         assertTrue(crack.value() > crack.limit(), crack.toString());
         assertTrue(crack.baseRate() > 0 && crack.baseRate() < 0.05, "the class's in-control rate: " + crack.baseRate());
+        assertTrue(crack.rate() > crack.baseRate(), "the class's forecast rate is above its in-control rate: " + crack);
+        assertTrue(crack.lower() <= crack.rate() && crack.rate() <= crack.upper(), crack.toString());
+        assertEquals(500, crack.horizonParts());
 
         JsonNode trends = lastJson(run("journal", "trends", "--file", file.toString(), "--line", "1", "--class", "crack", "--json"))
                 .get("trends");

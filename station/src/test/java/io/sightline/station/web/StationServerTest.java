@@ -208,6 +208,10 @@ class StationServerTest {
                         "class", k.defectClass()));
                 assertEquals(k.alarmed() ? 1 : 0, value(s, "sightline_trend_class_alarm", "line", l, "detector", "rate-cusum",
                         "class", k.defectClass()));
+                if (!Double.isNaN(k.expectedRate())) {
+                    assertEquals(k.expectedRate(), value(s, "sightline_trend_class_forecast", "line", l, "detector", "rate-cusum",
+                            "class", k.defectClass()), 1e-6);
+                }
             }
         }
         assertTrue(body.contains("sightline_trend_class_statistic{class=\"crack\""), "the default model's classes each have a gauge");
@@ -253,6 +257,8 @@ class StationServerTest {
         assertEquals("rate-cusum", crack.path("detector").asText());
         assertFalse(crack.path("alarmed").asBoolean(), "still learning its baseline: " + crack);
         assertTrue(crack.path("samples").path("value").size() > 1, "the class's recent statistics: " + crack);
+        assertTrue(crack.path("forecast").path("rate").isNull(), "no forecast while the baseline is learnt: " + crack);
+        assertEquals(500, crack.path("forecast").path("horizonParts").asInt(), crack.toString());
         assertTrue(state.path("sink").path("up").asBoolean());
         assertEquals(0, state.path("ring").path("occupancy").asLong());
         assertTrue(state.path("journal").asBoolean());
