@@ -4,6 +4,7 @@ import io.sightline.capture.CapturedFrame;
 import io.sightline.capture.ReplaySource;
 import io.sightline.capture.SyntheticPartCamera;
 import io.sightline.natives.NativeBuffer;
+import io.sightline.station.ring.StageProbes;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Pointer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code syntheticGrab}: the synthetic part camera producing a frame (new light, noise and
  *       defects over a pre-rendered part), which the demo's camera threads pay;</li>
  *   <li>{@code replayIntoSlot}: what a camera thread pays per frame when the camera hands over a
- *       finished buffer: grab a recorded frame and copy its pixels into a ring slot.</li>
+ *       finished buffer: grab a recorded frame and copy its pixels into a ring slot;</li>
+ *   <li>{@code replayHandedOver}: the same for a source whose pixels are stable (a replay), as the
+ *       station does it: grab and point the slot at the frame's own buffer
+ *       ({@code FrameSource.stablePixels}), no copy.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -32,12 +36,14 @@ public class CaptureBenchmark {
     private SyntheticPartCamera camera;
     private ReplaySource replay;
     private NativeBuffer slot;
+    private StageProbes.Pixels handOver;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         camera = new SyntheticPartCamera("bench", SyntheticPartCamera.Options.defaults());
         replay = ReplaySource.record("replay", camera, 16);
         slot = NativeBuffer.allocate((long) replay.maxWidth() * replay.maxHeight());
+        handOver = new StageProbes.Pixels(replay.maxWidth(), replay.maxHeight(), 64, true);
     }
 
     @Benchmark
@@ -52,8 +58,14 @@ public class CaptureBenchmark {
         return f.sequence();
     }
 
+    @Benchmark
+    public boolean replayHandedOver() throws Exception {
+        return handOver.put(replay.grab());
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
+        handOver.close();
         slot.close();
         replay.close();
         camera.close();

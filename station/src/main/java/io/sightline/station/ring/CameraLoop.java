@@ -193,14 +193,7 @@ final class CameraLoop implements Runnable {
         e.truth = c.truth;
         e.status = c.status;
         if (c.status == FrameEvent.STATUS_OK) {
-            BorrowedFrames.Entry own = c.borrowed != null ? c.borrowed.entry(c.frame) : null;
-            if (own != null) {
-                e.borrowedPixels = own.pixels(); // the source keeps these pixels unchanged until it is closed
-                e.borrowedView = own.view();
-                c.handedOver++; // this camera's thread is its only writer
-            } else {
-                Pointer.memcpy(e.pixels.bytes(), c.frame.pixels(), c.frame.sizeBytes());
-            }
+            if (putPixels(e, c.frame, c.borrowed)) c.handedOver++; // this camera's thread is its only writer
             if (c.preprocessing != null) {
                 long start = System.nanoTime();
                 try {
@@ -213,6 +206,22 @@ final class CameraLoop implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * Puts the frame's pixels into the slot: the frame's own buffer when {@code borrowed} has it (the
+     * source keeps those pixels unchanged until it is closed), else a copy into the slot's. True when
+     * handed over. Allocates nothing, but on a frame's first sight.
+     */
+    static boolean putPixels(FrameEvent e, CapturedFrame frame, BorrowedFrames borrowed) {
+        BorrowedFrames.Entry own = borrowed != null ? borrowed.entry(frame) : null;
+        if (own != null) {
+            e.borrowedPixels = own.pixels();
+            e.borrowedView = own.view();
+            return true;
+        }
+        Pointer.memcpy(e.pixels.bytes(), frame.pixels(), frame.sizeBytes());
+        return false;
     }
 
     /** Frames this camera handed to the ring in its source's own buffer instead of copying them. */

@@ -50,6 +50,39 @@ public final class StageProbes {
     }
 
     /**
+     * What a camera thread does with a grabbed frame's pixels, on the station's own slots: hands a
+     * stable source's frame over ({@link BorrowedFrames}) or copies it into the slot, as
+     * {@code CameraLoop} does.
+     */
+    public static final class Pixels implements AutoCloseable {
+        private final FrameEvent[] slots;
+        private final BorrowedFrames borrowed;
+        private int next;
+
+        /** Slots for frames of {@code width x height} gray; {@code handOver}: as for a source with stable pixels. */
+        public Pixels(int width, int height, int slots, boolean handOver) {
+            LineSetup line = new LineSetup(width, height, new PreprocessSpec(0, 0, width, height, 128, 128, 0f, 1f));
+            this.slots = new FrameEvent[slots];
+            for (int i = 0; i < slots; i++) this.slots[i] = new FrameEvent(List.of(line), 128 * 128);
+            this.borrowed = handOver ? new BorrowedFrames(line) : null;
+        }
+
+        /** Puts one frame into the next slot; true when handed over rather than copied. */
+        public boolean put(io.sightline.capture.CapturedFrame frame) {
+            FrameEvent e = slots[next];
+            next = (next + 1) % slots.length;
+            arm(e, next, 0);
+            return CameraLoop.putPixels(e, frame, borrowed);
+        }
+
+        @Override
+        public void close() {
+            if (borrowed != null) borrowed.close();
+            for (FrameEvent e : slots) e.close();
+        }
+    }
+
+    /**
      * The inference handler's batching without the session run: each frame's tensor is staged into
      * the classifier's batch tensor and handed to the {@link Batcher}, which flushes full batches to
      * a runner that only counts them.
