@@ -100,21 +100,28 @@ final class StationReport {
     }
 
     /**
-     * Each defect class alarm raised, for people, with the line's name: "crack rising on line-1 at
-     * 35.2 s (part 1234, rate-cusum)".
+     * Each defect class alarm raised, for people, with the line's name and the class's forecast:
+     * "crack rising on line-1 at 35.2 s (part 1234, rate-cusum): expected 5.20 % in the next 500
+     * parts (90 %: 3.80-7.07 %)".
      */
     static List<String> classesRising(List<TrendAlarm> all, io.sightline.station.config.StationFile file, long startNanos) {
         List<String> out = new ArrayList<>();
         for (TrendAlarm a : all) {
             if (!a.raised() || a.defectClass() == null) continue;
             String line = a.line() < file.lines().size() ? file.lines().get(a.line()).name() : "line " + a.line();
-            out.add(String.format(java.util.Locale.ROOT, "%s rising on %s at %.1f s (part %d, %s)", a.defectClass(), line,
-                    (a.timeNanos() - startNanos) / 1e9, a.partIndex(), a.detector()));
+            TrendAlarm.Forecast f = a.forecast();
+            String expected = f == null ? "" : String.format(java.util.Locale.ROOT, ": expected %.2f %% in the next %d parts (%.0f %%: %.2f-%.2f %%)",
+                    100 * f.rate(), f.horizonParts(), 100 * f.level(), 100 * f.lower(), 100 * f.upper());
+            out.add(String.format(java.util.Locale.ROOT, "%s rising on %s at %.1f s (part %d, %s)%s", a.defectClass(), line,
+                    (a.timeNanos() - startNanos) / 1e9, a.partIndex(), a.detector(), expected));
         }
         return out;
     }
 
-    /** Raised alarms for the summary: line, detector, defect class (null: the whole line), time (s after start), part index. */
+    /**
+     * Raised alarms for the summary: line, detector, defect class (null: the whole line), time (s
+     * after start), part index, and the forecast the alarm carried (the LSTM's, or the class's).
+     */
     static List<Map<String, Object>> trendAlarms(List<TrendAlarm> all, long startNanos) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (var a : all) {
@@ -125,9 +132,24 @@ final class StationReport {
             m.put("class", a.defectClass());
             m.put("time", round((a.timeNanos() - startNanos) / 1e9));
             m.put("partIndex", a.partIndex());
+            TrendAlarm.Forecast f = a.forecast();
+            if (f != null) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("rate", round6(f.rate()));
+                fm.put("lower", round6(f.lower()));
+                fm.put("upper", round6(f.upper()));
+                fm.put("level", f.level());
+                fm.put("horizonParts", f.horizonParts());
+                m.put("forecast", fm);
+            }
             out.add(m);
         }
         return out;
+    }
+
+    /** Six decimals, or null (JSON has no NaN). */
+    private static Double round6(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
     }
 
     /** Each camera's figures for the JSON; a camera with anything to report also gets a line on {@code err}. */
