@@ -13,7 +13,9 @@
  *       ({@link io.sightline.capture.VideoSource}), image folders
  *       ({@link io.sightline.capture.ImageFolderSource}), folders watched for new images
  *       ({@link io.sightline.capture.WatchedFolderSource}), and recorded frames replayed for the
- *       benchmarks ({@link io.sightline.capture.ReplaySource});</li>
+ *       benchmarks ({@link io.sightline.capture.ReplaySource}, whose pixels are
+ *       {@linkplain io.sightline.capture.FrameSource#stablePixels() stable}: the station hands them to
+ *       the ring without a copy);</li>
  *   <li>{@link io.sightline.capture.ReconnectingSource}, which re-opens a live source that was lost,
  *       with backoff, counting the outage's frames.</li>
  * </ul>

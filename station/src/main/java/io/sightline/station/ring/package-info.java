@@ -11,6 +11,10 @@
  *                            DeadlineWatchdog (frames past their deadline) ───────────────────┘
  * </pre>
  *
+ * <p>A camera copies each frame into its slot, unless its source's pixels are stable (a replay): then
+ * the slot points at the frame's own memory ({@code BorrowedFrames}), and readers take the frame
+ * through {@code FrameEvent.framePixels()} and {@code roiView()}.
+ *
  * <p>The only package of the station that imports {@code com.lmax.disruptor}; the slot and the
  * handlers stay package-private. {@link io.sightline.station.ring.StageProbes} is the deliberate
  * public door for the bench module's stage benchmarks. This package hands decided frames to
