@@ -34,8 +34,9 @@ import java.util.function.IntFunction;
  *
  * Why half: a baseline of every image before the pitting would leave no in-control image to raise a
  * false alarm on. Every detector keeps the sensitivity matched on the synthetic suite; the LSTM runs
- * on windows of {@value #LSTM_WINDOW} images (it was trained on windows of 25 parts: a transfer,
- * reported as such) and the p-chart on subgroups of {@value #PCHART_SUBGROUP}.
+ * on windows of {@value #LSTM_WINDOW} images (a sixth of its training histories were watched in
+ * windows of 2, see {@link TrendModels#trainingSet}) and the p-chart on subgroups of
+ * {@value #PCHART_SUBGROUP}.
  */
 public final class BsdataTrend {
     public static final int LSTM_WINDOW = 2;
