@@ -209,7 +209,7 @@ public final class ClassRateTracker {
 
     private void learn(int i) {
         double rate = (baselineCount[i] + 1.0) / (baselineParts + 1.0);
-        double rate1 = Math.min(shift * rate, 0.999);
+        double rate1 = tunedRate(rate);
         p0[i] = rate;
         recent[i] = rate;
         onReject[i] = Math.log(rate1 / rate);
@@ -254,12 +254,16 @@ public final class ClassRateTracker {
 
     /** The rate the class's chart is tuned to catch: its limit as a rate ({@code shift x} the baseline's; NaN before). */
     public double limitRate(int line, int c) {
-        return ready(line) ? Math.min(shift * p0[line * classes.length + c], 0.999) : Double.NaN;
+        return ready(line) ? tunedRate(p0[line * classes.length + c]) : Double.NaN;
+    }
+
+    private double tunedRate(double inControl) {
+        return Math.min(shift * inControl, 0.999);
     }
 
     private TrendAlarm.Forecast forecastOf(int i) {
         double r = recent[i];
-        return new TrendAlarm.Forecast(r, wilson(r, -1), wilson(r, 1), FORECAST_LEVEL, FORECAST_HORIZON, Math.min(shift * p0[i], 0.999));
+        return new TrendAlarm.Forecast(r, wilson(r, -1), wilson(r, 1), FORECAST_LEVEL, FORECAST_HORIZON, tunedRate(p0[i]));
     }
 
     /** Wilson's score interval for a rate {@code r} seen over {@value #FORECAST_HORIZON} parts: its lower (-1) or upper (+1) end. */

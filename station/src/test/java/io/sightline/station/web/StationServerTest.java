@@ -215,6 +215,7 @@ class StationServerTest {
             }
         }
         assertTrue(body.contains("sightline_trend_class_statistic{class=\"crack\""), "the default model's classes each have a gauge");
+        assertTrue(body.contains("sightline_trend_class_forecast{class=\"crack\""), "and a forecast gauge");
         assertTrue(value(s, "sightline_process_resident_memory_bytes") > 100e6, "a station with TensorFlow loaded holds >100 MB");
         assertTrue(value(s, "sightline_javacpp_physical_bytes") > 0);
         assertTrue(value(s, "sightline_javacpp_total_bytes") >= 0);
