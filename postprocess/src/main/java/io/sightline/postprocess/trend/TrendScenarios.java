@@ -26,6 +26,10 @@ import java.util.Random;
  *                 time none, else P in [50, 300]) in which g rises to G in [0.05, 0.2], p jumps to
  *                 min(0.95, m p0), m in [5, 40], and g stays at G. The change is the warning's start:
  *                 the P-F interval of maintenance, where good parts look worse before they fail.
+ *   DEGRADATION   a wear path seen in the scores themselves (a worn screw, a clouding lens): every
+ *                 part's score rises by g = 0.5 (d / R)^a, R in [200, 1000] parts, a in [1, 2.5],
+ *                 g at most 0.7, so good parts creep towards the reject score and their tail crosses
+ *                 it: p = p0 + (1 - p0) P(0.07 |N| + g &gt;= 0.5), reaching one at about R.
  * </pre>
  *
  * Base rates {@code p0} are drawn from {@link #BASE_RATES}. {@code p} is capped at 0.6 (0.95 in a
@@ -34,7 +38,7 @@ import java.util.Random;
  */
 public final class TrendScenarios {
     public enum Kind {
-        IN_CONTROL, STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE;
+        IN_CONTROL, STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE, DEGRADATION;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace("_", "-");
@@ -42,7 +46,7 @@ public final class TrendScenarios {
 
         /** The drifting kinds. */
         public static List<Kind> drifts() {
-            return List.of(STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE);
+            return List.of(STEP, LINEAR, EXPONENTIAL, PERIODIC, BURST, SURGE, DEGRADATION);
         }
     }
 
@@ -52,6 +56,10 @@ public final class TrendScenarios {
     public static final float REJECT_AT = 0.5f;
     static final double MAX_RATE = 0.6;
     static final double MAX_SURGE_RATE = 0.95;
+    /** The spread of good parts' scores: 0.07 |N|. */
+    static final double GOOD_SPREAD = 0.07;
+    /** How far a degradation lifts every score at most. */
+    static final double MAX_WEAR_LIFT = 0.7;
 
     /**
      * One line's history.
@@ -101,6 +109,12 @@ public final class TrendScenarios {
             surgeLift = 0.05 + 0.15 * r.nextDouble();
             surgeMultiple = Math.exp(Math.log(5) + (Math.log(40) - Math.log(5)) * r.nextDouble());
         }
+        double wearParts = 0;
+        double wearPower = 1;
+        if (kind == Kind.DEGRADATION) {
+            wearParts = timeScale * (200 + 800 * r.nextDouble());
+            wearPower = 1 + 1.5 * r.nextDouble();
+        }
         float[] scores = new float[length];
         boolean[] rejected = new boolean[length];
         float[] rate = new float[length];
@@ -125,18 +139,39 @@ public final class TrendScenarios {
                         if (d >= warning) p = surgeMultiple * p0;
                         g = d >= warning ? surgeLift : surgeLift * d / warning;
                     }
+                    case DEGRADATION -> {
+                        g = Math.min(MAX_WEAR_LIFT, REJECT_AT * Math.pow(d / wearParts, wearPower));
+                        p = p0 + (1 - p0) * goodRejectProbability(g);
+                    }
                     default -> { }
                 }
             }
-            p = Math.min(kind == Kind.SURGE ? MAX_SURGE_RATE : MAX_RATE, p);
+            if (kind != Kind.DEGRADATION) p = Math.min(kind == Kind.SURGE ? MAX_SURGE_RATE : MAX_RATE, p);
             rate[t] = (float) p;
-            float score = r.nextDouble() < p
+            // in a degradation the rejects are good parts' tail crossing the reject score: only p0 is drawn as defects
+            double defect = kind == Kind.DEGRADATION ? p0 : p;
+            float score = r.nextDouble() < defect
                     ? (float) (1 - 0.35 * Math.pow(r.nextDouble(), 2))
-                    : (float) Math.min(1, 0.07 * Math.abs(r.nextGaussian()) + g);
+                    : (float) Math.min(1, GOOD_SPREAD * Math.abs(r.nextGaussian()) + g);
             scores[t] = score;
             rejected[t] = score >= REJECT_AT;
         }
         return new Scenario(kind, seed, p0, c, scores, rejected, rate);
+    }
+
+    /** The chance that a good part lifted by {@code g} scores at or above {@link #REJECT_AT}: P(0.07 |N| >= 0.5 - g). */
+    static double goodRejectProbability(double g) {
+        double x = (REJECT_AT - g) / GOOD_SPREAD;
+        return x <= 0 ? 1 : 2 * normalUpperTail(x);
+    }
+
+    /** P(N > x) for x >= 0 (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
+    static double normalUpperTail(double x) {
+        double z = x / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * z);
+        double erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+                * Math.exp(-z * z);
+        return erfc / 2;
     }
 
     /** {@code count} scenarios of {@code kind}, seeds {@code firstSeed, firstSeed + 1, ...}. */

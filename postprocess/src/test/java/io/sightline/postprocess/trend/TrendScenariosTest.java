@@ -29,6 +29,33 @@ class TrendScenariosTest {
     }
 
     @Test
+    void aDegradationLiftsEveryScoreUntilGoodPartsCrossTheRejectScore() {
+        for (long seed = 1; seed <= 20; seed++) {
+            TrendScenarios.Scenario s = TrendScenarios.generate(TrendScenarios.Kind.DEGRADATION, seed, 1_000, 3_000);
+            double p0 = s.baseRate();
+            assertEquals((float) p0, s.rate()[999], "seed " + seed + ": in control before the change");
+            for (int t = 1_001; t < s.length(); t++) assertTrue(s.rate()[t] >= s.rate()[t - 1], "seed " + seed + ": the rate never falls");
+            // R is at most 1,000 parts: by then the lift has reached the reject score and nearly every part is rejected
+            assertTrue(s.rate()[2_000] > 0.5, "seed " + seed + ": rate " + s.rate()[2_000] + " a thousand parts on");
+            int firstRise = 1_000;
+            while (s.rate()[firstRise] < 2 * p0) firstRise++;
+            // the scores rise before the rejects do
+            assertTrue(meanGoodScore(s, firstRise - 50, firstRise) > meanGoodScore(s, 0, 1_000) + 0.1,
+                    "seed " + seed + ": good parts score worse before the rejects rise");
+            // and the rejects, good parts crossing the reject score, follow the stated rate as it rises
+            double expected = 0;
+            int rejects = 0;
+            for (int t = firstRise; t < firstRise + 300; t++) {
+                expected += s.rate()[t];
+                if (s.rejected()[t]) rejects++;
+            }
+            assertEquals(expected, rejects, 4 * Math.sqrt(expected) + 5, "seed " + seed + ": rejects against the stated rate");
+        }
+        assertEquals(0.5, TrendScenarios.goodRejectProbability(TrendScenarios.REJECT_AT - 0.07 * 0.6745), 1e-4);
+        assertEquals(1.0, TrendScenarios.goodRejectProbability(0.6));
+    }
+
+    @Test
     void aTimeScaleDrawsTheSameDriftOverFewerParts() {
         for (TrendScenarios.Kind kind : new TrendScenarios.Kind[] {TrendScenarios.Kind.LINEAR, TrendScenarios.Kind.EXPONENTIAL}) {
             TrendScenarios.Scenario full = TrendScenarios.generate(kind, 7, 500, 4_000, 1);
