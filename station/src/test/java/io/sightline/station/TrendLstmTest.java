@@ -103,7 +103,8 @@ class TrendLstmTest {
     void aModelWithOtherFeaturesIsRefused(@TempDir Path tmp) throws Exception {
         try (TrendLstm.Runner r = randomModel(tmp.resolve("m"), 3, 4, 1)) {
             var e = assertThrows(IllegalArgumentException.class, () -> new LstmTrendTracker(forecaster(r), 2, 10, 50, 1));
-            assertTrue(e.getMessage().contains("reads 3 features") && e.getMessage().contains("makes 4"), e.getMessage());
+            assertTrue(e.getMessage().contains("reads 3 features") && e.getMessage().contains("makes " + WindowFeatures.FEATURES)
+                    && e.getMessage().contains("train-trend"), e.getMessage());
         }
         Path notModel = tmp.resolve("not");
         Files.createDirectories(notModel);

@@ -66,7 +66,8 @@ public final class LstmTrendTracker implements TrendTracker {
                             ForecastInterval interval) {
         if (model.features() != WindowFeatures.FEATURES) {
             throw new IllegalArgumentException("the trend model reads " + model.features() + " features per window, "
-                    + "the tracker makes " + WindowFeatures.FEATURES + " (" + String.join(", ", WindowFeatures.NAMES) + ")");
+                    + "the tracker makes " + WindowFeatures.FEATURES + " (" + String.join(", ", WindowFeatures.NAMES) + "): a package for "
+                    + "another version of the tracker; train it again with train-trend");
         }
         this.model = model;
         this.lines = lines;

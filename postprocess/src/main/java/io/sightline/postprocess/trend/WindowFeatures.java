@@ -14,13 +14,19 @@ import java.util.Arrays;
  *     f1 = ln((r + 0.5/W) / (p0 + 0.5/W))              reject rate against the baseline, as a log ratio
  *     f2 = (m - mu_g) / (sigma_g / sqrt(good parts))   good parts looking worse, clipped to [-10, 10]
  *     f3 = ln(p0) / 5                                  the line's in-control level
+ *     f4 = (m - mu_g) / (1 - mu_g)                     good parts' way from the baseline to a certain
+ *                                                      defect, clipped to [-1, 1] (0 with no good part)
  * </pre>
+ *
+ * f2 says that good parts moved, in units of their own noise; f4 says how far, in units of the
+ * score itself: a score creeping to 0.4 is close to rejects whatever its noise was.
  *
  * Per-line state lives in arrays; {@link #add} allocates nothing.
  */
 public final class WindowFeatures {
-    public static final int FEATURES = 4;
-    public static final String[] NAMES = {"standardised reject count", "log reject ratio", "good-score shift", "log base rate / 5"};
+    public static final int FEATURES = 5;
+    public static final String[] NAMES = {"standardised reject count", "log reject ratio", "good-score shift", "log base rate / 5",
+        "good-score progress to 1"};
 
     private final int lines;
     private final int window;
@@ -40,7 +46,7 @@ public final class WindowFeatures {
     private final int[] windowGoodCount;
 
     public WindowFeatures(int lines, int window, int baselineParts) {
-        if (window < 2) throw new IllegalArgumentException("trend windows need at least 2 parts, got " + window);
+        if (window < 1) throw new IllegalArgumentException("trend windows need at least 1 part, got " + window);
         if (baselineParts < window) {
             throw new IllegalArgumentException("the baseline (" + baselineParts + " parts) must hold at least one window of " + window);
         }
@@ -126,6 +132,7 @@ public final class WindowFeatures {
         double m = goodN == 0 ? muGood[line] : windowGoodSum[line] / goodN;
         out[offset + 2] = (float) clip((m - muGood[line]) / (sigmaGood[line] / Math.sqrt(Math.max(1, goodN))), -10, 10);
         out[offset + 3] = (float) (Math.log(p) / 5);
+        out[offset + 4] = goodN == 0 ? 0f : (float) clip((m - muGood[line]) / Math.max(1e-3, 1 - muGood[line]), -1, 1);
         inWindow[line] = 0;
         windowRejects[line] = 0;
         windowGoodSum[line] = 0;

@@ -60,7 +60,7 @@ final class BsdataSeriesRun {
     }
 
     /** Trains (or reuses) every fold's model, scores each series with its fold's, and runs the detectors. */
-    Map<String, Object> run(Map<String, Double> sensitivities, TrendLstm.Runner lstm) throws Exception {
+    Map<String, Object> run(Map<String, Double> sensitivities, TrendLstm.Runner lstm, int lstmWindow) throws Exception {
         List<BsdataTrend.Image> images = images(bsdata);
         SeriesFolds split = SeriesFolds.split(images, folds, seed);
         err.printf("eval-trend: %d series in %d groups that share no image, %d folds (seed %d)%n",
@@ -89,7 +89,7 @@ final class BsdataSeriesRun {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("leaveSeriesOut", true);
         result.put("folds", folds);
-        result.putAll(BsdataTrend.evaluate(series, foldOf, sensitivities, lstm));
+        result.putAll(BsdataTrend.evaluate(series, foldOf, sensitivities, lstm, lstmWindow));
         result.put("groupsSharingNoImage", split.groups().size());
         result.put("foldModels", foldRows);
         return result;

@@ -76,6 +76,18 @@ public final class EvalTrendCommand implements Callable<Integer> {
             description = "with --bsdata-series: fold models, reused when their data, seed and epochs match (default: ${DEFAULT-VALUE})")
     Path cache = Path.of("sightline-out/bsdata-folds");
 
+    @Option(names = "--lstm-window", paramLabel = "N",
+            description = "with --bsdata-series or --image-model: images per LSTM step (default: ${DEFAULT-VALUE}; 1 steps on every image "
+                    + "as the charts do)")
+    int lstmWindow = BsdataTrend.LSTM_WINDOW;
+
+    /** Before any work: the BSData part's LSTM window, as {@link BsdataTrend#evaluate} takes it. */
+    private void checkLstmWindow() {
+        if (lstmWindow < 1 || lstmWindow > BsdataTrend.MIN_BASELINE) {
+            throw new IllegalArgumentException("--lstm-window: expected 1 to " + BsdataTrend.MIN_BASELINE + " images, got " + lstmWindow);
+        }
+    }
+
     @Option(names = "--history", paramLabel = "CSV", arity = "1..*",
             description = "replay recorded part streams (timestamp,line,score,outcome, as journal export; the score may be empty) "
                     + "instead of the synthetic suites: forecast skill and alarms per stream (file, line) and detector")
@@ -130,6 +142,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
         Map<String, Object> detectors = new LinkedHashMap<>();
         Map<String, Double> sensitivities = new LinkedHashMap<>();
         Map<String, Object> bsdataResult;
+        if (imageModel != null) checkLstmWindow();
         try (TrendLstm.Runner runner = TrendLstm.Runner.load(modelDir)) {
             TrendSetup.checkModel(runner, TrendModels.WINDOW, base);
             for (TrendTracker t : detectors(runner, lines)) {
@@ -148,7 +161,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
                 bsdataResult = new LinkedHashMap<>();
                 bsdataResult.put("leaveSeriesOut", false);
                 bsdataResult.put("imageModel", imageModel.toString());
-                bsdataResult.putAll(BsdataTrend.evaluate(BsdataTrend.series(images, scores), null, sensitivities, runner));
+                bsdataResult.putAll(BsdataTrend.evaluate(BsdataTrend.series(images, scores), null, sensitivities, runner, lstmWindow));
                 printBsdata(bsdataResult);
             }
         }
@@ -185,6 +198,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
         }
         if (folds < 2) throw new IllegalArgumentException("--folds: expected at least 2, got " + folds);
         if (epochs < 1) throw new IllegalArgumentException("--epochs: expected at least 1, got " + epochs);
+        checkLstmWindow();
         if (!java.nio.file.Files.isRegularFile(bs.resolve("image_data.json"))) {
             throw new IllegalArgumentException("--bsdata: " + bs + " is not BSData as published (expected image_data.json, data/, label/)");
         }
@@ -203,7 +217,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "eval-trend: %s matched to %d parts per false alarm (sensitivity %.4f) in %.1f s%n", t.name(),
                         partsPerFalseAlarm, t.sensitivity(), (System.nanoTime() - t0) / 1e9);
             }
-            Map<String, Object> bsResult = new BsdataSeriesRun(bs, cache, folds, epochs, seed, err).run(sensitivities, runner);
+            Map<String, Object> bsResult = new BsdataSeriesRun(bs, cache, folds, epochs, seed, err).run(sensitivities, runner, lstmWindow);
             printBsdata(bsResult);
             result.put("bsdata", bsResult);
         }

@@ -60,6 +60,9 @@ class EvalTrendBsdataSeriesTest {
         r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--epochs", "0");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--epochs"), r.err());
+        r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--lstm-window", "0");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--lstm-window") && r.err().contains("got 0"), r.err());
     }
 
     @Test

@@ -34,9 +34,9 @@ import java.util.function.IntFunction;
  *
  * Why half: a baseline of every image before the pitting would leave no in-control image to raise a
  * false alarm on. Every detector keeps the sensitivity matched on the synthetic suite; the LSTM runs
- * on windows of {@value #LSTM_WINDOW} images (a sixth of its training histories were watched in
- * windows of 2, see {@link TrendModels#trainingSet}) and the p-chart on subgroups of
- * {@value #PCHART_SUBGROUP}.
+ * on windows of {@value #LSTM_WINDOW} images (a sixth of its training histories were watched so, see
+ * {@link TrendModels#trainingSet}; in windows of 1 it alarms about as fast as EWMA here, and about
+ * as often before the change) and the p-chart on subgroups of {@value #PCHART_SUBGROUP}.
  */
 public final class BsdataTrend {
     public static final int LSTM_WINDOW = 2;
@@ -109,8 +109,17 @@ public final class BsdataTrend {
      */
     public static Map<String, Object> evaluate(List<Series> series, Map<String, Integer> foldOf, Map<String, Double> sensitivities,
                                                TrendLstm.Runner lstm) {
+        return evaluate(series, foldOf, sensitivities, lstm, LSTM_WINDOW);
+    }
+
+    /** As {@link #evaluate(List, Map, Map, TrendLstm.Runner)}, the LSTM on windows of {@code lstmWindow} images. */
+    public static Map<String, Object> evaluate(List<Series> series, Map<String, Integer> foldOf, Map<String, Double> sensitivities,
+                                               TrendLstm.Runner lstm, int lstmWindow) {
+        if (lstmWindow < 1 || lstmWindow > MIN_BASELINE) {
+            throw new IllegalArgumentException("LSTM window: expected 1 to " + MIN_BASELINE + " images, got " + lstmWindow);
+        }
         Map<String, IntFunction<TrendTracker>> make = new LinkedHashMap<>();
-        make.put("lstm", b -> new LstmTrendTracker(TrendModels.forecaster(lstm), 1, LSTM_WINDOW, b, sensitivity(sensitivities, "lstm")));
+        make.put("lstm", b -> new LstmTrendTracker(TrendModels.forecaster(lstm), 1, lstmWindow, b, sensitivity(sensitivities, "lstm")));
         make.put("ewma", b -> new EwmaChart(1, b, EwmaChart.DEFAULT_LAMBDA, sensitivity(sensitivities, "ewma")));
         make.put("cusum", b -> new CusumChart(1, b, CusumChart.DEFAULT_K, sensitivity(sensitivities, "cusum")));
         make.put("pchart", b -> new PChart(1, b, PCHART_SUBGROUP, sensitivity(sensitivities, "pchart")));
@@ -130,6 +139,7 @@ public final class BsdataTrend {
             row.put("images", s.scores().length);
             row.put("changeAt", s.changeAt() < 0 ? null : s.changeAt());
             row.put("sameImagesAs", sameImagesAs(series, s));
+            row.put("scores", rounded(s.scores()));
             Map<String, Object> byDetector = new LinkedHashMap<>();
             for (var e : make.entrySet()) {
                 TrendTracker t = e.getValue().apply(baseline);
@@ -142,7 +152,7 @@ public final class BsdataTrend {
             }
             // the LSTM's interval as its baseline leaves it: its first forecast, before any alarm restarts it
             LstmTrendTracker first = (LstmTrendTracker) make.get("lstm").apply(baseline);
-            for (int i = 0; i < Math.min(s.scores().length, baseline + LSTM_WINDOW); i++) first.update(0, i, i, s.scores()[i], s.rejected()[i]);
+            for (int i = 0; i < Math.min(s.scores().length, baseline + lstmWindow); i++) first.update(0, i, i, s.scores()[i], s.rejected()[i]);
             row.putAll(SeriesAccounting.baselineConfidence(s.scores(), s.rejected(), baseline, first));
             row.put("detectors", byDetector);
             perSeries.add(row);
@@ -168,11 +178,18 @@ public final class BsdataTrend {
                 + "at least " + MIN_BASELINE);
         setup.put("change", "first image labelled with pitting, in capture-time order");
         setup.put("rejectAtScore", REJECT_AT);
-        setup.put("lstmWindowImages", LSTM_WINDOW);
+        setup.put("lstmWindowImages", lstmWindow);
         setup.put("pchartSubgroup", PCHART_SUBGROUP);
         setup.put("sensitivities", sensitivities);
         result.put("setup", setup);
         return result;
+    }
+
+    /** The scores to 4 decimals, in capture order (null for an unreadable image): the stream another detector could replay. */
+    private static List<Float> rounded(float[] scores) {
+        List<Float> out = new ArrayList<>(scores.length);
+        for (float v : scores) out.add(Float.isNaN(v) ? null : Math.round(v * 1e4f) / 1e4f);
+        return out;
     }
 
     /** The other series with exactly the images of {@code s} (BSData names some series twice), or null. */

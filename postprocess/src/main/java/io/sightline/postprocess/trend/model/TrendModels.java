@@ -94,15 +94,15 @@ public final class TrendModels {
     public record Sequences(float[][][] x, float[][] y) {}
 
     /** Windows the training histories are watched in: half at {@value #WINDOW} parts, the rest spread over these smaller ones. */
-    public static final int[] SMALL_WINDOWS = {2, 5, 10};
+    public static final int[] SMALL_WINDOWS = {1, 2, 5};
 
     /**
      * {@code count} scenarios, the kinds in turn, each with its change at a random window between
      * 4 and 100 windows after the baseline (100 to 2,500 parts at {@value #WINDOW} a window). Half
      * of the histories are watched in windows of {@value #WINDOW} parts; the others in smaller
-     * windows ({@link #SMALL_WINDOWS}: a slow line, a series of a few dozen images), with every
-     * drift's length and the baseline shrunk in proportion (the baseline to no fewer than 40 parts,
-     * so its rate is poorly known, as a short history's is). The target at window t is the log
+     * windows ({@link #SMALL_WINDOWS}: a slow line, a series of a few dozen images watched image by
+     * image), with every drift's length and the baseline shrunk in proportion (the baseline to no
+     * fewer than 40 parts, so its rate is poorly known, as a short history's is). The target at window t is the log
      * ratio of the true mean defect rate over the next {@value #HORIZON_WINDOWS} windows to the
      * in-control rate.
      */

@@ -40,7 +40,7 @@ class BsdataTrendTest {
         assertEquals(44, series.get(0).changeAt(), "the first pitted image in capture-time order");
         assertEquals(-1, series.get(2).changeAt());
         assertEquals(22, series.get(0).baseline());
-        Map<String, Double> sensitivities = Map.of("lstm", 0.8307, "ewma", 5.5547, "cusum", 13.4609, "pchart", 3.0313);
+        Map<String, Double> sensitivities = Map.of("lstm", 0.8522, "ewma", 5.5547, "cusum", 13.4609, "pchart", 3.0313);
         Map<String, Object> result;
         try (TrendLstm.Runner runner = TrendLstm.Runner.load(Path.of("..", "models", "trend"))) {
             result = BsdataTrend.evaluate(series, Map.of("a", 0, "b", 0, "c", 1), sensitivities, runner);
@@ -68,6 +68,9 @@ class BsdataTrendTest {
             assertTrue(logSd > 0.5, "no reject in the baseline: the LSTM's interval is wide, " + row.get("name") + " " + logSd);
         }
         assertNotNull(perSeries.get(0).get("sdFactor90"));
+        @SuppressWarnings("unchecked") List<Float> replay = (List<Float>) perSeries.get(0).get("scores");
+        assertEquals(series.get(0).scores().length, replay.size(), "every image's score, to replay the series");
+        assertEquals(series.get(0).scores()[44], replay.get(44), 1e-4f);
     }
 
     @Test
