@@ -122,6 +122,16 @@ class TrendLstmTest {
     }
 
     @Test
+    void aModelForAnotherFeatureSetIsRefusedByTheStationNamingIt(@TempDir Path tmp) {
+        Path dir = tmp.resolve("old");
+        TrendLstm.export(dir, TrendLstm.Weights.initial(WindowFeatures.FEATURES - 1, 4, 1), Map.of("window", 25, "baselineParts", 500));
+        TrainEvalCliTest.Run r = TrainEvalCliTest.run("demo", "--trend", "lstm", "--trend-model", dir.toString(), "--duration", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(dir.toString()) && r.err().contains("reads " + (WindowFeatures.FEATURES - 1) + " features")
+                && r.err().contains("train-trend"), r.err());
+    }
+
+    @Test
     void trainingLearnsARunningMean() {
         // target: the mean of the inputs so far; an LSTM learns it, the initial weights do not have it
         Random random = new Random(4);

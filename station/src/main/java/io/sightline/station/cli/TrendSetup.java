@@ -7,6 +7,7 @@ import io.sightline.postprocess.trend.LstmTrendTracker;
 import io.sightline.postprocess.trend.PChart;
 import io.sightline.postprocess.trend.TrendLimit;
 import io.sightline.postprocess.trend.TrendTracker;
+import io.sightline.postprocess.trend.WindowFeatures;
 import io.sightline.postprocess.trend.model.TrendModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,6 +134,11 @@ final class TrendSetup implements AutoCloseable {
 
     /** The package must have been trained for the window and baseline the tracker uses. */
     static void checkModel(TrendLstm.Runner model, int window, int baseline) {
+        if (model.features() != WindowFeatures.FEATURES) {
+            throw new IllegalArgumentException("trend model " + model.dir() + " reads " + model.features() + " features per window; this "
+                    + "Sightline makes " + WindowFeatures.FEATURES + " (" + String.join(", ", WindowFeatures.NAMES) + "): train it again with "
+                    + "train-trend (a line's own: train-trend --journal, from models/trend)");
+        }
         Object w = model.description().get("window");
         Object b = model.description().get("baselineParts");
         if (!(w instanceof Number n) || n.intValue() != window || !(b instanceof Number m) || m.intValue() != baseline) {
