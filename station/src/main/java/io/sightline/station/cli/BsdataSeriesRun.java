@@ -6,6 +6,7 @@ import io.sightline.inference.TrendLstm;
 import io.sightline.inference.Trainer;
 import io.sightline.inference.dataset.DatasetTraining;
 import io.sightline.postprocess.trend.model.BsdataTrend;
+import io.sightline.postprocess.trend.model.SeriesTradeOff;
 import io.sightline.postprocess.trend.model.SeriesFolds;
 import io.sightline.preprocess.ImageDataset;
 import io.sightline.station.StationConfig;
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
  *       (reused when CACHE/fold-K/fold.json holds the same data hash, seed, epochs and split)
  *       --scores fold K's series' images
  *   all series --BsdataTrend.evaluate (own baselines, matched sensitivities)--> the table
+ *              --SeriesTradeOff (the sensitivities scaled)--> false alarms against delay
  * </pre>
  */
 final class BsdataSeriesRun {
@@ -90,6 +92,7 @@ final class BsdataSeriesRun {
         result.put("leaveSeriesOut", true);
         result.put("folds", folds);
         result.putAll(BsdataTrend.evaluate(series, foldOf, sensitivities, lstm, lstmWindow));
+        result.put("tradeOff", SeriesTradeOff.sweep(series, sensitivities, lstm));
         result.put("groupsSharingNoImage", split.groups().size());
         result.put("foldModels", foldRows);
         return result;

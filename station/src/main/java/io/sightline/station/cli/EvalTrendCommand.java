@@ -11,6 +11,7 @@ import io.sightline.postprocess.trend.TrendEvaluation;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.postprocess.trend.model.BsdataTrend;
+import io.sightline.postprocess.trend.model.SeriesTradeOff;
 import io.sightline.postprocess.trend.model.TrendModels;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -88,6 +89,11 @@ public final class EvalTrendCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--tradeoff-chart", paramLabel = "PNG",
+            description = "with --bsdata-series or --image-model: also draw each detector's false alarms against its delay on the "
+                    + "series, its sensitivity scaled from the matched one, to this PNG")
+    Path tradeOffChart;
+
     @Option(names = "--history", paramLabel = "CSV", arity = "1..*",
             description = "replay recorded part streams (timestamp,line,score,outcome, as journal export; the score may be empty) "
                     + "instead of the synthetic suites: forecast skill and alarms per stream (file, line) and detector")
@@ -118,6 +124,9 @@ public final class EvalTrendCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : ProjectPaths.home().resolve("models/trend");
         if (bsdataSeries && history != null) {
             throw new IllegalArgumentException("--bsdata-series: trains its own image models; not with --history or --image-model");
+        }
+        if (tradeOffChart != null && !bsdataSeries && imageModel == null) {
+            throw new IllegalArgumentException("--tradeoff-chart: needs --bsdata-series or --image-model (the BSData series it draws)");
         }
         if (classes) return ClassTrendEvaluation.run(json);
         if (history != null) return HistoryReplay.run(history, changes, horizon, baseline, modelDir, json);
@@ -161,8 +170,10 @@ public final class EvalTrendCommand implements Callable<Integer> {
                 bsdataResult = new LinkedHashMap<>();
                 bsdataResult.put("leaveSeriesOut", false);
                 bsdataResult.put("imageModel", imageModel.toString());
-                bsdataResult.putAll(BsdataTrend.evaluate(BsdataTrend.series(images, scores), null, sensitivities, runner, lstmWindow));
-                printBsdata(bsdataResult);
+                List<BsdataTrend.Series> series = BsdataTrend.series(images, scores);
+                bsdataResult.putAll(BsdataTrend.evaluate(series, null, sensitivities, runner, lstmWindow));
+                bsdataResult.put("tradeOff", SeriesTradeOff.sweep(series, sensitivities, runner));
+                report(bsdataResult);
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -218,7 +229,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
                         partsPerFalseAlarm, t.sensitivity(), (System.nanoTime() - t0) / 1e9);
             }
             Map<String, Object> bsResult = new BsdataSeriesRun(bs, cache, folds, epochs, seed, err).run(sensitivities, runner, lstmWindow);
-            printBsdata(bsResult);
+            report(bsResult);
             result.put("bsdata", bsResult);
         }
         result.put("setup", Map.of("targetFalseAlarmsPer10k", 1e4 * target, "matchedOn", "synthetic in-control calibration suite, "
@@ -238,6 +249,18 @@ public final class EvalTrendCommand implements Callable<Integer> {
 
     /** The per-detector table of a BSData result, then one line per series. */
     @SuppressWarnings("unchecked")
+    /** The BSData table on standard output, and the trade-off chart where one was asked for. */
+    private void report(Map<String, Object> r) throws java.io.IOException {
+        printBsdata(r);
+        @SuppressWarnings("unchecked") var curves = (Map<String, List<Map<String, Object>>>) r.get("tradeOff");
+        TradeOffChart.print(System.out, curves);
+        if (tradeOffChart != null) {
+            TradeOffChart.write(tradeOffChart, curves, Boolean.TRUE.equals(r.get("leaveSeriesOut"))
+                    ? "BSData wear series, each scored by a model that never saw it" : "BSData wear series, scored by " + r.get("imageModel"));
+            System.err.println("eval-trend: trade-off chart written to " + tradeOffChart);
+        }
+    }
+
     private static void printBsdata(Map<String, Object> r) {
         PrintStream out = System.out;
         out.printf("BSData wear series: %s series, %s with pitting, leave-series-out %s%n", r.get("series"), r.get("pitting"),

@@ -63,6 +63,10 @@ class EvalTrendBsdataSeriesTest {
         r = EvalTrendHistoryTest.run("eval-trend", "--bsdata-series", "--lstm-window", "0");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--lstm-window") && r.err().contains("got 0"), r.err());
+        r = EvalTrendHistoryTest.run("eval-trend", "--tradeoff-chart", tmp.resolve("t.png").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--tradeoff-chart") && r.err().contains("--bsdata-series"), r.err());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("t.png")), "nothing drawn for a refused command");
     }
 
     @Test

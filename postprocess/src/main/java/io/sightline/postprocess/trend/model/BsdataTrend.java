@@ -119,10 +119,7 @@ public final class BsdataTrend {
             throw new IllegalArgumentException("LSTM window: expected 1 to " + MIN_BASELINE + " images, got " + lstmWindow);
         }
         Map<String, IntFunction<TrendTracker>> make = new LinkedHashMap<>();
-        make.put("lstm", b -> new LstmTrendTracker(TrendModels.forecaster(lstm), 1, lstmWindow, b, sensitivity(sensitivities, "lstm")));
-        make.put("ewma", b -> new EwmaChart(1, b, EwmaChart.DEFAULT_LAMBDA, sensitivity(sensitivities, "ewma")));
-        make.put("cusum", b -> new CusumChart(1, b, CusumChart.DEFAULT_K, sensitivity(sensitivities, "cusum")));
-        make.put("pchart", b -> new PChart(1, b, PCHART_SUBGROUP, sensitivity(sensitivities, "pchart")));
+        for (String d : DETECTORS) make.put(d, tracker(d, sensitivity(sensitivities, d), lstm, lstmWindow));
         Map<String, List<SeriesAccounting.Outcome>> outcomes = new LinkedHashMap<>();
         for (String d : make.keySet()) outcomes.put(d, new ArrayList<>());
         List<Integer> changes = new ArrayList<>();
@@ -190,6 +187,21 @@ public final class BsdataTrend {
         List<Float> out = new ArrayList<>(scores.length);
         for (float v : scores) out.add(Float.isNaN(v) ? null : Math.round(v * 1e4f) / 1e4f);
         return out;
+    }
+
+    /**
+     * A fresh one-line tracker of {@code detector} ({@link #DETECTORS}) at {@code sensitivity}, by
+     * its baseline in images; the LSTM steps every {@code lstmWindow} images, the p-chart on
+     * subgroups of {@value #PCHART_SUBGROUP}.
+     */
+    static IntFunction<TrendTracker> tracker(String detector, double sensitivity, TrendLstm.Runner lstm, int lstmWindow) {
+        return switch (detector) {
+            case "lstm" -> b -> new LstmTrendTracker(TrendModels.forecaster(lstm), 1, lstmWindow, b, sensitivity);
+            case "ewma" -> b -> new EwmaChart(1, b, EwmaChart.DEFAULT_LAMBDA, sensitivity);
+            case "cusum" -> b -> new CusumChart(1, b, CusumChart.DEFAULT_K, sensitivity);
+            case "pchart" -> b -> new PChart(1, b, PCHART_SUBGROUP, sensitivity);
+            default -> throw new IllegalArgumentException("unknown detector '" + detector + "', expected one of " + DETECTORS);
+        };
     }
 
     /** The other series with exactly the images of {@code s} (BSData names some series twice), or null. */
