@@ -340,6 +340,7 @@ public final class TrendLstm {
         private final Map<String, Object> description;
         private final int features;
         private final int hidden;
+        private final TrendStepTensors step;
 
         private Runner(Path dir, SavedModelBundle bundle, Map<String, Object> description, int features, int hidden) {
             this.dir = dir;
@@ -347,6 +348,7 @@ public final class TrendLstm {
             this.description = description;
             this.features = features;
             this.hidden = hidden;
+            this.step = new TrendStepTensors(bundle.graph(), features, hidden);
         }
 
         /**
@@ -444,21 +446,18 @@ public final class TrendLstm {
                 throw new IllegalArgumentException("step of " + n + " lines needs " + n * features + " features and "
                         + n * hidden + " state values per array");
             }
-            try (TFloat32 tx = TFloat32.tensorOf(Shape.of(n, features), DataBuffers.of(x, true, false).narrow((long) n * features));
-                 TFloat32 th = TFloat32.tensorOf(Shape.of(n, hidden), DataBuffers.of(h, true, false).narrow((long) n * hidden));
-                 TFloat32 tc = TFloat32.tensorOf(Shape.of(n, hidden), DataBuffers.of(c, true, false).narrow((long) n * hidden));
-                 Result r = bundle.session().runner().feed("x", tx).feed("h", th).feed("c", tc)
-                         .fetch("y").fetch("h_out").fetch("c_out").run()) {
-                float[] out = new float[n];
-                ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-                System.arraycopy(out, 0, y, 0, n);
-                ((TFloat32) r.get(1)).copyTo(DataBuffers.of(h, false, false).narrow((long) n * hidden));
-                ((TFloat32) r.get(2)).copyTo(DataBuffers.of(c, false, false).narrow((long) n * hidden));
+            TFloat32[] in = step.fill(n, x, h, c);
+            try (Result r = bundle.session().runner().feed(step.x, in[0]).feed(step.h, in[1]).feed(step.c, in[2])
+                    .fetch(step.y).fetch(step.hOut).fetch(step.cOut).run()) {
+                ((TFloat32) r.get(0)).copyTo(step.view(3, y));
+                ((TFloat32) r.get(1)).copyTo(step.view(4, h));
+                ((TFloat32) r.get(2)).copyTo(step.view(5, c));
             }
         }
 
         @Override
         public void close() {
+            step.close();
             bundle.close();
         }
     }
