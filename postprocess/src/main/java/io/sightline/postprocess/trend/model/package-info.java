@@ -4,7 +4,9 @@
  * {@code TrendLstm} to a {@link io.sightline.postprocess.trend.TrendForecaster};
  * {@link io.sightline.postprocess.trend.model.BsdataTrend} runs every detector over BSData's real
  * wear series, each with its own baseline, counted by
- * {@link io.sightline.postprocess.trend.model.SeriesAccounting}, and
+ * {@link io.sightline.postprocess.trend.model.SeriesAccounting} (and
+ * {@link io.sightline.postprocess.trend.model.SeriesTradeOff} sweeps each detector's sensitivity
+ * for its false alarms against its delay), and
  * {@link io.sightline.postprocess.trend.model.SeriesFolds} splits those series into folds that share
  * no image (so an image model never scores a series it saw). What {@code train-trend},
  * {@code eval-trend} and the station's trend setup use.
