@@ -247,8 +247,6 @@ public final class EvalTrendCommand implements Callable<Integer> {
                 new PChart(lines, base, PChart.DEFAULT_SUBGROUP, PChart.DEFAULT_C));
     }
 
-    /** The per-detector table of a BSData result, then one line per series. */
-    @SuppressWarnings("unchecked")
     /** The BSData table on standard output, and the trade-off chart where one was asked for. */
     private void report(Map<String, Object> r) throws java.io.IOException {
         printBsdata(r);
@@ -261,6 +259,8 @@ public final class EvalTrendCommand implements Callable<Integer> {
         }
     }
 
+    /** The per-detector table of a BSData result, then one line per series. */
+    @SuppressWarnings("unchecked")
     private static void printBsdata(Map<String, Object> r) {
         PrintStream out = System.out;
         out.printf("BSData wear series: %s series, %s with pitting, leave-series-out %s%n", r.get("series"), r.get("pitting"),
