@@ -6,6 +6,7 @@ import io.sightline.inference.TrendLstm;
 import io.sightline.inference.Trainer;
 import io.sightline.inference.dataset.DatasetTraining;
 import io.sightline.postprocess.trend.model.BsdataTrend;
+import io.sightline.postprocess.trend.model.SeriesForecasts;
 import io.sightline.postprocess.trend.model.SeriesTradeOff;
 import io.sightline.postprocess.trend.model.SeriesFolds;
 import io.sightline.preprocess.ImageDataset;
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
  *       --scores fold K's series' images
  *   all series --BsdataTrend.evaluate (own baselines, matched sensitivities)--> the table
  *              --SeriesTradeOff (the sensitivities scaled)--> false alarms against delay
+ *              --SeriesForecasts--> each forecast's Brier skill, as --history scores a stream
  * </pre>
  */
 final class BsdataSeriesRun {
@@ -93,6 +95,7 @@ final class BsdataSeriesRun {
         result.put("folds", folds);
         result.putAll(BsdataTrend.evaluate(series, foldOf, sensitivities, lstm, lstmWindow));
         result.put("tradeOff", SeriesTradeOff.sweep(series, sensitivities, lstm));
+        result.put("forecast", SeriesForecasts.skills(series, sensitivities, lstm, lstmWindow));
         result.put("groupsSharingNoImage", split.groups().size());
         result.put("foldModels", foldRows);
         return result;

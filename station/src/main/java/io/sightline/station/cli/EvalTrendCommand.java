@@ -11,6 +11,7 @@ import io.sightline.postprocess.trend.TrendEvaluation;
 import io.sightline.postprocess.trend.TrendScenarios;
 import io.sightline.postprocess.trend.TrendTracker;
 import io.sightline.postprocess.trend.model.BsdataTrend;
+import io.sightline.postprocess.trend.model.SeriesForecasts;
 import io.sightline.postprocess.trend.model.SeriesTradeOff;
 import io.sightline.postprocess.trend.model.TrendModels;
 import java.io.PrintStream;
@@ -173,6 +174,7 @@ public final class EvalTrendCommand implements Callable<Integer> {
                 List<BsdataTrend.Series> series = BsdataTrend.series(images, scores);
                 bsdataResult.putAll(BsdataTrend.evaluate(series, null, sensitivities, runner, lstmWindow));
                 bsdataResult.put("tradeOff", SeriesTradeOff.sweep(series, sensitivities, runner));
+                bsdataResult.put("forecast", SeriesForecasts.skills(series, sensitivities, runner, lstmWindow));
                 report(bsdataResult);
             }
         }
@@ -252,6 +254,12 @@ public final class EvalTrendCommand implements Callable<Integer> {
         printBsdata(r);
         @SuppressWarnings("unchecked") var curves = (Map<String, List<Map<String, Object>>>) r.get("tradeOff");
         TradeOffChart.print(System.out, curves);
+        @SuppressWarnings("unchecked") var forecast = (Map<String, Object>) r.get("forecast");
+        if (forecast != null) {
+            System.out.printf("forecast skill (a reject among the next %s images; mean over series, pooled): %s; the LSTM's at least "
+                    + "EWMA's on %s of %s series, above 0 on %s%n", forecast.get("horizonImages"), forecast.get("forecasters"),
+                    forecast.get("lstmAtLeastEwma"), forecast.get("seriesJudged"), forecast.get("lstmAboveZero"));
+        }
         if (tradeOffChart != null) {
             TradeOffChart.write(tradeOffChart, curves, Boolean.TRUE.equals(r.get("leaveSeriesOut"))
                     ? "BSData wear series, each scored by a model that never saw it" : "BSData wear series, scored by " + r.get("imageModel"));

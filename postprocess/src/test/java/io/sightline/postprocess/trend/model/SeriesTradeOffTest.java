@@ -23,7 +23,7 @@ class SeriesTradeOffTest {
      * changes but rejects half its images from image 40 on (as BSData's one series without pitting
      * does).
      */
-    private static List<BsdataTrend.Series> series() {
+    static List<BsdataTrend.Series> series() {
         Random r = new Random(11);
         List<BsdataTrend.Series> list = new ArrayList<>();
         for (int k = 0; k < 6; k++) {
