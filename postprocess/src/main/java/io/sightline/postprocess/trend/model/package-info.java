@@ -6,7 +6,9 @@
  * wear series, each with its own baseline, counted by
  * {@link io.sightline.postprocess.trend.model.SeriesAccounting} (and
  * {@link io.sightline.postprocess.trend.model.SeriesTradeOff} sweeps each detector's sensitivity
- * for its false alarms against its delay), and
+ * for its false alarms against its delay;
+ * {@link io.sightline.postprocess.trend.model.SeriesForecasts} scores the forecasts on the series),
+ * and
  * {@link io.sightline.postprocess.trend.model.SeriesFolds} splits those series into folds that share
  * no image (so an image model never scores a series it saw). What {@code train-trend},
  * {@code eval-trend} and the station's trend setup use.
